@@ -1,0 +1,59 @@
+from rest_framework import serializers
+
+from apps.tenancy.models import Cluster, ClusterRole
+
+
+class ClusterSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True, help_text="Name in the language of the request.")
+    administrator_count = serializers.IntegerField(read_only=True, required=False)
+
+    class Meta:
+        model = Cluster
+        fields = (
+            "slug",
+            "name",
+            "name_zh",
+            "name_en",
+            "kind",
+            "industry_focus",
+            "region",
+            "status",
+            "description",
+            "administrator_count",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = ("created_at", "updated_at")
+
+
+class ClusterCreateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Cluster
+        fields = ("slug", "name_zh", "name_en", "kind", "industry_focus", "region", "status", "description")
+
+
+class ClusterUpdateSerializer(serializers.ModelSerializer):
+    """The slug is the tenant's address and never changes."""
+
+    class Meta:
+        model = Cluster
+        fields = ("name_zh", "name_en", "kind", "industry_focus", "region", "status", "description")
+
+
+class UserSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    email = serializers.EmailField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class ClusterAdministratorSerializer(serializers.ModelSerializer):
+    user = UserSummarySerializer(read_only=True)
+    appointed_by = UserSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ClusterRole
+        fields = ("user", "role", "appointed_by", "created_at")
+
+
+class ClusterAdministratorAppointSerializer(serializers.Serializer):
+    email = serializers.EmailField(help_text="E-mail address of an existing, active user.")

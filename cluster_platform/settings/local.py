@@ -1,0 +1,3 @@
+"""Development settings: what `make run` uses."""
+
+from .base import *  # noqa: F403

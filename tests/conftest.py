@@ -1,0 +1,98 @@
+"""Shared fixtures.
+
+Services a test needs (Redis, a browser) are detected once. When absent the test is
+skipped with the reason — unless REQUIRE_SERVICES=1 (CI sets it), which turns the skip
+into a failure so a green CI run can never hide an untested path.
+"""
+
+import os
+import shutil
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import ClusterFactory, ClusterRoleFactory, StaffFactory, UserFactory
+
+
+def _require_or_skip(available: bool, reason: str) -> None:
+    if available:
+        return
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
+    pytest.skip(reason)
+
+
+def redis_reachable() -> tuple[bool, str]:
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return False, "REDIS_URL is not set: tests that need a real Redis + Celery worker are skipped"
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except Exception as exc:
+        return False, f"Redis at {url} is not answering ({exc})"
+    return True, ""
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("redis"):
+        ok, reason = redis_reachable()
+        _require_or_skip(ok, reason)
+    if item.get_closest_marker("browser"):
+        _require_or_skip(
+            chromium_path() is not None,
+            "no chromium binary found (apt-get install chromium, or set CHROMIUM_PATH): browser tests skipped",
+        )
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def staff(db):
+    return StaffFactory()
+
+
+@pytest.fixture
+def cluster(db):
+    return ClusterFactory()
+
+
+@pytest.fixture
+def other_cluster(db):
+    return ClusterFactory()
+
+
+@pytest.fixture
+def cluster_admin(cluster):
+    return ClusterRoleFactory(cluster=cluster).user
+
+
+@pytest.fixture
+def other_cluster_admin(other_cluster):
+    return ClusterRoleFactory(cluster=other_cluster).user
+
+
+@pytest.fixture
+def as_user(api):
+    """``as_user(user)`` returns an API client authenticated as ``user`` (or anonymous for None)."""
+
+    def _login(user):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return _login
