@@ -4,7 +4,7 @@ Must pass ``manage.py check --deploy --fail-level WARNING``.
 """
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import MIDDLEWARE, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -30,3 +30,6 @@ STORAGES = {
 }
 EMAIL_CONFIG = env.email("EMAIL_URL")
 vars().update(EMAIL_CONFIG)
+
+# WhiteNoise serves the collected static files right after the security middleware.
+MIDDLEWARE = [*MIDDLEWARE[:1], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
