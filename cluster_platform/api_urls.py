@@ -2,16 +2,36 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from apps.accounts.api.views import MeView
+from apps.membership.api import views as membership
+from apps.notifications.api.views import NotificationViewSet
+from apps.reference import api as reference
 from apps.tenancy.api.views import ClusterAdministratorViewSet, ClusterViewSet
 
 router = SimpleRouter()
 router.register("clusters", ClusterViewSet, basename="cluster")
+router.register("enterprises", membership.EnterpriseViewSet, basename="enterprise")
+router.register("invitations/accept", membership.InvitationAcceptViewSet, basename="invitation-accept")
+router.register("notifications", NotificationViewSet, basename="notification")
+router.register("reference/capabilities", reference.CapabilityViewSet, basename="capability")
+router.register("reference/industry-codes", reference.IndustryCodeViewSet, basename="industry-code")
+router.register("reference/certification-schemes", reference.CertificationSchemeViewSet, basename="certification-scheme")
+router.register("reference/regions", reference.RegionViewSet, basename="region")
+
+enterprise_router = SimpleRouter()
+enterprise_router.register("people", membership.PersonViewSet, basename="enterprise-person")
+enterprise_router.register("invitations", membership.InvitationViewSet, basename="enterprise-invitation")
+enterprise_router.register("certifications", membership.CertificationViewSet, basename="enterprise-certification")
 
 cluster_router = SimpleRouter()
 cluster_router.register("administrators", ClusterAdministratorViewSet, basename="cluster-administrator")
+cluster_router.register("memberships", membership.MembershipViewSet, basename="membership")
+cluster_router.register("members", membership.MemberDirectoryViewSet, basename="member")
+cluster_router.register("reports", membership.ReportViewSet, basename="report")
+cluster_router.register("audit-events", membership.AuditEventViewSet, basename="audit-event")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("", include(router.urls)),
+    path("enterprises/<int:enterprise_pk>/", include(enterprise_router.urls)),
     path("clusters/<slug:cluster_slug>/", include(cluster_router.urls)),
 ]

@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("apps.tenancy.urls")),
+    path("", include("apps.membership.urls")),
+    path("", include("apps.notifications.urls")),
 ]
 
 if settings.DEBUG:

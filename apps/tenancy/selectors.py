@@ -6,6 +6,10 @@ from apps.core.errors import NotFoundError
 
 from .models import Cluster, ClusterRole
 
+ADMINISTRATOR = ClusterRole.Role.ADMINISTRATOR.value
+MEMBER = "member"
+AUTHENTICATED = "authenticated"
+
 
 def cluster_list(*, user=None, status: str | None = None) -> QuerySet[Cluster]:
     """Active clusters for everyone; platform staff may list any status."""
@@ -28,10 +32,21 @@ def cluster_get(*, slug: str, user=None) -> Cluster:
 
 
 def cluster_roles_for(*, user, cluster: Cluster) -> frozenset[str]:
-    """The roles ``user`` holds in ``cluster`` (empty for anonymous users)."""
+    """The roles ``user`` holds in ``cluster`` (empty for anonymous users).
+
+    Besides the appointed roles (``administrator``): ``member`` when one of the user's
+    enterprises is an active member of the cluster, and ``authenticated`` for any
+    signed-in user (for actions such as applying, checked further per object).
+    """
     if user is None or not user.is_authenticated:
         return frozenset()
-    return frozenset(ClusterRole.objects.filter(cluster=cluster, user=user).values_list("role", flat=True))
+    from apps.membership.selectors import user_is_active_member
+
+    roles = set(ClusterRole.objects.filter(cluster=cluster, user=user).values_list("role", flat=True))
+    roles.add(AUTHENTICATED)
+    if user_is_active_member(user=user, cluster=cluster):
+        roles.add(MEMBER)
+    return frozenset(roles)
 
 
 def cluster_administrators(*, cluster: Cluster) -> QuerySet[ClusterRole]:

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.tenancy",
+    "apps.reference",
+    "apps.membership",
+    "apps.notifications",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +218,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ClusterStatusEnum": "apps.tenancy.models.Cluster.Status",
+        "ClusterRoleEnum": "apps.tenancy.models.ClusterRole.Role",
+        "MembershipStatusEnum": "apps.membership.models.Membership.Status",
+        "ReportStatusEnum": "apps.membership.models.Report.Status",
+        "InvitationStatusEnum": "apps.membership.models.Invitation.Status",
+        "EnterpriseRoleEnum": "apps.membership.models.EnterpriseMember.Role",
+        "InvitableRoleEnum": "apps.membership.models.INVITABLE_ROLES",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------

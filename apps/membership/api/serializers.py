@@ -1,0 +1,260 @@
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.reference.models import Capability, CertificationScheme, IndustryCode
+
+from ..models import INVITABLE_ROLES, AuditEvent, Enterprise, EnterpriseCertification, EnterpriseMember, Invitation, Membership, Report
+from ..validators import normalize_credit_code
+
+
+class CertificationSerializer(serializers.ModelSerializer):
+    scheme = serializers.SlugRelatedField(slug_field="code", queryset=CertificationScheme.objects.all())
+    scheme_label = serializers.CharField(source="scheme.label", read_only=True)
+    is_valid = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = EnterpriseCertification
+        fields = ("id", "scheme", "scheme_label", "number", "issuer", "valid_until", "is_valid")
+
+    def validate_valid_until(self, value):
+        if value < timezone.localdate():
+            raise serializers.ValidationError("This certification has already expired.")
+        return value
+
+
+class PublicCertificationSerializer(serializers.ModelSerializer):
+    scheme = serializers.CharField(source="scheme_id")
+    scheme_label = serializers.CharField(source="scheme.label")
+
+    class Meta:
+        model = EnterpriseCertification
+        fields = ("scheme", "scheme_label", "valid_until")
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    """The full profile, for the enterprise's own people. Writes go through services."""
+
+    name = serializers.CharField(read_only=True)
+    capabilities = serializers.SlugRelatedField(
+        slug_field="code", queryset=Capability.objects.all(), many=True, required=False
+    )
+    industry_codes = serializers.SlugRelatedField(
+        slug_field="code", queryset=IndustryCode.objects.all(), many=True, required=False
+    )
+    certifications = CertificationSerializer(many=True, required=False)
+    my_role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Enterprise
+        fields = (
+            "id",
+            "name",
+            "legal_name_zh",
+            "legal_name_en",
+            "credit_code",
+            "region_code",
+            "region_name",
+            "latitude",
+            "longitude",
+            "industry_codes",
+            "capabilities",
+            "certifications",
+            "size_band",
+            "description",
+            "website",
+            "verified",
+            "my_role",
+            "created_at",
+        )
+        read_only_fields = ("verified", "created_at")
+
+    def get_my_role(self, enterprise) -> str | None:
+        return getattr(enterprise, "my_role", None)
+
+    def validate_credit_code(self, value):
+        value = normalize_credit_code(value)
+        clash = Enterprise.objects.filter(credit_code=value)
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError("An enterprise with this Unified Social Credit Code is already registered.")
+        return value
+
+
+class EnterpriseUpdateSerializer(EnterpriseSerializer):
+    class Meta(EnterpriseSerializer.Meta):
+        read_only_fields = ("verified", "created_at", "certifications")
+
+
+class PublicEnterpriseSerializer(serializers.ModelSerializer):
+    """What anyone signed in may see of an enterprise: no exact location, no certificate numbers."""
+
+    name = serializers.CharField(read_only=True)
+    capabilities = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    industry_codes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    certifications = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Enterprise
+        fields = (
+            "id",
+            "name",
+            "legal_name_zh",
+            "legal_name_en",
+            "credit_code",
+            "region_code",
+            "region_name",
+            "industry_codes",
+            "capabilities",
+            "certifications",
+            "size_band",
+            "description",
+            "website",
+            "verified",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(PublicCertificationSerializer(many=True))
+    def get_certifications(self, enterprise):
+        certifications = getattr(enterprise, "valid_certifications", None)
+        if certifications is None:
+            certifications = [c for c in enterprise.certifications.all() if c.is_valid]
+        return PublicCertificationSerializer(certifications, many=True).data
+
+
+class EnterpriseSummarySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Enterprise
+        fields = ("id", "name", "legal_name_zh", "region_name", "verified")
+        read_only_fields = fields
+
+
+class UserBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    email = serializers.EmailField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    user = UserBriefSerializer(read_only=True)
+
+    class Meta:
+        model = EnterpriseMember
+        fields = ("user", "role", "joined_at")
+        read_only_fields = ("joined_at",)
+
+
+class PersonRoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=INVITABLE_ROLES)
+
+
+class OwnershipTransferSerializer(serializers.Serializer):
+    user = serializers.IntegerField(help_text="Id of the person who becomes the owner.")
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    invited_by = UserBriefSerializer(read_only=True)
+    role = serializers.ChoiceField(choices=INVITABLE_ROLES)
+
+    class Meta:
+        model = Invitation
+        fields = ("id", "email", "role", "status", "invited_by", "expires_at", "accepted_at", "created_at")
+        read_only_fields = ("status", "expires_at", "accepted_at", "created_at")
+
+
+class InvitationAcceptSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=500)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    enterprise = EnterpriseSummarySerializer(read_only=True)
+    decided_by = UserBriefSerializer(read_only=True, allow_null=True)
+    open_reports = serializers.IntegerField(read_only=True, required=False)
+
+    class Meta:
+        model = Membership
+        fields = (
+            "id",
+            "enterprise",
+            "status",
+            "note",
+            "reason",
+            "created_at",
+            "decided_by",
+            "decided_at",
+            "joined_at",
+            "open_reports",
+        )
+        read_only_fields = fields
+
+
+class MembershipApplySerializer(serializers.Serializer):
+    enterprise = serializers.PrimaryKeyRelatedField(
+        queryset=Enterprise.objects.all(), help_text="The enterprise you act for."
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class DecisionSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class BulkApproveSerializer(serializers.Serializer):
+    memberships = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=500)
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class DirectoryEntrySerializer(serializers.ModelSerializer):
+    enterprise = PublicEnterpriseSerializer(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ("id", "enterprise", "joined_at")
+        read_only_fields = fields
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    reporter = EnterpriseSummarySerializer(read_only=True)
+    subject = EnterpriseSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Report
+        fields = (
+            "id",
+            "reporter",
+            "subject",
+            "category",
+            "text",
+            "status",
+            "resolution_reason",
+            "resolved_at",
+            "created_at",
+        )
+        read_only_fields = fields
+
+
+class ReportCreateSerializer(serializers.Serializer):
+    reporter = serializers.PrimaryKeyRelatedField(
+        queryset=Enterprise.objects.all(), help_text="The enterprise you act for (an active member)."
+    )
+    subject = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), help_text="The reported member.")
+    category = serializers.ChoiceField(choices=Report.Category.choices)
+    text = serializers.CharField(max_length=4000)
+
+
+class ReportResolveSerializer(serializers.Serializer):
+    resolution = serializers.ChoiceField(choices=["dismiss", "warn", "suspend"])
+    reason = serializers.CharField(max_length=2000)
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    actor = UserBriefSerializer(read_only=True, allow_null=True)
+    enterprise = EnterpriseSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = ("id", "created_at", "actor", "action", "enterprise", "membership", "report", "reason", "before", "after")
+        read_only_fields = fields

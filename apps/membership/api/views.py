@@ -1,0 +1,445 @@
+from django.db.models import Q
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from apps.core.api.schema import ErrorSerializer
+from apps.core.errors import NotFoundError
+from apps.tenancy.api.base import ClusterScopedViewSet
+from apps.tenancy.selectors import ADMINISTRATOR, AUTHENTICATED, MEMBER
+
+from .. import lifecycle, selectors
+from ..models import AuditEvent, Enterprise, EnterpriseMember, Membership, Report
+from ..permissions import enterprise_role, require_enterprise_role
+from ..services import enterprises as enterprise_services
+from ..services import memberships as membership_services
+from ..services import people as people_services
+from ..services import reports as report_services
+from . import serializers as s
+
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+CONFLICT = {**ERRORS, 409: ErrorSerializer}
+
+
+# --- Enterprises (outside any cluster) ---------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="My enterprises", description="The enterprises you belong to, with your role."),
+    retrieve=extend_schema(
+        summary="An enterprise's profile",
+        description="Its people see the full profile; everyone else signed in sees the public profile.",
+        responses={200: s.EnterpriseSerializer, **ERRORS},
+    ),
+    create=extend_schema(
+        summary="Register an enterprise (you become its owner)",
+        request=s.EnterpriseSerializer,
+        responses={201: s.EnterpriseSerializer, **ERRORS},
+    ),
+    partial_update=extend_schema(
+        summary="Edit the profile (owners and administrators)",
+        request=s.EnterpriseUpdateSerializer,
+        responses={200: s.EnterpriseSerializer, **ERRORS},
+    ),
+)
+class EnterpriseViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = s.EnterpriseSerializer
+    queryset = Enterprise.objects.none()
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.user_enterprises(user=self.request.user)
+
+    def _enterprise(self) -> Enterprise:
+        enterprise = selectors.enterprise_get(enterprise_id=self.kwargs["pk"])
+        if enterprise is None:
+            raise NotFoundError()
+        return enterprise
+
+    def retrieve(self, request, *args, **kwargs):
+        enterprise = self._enterprise()
+        role = enterprise_role(user=request.user, enterprise=enterprise)
+        if role is None:
+            return Response(s.PublicEnterpriseSerializer(enterprise).data)
+        enterprise.my_role = role
+        return Response(s.EnterpriseSerializer(enterprise).data)
+
+    def create(self, request, *args, **kwargs):
+        serializer = s.EnterpriseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        enterprise = enterprise_services.enterprise_create(actor=request.user, **data)
+        enterprise = selectors.user_enterprises(user=request.user).get(pk=enterprise.pk)
+        return Response(s.EnterpriseSerializer(enterprise).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        enterprise = self._enterprise()
+        require_enterprise_role(user=request.user, enterprise=enterprise)
+        serializer = s.EnterpriseUpdateSerializer(enterprise, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        enterprise_services.enterprise_update(actor=request.user, enterprise=enterprise, **serializer.validated_data)
+        enterprise = selectors.user_enterprises(user=request.user).get(pk=enterprise.pk)
+        return Response(s.EnterpriseSerializer(enterprise).data)
+
+    def update(self, request, *args, **kwargs):
+        return self.http_method_not_allowed(request, *args, **kwargs)
+
+
+class EnterpriseChildViewSet(viewsets.GenericViewSet):
+    """Base of the collections under ``enterprises/{enterprise_pk}/``: people of the enterprise only."""
+
+    allowed_roles = tuple(EnterpriseMember.Role.values)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.enterprise = Enterprise.objects.filter(pk=kwargs["enterprise_pk"]).first()
+        if self.enterprise is None or enterprise_role(user=request.user, enterprise=self.enterprise) is None:
+            raise NotFoundError()  # outsiders do not learn who works where
+
+
+@extend_schema_view(
+    list=extend_schema(summary="People of the enterprise", responses={200: s.PersonSerializer(many=True), **ERRORS}),
+    partial_update=extend_schema(
+        summary="Change a person's role (owners and administrators)",
+        request=s.PersonRoleSerializer,
+        responses={200: s.PersonSerializer, **CONFLICT},
+    ),
+    destroy=extend_schema(summary="Remove a person (or leave yourself)", responses={204: None, **CONFLICT}),
+)
+class PersonViewSet(mixins.ListModelMixin, EnterpriseChildViewSet):
+    serializer_class = s.PersonSerializer
+    queryset = EnterpriseMember.objects.none()
+    lookup_field = "user_id"
+    lookup_value_regex = r"\d+"
+    http_method_names = ["get", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.enterprise_people(enterprise=self.enterprise)
+
+    def partial_update(self, request, *args, **kwargs):
+        serializer = s.PersonRoleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        person = people_services.person_change_role(
+            actor=request.user, enterprise=self.enterprise, user_id=int(kwargs["user_id"]), **serializer.validated_data
+        )
+        return Response(s.PersonSerializer(person).data)
+
+    def destroy(self, request, *args, **kwargs):
+        people_services.person_remove(actor=request.user, enterprise=self.enterprise, user_id=int(kwargs["user_id"]))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Transfer ownership (the owner only); the former owner becomes an administrator",
+        request=s.OwnershipTransferSerializer,
+        responses={200: s.PersonSerializer, **CONFLICT},
+    )
+    @action(detail=False, methods=["post"], url_path="transfer-ownership")
+    def transfer_ownership(self, request, *args, **kwargs):
+        serializer = s.OwnershipTransferSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        person = people_services.ownership_transfer(
+            actor=request.user, enterprise=self.enterprise, user_id=serializer.validated_data["user"]
+        )
+        return Response(s.PersonSerializer(person).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Invitations", responses={200: s.InvitationSerializer(many=True), **ERRORS}),
+    create=extend_schema(
+        summary="Invite a colleague by e-mail", request=s.InvitationSerializer, responses={201: s.InvitationSerializer, **CONFLICT}
+    ),
+    destroy=extend_schema(summary="Revoke a pending invitation", responses={204: None, **ERRORS}),
+)
+class InvitationViewSet(mixins.ListModelMixin, EnterpriseChildViewSet):
+    serializer_class = s.InvitationSerializer
+    queryset = EnterpriseMember.objects.none()
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def get_queryset(self):
+        require_enterprise_role(user=self.request.user, enterprise=self.enterprise)
+        return selectors.enterprise_invitations(enterprise=self.enterprise)
+
+    def create(self, request, *args, **kwargs):
+        serializer = s.InvitationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invitation = people_services.invitation_create(
+            actor=request.user, enterprise=self.enterprise, **serializer.validated_data
+        )
+        return Response(s.InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, *args, **kwargs):
+        people_services.invitation_revoke(actor=request.user, enterprise=self.enterprise, invitation_id=int(kwargs["pk"]))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Certifications", responses={200: s.CertificationSerializer(many=True), **ERRORS}),
+    create=extend_schema(summary="Add a certification", responses={201: s.CertificationSerializer, **CONFLICT}),
+    destroy=extend_schema(summary="Remove a certification", responses={204: None, **ERRORS}),
+)
+class CertificationViewSet(mixins.ListModelMixin, EnterpriseChildViewSet):
+    serializer_class = s.CertificationSerializer
+    queryset = EnterpriseMember.objects.none()
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return self.enterprise.certifications.select_related("scheme").order_by("scheme_id", "pk")
+
+    def create(self, request, *args, **kwargs):
+        serializer = s.CertificationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        certification = enterprise_services.certification_add(
+            actor=request.user, enterprise=self.enterprise, **serializer.validated_data
+        )
+        return Response(s.CertificationSerializer(certification).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, *args, **kwargs):
+        enterprise_services.certification_remove(
+            actor=request.user, enterprise=self.enterprise, certification_id=int(kwargs["pk"])
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(
+    summary="Accept an invitation (signed in with the invited address)",
+    request=s.InvitationAcceptSerializer,
+    responses={200: s.PersonSerializer, **CONFLICT},
+)
+class InvitationAcceptViewSet(viewsets.GenericViewSet):
+    serializer_class = s.InvitationAcceptSerializer
+
+    def create(self, request, *args, **kwargs):
+        serializer = s.InvitationAcceptSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        person = people_services.invitation_accept(user=request.user, **serializer.validated_data)
+        return Response(s.PersonSerializer(person).data)
+
+
+# --- Inside a cluster -----------------------------------------------------------------------
+
+STATUS_PARAM = OpenApiParameter("status", str, enum=Membership.Status.values, description="Only this status.")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Memberships (the moderation queue for administrators; your own otherwise)",
+        parameters=[STATUS_PARAM, OpenApiParameter("search", str, description="Enterprise name contains.")],
+        responses={200: s.MembershipSerializer(many=True), **ERRORS},
+    ),
+    retrieve=extend_schema(summary="A membership", responses={200: s.MembershipSerializer, **ERRORS}),
+    create=extend_schema(
+        summary="Apply to join the cluster for one of your enterprises",
+        request=s.MembershipApplySerializer,
+        responses={201: s.MembershipSerializer, **CONFLICT},
+    ),
+)
+class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScopedViewSet):
+    serializer_class = s.MembershipSerializer
+    queryset = Membership.objects.all()
+    filter_backends = []
+    required_roles = {
+        "list": {ADMINISTRATOR, AUTHENTICATED},
+        "retrieve": {ADMINISTRATOR, AUTHENTICATED},
+        "create": {AUTHENTICATED},
+        "leave": {AUTHENTICATED},
+        "bulk_approve": {ADMINISTRATOR},
+        **{name: {ADMINISTRATOR} for name in lifecycle.ADMINISTRATOR_ACTIONS},
+    }
+
+    def scoped_queryset(self, *, cluster, user):
+        qs = selectors.memberships_for(cluster=cluster, user=user, status=self.request.query_params.get("status"))
+        search = self.request.query_params.get("search", "").strip()[:100]
+        if search:
+            qs = qs.filter(
+                Q(enterprise__legal_name_zh__icontains=search) | Q(enterprise__legal_name_en__icontains=search)
+            )
+        return qs
+
+    def create(self, request, *args, **kwargs):
+        serializer = s.MembershipApplySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = membership_services.membership_apply(
+            actor=request.user, cluster=self.cluster, **serializer.validated_data
+        )
+        return Response(s.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+    def _decide(self, request, action_name):
+        serializer = s.DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = membership_services.membership_decide(
+            actor=request.user,
+            cluster=self.cluster,
+            membership_id=int(self.kwargs["pk"]),
+            action=action_name,
+            reason=serializer.validated_data["reason"],
+        )
+        return Response(s.MembershipSerializer(membership).data)
+
+    decision_schema = extend_schema(request=s.DecisionSerializer, responses={200: s.MembershipSerializer, **CONFLICT})
+
+    @decision_schema
+    @action(detail=True, methods=["post"])
+    def approve(self, request, *args, **kwargs):
+        return self._decide(request, "approve")
+
+    @decision_schema
+    @action(detail=True, methods=["post"])
+    def reject(self, request, *args, **kwargs):
+        return self._decide(request, "reject")
+
+    @decision_schema
+    @action(detail=True, methods=["post"])
+    def suspend(self, request, *args, **kwargs):
+        return self._decide(request, "suspend")
+
+    @decision_schema
+    @action(detail=True, methods=["post"])
+    def reinstate(self, request, *args, **kwargs):
+        return self._decide(request, "reinstate")
+
+    @decision_schema
+    @action(detail=True, methods=["post"])
+    def expel(self, request, *args, **kwargs):
+        return self._decide(request, "expel")
+
+    @extend_schema(
+        summary="Leave the cluster (the enterprise's owners and administrators)",
+        request=s.DecisionSerializer,
+        responses={200: s.MembershipSerializer, **CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def leave(self, request, *args, **kwargs):
+        serializer = s.DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = membership_services.membership_leave(
+            actor=request.user,
+            cluster=self.cluster,
+            membership_id=int(self.kwargs["pk"]),
+            reason=serializer.validated_data["reason"],
+        )
+        return Response(s.MembershipSerializer(membership).data)
+
+    @extend_schema(
+        summary="Approve several applications with one reason (all or none)",
+        request=s.BulkApproveSerializer,
+        responses={200: s.MembershipSerializer(many=True), **CONFLICT},
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-approve")
+    def bulk_approve(self, request, *args, **kwargs):
+        serializer = s.BulkApproveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        approved = membership_services.memberships_bulk_approve(
+            actor=request.user,
+            cluster=self.cluster,
+            membership_ids=serializer.validated_data["memberships"],
+            reason=serializer.validated_data["reason"],
+        )
+        return Response(s.MembershipSerializer(approved, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Member directory (active members; visible to members and administrators)",
+        parameters=[
+            OpenApiParameter("search", str, description="Name or description contains."),
+            OpenApiParameter("capability", str, description="Capability code, e.g. cnc-machining."),
+            OpenApiParameter("region", str, description="Region code prefix (e.g. 33 or 330600) or name."),
+            OpenApiParameter("certification", str, description="Certification scheme code with a valid certificate."),
+        ],
+        responses={200: s.DirectoryEntrySerializer(many=True), **ERRORS},
+    )
+)
+class MemberDirectoryViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
+    serializer_class = s.DirectoryEntrySerializer
+    queryset = Membership.objects.all()
+    filter_backends = []
+    required_roles = {"list": {ADMINISTRATOR, MEMBER}}
+
+    def scoped_queryset(self, *, cluster, user):
+        params = self.request.query_params
+        return selectors.member_directory(
+            cluster=cluster,
+            search=params.get("search", "").strip()[:100],
+            capability=params.get("capability", "").strip()[:60],
+            region=params.get("region", "").strip()[:60],
+            certification=params.get("certification", "").strip()[:40],
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Reports (all for administrators; the ones you filed otherwise)",
+        parameters=[OpenApiParameter("status", str, enum=Report.Status.values)],
+        responses={200: s.ReportSerializer(many=True), **ERRORS},
+    ),
+    retrieve=extend_schema(summary="A report", responses={200: s.ReportSerializer, **ERRORS}),
+    create=extend_schema(
+        summary="Report a member (active members)",
+        request=s.ReportCreateSerializer,
+        responses={201: s.ReportSerializer, **CONFLICT},
+    ),
+)
+class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScopedViewSet):
+    serializer_class = s.ReportSerializer
+    queryset = Report.objects.all()
+    filter_backends = []
+    required_roles = {
+        "list": {ADMINISTRATOR, MEMBER},
+        "retrieve": {ADMINISTRATOR, MEMBER},
+        "create": {MEMBER},
+        "resolve": {ADMINISTRATOR},
+    }
+
+    def scoped_queryset(self, *, cluster, user):
+        return selectors.reports_for(cluster=cluster, user=user, status=self.request.query_params.get("status"))
+
+    def create(self, request, *args, **kwargs):
+        serializer = s.ReportCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = report_services.report_file(actor=request.user, cluster=self.cluster, **serializer.validated_data)
+        return Response(s.ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Resolve a report: dismiss, warn or suspend, with a reason",
+        request=s.ReportResolveSerializer,
+        responses={200: s.ReportSerializer, **CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, *args, **kwargs):
+        serializer = s.ReportResolveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = report_services.report_resolve(
+            actor=request.user, cluster=self.cluster, report_id=int(self.kwargs["pk"]), **serializer.validated_data
+        )
+        return Response(s.ReportSerializer(report).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Audit trail of moderation (administrators)",
+        parameters=[
+            OpenApiParameter("enterprise", int, description="Only events about this enterprise."),
+            OpenApiParameter("membership", int, description="Only events about this membership."),
+        ],
+        responses={200: s.AuditEventSerializer(many=True), **ERRORS},
+    )
+)
+class AuditEventViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
+    serializer_class = s.AuditEventSerializer
+    queryset = AuditEvent.objects.all()
+    filter_backends = []
+    required_roles = {"list": {ADMINISTRATOR}}
+
+    def scoped_queryset(self, *, cluster, user):
+        params = self.request.query_params
+
+        def as_int(name):
+            value = params.get(name, "")
+            return int(value) if value.isdigit() else None
+
+        return selectors.audit_events(
+            cluster=cluster, enterprise_id=as_int("enterprise"), membership_id=as_int("membership")
+        )

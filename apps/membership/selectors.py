@@ -1,0 +1,131 @@
+"""Reads of the membership domain; every cluster query takes the cluster."""
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .models import (
+    AuditEvent,
+    Enterprise,
+    EnterpriseCertification,
+    EnterpriseMember,
+    Invitation,
+    Membership,
+    Report,
+)
+from .permissions import is_cluster_administrator
+
+
+def user_is_active_member(*, user, cluster) -> bool:
+    return Membership.objects.filter(
+        cluster=cluster, status=Membership.Status.ACTIVE, enterprise__people__user=user
+    ).exists()
+
+
+def user_enterprises(*, user) -> QuerySet[Enterprise]:
+    """The enterprises ``user`` belongs to, with the user's role as ``my_role``."""
+    return (
+        Enterprise.objects.filter(people__user=user)
+        .annotate(my_role=EnterpriseMember.objects.filter(enterprise=OuterRef("pk"), user=user).values("role")[:1])
+        .prefetch_related("capabilities", "industry_codes", "certifications__scheme")
+        .order_by("legal_name_zh")
+    )
+
+
+def enterprise_get(*, enterprise_id: int) -> Enterprise | None:
+    return (
+        Enterprise.objects.prefetch_related("capabilities", "industry_codes", "certifications__scheme")
+        .filter(pk=enterprise_id)
+        .first()
+    )
+
+
+def enterprise_people(*, enterprise) -> QuerySet[EnterpriseMember]:
+    return EnterpriseMember.objects.filter(enterprise=enterprise).select_related("user").order_by("joined_at", "pk")
+
+
+def enterprise_invitations(*, enterprise) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(enterprise=enterprise).select_related("invited_by").order_by("-created_at")
+
+
+def _with_enterprise(qs: QuerySet) -> QuerySet:
+    return qs.select_related("enterprise", "decided_by", "applied_by")
+
+
+def memberships_for(*, cluster, user, status: str | None = None) -> QuerySet[Membership]:
+    """Administrators see every membership of the cluster; others only their enterprises'."""
+    qs = Membership.objects.filter(cluster=cluster)
+    if not is_cluster_administrator(user=user, cluster=cluster):
+        qs = qs.filter(enterprise__people__user=user)
+    if status:
+        qs = qs.filter(status=status)
+    open_reports = (
+        Report.objects.filter(cluster=cluster, subject=OuterRef("enterprise"), status=Report.Status.OPEN)
+        .order_by()
+        .values("subject")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        _with_enterprise(qs)
+        .annotate(open_reports=Coalesce(Subquery(open_reports), 0))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def member_directory(
+    *, cluster, search: str = "", capability: str = "", region: str = "", certification: str = ""
+) -> QuerySet[Membership]:
+    """Active members of the cluster, searchable by name, capability, region and certification."""
+    qs = Membership.objects.filter(cluster=cluster, status=Membership.Status.ACTIVE)
+    if search:
+        qs = qs.filter(
+            Q(enterprise__legal_name_zh__icontains=search)
+            | Q(enterprise__legal_name_en__icontains=search)
+            | Q(enterprise__description__icontains=search)
+        )
+    if capability:
+        qs = qs.filter(enterprise__capabilities__code=capability)
+    if region:
+        qs = qs.filter(
+            Q(enterprise__region_code__startswith=region) | Q(enterprise__region_name__icontains=region)
+        )
+    if certification:
+        qs = qs.filter(
+            Exists(
+                EnterpriseCertification.objects.filter(
+                    enterprise=OuterRef("enterprise"), scheme_id=certification, valid_until__gte=timezone.localdate()
+                )
+            )
+        )
+    valid_certifications = EnterpriseCertification.objects.filter(
+        valid_until__gte=timezone.localdate()
+    ).select_related("scheme")
+    return (
+        qs.select_related("enterprise")
+        .prefetch_related(
+            "enterprise__capabilities",
+            Prefetch("enterprise__certifications", queryset=valid_certifications, to_attr="valid_certifications"),
+        )
+        .distinct()
+        .order_by("enterprise__legal_name_zh", "pk")
+    )
+
+
+def reports_for(*, cluster, user, status: str | None = None) -> QuerySet[Report]:
+    """Administrators see every report of the cluster; members see the reports they filed."""
+    qs = Report.objects.filter(cluster=cluster)
+    if not is_cluster_administrator(user=user, cluster=cluster):
+        qs = qs.filter(reporter__people__user=user)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("reporter", "subject", "resolved_by").order_by("-created_at", "-pk")
+
+
+def audit_events(*, cluster, enterprise_id: int | None = None, membership_id: int | None = None) -> QuerySet[AuditEvent]:
+    qs = AuditEvent.objects.filter(cluster=cluster)
+    if enterprise_id:
+        qs = qs.filter(enterprise_id=enterprise_id)
+    if membership_id:
+        qs = qs.filter(membership_id=membership_id)
+    return qs.select_related("actor", "enterprise").order_by("-created_at", "-pk")

@@ -1,0 +1,1 @@
+"""Writes of the membership domain, one module per aggregate."""

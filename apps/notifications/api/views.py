@@ -1,0 +1,57 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from apps.core.api.schema import ErrorSerializer
+from apps.core.errors import NotFoundError
+
+from .. import services
+from ..models import Notification
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    cluster = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    is_read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ("id", "kind", "title", "body", "link", "cluster", "is_read", "read_at", "created_at")
+        read_only_fields = fields
+
+    def get_is_read(self, notification) -> bool:
+        return notification.read_at is not None
+
+
+class MarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="My notifications, newest first",
+        parameters=[OpenApiParameter("unread", bool, description="Only unread ones.")],
+    )
+)
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()
+
+    def get_queryset(self):
+        qs = Notification.objects.filter(user=self.request.user).select_related("cluster")
+        if self.request.query_params.get("unread") in ("1", "true", "yes"):
+            qs = qs.filter(read_at__isnull=True)
+        return qs.order_by("-created_at", "-pk")
+
+    @extend_schema(request=None, responses={200: MarkedSerializer, 404: ErrorSerializer})
+    @action(detail=True, methods=["post"])
+    def read(self, request, *args, **kwargs):
+        if not Notification.objects.filter(user=request.user, pk=kwargs["pk"]).exists():
+            raise NotFoundError()
+        marked = services.notification_mark_read(user=request.user, notification_id=int(kwargs["pk"]))
+        return Response({"marked": marked}, status=status.HTTP_200_OK)
+
+    @extend_schema(request=None, responses={200: MarkedSerializer})
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request, *args, **kwargs):
+        return Response({"marked": services.notifications_mark_all_read(user=request.user)})

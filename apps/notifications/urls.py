@@ -1,0 +1,5 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [path("notifications/", views.notification_list, name="notification-list")]
