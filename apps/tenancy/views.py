@@ -45,8 +45,10 @@ def cluster_detail(request, slug):
             "cluster": cluster,
             "roles": roles,
             "is_administrator": "administrator" in roles,
-            "administrators": selectors.cluster_administrators(cluster=cluster)
-            if roles or request.user.is_staff
-            else None,
+            "administrators": (
+                selectors.cluster_administrators(cluster=cluster)
+                if roles & {selectors.ADMINISTRATOR, selectors.MEMBER} or request.user.is_staff
+                else None
+            ),
         },
     )
