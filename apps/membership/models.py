@@ -42,7 +42,12 @@ class Enterprise(TimeStampedModel):
     website = models.URLField(_("website"), blank=True, max_length=200)
     verified = models.BooleanField(_("verified"), default=False, help_text=_("Checked by platform staff."))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     class Meta:
@@ -63,7 +68,9 @@ class Enterprise(TimeStampedModel):
 
 class EnterpriseCertification(models.Model):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="certifications")
-    scheme = models.ForeignKey(CertificationScheme, on_delete=models.PROTECT, related_name="+", verbose_name=_("scheme"))
+    scheme = models.ForeignKey(
+        CertificationScheme, on_delete=models.PROTECT, related_name="+", verbose_name=_("scheme")
+    )
     number = models.CharField(_("certificate number"), max_length=80)
     issuer = models.CharField(_("issuer"), max_length=160)
     valid_until = models.DateField(_("valid until"))
@@ -216,7 +223,9 @@ class Report(models.Model):
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="reports_filed")
-    reported_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    reported_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     subject = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="reports_received")
     category = models.CharField(_("category"), max_length=12, choices=Category.choices)
     text = models.TextField(_("what happened"), max_length=4000)

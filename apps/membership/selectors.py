@@ -67,9 +67,7 @@ def memberships_for(*, cluster, user, status: str | None = None) -> QuerySet[Mem
         .values("n")
     )
     return (
-        _with_enterprise(qs)
-        .annotate(open_reports=Coalesce(Subquery(open_reports), 0))
-        .order_by("-created_at", "-pk")
+        _with_enterprise(qs).annotate(open_reports=Coalesce(Subquery(open_reports), 0)).order_by("-created_at", "-pk")
     )
 
 
@@ -87,9 +85,7 @@ def member_directory(
     if capability:
         qs = qs.filter(enterprise__capabilities__code=capability)
     if region:
-        qs = qs.filter(
-            Q(enterprise__region_code__startswith=region) | Q(enterprise__region_name__icontains=region)
-        )
+        qs = qs.filter(Q(enterprise__region_code__startswith=region) | Q(enterprise__region_name__icontains=region))
     if certification:
         qs = qs.filter(
             Exists(
@@ -98,13 +94,14 @@ def member_directory(
                 )
             )
         )
-    valid_certifications = EnterpriseCertification.objects.filter(
-        valid_until__gte=timezone.localdate()
-    ).select_related("scheme")
+    valid_certifications = EnterpriseCertification.objects.filter(valid_until__gte=timezone.localdate()).select_related(
+        "scheme"
+    )
     return (
         qs.select_related("enterprise")
         .prefetch_related(
             "enterprise__capabilities",
+            "enterprise__industry_codes",
             Prefetch("enterprise__certifications", queryset=valid_certifications, to_attr="valid_certifications"),
         )
         .distinct()
@@ -122,7 +119,9 @@ def reports_for(*, cluster, user, status: str | None = None) -> QuerySet[Report]
     return qs.select_related("reporter", "subject", "resolved_by").order_by("-created_at", "-pk")
 
 
-def audit_events(*, cluster, enterprise_id: int | None = None, membership_id: int | None = None) -> QuerySet[AuditEvent]:
+def audit_events(
+    *, cluster, enterprise_id: int | None = None, membership_id: int | None = None
+) -> QuerySet[AuditEvent]:
     qs = AuditEvent.objects.filter(cluster=cluster)
     if enterprise_id:
         qs = qs.filter(enterprise_id=enterprise_id)

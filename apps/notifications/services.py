@@ -55,9 +55,7 @@ def notification_send_email(*, notification_id: int) -> bool:
     from django.conf import settings
     from django.core.mail import send_mail
 
-    notification = (
-        Notification.objects.select_for_update().select_related("user").filter(pk=notification_id).first()
-    )
+    notification = Notification.objects.select_for_update().select_related("user").filter(pk=notification_id).first()
     if notification is None or notification.emailed_at is not None:
         return False
     body = notification.body

@@ -1,11 +1,21 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.reference.models import Capability, CertificationScheme, IndustryCode
 
-from ..models import INVITABLE_ROLES, AuditEvent, Enterprise, EnterpriseCertification, EnterpriseMember, Invitation, Membership, Report
-from ..validators import normalize_credit_code
+from ..models import (
+    INVITABLE_ROLES,
+    AuditEvent,
+    Enterprise,
+    EnterpriseCertification,
+    EnterpriseMember,
+    Invitation,
+    Membership,
+    Report,
+)
+from ..validators import normalize_credit_code, validate_credit_code
 
 
 class CertificationSerializer(serializers.ModelSerializer):
@@ -44,6 +54,9 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     )
     certifications = CertificationSerializer(many=True, required=False)
     my_role = serializers.SerializerMethodField()
+    credit_code = serializers.CharField(
+        max_length=40, help_text="Unified Social Credit Code (18 characters; spaces and hyphens are ignored)."
+    )
 
     class Meta:
         model = Enterprise
@@ -74,11 +87,17 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
     def validate_credit_code(self, value):
         value = normalize_credit_code(value)
+        try:
+            validate_credit_code(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
         clash = Enterprise.objects.filter(credit_code=value)
         if self.instance is not None:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise serializers.ValidationError("An enterprise with this Unified Social Credit Code is already registered.")
+            raise serializers.ValidationError(
+                "An enterprise with this Unified Social Credit Code is already registered."
+            )
         return value
 
 
@@ -256,5 +275,16 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AuditEvent
-        fields = ("id", "created_at", "actor", "action", "enterprise", "membership", "report", "reason", "before", "after")
+        fields = (
+            "id",
+            "created_at",
+            "actor",
+            "action",
+            "enterprise",
+            "membership",
+            "report",
+            "reason",
+            "before",
+            "after",
+        )
         read_only_fields = fields

@@ -114,7 +114,7 @@ class PersonViewSet(mixins.ListModelMixin, EnterpriseChildViewSet):
     queryset = EnterpriseMember.objects.none()
     lookup_field = "user_id"
     lookup_value_regex = r"\d+"
-    http_method_names = ["get", "patch", "delete", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
         return selectors.enterprise_people(enterprise=self.enterprise)
@@ -149,7 +149,9 @@ class PersonViewSet(mixins.ListModelMixin, EnterpriseChildViewSet):
 @extend_schema_view(
     list=extend_schema(summary="Invitations", responses={200: s.InvitationSerializer(many=True), **ERRORS}),
     create=extend_schema(
-        summary="Invite a colleague by e-mail", request=s.InvitationSerializer, responses={201: s.InvitationSerializer, **CONFLICT}
+        summary="Invite a colleague by e-mail",
+        request=s.InvitationSerializer,
+        responses={201: s.InvitationSerializer, **CONFLICT},
     ),
     destroy=extend_schema(summary="Revoke a pending invitation", responses={204: None, **ERRORS}),
 )
@@ -171,7 +173,9 @@ class InvitationViewSet(mixins.ListModelMixin, EnterpriseChildViewSet):
         return Response(s.InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request, *args, **kwargs):
-        people_services.invitation_revoke(actor=request.user, enterprise=self.enterprise, invitation_id=int(kwargs["pk"]))
+        people_services.invitation_revoke(
+            actor=request.user, enterprise=self.enterprise, invitation_id=int(kwargs["pk"])
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -55,7 +55,11 @@ def _notify_owners(membership: Membership, action: str, reason: str) -> None:
 def _notify_administrators(cluster, kind: str, render) -> None:
     admins = [role.user for role in tenancy_selectors.cluster_administrators(cluster=cluster)]
     notify_users(
-        users=admins, kind=kind, render=render, link=reverse("moderation-queue", args=[cluster.slug]), cluster=cluster,
+        users=admins,
+        kind=kind,
+        render=render,
+        link=reverse("moderation-queue", args=[cluster.slug]),
+        cluster=cluster,
         email=False,
     )
 

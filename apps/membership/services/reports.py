@@ -107,7 +107,9 @@ def report_resolve(*, actor, cluster, report_id: int, resolution: str, reason: s
     if resolution == "suspend":
         membership = _membership(cluster, report.subject, [Membership.Status.ACTIVE])
         if membership is not None:
-            membership_decide(actor=actor, cluster=cluster, membership_id=membership.pk, action="suspend", reason=reason)
+            membership_decide(
+                actor=actor, cluster=cluster, membership_id=membership.pk, action="suspend", reason=reason
+            )
     elif resolution == "warn":
         owners = [
             p.user
