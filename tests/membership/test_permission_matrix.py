@@ -25,221 +25,106 @@ def actor_user(world, actor):
     }[actor]
 
 
+def row(*statuses):
+    """Expected statuses in the order of ACTORS."""
+    return dict(zip(ACTORS, statuses, strict=True))
+
+
 def base(world):
     return f"/api/v1/clusters/{world.cluster.slug}"
 
 
-# name: (method, path(world, report), body(world), {actor: status})
+# name: (method, path(world, report), body(world), row(statuses in the order of ACTORS))
 MATRIX = {
     "list memberships": (
         "get",
         lambda w, r: f"{base(w)}/memberships/",
         None,
-        dict(
-            anonymous=401,
-            unrelated=200,
-            enterprise_staff=200,
-            owner=200,
-            cluster_admin=200,
-            other_admin=200,
-            platform_staff=200,
-        ),
+        row(401, 200, 200, 200, 200, 200, 200),
     ),
     "read an application": (
         "get",
         lambda w, r: f"{base(w)}/memberships/{w.application.pk}/",
         None,
-        dict(
-            anonymous=401,
-            unrelated=404,
-            enterprise_staff=404,
-            owner=404,
-            cluster_admin=200,
-            other_admin=404,
-            platform_staff=200,
-        ),
+        row(401, 404, 404, 404, 200, 404, 200),
     ),
     "apply": (
         "post",
         lambda w, r: f"{base(w)}/memberships/",
         lambda w: {"enterprise": w.member.pk, "note": "again"},
-        dict(
-            anonymous=401,
-            unrelated=403,
-            enterprise_staff=403,
-            owner=409,
-            cluster_admin=403,
-            other_admin=403,
-            platform_staff=403,
-        ),
+        row(401, 403, 403, 409, 403, 403, 403),
     ),
     "approve": (
         "post",
         lambda w, r: f"{base(w)}/memberships/{w.application.pk}/approve/",
         lambda w: {"reason": "ok"},
-        dict(
-            anonymous=401,
-            unrelated=403,
-            enterprise_staff=403,
-            owner=403,
-            cluster_admin=200,
-            other_admin=403,
-            platform_staff=200,
-        ),
+        row(401, 403, 403, 403, 200, 403, 200),
     ),
     "reject": (
         "post",
         lambda w, r: f"{base(w)}/memberships/{w.application.pk}/reject/",
         lambda w: {"reason": "incomplete"},
-        dict(
-            anonymous=401,
-            unrelated=403,
-            enterprise_staff=403,
-            owner=403,
-            cluster_admin=200,
-            other_admin=403,
-            platform_staff=200,
-        ),
+        row(401, 403, 403, 403, 200, 403, 200),
     ),
     "suspend": (
         "post",
         lambda w, r: f"{base(w)}/memberships/{w.peer_membership.pk}/suspend/",
         lambda w: {"reason": "review"},
-        dict(
-            anonymous=401,
-            unrelated=403,
-            enterprise_staff=403,
-            owner=403,
-            cluster_admin=200,
-            other_admin=403,
-            platform_staff=200,
-        ),
+        row(401, 403, 403, 403, 200, 403, 200),
     ),
     "expel": (
         "post",
         lambda w, r: f"{base(w)}/memberships/{w.peer_membership.pk}/expel/",
         lambda w: {"reason": "fraud"},
-        dict(
-            anonymous=401,
-            unrelated=403,
-            enterprise_staff=403,
-            owner=403,
-            cluster_admin=200,
-            other_admin=403,
-            platform_staff=200,
-        ),
+        row(401, 403, 403, 403, 200, 403, 200),
     ),
     "leave": (
         "post",
         lambda w, r: f"{base(w)}/memberships/{w.membership.pk}/leave/",
         lambda w: {},
-        dict(
-            anonymous=401,
-            unrelated=403,
-            enterprise_staff=403,
-            owner=200,
-            cluster_admin=403,
-            other_admin=403,
-            platform_staff=403,
-        ),
+        row(401, 403, 403, 200, 403, 403, 403),
     ),
     "bulk approve": (
         "post",
         lambda w, r: f"{base(w)}/memberships/bulk-approve/",
         lambda w: {"memberships": [w.application.pk]},
-        dict(
-            anonymous=401,
-            unrelated=403,
-            enterprise_staff=403,
-            owner=403,
-            cluster_admin=200,
-            other_admin=403,
-            platform_staff=200,
-        ),
+        row(401, 403, 403, 403, 200, 403, 200),
     ),
     "member directory": (
         "get",
         lambda w, r: f"{base(w)}/members/",
         None,
-        dict(
-            anonymous=401,
-            unrelated=403,
-            enterprise_staff=200,
-            owner=200,
-            cluster_admin=200,
-            other_admin=403,
-            platform_staff=200,
-        ),
+        row(401, 403, 200, 200, 200, 403, 200),
     ),
     "list reports": (
         "get",
         lambda w, r: f"{base(w)}/reports/",
         None,
-        dict(
-            anonymous=401,
-            unrelated=403,
-            enterprise_staff=200,
-            owner=200,
-            cluster_admin=200,
-            other_admin=403,
-            platform_staff=200,
-        ),
+        row(401, 403, 200, 200, 200, 403, 200),
     ),
     "read a report about the member": (
         "get",
         lambda w, r: f"{base(w)}/reports/{r.pk}/",
         None,
-        dict(
-            anonymous=401,
-            unrelated=403,
-            enterprise_staff=404,
-            owner=404,
-            cluster_admin=200,
-            other_admin=403,
-            platform_staff=200,
-        ),
+        row(401, 403, 404, 404, 200, 403, 200),
     ),
     "file a report": (
         "post",
         lambda w, r: f"{base(w)}/reports/",
         lambda w: {"reporter": w.member.pk, "subject": w.peer.pk, "category": "quality", "text": "Loose threads"},
-        dict(
-            anonymous=401,
-            unrelated=403,
-            enterprise_staff=201,
-            owner=201,
-            cluster_admin=403,
-            other_admin=403,
-            platform_staff=403,
-        ),
+        row(401, 403, 201, 201, 403, 403, 403),
     ),
     "resolve a report": (
         "post",
         lambda w, r: f"{base(w)}/reports/{r.pk}/resolve/",
         lambda w: {"resolution": "dismiss", "reason": "Unfounded"},
-        dict(
-            anonymous=401,
-            unrelated=403,
-            enterprise_staff=403,
-            owner=403,
-            cluster_admin=200,
-            other_admin=403,
-            platform_staff=200,
-        ),
+        row(401, 403, 403, 403, 200, 403, 200),
     ),
     "audit trail": (
         "get",
         lambda w, r: f"{base(w)}/audit-events/",
         None,
-        dict(
-            anonymous=401,
-            unrelated=403,
-            enterprise_staff=403,
-            owner=403,
-            cluster_admin=200,
-            other_admin=403,
-            platform_staff=200,
-        ),
+        row(401, 403, 403, 403, 200, 403, 200),
     ),
 }
 
