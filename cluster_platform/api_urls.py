@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from apps.accounts.api.views import MeView
+from apps.marketplace.api import views as marketplace
 from apps.membership.api import views as membership
 from apps.notifications.api.views import NotificationViewSet
 from apps.reference import api as reference
@@ -14,7 +15,9 @@ router.register("invitations/accept", membership.InvitationAcceptViewSet, basena
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("reference/capabilities", reference.CapabilityViewSet, basename="capability")
 router.register("reference/industry-codes", reference.IndustryCodeViewSet, basename="industry-code")
-router.register("reference/certification-schemes", reference.CertificationSchemeViewSet, basename="certification-scheme")
+router.register(
+    "reference/certification-schemes", reference.CertificationSchemeViewSet, basename="certification-scheme"
+)
 router.register("reference/regions", reference.RegionViewSet, basename="region")
 
 enterprise_router = SimpleRouter()
@@ -28,6 +31,13 @@ cluster_router.register("memberships", membership.MembershipViewSet, basename="m
 cluster_router.register("members", membership.MemberDirectoryViewSet, basename="member")
 cluster_router.register("reports", membership.ReportViewSet, basename="report")
 cluster_router.register("audit-events", membership.AuditEventViewSet, basename="audit-event")
+cluster_router.register("orders", marketplace.OrderViewSet, basename="order")
+cluster_router.register("capacities", marketplace.CapacityOfferViewSet, basename="capacity")
+cluster_router.register("channel-offers", marketplace.ChannelOfferViewSet, basename="channel-offer")
+cluster_router.register("channel-requests", marketplace.ChannelRequestViewSet, basename="channel-request")
+cluster_router.register("matches", marketplace.MatchViewSet, basename="match")
+cluster_router.register("deals", marketplace.DealViewSet, basename="deal")
+cluster_router.register("matching-runs", marketplace.MatchingRunViewSet, basename="matching-run")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

@@ -7,6 +7,8 @@ into the council's versioned rulebook without changing any caller: everything re
 
 from dataclasses import dataclass
 
+from apps.matching.engine.types import DEFAULT_CHANNEL_WEIGHTS, DEFAULT_WEIGHTS
+
 
 @dataclass(frozen=True)
 class RuleDefinition:
@@ -29,6 +31,68 @@ REGISTRY: dict[str, RuleDefinition] = {
             unit="reports",
             description="Open reports against a member that suspend it pending review.",
         ),
+        *(
+            RuleDefinition(
+                key=f"matching.weight.{factor}",
+                default=weight,
+                minimum=0.0,
+                maximum=1.0,
+                unit="weight",
+                description=f"Weight of the {factor} factor in a production match's score.",
+            )
+            for factor, weight in DEFAULT_WEIGHTS.items()
+        ),
+        *(
+            RuleDefinition(
+                key=f"matching.channel_weight.{factor}",
+                default=weight,
+                minimum=0.0,
+                maximum=1.0,
+                unit="weight",
+                description=f"Weight of the {factor} factor in a channel match's score.",
+            )
+            for factor, weight in DEFAULT_CHANNEL_WEIGHTS.items()
+        ),
+        RuleDefinition(
+            key="matching.price_tolerance",
+            default=0.10,
+            minimum=0.0,
+            maximum=1.0,
+            unit="fraction",
+            description="How far above an order's target price a supply may ask (0.10 = 10 %).",
+        ),
+        RuleDefinition(
+            key="matching.candidates_per_demand",
+            default=20,
+            minimum=1,
+            maximum=200,
+            unit="supplies",
+            description="Best feasible supplies kept per demand before allocation.",
+        ),
+        RuleDefinition(
+            key="marketplace.proposal_expiry_hours",
+            default=72,
+            minimum=1,
+            maximum=720,
+            unit="hours",
+            description="Hours a proposed match waits for both sides before it expires.",
+        ),
+        RuleDefinition(
+            key="marketplace.open_listings_per_member",
+            default=200,
+            minimum=1,
+            maximum=10000,
+            unit="listings",
+            description="Open listings one member enterprise may have in the cluster at once.",
+        ),
+        RuleDefinition(
+            key="marketplace.rating_publication_days",
+            default=7,
+            minimum=1,
+            maximum=60,
+            unit="days",
+            description="Days after delivery when ratings are published even if one side has not rated.",
+        ),
         RuleDefinition(
             key="membership.invitation_days",
             default=14,
@@ -44,3 +108,18 @@ REGISTRY: dict[str, RuleDefinition] = {
 def rule_value(*, cluster, key: str):
     """The value in force for ``key`` in ``cluster`` (today: the registry default)."""
     return REGISTRY[key].default
+
+
+def matching_rules(*, cluster, today):
+    """The engine's ``Rules`` for ``cluster`` as in force today."""
+    from apps.matching.engine import Rules
+
+    return Rules(
+        today=today,
+        price_tolerance=float(rule_value(cluster=cluster, key="matching.price_tolerance")),
+        weights={f: float(rule_value(cluster=cluster, key=f"matching.weight.{f}")) for f in DEFAULT_WEIGHTS},
+        channel_weights={
+            f: float(rule_value(cluster=cluster, key=f"matching.channel_weight.{f}")) for f in DEFAULT_CHANNEL_WEIGHTS
+        },
+        max_candidates_per_demand=int(rule_value(cluster=cluster, key="matching.candidates_per_demand")),
+    )

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "apps.reference",
     "apps.membership",
     "apps.notifications",
+    "apps.marketplace",
+    "apps.matching",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.tenancy.context_processors.navigation",
+                "apps.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -226,6 +229,16 @@ SPECTACULAR_SETTINGS = {
         "InvitationStatusEnum": "apps.membership.models.Invitation.Status",
         "EnterpriseRoleEnum": "apps.membership.models.EnterpriseMember.Role",
         "InvitableRoleEnum": "apps.membership.models.INVITABLE_ROLES",
+        "ClusterKindEnum": "apps.tenancy.models.Cluster.Kind",
+        "ListingStatusEnum": "apps.marketplace.models.ListingStatus",
+        "ListingTransitionEnum": "apps.marketplace.models.LISTING_TRANSITION_TARGETS",
+        "MatchStatusEnum": "apps.marketplace.models.Match.Status",
+        "MatchKindEnum": "apps.marketplace.models.MatchKind",
+        "DealStatusEnum": "apps.marketplace.models.Deal.Status",
+        "DealStepEnum": "apps.marketplace.models.DEAL_STEP_TARGETS",
+        "MatchingRunStatusEnum": "apps.marketplace.models.MatchingRun.Status",
+        "MatchingRunKindEnum": "apps.marketplace.models.MatchingRun.Kind",
+        "ChannelOfferKindEnum": "apps.marketplace.models.ChannelOffer.Kind",
     },
 }
 
@@ -260,6 +273,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "record-heartbeat": {"task": "core.record_heartbeat", "schedule": 60.0},
+    "marketplace-housekeeping": {"task": "marketplace.housekeeping", "schedule": 15 * 60.0},
+    "matching-replan-all": {"task": "matching.replan_all_clusters", "schedule": 6 * 3600.0},
 }
 
 # --- Logging ----------------------------------------------------------------

@@ -1,0 +1,345 @@
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.membership.api.serializers import EnterpriseSummarySerializer
+from apps.membership.models import Enterprise
+from apps.membership.validators import validate_region_code
+from apps.reference.models import Capability, CertificationScheme
+
+from ..models import (
+    DEAL_STEP_TARGETS,
+    LISTING_TRANSITION_TARGETS,
+    CapacityOffer,
+    ChannelOffer,
+    ChannelRequest,
+    Deal,
+    DealEvent,
+    Match,
+    MatchingRun,
+    Order,
+    Rating,
+)
+
+LISTING_READ_ONLY = ("status", "published_at", "created_at", "updated_at")
+
+
+class ListingSerializer(serializers.ModelSerializer):
+    """Common to every listing: the owner is chosen at creation and never changes."""
+
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=Enterprise.objects.all(), help_text="The enterprise you post for (an active member)."
+    )
+    owner_detail = EnterpriseSummarySerializer(source="owner", read_only=True)
+    publish = serializers.BooleanField(
+        write_only=True, required=False, default=True, help_text="Open it at once (default) or keep it a draft."
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:  # updates: the owner is fixed
+            fields["owner"].read_only = True
+        return fields
+
+
+class OrderSerializer(ListingSerializer):
+    capability = serializers.SlugRelatedField(slug_field="code", queryset=Capability.objects.all())
+    required_certifications = serializers.SlugRelatedField(
+        slug_field="code", queryset=CertificationScheme.objects.all(), many=True, required=False
+    )
+    open_quantity = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Order
+        fields = (
+            "id",
+            "owner",
+            "owner_detail",
+            "publish",
+            "title",
+            "description",
+            "status",
+            "capability",
+            "product_category",
+            "quantity",
+            "unit",
+            "filled_quantity",
+            "open_quantity",
+            "target_unit_price",
+            "currency",
+            "need_by",
+            "delivery_region_code",
+            "delivery_latitude",
+            "delivery_longitude",
+            "required_certifications",
+            "splittable",
+            "min_lot",
+            "published_at",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = (*LISTING_READ_ONLY, "filled_quantity")
+
+    def validate_need_by(self, value):
+        if value <= timezone.localdate():
+            raise serializers.ValidationError("The need-by date must be in the future.")
+        return value
+
+    def validate_delivery_region_code(self, value):
+        from django.core.exceptions import ValidationError
+
+        try:
+            validate_region_code(value)
+        except ValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+        return value
+
+
+class CapacityOfferSerializer(ListingSerializer):
+    capability = serializers.SlugRelatedField(slug_field="code", queryset=Capability.objects.all())
+    remaining_quantity = serializers.IntegerField(read_only=True)
+    region_code = serializers.CharField(max_length=6, required=False, help_text="Defaults to the enterprise's.")
+    latitude = serializers.DecimalField(max_digits=8, decimal_places=5, required=False, min_value=-90, max_value=90)
+    longitude = serializers.DecimalField(max_digits=8, decimal_places=5, required=False, min_value=-180, max_value=180)
+
+    class Meta:
+        model = CapacityOffer
+        fields = (
+            "id",
+            "owner",
+            "owner_detail",
+            "publish",
+            "title",
+            "description",
+            "status",
+            "capability",
+            "quantity_per_period",
+            "period",
+            "unit",
+            "available_from",
+            "available_until",
+            "total_quantity",
+            "reserved_quantity",
+            "remaining_quantity",
+            "unit_price",
+            "currency",
+            "min_order_quantity",
+            "lead_time_days",
+            "region_code",
+            "latitude",
+            "longitude",
+            "published_at",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = (*LISTING_READ_ONLY, "total_quantity", "reserved_quantity")
+
+    def validate(self, attrs):
+        start = attrs.get("available_from", getattr(self.instance, "available_from", None))
+        end = attrs.get("available_until", getattr(self.instance, "available_until", None))
+        if start and end and end < start:
+            raise serializers.ValidationError({"available_until": ["The window must end on or after its start."]})
+        return attrs
+
+
+class ChannelOfferSerializer(ListingSerializer):
+    markets = serializers.ListField(child=serializers.CharField(max_length=10), min_length=1, max_length=100)
+    product_categories = serializers.ListField(child=serializers.CharField(max_length=80), min_length=1, max_length=100)
+    remaining_quantity = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ChannelOffer
+        fields = (
+            "id",
+            "owner",
+            "owner_detail",
+            "publish",
+            "title",
+            "description",
+            "status",
+            "kind",
+            "markets",
+            "product_categories",
+            "monthly_volume",
+            "reserved_volume",
+            "remaining_quantity",
+            "commission_percent",
+            "fixed_fee",
+            "currency",
+            "available_from",
+            "published_at",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = (*LISTING_READ_ONLY, "reserved_volume")
+
+
+class ChannelRequestSerializer(ListingSerializer):
+    markets = serializers.ListField(child=serializers.CharField(max_length=10), min_length=1, max_length=100)
+    open_quantity = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ChannelRequest
+        fields = (
+            "id",
+            "owner",
+            "owner_detail",
+            "publish",
+            "title",
+            "description",
+            "status",
+            "product_category",
+            "markets",
+            "monthly_volume",
+            "filled_volume",
+            "open_quantity",
+            "max_commission_percent",
+            "start_by",
+            "published_at",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = (*LISTING_READ_ONLY, "filled_volume")
+
+    def validate_start_by(self, value):
+        if value < timezone.localdate():
+            raise serializers.ValidationError("The start date must not be in the past.")
+        return value
+
+
+class ListingTransitionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=LISTING_TRANSITION_TARGETS)
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    demand_owner = EnterpriseSummarySerializer(read_only=True)
+    supply_owner = EnterpriseSummarySerializer(read_only=True)
+    my_side = serializers.SerializerMethodField()
+    deal = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Match
+        fields = (
+            "id",
+            "kind",
+            "order",
+            "capacity",
+            "channel_request",
+            "channel_offer",
+            "demand_owner",
+            "supply_owner",
+            "quantity",
+            "score",
+            "breakdown",
+            "status",
+            "demand_accepted_at",
+            "supply_accepted_at",
+            "decline_reason",
+            "expires_at",
+            "my_side",
+            "deal",
+            "created_at",
+        )
+        read_only_fields = fields
+
+    def get_my_side(self, match) -> str | None:
+        mine = self.context.get("my_enterprises", set())
+        if match.demand_owner_id in mine:
+            return "demand"
+        if match.supply_owner_id in mine:
+            return "supply"
+        return None
+
+    def get_deal(self, match) -> int | None:
+        deal = getattr(match, "deal", None) if match.status == Match.Status.ACCEPTED else None
+        return deal.pk if deal else None
+
+
+class DeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class DealEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DealEvent
+        fields = ("status", "side", "note", "attachments", "created_at")
+        read_only_fields = fields
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Rating
+        fields = ("rater", "ratee", "quality", "on_time", "communication", "comment", "published_at", "created_at")
+        read_only_fields = fields
+
+
+class DealSerializer(serializers.ModelSerializer):
+    buyer = EnterpriseSummarySerializer(read_only=True)
+    supplier = EnterpriseSummarySerializer(read_only=True)
+    events = DealEventSerializer(many=True, read_only=True)
+    ratings = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Deal
+        fields = (
+            "id",
+            "kind",
+            "match",
+            "buyer",
+            "supplier",
+            "quantity",
+            "unit_price",
+            "currency",
+            "due_date",
+            "status",
+            "delivered_at",
+            "closed_at",
+            "reason",
+            "events",
+            "ratings",
+            "created_at",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(RatingSerializer(many=True))
+    def get_ratings(self, deal):
+        published = [r for r in deal.ratings.all() if r.published_at]
+        return RatingSerializer(published, many=True).data
+
+
+class AttachmentSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    size = serializers.IntegerField(min_value=0, max_value=100 * 1024 * 1024)
+    content_type = serializers.RegexField(r"^[\w.+-]+/[\w.+-]+$", max_length=100)
+    reference = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class DealAdvanceSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=DEAL_STEP_TARGETS)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    attachments = AttachmentSerializer(many=True, required=False, default=list)
+
+
+class DealRateSerializer(serializers.Serializer):
+    quality = serializers.IntegerField(min_value=1, max_value=5)
+    on_time = serializers.IntegerField(min_value=1, max_value=5)
+    communication = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class MatchingRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MatchingRun
+        fields = (
+            "id",
+            "kind",
+            "status",
+            "trigger",
+            "progress",
+            "counts",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+        )
+        read_only_fields = fields

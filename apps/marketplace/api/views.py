@@ -1,0 +1,353 @@
+from django.db.models import Prefetch, Q
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
+from rest_framework.response import Response
+
+from apps.core.api.schema import ErrorSerializer
+from apps.matching.services import matching_run_start
+from apps.membership.models import EnterpriseMember
+from apps.tenancy.api.base import ClusterScopedViewSet
+from apps.tenancy.selectors import ADMINISTRATOR, MEMBER
+
+from ..models import CapacityOffer, ChannelOffer, ChannelRequest, Deal, DealEvent, Match, MatchingRun, Order, Rating
+from ..services import deals as deal_services
+from ..services import listings as listing_services
+from ..services import matches as match_services
+from . import serializers as s
+
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
+
+
+def my_enterprise_ids(user) -> set[int]:
+    return set(EnterpriseMember.objects.filter(user=user).values_list("enterprise_id", flat=True))
+
+
+class ListingFilter(filters.FilterSet):
+    status = filters.CharFilter(field_name="status")
+    owner = filters.NumberFilter(field_name="owner_id")
+    mine = filters.BooleanFilter(method="filter_mine", label="Only my enterprises' listings")
+    created_after = filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+
+    def filter_mine(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(owner__people__user=self.request.user)
+
+
+class ProductionFilter(ListingFilter):
+    capability = filters.CharFilter(field_name="capability_id")
+
+
+class OrderFilter(ProductionFilter):
+    region = filters.CharFilter(field_name="delivery_region_code", lookup_expr="startswith")
+    need_by_before = filters.DateFilter(field_name="need_by", lookup_expr="lte")
+    need_by_after = filters.DateFilter(field_name="need_by", lookup_expr="gte")
+
+    class Meta:
+        model = Order
+        fields = ["status", "capability", "owner", "currency", "splittable"]
+
+
+class CapacityFilter(ProductionFilter):
+    region = filters.CharFilter(field_name="region_code", lookup_expr="startswith")
+    available_on = filters.DateFilter(method="filter_available_on", label="Window covers this date")
+
+    class Meta:
+        model = CapacityOffer
+        fields = ["status", "capability", "owner", "currency"]
+
+    def filter_available_on(self, queryset, name, value):
+        return queryset.filter(available_from__lte=value, available_until__gte=value)
+
+
+class ChannelOfferFilter(ListingFilter):
+    class Meta:
+        model = ChannelOffer
+        fields = ["status", "owner", "kind"]
+
+
+class ChannelRequestFilter(ListingFilter):
+    class Meta:
+        model = ChannelRequest
+        fields = ["status", "owner", "product_category"]
+
+
+class ListingViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    ClusterScopedViewSet,
+):
+    """Listings are visible to active members (and administrators); written by the owner's people."""
+
+    kind: str = ""
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
+    ordering = ["-created_at"]
+    required_roles = {
+        "list": {ADMINISTRATOR, MEMBER},
+        "retrieve": {ADMINISTRATOR, MEMBER},
+        "create": {MEMBER},
+        "partial_update": {MEMBER},
+        "transition": {MEMBER},
+    }
+    m2m_fields: tuple[str, ...] = ()
+
+    def scoped_queryset(self, *, cluster, user):
+        model = listing_services.LISTING_MODELS[self.kind]
+        qs = model.objects.filter(cluster=cluster).select_related("owner")
+        if self.m2m_fields:
+            qs = qs.prefetch_related(*self.m2m_fields)
+        return qs
+
+    def _split(self, data):
+        data = dict(data)
+        data.pop("publish", None)
+        m2m = {name: data.pop(name) for name in self.m2m_fields if name in data}
+        return data, m2m
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        publish = serializer.validated_data.get("publish", True)
+        data, m2m = self._split(serializer.validated_data)
+        owner = data.pop("owner")
+        listing = listing_services.listing_create(
+            actor=request.user, cluster=self.cluster, kind=self.kind, owner=owner, publish=publish, m2m=m2m, **data
+        )
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=listing.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+    def partial_update(self, request, *args, **kwargs):
+        listing = self.get_object()
+        serializer = self.get_serializer(listing, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data, m2m = self._split(serializer.validated_data)
+        listing_services.listing_update(actor=request.user, listing=listing, m2m=m2m, **data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=listing.pk)).data)
+
+    def update(self, request, *args, **kwargs):
+        if not kwargs.get("partial"):
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return super().update(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Publish (draft → open), close or cancel the listing",
+        request=s.ListingTransitionSerializer,
+        responses={200: None, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request, *args, **kwargs):
+        listing = self.get_object()
+        serializer = s.ListingTransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        listing = listing_services.listing_transition(
+            actor=request.user, listing=listing, to=serializer.validated_data["status"]
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=listing.pk)).data)
+
+
+def listing_schema(noun: str, serializer):
+    return extend_schema_view(
+        list=extend_schema(
+            summary=f"{noun}s of the cluster (active members)", responses={200: serializer(many=True), **ERRORS}
+        ),
+        retrieve=extend_schema(summary=f"A {noun.lower()}", responses={200: serializer, **ERRORS}),
+        create=extend_schema(summary=f"Post a {noun.lower()}", responses={201: serializer, **ERRORS}),
+        partial_update=extend_schema(summary=f"Edit a {noun.lower()}", responses={200: serializer, **ERRORS}),
+        transition=extend_schema(responses={200: serializer, **ERRORS}),
+    )
+
+
+@listing_schema("Production order", s.OrderSerializer)
+class OrderViewSet(ListingViewSet):
+    kind = "order"
+    serializer_class = s.OrderSerializer
+    queryset = Order.objects.all()
+    filterset_class = OrderFilter
+    ordering_fields = ["created_at", "need_by", "target_unit_price", "quantity"]
+    m2m_fields = ("required_certifications",)
+
+
+@listing_schema("Capacity offer", s.CapacityOfferSerializer)
+class CapacityOfferViewSet(ListingViewSet):
+    kind = "capacity"
+    serializer_class = s.CapacityOfferSerializer
+    queryset = CapacityOffer.objects.all()
+    filterset_class = CapacityFilter
+    ordering_fields = ["created_at", "available_from", "unit_price", "lead_time_days"]
+
+
+@listing_schema("Channel offer", s.ChannelOfferSerializer)
+class ChannelOfferViewSet(ListingViewSet):
+    kind = "channel_offer"
+    serializer_class = s.ChannelOfferSerializer
+    queryset = ChannelOffer.objects.all()
+    filterset_class = ChannelOfferFilter
+    ordering_fields = ["created_at", "commission_percent", "monthly_volume"]
+
+
+@listing_schema("Channel request", s.ChannelRequestSerializer)
+class ChannelRequestViewSet(ListingViewSet):
+    kind = "channel_request"
+    serializer_class = s.ChannelRequestSerializer
+    queryset = ChannelRequest.objects.all()
+    filterset_class = ChannelRequestFilter
+    ordering_fields = ["created_at", "start_by", "monthly_volume"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="My matches (administrators: all of the cluster)",
+        parameters=[OpenApiParameter("status", str, enum=Match.Status.values), OpenApiParameter("kind", str)],
+        responses={200: s.MatchSerializer(many=True), **ERRORS},
+    ),
+    retrieve=extend_schema(summary="A match with its score explanation", responses={200: s.MatchSerializer, **ERRORS}),
+)
+class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScopedViewSet):
+    serializer_class = s.MatchSerializer
+    queryset = Match.objects.all()
+    filter_backends = []
+    required_roles = {
+        "list": {ADMINISTRATOR, MEMBER},
+        "retrieve": {ADMINISTRATOR, MEMBER},
+        "accept": {MEMBER},
+        "decline": {MEMBER},
+    }
+
+    def scoped_queryset(self, *, cluster, user):
+        qs = Match.objects.filter(cluster=cluster)
+        if ADMINISTRATOR not in self.cluster_roles and not user.is_staff:
+            mine = my_enterprise_ids(user)
+            qs = qs.filter(Q(demand_owner_id__in=mine) | Q(supply_owner_id__in=mine))
+        params = self.request.query_params
+        if params.get("status"):
+            qs = qs.filter(status=params["status"])
+        if params.get("kind"):
+            qs = qs.filter(kind=params["kind"])
+        return qs.select_related("demand_owner", "supply_owner", "deal").order_by("-created_at", "-pk")
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.request is not None and self.request.user.is_authenticated:
+            context["my_enterprises"] = my_enterprise_ids(self.request.user)
+        return context
+
+    @extend_schema(summary="Accept the match for your side", request=None, responses={200: s.MatchSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, *args, **kwargs):
+        match = match_services.match_accept(actor=request.user, cluster=self.cluster, match_id=int(kwargs["pk"]))
+        return Response(self.get_serializer(self.get_queryset().get(pk=match.pk)).data)
+
+    @extend_schema(
+        summary="Decline the match", request=s.DeclineSerializer, responses={200: s.MatchSerializer, **ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def decline(self, request, *args, **kwargs):
+        serializer = s.DeclineSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        match = match_services.match_decline(
+            actor=request.user, cluster=self.cluster, match_id=int(kwargs["pk"]), **serializer.validated_data
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=match.pk)).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="My deals (administrators: all of the cluster)", responses={200: s.DealSerializer(many=True), **ERRORS}
+    ),
+    retrieve=extend_schema(summary="A deal with its milestone timeline", responses={200: s.DealSerializer, **ERRORS}),
+)
+class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScopedViewSet):
+    serializer_class = s.DealSerializer
+    queryset = Deal.objects.all()
+    filter_backends = []
+    required_roles = {
+        "list": {ADMINISTRATOR, MEMBER},
+        "retrieve": {ADMINISTRATOR, MEMBER},
+        "advance": {MEMBER},
+        "rate": {MEMBER},
+    }
+
+    def scoped_queryset(self, *, cluster, user):
+        qs = Deal.objects.filter(cluster=cluster)
+        if ADMINISTRATOR not in self.cluster_roles and not user.is_staff:
+            mine = my_enterprise_ids(user)
+            qs = qs.filter(Q(buyer_id__in=mine) | Q(supplier_id__in=mine))
+        if self.request.query_params.get("status"):
+            qs = qs.filter(status=self.request.query_params["status"])
+        return (
+            qs.select_related("buyer", "supplier")
+            .prefetch_related(
+                Prefetch("events", queryset=DealEvent.objects.order_by("created_at", "pk")),
+                Prefetch("ratings", queryset=Rating.objects.order_by("pk")),
+            )
+            .order_by("-created_at", "-pk")
+        )
+
+    @extend_schema(
+        summary="Record the next milestone",
+        request=s.DealAdvanceSerializer,
+        responses={200: s.DealSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def advance(self, request, *args, **kwargs):
+        serializer = s.DealAdvanceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        deal = deal_services.deal_advance(
+            actor=request.user,
+            cluster=self.cluster,
+            deal_id=int(kwargs["pk"]),
+            to=data["status"],
+            note=data["note"],
+            attachments=data["attachments"],
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=deal.pk)).data)
+
+    @extend_schema(
+        summary="Rate the other side (after delivery)",
+        request=s.DealRateSerializer,
+        responses={201: s.RatingSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def rate(self, request, *args, **kwargs):
+        serializer = s.DealRateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rating = deal_services.deal_rate(
+            actor=request.user, cluster=self.cluster, deal_id=int(kwargs["pk"]), **serializer.validated_data
+        )
+        return Response(s.RatingSerializer(rating).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Matching runs of the cluster", responses={200: s.MatchingRunSerializer(many=True), **ERRORS}
+    ),
+    retrieve=extend_schema(summary="A run's progress and outcome", responses={200: s.MatchingRunSerializer, **ERRORS}),
+    create=extend_schema(
+        summary="Start a full re-plan (administrators)",
+        request=None,
+        responses={202: s.MatchingRunSerializer, **ERRORS},
+    ),
+)
+class MatchingRunViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ClusterScopedViewSet
+):
+    serializer_class = s.MatchingRunSerializer
+    queryset = MatchingRun.objects.all()
+    filter_backends = []
+    required_roles = {"list": {ADMINISTRATOR, MEMBER}, "retrieve": {ADMINISTRATOR, MEMBER}, "create": {ADMINISTRATOR}}
+
+    def scoped_queryset(self, *, cluster, user):
+        return MatchingRun.objects.filter(cluster=cluster).order_by("-created_at", "-pk")
+
+    def create(self, request, *args, **kwargs):
+        run = matching_run_start(actor=request.user, cluster=self.cluster)
+        run.refresh_from_db()
+        return Response(s.MatchingRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,236 @@
+"""Posting and managing listings; every change that matters to matching enqueues it on commit."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
+from apps.membership.models import EnterpriseMember, Membership
+from apps.tenancy.rules import rule_value
+
+from ..models import MATCHABLE, CapacityOffer, ChannelOffer, ChannelRequest, ListingStatus, Match, Order
+
+LISTING_MODELS = {
+    "order": Order,
+    "capacity": CapacityOffer,
+    "channel_offer": ChannelOffer,
+    "channel_request": ChannelRequest,
+}
+KIND_OF = {model: kind for kind, model in LISTING_MODELS.items()}
+DEMAND_KINDS = ("order", "channel_request")
+
+#: status -> statuses it may move to by the owner's hand
+LIFECYCLE = {
+    ListingStatus.DRAFT: {ListingStatus.OPEN, ListingStatus.CANCELLED},
+    ListingStatus.OPEN: {ListingStatus.CLOSED, ListingStatus.CANCELLED},
+    ListingStatus.PARTIALLY_FILLED: {ListingStatus.CLOSED, ListingStatus.CANCELLED},
+}
+
+
+def require_poster(*, actor, cluster, owner) -> None:
+    """The actor is a person of ``owner``, and ``owner`` is an active member of ``cluster``."""
+    if not EnterpriseMember.objects.filter(enterprise=owner, user=actor).exists():
+        raise PermissionDeniedError(_("You can only post for an enterprise you belong to."))
+    if not Membership.objects.filter(cluster=cluster, enterprise=owner, status=Membership.Status.ACTIVE).exists():
+        raise DomainError(_("This enterprise is not an active member of the cluster."), field="owner")
+
+
+def capacity_total(*, quantity_per_period: int, period: str, available_from, available_until) -> int:
+    """Capacity over the whole window: the per-period quantity times the (partial) periods in it."""
+    days = (available_until - available_from).days + 1
+    period_days = 7 if period == CapacityOffer.Period.WEEK else 30
+    return max(quantity_per_period, round(quantity_per_period * days / period_days))
+
+
+def _validate(listing, *, creating: bool) -> None:
+    today = timezone.localdate()
+    errors = {}
+    if isinstance(listing, Order):
+        if creating and listing.need_by <= today:
+            errors["need_by"] = [_("The need-by date must be in the future.")]
+        if listing.min_lot > listing.quantity:
+            errors["min_lot"] = [_("The minimum lot cannot exceed the quantity.")]
+        if listing.quantity < listing.filled_quantity:
+            errors["quantity"] = [_("The quantity cannot go below what is already contracted.")]
+    elif isinstance(listing, CapacityOffer):
+        if listing.available_until < listing.available_from:
+            errors["available_until"] = [_("The window must end on or after its start.")]
+        elif creating and listing.available_until < today:
+            errors["available_until"] = [_("The window has already ended.")]
+        else:
+            listing.total_quantity = capacity_total(
+                quantity_per_period=listing.quantity_per_period,
+                period=listing.period,
+                available_from=listing.available_from,
+                available_until=listing.available_until,
+            )
+            if listing.total_quantity < listing.reserved_quantity:
+                errors["quantity_per_period"] = [_("The capacity cannot go below what is already reserved.")]
+    elif isinstance(listing, ChannelRequest):
+        if creating and listing.start_by < today:
+            errors["start_by"] = [_("The start date must not be in the past.")]
+        if listing.monthly_volume < listing.filled_volume:
+            errors["monthly_volume"] = [_("The volume cannot go below what is already placed.")]
+    elif isinstance(listing, ChannelOffer) and listing.monthly_volume < listing.reserved_volume:
+        errors["monthly_volume"] = [_("The volume cannot go below what is already reserved.")]
+    if errors:
+        raise ValidationError(errors)
+    listing.full_clean(exclude=["cluster", "owner", "created_by"])
+
+
+def _enqueue_matching(listing) -> None:
+    from apps.matching.tasks import match_listing
+
+    if listing.status in MATCHABLE:
+        match_listing.delay_on_commit(KIND_OF[type(listing)], listing.pk)
+
+
+@transaction.atomic
+def listing_create(*, actor, cluster, kind: str, owner, publish: bool = True, m2m: dict | None = None, **fields):
+    require_poster(actor=actor, cluster=cluster, owner=owner)
+    model = LISTING_MODELS[kind]
+    limit = rule_value(cluster=cluster, key="marketplace.open_listings_per_member")
+    open_now = sum(
+        m.objects.filter(cluster=cluster, owner=owner, status__in=MATCHABLE).count() for m in LISTING_MODELS.values()
+    )
+    if publish and open_now >= limit:
+        raise ConflictError(
+            _("This enterprise already has %(count)d open listings, the cluster's limit.") % {"count": open_now}
+        )
+    if model is CapacityOffer:
+        fields.setdefault("region_code", owner.region_code)
+        fields.setdefault("latitude", owner.latitude)
+        fields.setdefault("longitude", owner.longitude)
+        fields["total_quantity"] = 0  # computed in _validate
+    listing = model(cluster=cluster, owner=owner, created_by=actor, **fields)
+    if publish:
+        listing.status = ListingStatus.OPEN
+        listing.published_at = timezone.now()
+    _validate(listing, creating=True)
+    listing.save()
+    for name, values in (m2m or {}).items():
+        getattr(listing, name).set(values)
+    _enqueue_matching(listing)
+    return listing
+
+
+def _require_owner_person(actor, listing) -> None:
+    if not EnterpriseMember.objects.filter(enterprise=listing.owner_id, user=actor).exists():
+        raise PermissionDeniedError(_("Only the people of the owning enterprise may change this listing."))
+
+
+def _withdraw_open_proposals(listing) -> int:
+    kind = KIND_OF[type(listing)]
+    field = {
+        "order": "order",
+        "capacity": "capacity",
+        "channel_offer": "channel_offer",
+        "channel_request": "channel_request",
+    }[kind]
+    return Match.objects.filter(**{field: listing}, status=Match.Status.PROPOSED).update(
+        status=Match.Status.WITHDRAWN, updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def listing_update(*, actor, listing, m2m: dict | None = None, **fields):
+    _require_owner_person(actor, listing)
+    listing = type(listing).objects.select_for_update().get(pk=listing.pk)
+    if listing.status not in (ListingStatus.DRAFT, *MATCHABLE):
+        raise ConflictError(
+            _("A listing that is %(status)s cannot be edited.") % {"status": listing.get_status_display().lower()}
+        )
+    for name, value in fields.items():
+        setattr(listing, name, value)
+    _validate(listing, creating=False)
+    listing.save()
+    for name, values in (m2m or {}).items():
+        getattr(listing, name).set(values)
+    # Terms changed: unanswered proposals may no longer hold; the incremental job re-plans.
+    withdrawn = _withdraw_open_proposals(listing)
+    _enqueue_matching(listing)
+    if withdrawn and KIND_OF[type(listing)] not in DEMAND_KINDS:
+        _replan_after_supply_change(listing)
+    return listing
+
+
+def _replan_after_supply_change(listing) -> None:
+    """Unified scheduling: demands that lost proposals on this supply are re-planned at once."""
+    from apps.matching.tasks import replan_demands
+
+    kind = KIND_OF[type(listing)]
+    if kind == "capacity":
+        ids = list(
+            Match.objects.filter(capacity=listing, status=Match.Status.WITHDRAWN)
+            .values_list("order_id", flat=True)
+            .distinct()
+        )
+        if ids:
+            replan_demands.delay_on_commit("order", ids)
+    elif kind == "channel_offer":
+        ids = list(
+            Match.objects.filter(channel_offer=listing, status=Match.Status.WITHDRAWN)
+            .values_list("channel_request_id", flat=True)
+            .distinct()
+        )
+        if ids:
+            replan_demands.delay_on_commit("channel_request", ids)
+
+
+@transaction.atomic
+def listing_transition(*, actor, listing, to: str):
+    """publish (draft → open), close or cancel; closing or cancelling withdraws open proposals."""
+    _require_owner_person(actor, listing)
+    listing = type(listing).objects.select_for_update().get(pk=listing.pk)
+    if to not in LIFECYCLE.get(listing.status, set()):
+        raise ConflictError(
+            _("A listing that is %(status)s cannot become %(target)s.")
+            % {"status": listing.get_status_display().lower(), "target": ListingStatus(to).label.lower()},
+            code="illegal_transition",
+        )
+    update = {"status": to, "updated_at": timezone.now()}
+    if to == ListingStatus.OPEN:
+        if isinstance(listing, Order) and listing.need_by <= timezone.localdate():
+            raise DomainError(_("The need-by date has passed; change it before publishing."), field="need_by")
+        update["published_at"] = timezone.now()
+    type(listing).objects.filter(pk=listing.pk).update(**update)
+    listing.refresh_from_db()
+    if to == ListingStatus.OPEN:
+        _enqueue_matching(listing)
+    else:
+        _withdraw_open_proposals(listing)
+        if KIND_OF[type(listing)] not in DEMAND_KINDS:
+            _replan_after_supply_change(listing)
+    return listing
+
+
+def filled_status(model, filled_field: str, total_field: str):
+    """The status expression after a fill: filled when nothing is left, else partially filled."""
+    from django.db.models import Case, Value, When
+
+    return Case(
+        When(**{f"{filled_field}__gte": F(total_field)}, then=Value(ListingStatus.FILLED)),
+        default=Value(ListingStatus.PARTIALLY_FILLED),
+    )
+
+
+def listings_expire(*, today: datetime.date | None = None) -> int:
+    """Orders past their need-by date and capacity past its window expire (idempotent)."""
+    today = today or timezone.localdate()
+    expired = Order.objects.filter(status__in=[ListingStatus.DRAFT, *MATCHABLE], need_by__lt=today).update(
+        status=ListingStatus.EXPIRED, updated_at=timezone.now()
+    )
+    expired += CapacityOffer.objects.filter(
+        status__in=[ListingStatus.DRAFT, *MATCHABLE], available_until__lt=today
+    ).update(status=ListingStatus.EXPIRED, updated_at=timezone.now())
+    Match.objects.filter(status=Match.Status.PROPOSED).filter(order__status=ListingStatus.EXPIRED).update(
+        status=Match.Status.EXPIRED
+    )
+    Match.objects.filter(status=Match.Status.PROPOSED, capacity__status=ListingStatus.EXPIRED).update(
+        status=Match.Status.EXPIRED
+    )
+    return expired

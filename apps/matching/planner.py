@@ -1,0 +1,301 @@
+"""The Django side of matching: listings in, proposals out.
+
+Loads engine inputs with a bounded number of queries (no locks), runs the pure engine,
+then writes proposals in one short transaction. Deterministic: the same state gives the
+same proposals, so a rerun (or a retry after a killed worker) changes nothing.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from apps.marketplace.models import (
+    MATCHABLE,
+    CapacityOffer,
+    ChannelOffer,
+    ChannelRequest,
+    Match,
+    MatchingRun,
+    MatchKind,
+    Order,
+    Reputation,
+)
+from apps.membership.models import EnterpriseCertification
+from apps.tenancy.rules import matching_rules, rule_value
+
+from . import engine
+
+
+@dataclass(frozen=True)
+class Spec:
+    kind: str
+    demand_model: type
+    supply_model: type
+    demand_field: str
+    supply_field: str
+
+
+PRODUCTION = Spec(MatchKind.PRODUCTION, Order, CapacityOffer, "order", "capacity")
+CHANNEL = Spec(MatchKind.CHANNEL, ChannelRequest, ChannelOffer, "channel_request", "channel_offer")
+SPECS = {"order": PRODUCTION, "capacity": PRODUCTION, "channel_request": CHANNEL, "channel_offer": CHANNEL}
+
+
+def _held(spec: Spec, cluster, side_field: str, *, proposed_only_answered: bool) -> dict[int, int]:
+    """Quantity per listing tied up in proposals (all open ones, or those one side accepted)."""
+    qs = Match.objects.filter(cluster=cluster, kind=spec.kind, status=Match.Status.PROPOSED)
+    if proposed_only_answered:
+        qs = qs.filter(Q(demand_accepted_at__isnull=False) | Q(supply_accepted_at__isnull=False))
+    return dict(qs.values(side_field).annotate(q=Sum("quantity")).values_list(side_field, "q"))
+
+
+def _excluded_pairs(spec: Spec, cluster) -> frozenset[tuple[int, int]]:
+    """Pairs never to propose by a re-plan: declined ones, and answered proposals still open."""
+    qs = Match.objects.filter(cluster=cluster, kind=spec.kind).filter(
+        Q(status=Match.Status.DECLINED)
+        | Q(status=Match.Status.PROPOSED, demand_accepted_at__isnull=False)
+        | Q(status=Match.Status.PROPOSED, supply_accepted_at__isnull=False)
+    )
+    return frozenset(qs.values_list(f"{spec.demand_field}_id", f"{spec.supply_field}_id"))
+
+
+def _certifications(enterprise_ids, today) -> dict[int, frozenset[str]]:
+    held: dict[int, set[str]] = {}
+    for enterprise_id, scheme in EnterpriseCertification.objects.filter(
+        enterprise_id__in=enterprise_ids, valid_until__gte=today
+    ).values_list("enterprise_id", "scheme_id"):
+        held.setdefault(enterprise_id, set()).add(scheme)
+    return {k: frozenset(v) for k, v in held.items()}
+
+
+def _reputations(cluster, enterprise_ids) -> dict[int, Reputation]:
+    return {r.enterprise_id: r for r in Reputation.objects.filter(cluster=cluster, enterprise_id__in=enterprise_ids)}
+
+
+def load_inputs(spec: Spec, cluster, today, *, demand_ids=None, supply_ids=None, subtract_all_open=False):
+    """Engine demands and supplies of ``cluster`` (optionally only some ids), with free quantities.
+
+    ``subtract_all_open``: incremental jobs propose only quantity no open proposal covers;
+    a full re-plan subtracts only what a side has already accepted (the rest it replaces).
+    """
+    demand_held = _held(spec, cluster, f"{spec.demand_field}", proposed_only_answered=not subtract_all_open)
+    supply_held = _held(spec, cluster, f"{spec.supply_field}", proposed_only_answered=not subtract_all_open)
+    demands_qs = spec.demand_model.objects.filter(cluster=cluster, status__in=MATCHABLE)
+    supplies_qs = spec.supply_model.objects.filter(cluster=cluster, status__in=MATCHABLE)
+    if demand_ids is not None:
+        demands_qs = demands_qs.filter(pk__in=demand_ids)
+    if supply_ids is not None:
+        supplies_qs = supplies_qs.filter(pk__in=supply_ids)
+    if spec is PRODUCTION:
+        demands_qs = demands_qs.filter(need_by__gt=today).prefetch_related("required_certifications")
+        supplies_qs = supplies_qs.filter(available_until__gte=today)
+        supplies = list(supplies_qs)
+        certs = _certifications({s.owner_id for s in supplies}, today)
+        reps = _reputations(cluster, {s.owner_id for s in supplies})
+        engine_supplies = [
+            engine.Supply(
+                id=s.pk,
+                owner=s.owner_id,
+                capability=s.capability_id,
+                quantity=s.total_quantity - s.reserved_quantity - supply_held.get(s.pk, 0),
+                unit_price=float(s.unit_price),
+                currency=s.currency,
+                available_from=s.available_from,
+                available_until=s.available_until,
+                lead_time_days=s.lead_time_days,
+                min_order_quantity=s.min_order_quantity,
+                latitude=float(s.latitude),
+                longitude=float(s.longitude),
+                region=s.region_code,
+                certifications=certs.get(s.owner_id, frozenset()),
+                on_time_rate=getattr(reps.get(s.owner_id), "on_time_rate", None),
+                average_rating=getattr(reps.get(s.owner_id), "average_score", None),
+                deals_completed=getattr(reps.get(s.owner_id), "deals_completed", 0),
+            )
+            for s in supplies
+        ]
+        engine_demands = [
+            engine.Demand(
+                id=d.pk,
+                owner=d.owner_id,
+                capability=d.capability_id,
+                quantity=d.quantity - d.filled_quantity - demand_held.get(d.pk, 0),
+                unit_price=float(d.target_unit_price),
+                currency=d.currency,
+                need_by=d.need_by,
+                latitude=float(d.delivery_latitude),
+                longitude=float(d.delivery_longitude),
+                region=d.delivery_region_code,
+                required_certifications=frozenset(c.pk for c in d.required_certifications.all()),
+                splittable=d.splittable,
+                min_lot=d.min_lot,
+            )
+            for d in demands_qs
+        ]
+    else:
+        demands_qs = demands_qs.filter(start_by__gte=today)
+        offers = list(supplies_qs)
+        reps = _reputations(cluster, {o.owner_id for o in offers})
+        engine_supplies = [
+            engine.ChannelOffer(
+                id=o.pk,
+                owner=o.owner_id,
+                product_categories=frozenset(o.product_categories),
+                markets=frozenset(o.markets),
+                quantity=o.monthly_volume - o.reserved_volume - supply_held.get(o.pk, 0),
+                commission_percent=float(o.commission_percent),
+                available_from=o.available_from,
+                on_time_rate=getattr(reps.get(o.owner_id), "on_time_rate", None),
+                average_rating=getattr(reps.get(o.owner_id), "average_score", None),
+                deals_completed=getattr(reps.get(o.owner_id), "deals_completed", 0),
+            )
+            for o in offers
+        ]
+        engine_demands = [
+            engine.ChannelRequest(
+                id=r.pk,
+                owner=r.owner_id,
+                product_category=r.product_category,
+                markets=frozenset(r.markets),
+                quantity=r.monthly_volume - r.filled_volume - demand_held.get(r.pk, 0),
+                max_commission_percent=float(r.max_commission_percent),
+                start_by=r.start_by,
+            )
+            for r in demands_qs
+        ]
+    return engine_demands, engine_supplies
+
+
+def solve(spec: Spec, demands, supplies, rules, exclude):
+    if spec is PRODUCTION:
+        return engine.propose(demands, supplies, rules, exclude)
+    return engine.propose_channels(demands, supplies, rules, exclude)
+
+
+def _owners(spec: Spec, allocations):
+    demand_owner = dict(
+        spec.demand_model.objects.filter(pk__in={a.demand_id for a in allocations}).values_list("pk", "owner_id")
+    )
+    supply_owner = dict(
+        spec.supply_model.objects.filter(pk__in={a.supply_id for a in allocations}).values_list("pk", "owner_id")
+    )
+    return demand_owner, supply_owner
+
+
+def _new_matches(spec: Spec, cluster, run, allocations, expires_at):
+    demand_owner, supply_owner = _owners(spec, allocations)
+    return [
+        Match(
+            cluster=cluster,
+            kind=spec.kind,
+            **{f"{spec.demand_field}_id": a.demand_id, f"{spec.supply_field}_id": a.supply_id},
+            demand_owner_id=demand_owner[a.demand_id],
+            supply_owner_id=supply_owner[a.supply_id],
+            quantity=a.quantity,
+            score=a.score,
+            breakdown=a.breakdown,
+            expires_at=expires_at,
+            run=run,
+        )
+        for a in allocations
+    ]
+
+
+def write_full_plan(spec: Spec, cluster, run, allocations) -> dict[str, int]:
+    """Replace the unanswered proposals of ``cluster`` by ``allocations``; keep identical ones."""
+    now = timezone.now()
+    expires_at = now + datetime.timedelta(hours=rule_value(cluster=cluster, key="marketplace.proposal_expiry_hours"))
+    wanted = {(a.demand_id, a.supply_id): a for a in allocations}
+    with transaction.atomic():
+        unanswered = Match.objects.select_for_update().filter(
+            cluster=cluster,
+            kind=spec.kind,
+            status=Match.Status.PROPOSED,
+            demand_accepted_at__isnull=True,
+            supply_accepted_at__isnull=True,
+        )
+        existing = {
+            (getattr(m, f"{spec.demand_field}_id"), getattr(m, f"{spec.supply_field}_id")): m for m in unanswered
+        }
+        withdraw, keep = [], []
+        for key, match in existing.items():
+            allocation = wanted.get(key)
+            if allocation is not None and allocation.quantity == match.quantity:
+                keep.append(key)
+            else:
+                withdraw.append(match.pk)
+        Match.objects.filter(pk__in=withdraw).update(status=Match.Status.WITHDRAWN, updated_at=now)
+        fresh = [a for key, a in wanted.items() if key not in keep]
+        Match.objects.bulk_create(_new_matches(spec, cluster, run, fresh, expires_at), batch_size=1000)
+    return {"proposals_created": len(fresh), "proposals_kept": len(keep), "proposals_withdrawn": len(withdraw)}
+
+
+def write_incremental(spec: Spec, cluster, run, allocations) -> dict[str, int]:
+    now = timezone.now()
+    expires_at = now + datetime.timedelta(hours=rule_value(cluster=cluster, key="marketplace.proposal_expiry_hours"))
+    with transaction.atomic():
+        open_pairs = set(
+            Match.objects.filter(cluster=cluster, kind=spec.kind, status=Match.Status.PROPOSED).values_list(
+                f"{spec.demand_field}_id", f"{spec.supply_field}_id"
+            )
+        )
+        fresh = [a for a in allocations if (a.demand_id, a.supply_id) not in open_pairs]
+        Match.objects.bulk_create(_new_matches(spec, cluster, run, fresh, expires_at), batch_size=1000)
+    return {"proposals_created": len(fresh)}
+
+
+def _progress(run, percent: int, **counts) -> None:
+    run.progress = percent
+    run.counts = {**run.counts, **counts}
+    MatchingRun.objects.filter(pk=run.pk).update(progress=percent, counts=run.counts)
+
+
+def run_full(run: MatchingRun) -> MatchingRun:
+    """A full re-plan of the run's cluster: production, then channels."""
+    cluster, today = run.cluster, timezone.localdate()
+    rules = matching_rules(cluster=cluster, today=today)
+    MatchingRun.objects.filter(pk=run.pk).update(status=MatchingRun.Status.RUNNING, started_at=timezone.now(), error="")
+    run.counts = {}
+    for index, spec in enumerate((PRODUCTION, CHANNEL)):
+        demands, supplies = load_inputs(spec, cluster, today)
+        _progress(
+            run, 10 + 45 * index, **{f"{spec.kind}_demands": len(demands), f"{spec.kind}_supplies": len(supplies)}
+        )
+        allocations = solve(spec, demands, supplies, rules, _excluded_pairs(spec, cluster))
+        written = write_full_plan(spec, cluster, run, allocations)
+        _progress(run, 55 + 45 * index, **{f"{spec.kind}_{k}": v for k, v in written.items()})
+    MatchingRun.objects.filter(pk=run.pk).update(
+        status=MatchingRun.Status.SUCCEEDED, progress=100, finished_at=timezone.now()
+    )
+    run.refresh_from_db()
+    return run
+
+
+def run_incremental(run: MatchingRun, listing_kind: str, listing_ids: list[int]) -> MatchingRun:
+    """Match new or changed listings against the cluster, proposing only uncovered quantity."""
+    cluster, today = run.cluster, timezone.localdate()
+    spec = SPECS[listing_kind]
+    MatchingRun.objects.filter(pk=run.pk).update(status=MatchingRun.Status.RUNNING, started_at=timezone.now())
+    is_demand = listing_kind in ("order", "channel_request")
+    demands, supplies = load_inputs(
+        spec,
+        cluster,
+        today,
+        demand_ids=listing_ids if is_demand else None,
+        supply_ids=None if is_demand else listing_ids,
+        subtract_all_open=True,
+    )
+    allocations = solve(
+        spec, demands, supplies, matching_rules(cluster=cluster, today=today), _excluded_pairs(spec, cluster)
+    )
+    written = write_incremental(spec, cluster, run, allocations)
+    MatchingRun.objects.filter(pk=run.pk).update(
+        status=MatchingRun.Status.SUCCEEDED,
+        progress=100,
+        finished_at=timezone.now(),
+        counts={"demands": len(demands), "supplies": len(supplies), **written},
+    )
+    run.refresh_from_db()
+    return run
