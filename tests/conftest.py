@@ -96,3 +96,27 @@ def as_user(api):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Reference data comes from a data migration; transactional tests flush it, so reload it.
+
+    Only for tests that use the database; one COUNT query when the data is present.
+    """
+    names = set(request.fixturenames)
+    if "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or request.node.get_closest_marker("django_db"):
+        marker = request.node.get_closest_marker("django_db")
+        transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+        request.getfixturevalue("transactional_db" if transactional else "db")
+    else:
+        return
+    from django.apps import apps
+
+    from apps.reference.loader import load_reference_data
+    from apps.reference.models import Capability
+
+    if not Capability.objects.exists():
+        load_reference_data(apps)
