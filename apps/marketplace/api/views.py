@@ -96,10 +96,11 @@ class ListingViewSet(
         "transition": {MEMBER},
     }
     m2m_fields: tuple[str, ...] = ()
+    related_fields: tuple[str, ...] = ()
 
     def scoped_queryset(self, *, cluster, user):
         model = listing_services.LISTING_MODELS[self.kind]
-        qs = model.objects.filter(cluster=cluster).select_related("owner")
+        qs = model.objects.filter(cluster=cluster).select_related("owner", *self.related_fields)
         if self.m2m_fields:
             qs = qs.prefetch_related(*self.m2m_fields)
         return qs
@@ -117,7 +118,13 @@ class ListingViewSet(
         data, m2m = self._split(serializer.validated_data)
         owner = data.pop("owner")
         listing = listing_services.listing_create(
-            actor=request.user, cluster=self.cluster, kind=self.kind, owner=owner, publish=publish, m2m=m2m, **data
+            actor=request.user,
+            cluster=self.cluster,
+            listing_kind=self.kind,
+            owner=owner,
+            publish=publish,
+            m2m=m2m,
+            **data,
         )
         return Response(
             self.get_serializer(self.get_queryset().get(pk=listing.pk)).data, status=status.HTTP_201_CREATED
@@ -172,6 +179,7 @@ class OrderViewSet(ListingViewSet):
     filterset_class = OrderFilter
     ordering_fields = ["created_at", "need_by", "target_unit_price", "quantity"]
     m2m_fields = ("required_certifications",)
+    related_fields = ("capability",)
 
 
 @listing_schema("Capacity offer", s.CapacityOfferSerializer)
@@ -180,6 +188,7 @@ class CapacityOfferViewSet(ListingViewSet):
     serializer_class = s.CapacityOfferSerializer
     queryset = CapacityOffer.objects.all()
     filterset_class = CapacityFilter
+    related_fields = ("capability",)
     ordering_fields = ["created_at", "available_from", "unit_price", "lead_time_days"]
 
 

@@ -90,9 +90,11 @@ def _enqueue_matching(listing) -> None:
 
 
 @transaction.atomic
-def listing_create(*, actor, cluster, kind: str, owner, publish: bool = True, m2m: dict | None = None, **fields):
+def listing_create(
+    *, actor, cluster, listing_kind: str, owner, publish: bool = True, m2m: dict | None = None, **fields
+):
     require_poster(actor=actor, cluster=cluster, owner=owner)
-    model = LISTING_MODELS[kind]
+    model = LISTING_MODELS[listing_kind]
     limit = rule_value(cluster=cluster, key="marketplace.open_listings_per_member")
     open_now = sum(
         m.objects.filter(cluster=cluster, owner=owner, status__in=MATCHABLE).count() for m in LISTING_MODELS.values()
