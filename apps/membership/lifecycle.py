@@ -1,9 +1,9 @@
 """The membership lifecycle as data: which action moves which states where (pure, no Django).
 
-    pending ──approve──▶ active ──suspend──▶ suspended ──reinstate──▶ active
-       │                   │                     │
-       └─reject─▶ rejected └──────expel──────────┴──▶ expelled
-    pending / active / suspended ──leave (by the enterprise)──▶ left
+pending ──approve──▶ active ──suspend──▶ suspended ──reinstate──▶ active
+   │                   │                     │
+   └─reject─▶ rejected └──────expel──────────┴──▶ expelled
+pending / active / suspended ──leave (by the enterprise)──▶ left
 """
 
 from dataclasses import dataclass

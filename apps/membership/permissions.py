@@ -13,9 +13,7 @@ MANAGERS = (EnterpriseMember.Role.OWNER, EnterpriseMember.Role.ADMIN)
 def enterprise_role(*, user, enterprise) -> str | None:
     if user is None or not user.is_authenticated:
         return None
-    return (
-        EnterpriseMember.objects.filter(enterprise=enterprise, user=user).values_list("role", flat=True).first()
-    )
+    return EnterpriseMember.objects.filter(enterprise=enterprise, user=user).values_list("role", flat=True).first()
 
 
 def require_enterprise_role(*, user, enterprise, roles=MANAGERS) -> str:

@@ -1,7 +1,50 @@
+"""The notification inbox page."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .models import Notification
+
+
+def _local_link(link: str) -> str:
+    """A notification's link when it points inside this site (a path), else nothing to follow."""
+    return link if link.startswith("/") and url_has_allowed_host_and_scheme(link, allowed_hosts=None) else ""
 
 
 @login_required
 def notification_list(request):
-    return HttpResponse(status=501)
+    notifications = (
+        Notification.objects.filter(user=request.user).select_related("cluster").order_by("-created_at", "-pk")
+    )
+    page = Paginator(notifications, 25).get_page(request.GET.get("page"))
+    for notification in page.object_list:
+        notification.href = _local_link(notification.link)
+    return render(request, "notifications/notification_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_read(request, pk):
+    if not Notification.objects.filter(user=request.user, pk=pk).exists():
+        raise Http404
+    services.notification_mark_read(user=request.user, notification_id=pk)
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("notification-list")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    marked = services.notifications_mark_all_read(user=request.user)
+    if marked:
+        messages.success(request, _("All notifications are marked as read."))
+    return redirect("notification-list")

@@ -45,6 +45,8 @@ def cluster_detail(request, slug):
             "cluster": cluster,
             "roles": roles,
             "is_administrator": "administrator" in roles,
+            "is_member": selectors.MEMBER in roles,
+            "can_moderate": selectors.ADMINISTRATOR in roles or request.user.is_staff,
             "administrators": (
                 selectors.cluster_administrators(cluster=cluster)
                 if roles & {selectors.ADMINISTRATOR, selectors.MEMBER} or request.user.is_staff

@@ -182,3 +182,18 @@ def test_reference_lists_are_public(api):
     assert codes["C"]["name_zh"] == "制造业"
     assert sum(1 for c in codes.values() if c["parent"] == "C") == 31
     assert any(s["code"] == "iso9001" for s in api.get("/api/v1/reference/certification-schemes/").json())
+
+
+def test_a_new_credit_code_must_be_verified_again(as_user):
+    owner = UserFactory()
+    enterprise = EnterpriseFactory(owner=owner, verified=True)
+    new_code = make_credit_code("330600", 777777)
+    response = as_user(owner).patch(f"/api/v1/enterprises/{enterprise.pk}/", {"credit_code": new_code})
+    assert response.status_code == 200
+    enterprise.refresh_from_db()
+    assert (enterprise.credit_code, enterprise.verified) == (new_code, False)
+    # editing anything else keeps the verification
+    Enterprise.objects.filter(pk=enterprise.pk).update(verified=True)
+    as_user(owner).patch(f"/api/v1/enterprises/{enterprise.pk}/", {"description": "New looms"})
+    enterprise.refresh_from_db()
+    assert enterprise.verified is True

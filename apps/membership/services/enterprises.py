@@ -50,10 +50,11 @@ def enterprise_create(*, actor, capabilities=(), industry_codes=(), certificatio
 def enterprise_update(*, actor, enterprise: Enterprise, capabilities=None, industry_codes=None, **fields) -> Enterprise:
     require_enterprise_role(user=actor, enterprise=enterprise)
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    previous_code = enterprise.credit_code
     changed = [name for name in fields if name in PROFILE_FIELDS]
     for name in changed:
         setattr(enterprise, name, fields[name])
-    if "credit_code" in changed and normalize_credit_code(fields["credit_code"]) != enterprise.credit_code:
+    if "credit_code" in changed and normalize_credit_code(fields["credit_code"]) != previous_code:
         enterprise.verified = False  # a new code must be checked again
         changed.append("verified")
     _save(enterprise, update_fields=[*changed, "updated_at"])

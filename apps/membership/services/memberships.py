@@ -15,6 +15,15 @@ from ..audit import audit_record
 from ..models import Enterprise, EnterpriseMember, Membership
 from ..permissions import require_cluster_administrator, require_enterprise_role
 
+ACTION_VERBS = {
+    "approve": gettext_lazy("approve"),
+    "reject": gettext_lazy("reject"),
+    "suspend": gettext_lazy("suspend"),
+    "reinstate": gettext_lazy("reinstate"),
+    "expel": gettext_lazy("expel"),
+    "leave": gettext_lazy("leave"),
+}
+
 DECISION_TITLES = {
     "approve": gettext_lazy("%(enterprise)s is now a member of %(cluster)s"),
     "reject": gettext_lazy("%(cluster)s declined the application of %(enterprise)s"),
@@ -124,7 +133,7 @@ def _transition(*, actor, membership: Membership, action: str, reason: str, syst
     if not lifecycle.allowed(action, membership.status):
         raise ConflictError(
             _("Cannot %(action)s a membership that is %(status)s.")
-            % {"action": action, "status": membership.get_status_display().lower()},
+            % {"action": ACTION_VERBS[action], "status": membership.get_status_display().lower()},
             code="illegal_transition",
         )
     if spec.reason_required and not reason.strip():
