@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from apps.core.errors import ConflictError
 from apps.matching import planner
 from apps.membership.models import EnterpriseMember, Membership
 from apps.tenancy.models import Cluster
@@ -170,7 +171,7 @@ def _deals(cluster, rng):
             continue  # half-accepted: waiting for the supplier
         try:
             match_services.match_accept(actor=supply_user, cluster=cluster, match_id=match.pk)
-        except Exception:  # noqa: BLE001 - quantity taken by an earlier demo deal: leave it proposed
+        except ConflictError:  # quantity taken by an earlier demo deal: leave it proposed
             continue
         deal = Deal.objects.get(match=match)
         made += 1
