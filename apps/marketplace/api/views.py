@@ -250,6 +250,7 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScop
     @extend_schema(summary="Accept the match for your side", request=None, responses={200: s.MatchSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def accept(self, request, *args, **kwargs):
+        self.get_object()  # only the two sides (and administrators) can even see it
         match = match_services.match_accept(actor=request.user, cluster=self.cluster, match_id=int(kwargs["pk"]))
         return Response(self.get_serializer(self.get_queryset().get(pk=match.pk)).data)
 
@@ -258,6 +259,7 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScop
     )
     @action(detail=True, methods=["post"])
     def decline(self, request, *args, **kwargs):
+        self.get_object()
         serializer = s.DeclineSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         match = match_services.match_decline(
@@ -306,6 +308,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScope
     )
     @action(detail=True, methods=["post"])
     def advance(self, request, *args, **kwargs):
+        self.get_object()  # a member who is not a party gets 404, as for reading it
         serializer = s.DealAdvanceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -326,6 +329,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScope
     )
     @action(detail=True, methods=["post"])
     def rate(self, request, *args, **kwargs):
+        self.get_object()
         serializer = s.DealRateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         rating = deal_services.deal_rate(

@@ -40,8 +40,7 @@ def _require_open(match: Match) -> None:
             % {"status": match.get_status_display().lower()},
             code="illegal_transition",
         )
-    if match.expires_at <= timezone.now():
-        Match.objects.filter(pk=match.pk).update(status=Match.Status.EXPIRED, updated_at=timezone.now())
+    if match.expires_at <= timezone.now():  # housekeeping marks it expired shortly
         raise ConflictError(_("This proposal has expired."), code="expired")
 
 
