@@ -4,11 +4,23 @@
     propose_channels(requests, offers, rules) -> list[Allocation]
 
 Stages: candidates (feasible pairs), scores (named, weighted factors in [0, 1] with a
-breakdown), allocation (today a greedy over pairs by score; the optimising engine
-replaces only that stage behind the same interface).
+breakdown), allocation (exact mixed-integer programming for small problems, min-cost
+flow relaxation plus repair for large ones, never below the greedy baseline).
 """
 
-from .allocation import propose, propose_channels
+from .allocation import Plan, plan, plan_channels, propose, propose_channels
 from .types import Allocation, ChannelOffer, ChannelRequest, Demand, Rules, Supply
 
-__all__ = ["Allocation", "ChannelOffer", "ChannelRequest", "Demand", "Rules", "Supply", "propose", "propose_channels"]
+__all__ = [
+    "Allocation",
+    "ChannelOffer",
+    "ChannelRequest",
+    "Demand",
+    "Plan",
+    "Rules",
+    "Supply",
+    "plan",
+    "plan_channels",
+    "propose",
+    "propose_channels",
+]

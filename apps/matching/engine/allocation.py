@@ -1,92 +1,128 @@
-"""Candidates by index, then a greedy allocation over pairs in descending score.
+"""The engine's entry points: candidates, scores and an optimal allocation, explained.
 
-Simple and correct: every allocation is feasible, respects remaining quantities,
-minimum lots and minimum order quantities, and an unsplittable demand goes whole to
-one supply or not at all. The optimising engine replaces this stage.
+    plan(demands, supplies, rules) -> Plan(allocations, objective, bound, ...)
+    propose(demands, supplies, rules) -> allocations        (the matching interface)
+
+Every allocation is feasible, respects remaining quantities, minimum lots and minimum
+order quantities, and an unsplittable demand goes whole to one supply or not at all.
 """
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from .feasibility import channel_feasible, feasible, quantity_bounds
+import numpy as np
+
+from . import candidates as stage
+from .feasibility import channel_feasible
 from .scoring import channel_score, production_score
+from .solver import solve
 from .types import Allocation, ChannelOffer, ChannelRequest, Demand, Rules, Supply
 
 
-def candidates(demands: Iterable[Demand], supplies: Iterable[Supply], rules: Rules, exclude=frozenset()):
-    """(score, demand, supply) for the best K feasible supplies of each demand.
+@dataclass
+class Plan:
+    allocations: list[Allocation]
+    objective: float  # sum of score x quantity
+    bound: float  # proven upper bound on that sum (LP / flow relaxation or MIP dual bound)
+    greedy_objective: float
+    method: str
+    candidate_pairs: int
+    seconds: dict[str, float] = field(default_factory=dict)
 
-    ``exclude`` holds (demand id, supply id) pairs never to propose (declined, or already
-    answered by one side).
-    """
-    by_capability: dict[str, list[Supply]] = defaultdict(list)
-    for supply in supplies:
-        if supply.quantity > 0:
-            by_capability[supply.capability].append(supply)
-    for demand in demands:
-        if demand.quantity <= 0:
-            continue
-        scored = []
-        for supply in by_capability.get(demand.capability, ()):
-            if (demand.id, supply.id) not in exclude and feasible(demand, supply, rules):
-                _low, high = quantity_bounds(demand, supply)
-                score, _ = production_score(demand, supply, rules, high)
-                scored.append((score, supply))
-        scored.sort(key=lambda item: (-item[0], item[1].id))
-        for score, supply in scored[: rules.max_candidates_per_demand]:
-            yield score, demand, supply
+    @property
+    def gap(self) -> float:
+        return 0.0 if self.bound <= 0 else max(0.0, (self.bound - self.objective) / self.bound)
+
+
+def plan(
+    demands: Iterable[Demand], supplies: Iterable[Supply], rules: Rules, exclude=frozenset(), *, explain: bool = True
+) -> Plan:
+    demands, supplies = list(demands), list(supplies)
+    t0 = time.perf_counter()
+    c = stage.generate(demands, supplies, rules, exclude)
+    t1 = time.perf_counter()
+    solution = solve(c)
+    t2 = time.perf_counter()
+    allocations = []
+    for p in np.flatnonzero(solution.quantity > 0).tolist():
+        demand, supply = demands[c.demand[p]], supplies[c.supply[p]]
+        quantity = int(solution.quantity[p])
+        if explain:
+            score, breakdown = production_score(demand, supply, rules, int(c.upper[p]))
+        else:
+            score, breakdown = float(c.score[p]), {}
+        allocations.append(Allocation(demand.id, supply.id, quantity, score, breakdown))
+    t3 = time.perf_counter()
+    return Plan(
+        allocations=allocations,
+        objective=solution.objective,
+        bound=solution.bound,
+        greedy_objective=solution.seconds.get("greedy_objective", 0.0),
+        method=solution.method,
+        candidate_pairs=len(c),
+        seconds={"candidates_and_scores": t1 - t0, "allocation": t2 - t1, "explanations": t3 - t2},
+    )
 
 
 def propose(
     demands: Iterable[Demand], supplies: Iterable[Supply], rules: Rules, exclude=frozenset()
 ) -> list[Allocation]:
-    demands, supplies = list(demands), list(supplies)
-    pairs = sorted(candidates(demands, supplies, rules, exclude), key=lambda t: (-t[0], t[1].id, t[2].id))
-    demand_left = {d.id: d.quantity for d in demands}
-    supply_left = {s.id: s.quantity for s in supplies}
+    return plan(demands, supplies, rules, exclude).allocations
+
+
+def plan_channels(
+    requests: Iterable[ChannelRequest], offers: Iterable[ChannelOffer], rules: Rules, exclude=frozenset()
+) -> Plan:
+    """Channel requests to channel offers: feasibility by category index, then the same solver."""
+    requests, offers = list(requests), list(offers)
+    t0 = time.perf_counter()
+    by_category: dict[str, list[int]] = defaultdict(list)
+    for j, offer in enumerate(offers):
+        if offer.quantity > 0:
+            for category in offer.product_categories:
+                by_category[category].append(j)
+    rows: list[tuple[int, int, float, int]] = []
+    for i, request in enumerate(requests):
+        scored = []
+        for j in by_category.get(request.product_category, ()):
+            offer = offers[j]
+            if (request.id, offer.id) in exclude or not channel_feasible(request, offer):
+                continue
+            upper = min(request.quantity, offer.quantity)
+            scored.append((channel_score(request, offer, rules, upper)[0], offer.id, j, upper))
+        scored.sort(key=lambda t: (-t[0], t[1]))
+        rows.extend((i, j, score, upper) for score, _id, j, upper in scored[: rules.max_candidates_per_demand])
+    c = stage.Candidates(
+        demand=np.array([r[0] for r in rows], np.int64),
+        supply=np.array([r[1] for r in rows], np.int64),
+        score=np.array([r[2] for r in rows], np.float64),
+        upper=np.array([r[3] for r in rows], np.int64),
+        lower=np.ones(len(rows), np.int64),
+        demand_quantity=np.array([r.quantity for r in requests], np.int64),
+        demand_splittable=np.ones(len(requests), bool),
+        supply_quantity=np.array([o.quantity for o in offers], np.int64),
+    )
+    t1 = time.perf_counter()
+    solution = solve(c)
     allocations = []
-    for _score, demand, supply in pairs:
-        need, free = demand_left[demand.id], supply_left[supply.id]
-        if need <= 0 or free <= 0:
-            continue
-        if not demand.splittable:
-            if need != demand.quantity or free < need or need < supply.min_order_quantity:
-                continue
-            quantity = need
-        else:
-            quantity = min(need, free)
-            if quantity < max(demand.min_lot, supply.min_order_quantity):
-                continue
-        score, breakdown = production_score(demand, supply, rules, quantity)
-        allocations.append(Allocation(demand.id, supply.id, quantity, score, breakdown))
-        demand_left[demand.id] -= quantity
-        supply_left[supply.id] -= quantity
-    return allocations
+    for p in np.flatnonzero(solution.quantity > 0).tolist():
+        request, offer = requests[c.demand[p]], offers[c.supply[p]]
+        score, breakdown = channel_score(request, offer, rules, int(c.upper[p]))
+        allocations.append(Allocation(request.id, offer.id, int(solution.quantity[p]), score, breakdown))
+    return Plan(
+        allocations=allocations,
+        objective=solution.objective,
+        bound=solution.bound,
+        greedy_objective=solution.seconds.get("greedy_objective", 0.0),
+        method=solution.method,
+        candidate_pairs=len(c),
+        seconds={"candidates_and_scores": t1 - t0, "allocation": time.perf_counter() - t1},
+    )
 
 
 def propose_channels(
     requests: Iterable[ChannelRequest], offers: Iterable[ChannelOffer], rules: Rules, exclude=frozenset()
 ) -> list[Allocation]:
-    requests, offers = list(requests), list(offers)
-    pairs = []
-    for request in requests:
-        scored = [
-            (channel_score(request, offer, rules, min(request.quantity, offer.quantity))[0], request, offer)
-            for offer in offers
-            if (request.id, offer.id) not in exclude and channel_feasible(request, offer)
-        ]
-        scored.sort(key=lambda t: (-t[0], t[2].id))
-        pairs.extend(scored[: rules.max_candidates_per_demand])
-    pairs.sort(key=lambda t: (-t[0], t[1].id, t[2].id))
-    request_left = {r.id: r.quantity for r in requests}
-    offer_left = {o.id: o.quantity for o in offers}
-    allocations = []
-    for _score, request, offer in pairs:
-        quantity = min(request_left[request.id], offer_left[offer.id])
-        if quantity <= 0:
-            continue
-        score, breakdown = channel_score(request, offer, rules, quantity)
-        allocations.append(Allocation(request.id, offer.id, quantity, score, breakdown))
-        request_left[request.id] -= quantity
-        offer_left[offer.id] -= quantity
-    return allocations
+    return plan_channels(requests, offers, rules, exclude).allocations

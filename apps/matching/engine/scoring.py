@@ -51,7 +51,7 @@ def _combine(values: dict[str, float], weights: dict[str, float]) -> tuple[float
         name: {"value": round(value, 4), "weight": round(max(0.0, weights.get(name, 0.0)) / total_weight, 4)}
         for name, value in values.items()
     }
-    score = sum(item["value"] * item["weight"] for item in breakdown.values())
+    score = sum(value * max(0.0, weights.get(name, 0.0)) / total_weight for name, value in values.items())
     return _clip(round(score, 6)), breakdown
 
 
