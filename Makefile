@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format migrations messages demo clean
+.PHONY: help install run test lint format migrations messages demo bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ migrations: install ## Fail when models changed without a migration
 messages: install ## Refresh the zh-hans catalogue and compile it (needs gettext)
 	@$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=tests
 	@$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+
+bench: install ## Benchmarks with printed figures (BENCH_ARGS=--skip-large skips 100k x 100k)
+	@$(PY) benchmarks/matching.py $(BENCH_ARGS)
 
 demo: install ## (Re)load the demo data
 	@$(PY) manage.py migrate --noinput -v 0

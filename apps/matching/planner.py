@@ -168,10 +168,23 @@ def load_inputs(spec: Spec, cluster, today, *, demand_ids=None, supply_ids=None,
     return engine_demands, engine_supplies
 
 
-def solve(spec: Spec, demands, supplies, rules, exclude):
+def solve(spec: Spec, demands, supplies, rules, exclude) -> engine.Plan:
     if spec is PRODUCTION:
-        return engine.propose(demands, supplies, rules, exclude)
-    return engine.propose_channels(demands, supplies, rules, exclude)
+        return engine.plan(demands, supplies, rules, exclude)
+    return engine.plan_channels(demands, supplies, rules, exclude)
+
+
+def plan_counts(prefix: str, plan: engine.Plan) -> dict:
+    """What a run reports about the plan: its size, objective, the bound proved, the method."""
+    return {
+        f"{prefix}candidate_pairs": plan.candidate_pairs,
+        f"{prefix}objective": round(plan.objective, 4),
+        f"{prefix}bound": round(plan.bound, 4),
+        f"{prefix}gap_percent": round(100 * plan.gap, 4),
+        f"{prefix}greedy_objective": round(plan.greedy_objective, 4),
+        f"{prefix}method": plan.method,
+        f"{prefix}solve_seconds": round(sum(plan.seconds.values()), 3),
+    }
 
 
 def _owners(spec: Spec, allocations):
@@ -263,9 +276,14 @@ def run_full(run: MatchingRun) -> MatchingRun:
         _progress(
             run, 10 + 45 * index, **{f"{spec.kind}_demands": len(demands), f"{spec.kind}_supplies": len(supplies)}
         )
-        allocations = solve(spec, demands, supplies, rules, _excluded_pairs(spec, cluster))
-        written = write_full_plan(spec, cluster, run, allocations)
-        _progress(run, 55 + 45 * index, **{f"{spec.kind}_{k}": v for k, v in written.items()})
+        result = solve(spec, demands, supplies, rules, _excluded_pairs(spec, cluster))
+        written = write_full_plan(spec, cluster, run, result.allocations)
+        _progress(
+            run,
+            55 + 45 * index,
+            **{f"{spec.kind}_{k}": v for k, v in written.items()},
+            **plan_counts(f"{spec.kind}_", result),
+        )
     MatchingRun.objects.filter(pk=run.pk).update(
         status=MatchingRun.Status.SUCCEEDED, progress=100, finished_at=timezone.now()
     )
@@ -287,15 +305,15 @@ def run_incremental(run: MatchingRun, listing_kind: str, listing_ids: list[int])
         supply_ids=None if is_demand else listing_ids,
         subtract_all_open=True,
     )
-    allocations = solve(
+    result = solve(
         spec, demands, supplies, matching_rules(cluster=cluster, today=today), _excluded_pairs(spec, cluster)
     )
-    written = write_incremental(spec, cluster, run, allocations)
+    written = write_incremental(spec, cluster, run, result.allocations)
     MatchingRun.objects.filter(pk=run.pk).update(
         status=MatchingRun.Status.SUCCEEDED,
         progress=100,
         finished_at=timezone.now(),
-        counts={"demands": len(demands), "supplies": len(supplies), **written},
+        counts={"demands": len(demands), "supplies": len(supplies), **written, **plan_counts("", result)},
     )
     run.refresh_from_db()
     return run

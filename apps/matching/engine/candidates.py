@@ -100,11 +100,11 @@ def normalised_weights(rules: Rules) -> np.ndarray:
     return weights / total if total > 0 else np.full(len(FACTORS), 1 / len(FACTORS))
 
 
-def factor_matrix(d, s: SupplyIndex, di: np.ndarray, si: np.ndarray, rules: Rules) -> np.ndarray:
-    """The seven factors (columns, in FACTORS order) for pairs (di[k], si[k])."""
+def factor_columns(d, s: SupplyIndex, di: np.ndarray, si: np.ndarray, rules: Rules) -> list[np.ndarray]:
+    """The seven factors (in FACTORS order, each clipped to [0, 1]) for pairs (di[k], si[k])."""
     target, asked = d["price"][di], s.price[si]
     tol = rules.price_tolerance
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.where(target > 0, asked / np.where(target > 0, target, 1), np.inf)
         above = 0.5 * (1 - (ratio - 1) / tol) if tol > 0 else np.zeros_like(ratio)
     price = np.where(ratio <= 1, 0.5 + 0.5 * (1 - ratio), above)
@@ -119,21 +119,24 @@ def factor_matrix(d, s: SupplyIndex, di: np.ndarray, si: np.ndarray, rules: Rule
     same = s.region[si] == d["region"][di]
     province = (s.region[si] // 10000) == (d["region"][di] // 10000)
     region = np.where(same, 1.0, np.where(province, 0.6, 0.0))
-    return np.clip(
-        np.column_stack(
-            [
-                price,
-                np.exp(-distance_km / 800.0),
-                1 - np.exp(-np.maximum(0, slack) / 14.0),
-                s.reputation[si],
-                coverage,
-                extra / 3,
-                region,
-            ]
-        ),
-        0.0,
-        1.0,
-    )
+    columns = [
+        price,
+        np.exp(-distance_km / 800.0),
+        1 - np.exp(-np.maximum(0, slack) / 14.0),
+        s.reputation[si],
+        coverage,
+        extra / 3,
+        region,
+    ]
+    return [np.clip(column, 0.0, 1.0) for column in columns]
+
+
+def scores(d, s: SupplyIndex, di: np.ndarray, si: np.ndarray, rules: Rules, weights: np.ndarray) -> np.ndarray:
+    total = np.zeros(len(di))
+    for weight, column in zip(weights, factor_columns(d, s, di, si, rules), strict=True):
+        if weight:
+            total += weight * column
+    return np.round(total, 6)
 
 
 def generate(demands: list[Demand], supplies: list[Supply], rules: Rules, exclude=frozenset()) -> Candidates:
@@ -181,9 +184,10 @@ def generate(demands: list[Demand], supplies: list[Supply], rules: Rules, exclud
                     len(di),
                 )
                 di, si, ri, ci = di[keep], si[keep], ri[keep], ci[keep]
-            factors = factor_matrix(d, s, di, si, rules)
-            score = np.round(factors @ weights, 6)
-            order = np.lexsort((supply_ids[si], -score, di))
+            score = scores(d, s, di, si, rules, weights)
+            # rows ascending, then score descending; nonzero() gave columns ascending, and the
+            # stable sort keeps that order among equal scores
+            order = np.argsort(ri + (1.0 - score) * 0.999, kind="stable")
             di, si, score = di[order], si[order], score[order]
             hi, lo = high[ri, ci][order], low[ri, ci][order]
             first = np.r_[0, np.flatnonzero(np.diff(di)) + 1]

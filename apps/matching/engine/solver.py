@@ -114,6 +114,25 @@ def _flow(c: Candidates, arcs: np.ndarray, demand_cap: np.ndarray, supply_cap: n
     return x, -solver.optimal_cost() / SCALE
 
 
+def _fill_greedily(c: Candidates, x: np.ndarray, arcs: np.ndarray) -> None:
+    """Give what capacity is left to splittable pairs by descending score (respecting minimums)."""
+    demand_left = c.demand_quantity - np.bincount(c.demand, weights=x, minlength=len(c.demand_quantity)).astype(
+        np.int64
+    )
+    supply_left = c.supply_quantity - np.bincount(c.supply, weights=x, minlength=len(c.supply_quantity)).astype(
+        np.int64
+    )
+    open_arcs = arcs[(demand_left[c.demand[arcs]] > 0) & (supply_left[c.supply[arcs]] > 0)]
+    for p in open_arcs[np.argsort(-c.score[open_arcs], kind="stable")].tolist():
+        i, j = c.demand[p], c.supply[p]
+        q = min(demand_left[i], supply_left[j], c.upper[p] - x[p])
+        if q <= 0 or (x[p] == 0 and q < c.lower[p]):
+            continue
+        x[p] += q
+        demand_left[i] -= q
+        supply_left[j] -= q
+
+
 def flow_and_repair(c: Candidates) -> Solution:
     t0 = time.perf_counter()
     all_arcs = np.arange(len(c))
@@ -148,15 +167,15 @@ def flow_and_repair(c: Candidates) -> Solution:
     # Splittable orders: a flow on what is left, dropping pairs below their minimum.
     arcs = np.flatnonzero(~whole)
     demand_cap = np.where(c.demand_splittable, c.demand_quantity, 0)
-    for _ in range(8):
+    for _ in range(2):
         flow, _ = _flow(c, arcs, demand_cap, supply_left)
         short = (flow[arcs] > 0) & (flow[arcs] < c.lower[arcs])
         if not short.any():
             break
         arcs = arcs[~short]
-    else:
-        flow[(flow > 0) & (flow < c.lower)] = 0
+    flow[(flow > 0) & (flow < c.lower)] = 0  # still below a minimum after two passes: dropped
     x[arcs] = flow[arcs]
+    _fill_greedily(c, x, arcs)
     t2 = time.perf_counter()
     return Solution(x, objective(c, x), bound, "flow+repair", {"relaxation": t1 - t0, "repair": t2 - t1})
 
