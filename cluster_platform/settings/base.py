@@ -248,7 +248,14 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_DIR = VAR_DIR / "celery-broker"
 if REDIS_URL:
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task whose worker died is redelivered once this many seconds have passed unacknowledged
+    # (acks_late); it must exceed the longest task, or a slow task would run twice.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        # how often a worker sweeps for such abandoned messages (seconds x every Nth sweep)
+        "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+        "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+    }
 else:
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
     CELERY_BROKER_TRANSPORT_OPTIONS = {
