@@ -107,3 +107,83 @@ def capacity_body(owner, **overrides):
     }
     body.update(overrides)
     return body
+
+
+# --- Listings and matches made through the services (for the page tests) ----------------------
+
+
+def order_fields(**overrides) -> dict:
+    """Keyword arguments of ``listing_create`` for an order (model values, not API strings)."""
+    import decimal
+
+    fields = {
+        "title": "2,000 m cotton shirting",
+        "capability_id": "weaving",
+        "product_category": "woven shirting",
+        "quantity": 2000,
+        "unit": "m",
+        "target_unit_price": decimal.Decimal("18.50"),
+        "currency": "CNY",
+        "need_by": timezone.localdate() + datetime.timedelta(days=60),
+        "delivery_region_code": "330100",
+        "delivery_latitude": decimal.Decimal("30.27000"),
+        "delivery_longitude": decimal.Decimal("120.15000"),
+        "splittable": True,
+        "min_lot": 200,
+    }
+    fields.update(overrides)
+    return fields
+
+
+def capacity_fields(**overrides) -> dict:
+    import decimal
+
+    today = timezone.localdate()
+    fields = {
+        "title": "Idle air-jet looms",
+        "capability_id": "weaving",
+        "quantity_per_period": 3000,
+        "period": "month",
+        "unit": "m",
+        "available_from": today + datetime.timedelta(days=1),
+        "available_until": today + datetime.timedelta(days=30),
+        "unit_price": decimal.Decimal("17.80"),
+        "currency": "CNY",
+        "min_order_quantity": 100,
+        "lead_time_days": 14,
+    }
+    fields.update(overrides)
+    return fields
+
+
+@pytest.fixture
+def post_listing(django_capture_on_commit_callbacks):
+    """``post_listing(kind, actor=, owner=, cluster=, **fields)``: the service, with matching run on commit."""
+    from apps.marketplace.services.listings import listing_create
+
+    def _post(kind, *, actor, owner, cluster, publish=True, m2m=None, **fields):
+        with django_capture_on_commit_callbacks(execute=True):
+            return listing_create(
+                actor=actor, cluster=cluster, listing_kind=kind, owner=owner, publish=publish, m2m=m2m, **fields
+            )
+
+    return _post
+
+
+@pytest.fixture
+def proposed_match(market, post_listing):
+    """The supplier's capacity, then the buyer's order: the matching engine proposes one match."""
+    from apps.marketplace.models import Match
+
+    post_listing(
+        "capacity", actor=market.supplier_owner, owner=market.supplier, cluster=market.cluster, **capacity_fields()
+    )
+    post_listing(
+        "order",
+        actor=market.buyer_owner,
+        owner=market.buyer,
+        cluster=market.cluster,
+        m2m={"required_certifications": ["iso9001"]},
+        **order_fields(),
+    )
+    return Match.objects.get(cluster=market.cluster, status="proposed")

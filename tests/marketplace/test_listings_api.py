@@ -269,3 +269,37 @@ def test_list_query_counts_are_flat(as_user, market, path):
         response = client.get(market.url(path) + "?page_size=100")
     assert response.json()["count"] == 50
     assert len(fifty) == len(one), [q["sql"][:120] for q in fifty.captured_queries]
+
+
+def test_publishing_a_draft_respects_the_open_listing_limit(as_user, market, settings):
+    from apps.tenancy import rules
+
+    client = as_user(market.buyer_owner)
+    original = rules.REGISTRY["marketplace.open_listings_per_member"]
+    rules.REGISTRY["marketplace.open_listings_per_member"] = original.__class__(**{**original.__dict__, "default": 1})
+    try:
+        assert client.post(market.url("orders/"), order_body(market), format="json").status_code == 201
+        assert client.post(market.url("orders/"), order_body(market), format="json").status_code == 409
+        draft = client.post(market.url("orders/"), order_body(market, publish=False), format="json").json()
+        response = client.post(market.url(f"orders/{draft['id']}/transition/"), {"status": "open"})
+        assert response.status_code == 409
+        assert Order.objects.filter(status="open").count() == 1
+    finally:
+        rules.REGISTRY["marketplace.open_listings_per_member"] = original
+
+
+def test_an_open_order_cannot_move_its_need_by_into_the_past(as_user, market):
+    created = as_user(market.buyer_owner).post(market.url("orders/"), order_body(market), format="json").json()
+    Order.objects.filter(pk=created["id"]).update(need_by=timezone.localdate() + datetime.timedelta(days=2))
+    from django.core.exceptions import ValidationError
+
+    from apps.core.errors import DomainError  # noqa: F401  (documentation of the error family)
+    from apps.marketplace.services.listings import listing_update
+
+    with pytest.raises(ValidationError) as error:
+        listing_update(
+            actor=market.buyer_owner,
+            listing=Order.objects.get(pk=created["id"]),
+            need_by=timezone.localdate() - datetime.timedelta(days=1),
+        )
+    assert "need_by" in error.value.message_dict

@@ -46,11 +46,24 @@ def capacity_total(*, quantity_per_period: int, period: str, available_from, ava
     return max(quantity_per_period, round(quantity_per_period * days / period_days))
 
 
+def _check_open_limit(cluster, owner) -> None:
+    """The rulebook caps how many listings one member has open in the cluster."""
+    limit = rule_value(cluster=cluster, key="marketplace.open_listings_per_member")
+    open_now = sum(
+        m.objects.filter(cluster=cluster, owner=owner, status__in=MATCHABLE).count() for m in LISTING_MODELS.values()
+    )
+    if open_now >= limit:
+        raise ConflictError(
+            _("This enterprise already has %(count)d open listings, the cluster's limit.") % {"count": open_now}
+        )
+
+
 def _validate(listing, *, creating: bool) -> None:
     today = timezone.localdate()
     errors = {}
+    going_live = creating or listing.status in (ListingStatus.DRAFT, *MATCHABLE)
     if isinstance(listing, Order):
-        if creating and listing.need_by <= today:
+        if going_live and listing.need_by <= today:
             errors["need_by"] = [_("The need-by date must be in the future.")]
         if listing.min_lot > listing.quantity:
             errors["min_lot"] = [_("The minimum lot cannot exceed the quantity.")]
@@ -59,7 +72,7 @@ def _validate(listing, *, creating: bool) -> None:
     elif isinstance(listing, CapacityOffer):
         if listing.available_until < listing.available_from:
             errors["available_until"] = [_("The window must end on or after its start.")]
-        elif creating and listing.available_until < today:
+        elif going_live and listing.available_until < today:
             errors["available_until"] = [_("The window has already ended.")]
         else:
             listing.total_quantity = capacity_total(
@@ -71,7 +84,7 @@ def _validate(listing, *, creating: bool) -> None:
             if listing.total_quantity < listing.reserved_quantity:
                 errors["quantity_per_period"] = [_("The capacity cannot go below what is already reserved.")]
     elif isinstance(listing, ChannelRequest):
-        if creating and listing.start_by < today:
+        if going_live and listing.start_by < today:
             errors["start_by"] = [_("The start date must not be in the past.")]
         if listing.monthly_volume < listing.filled_volume:
             errors["monthly_volume"] = [_("The volume cannot go below what is already placed.")]
@@ -95,14 +108,8 @@ def listing_create(
 ):
     require_poster(actor=actor, cluster=cluster, owner=owner)
     model = LISTING_MODELS[listing_kind]
-    limit = rule_value(cluster=cluster, key="marketplace.open_listings_per_member")
-    open_now = sum(
-        m.objects.filter(cluster=cluster, owner=owner, status__in=MATCHABLE).count() for m in LISTING_MODELS.values()
-    )
-    if publish and open_now >= limit:
-        raise ConflictError(
-            _("This enterprise already has %(count)d open listings, the cluster's limit.") % {"count": open_now}
-        )
+    if publish:
+        _check_open_limit(cluster, owner)
     if model is CapacityOffer:
         fields.setdefault("region_code", owner.region_code)
         fields.setdefault("latitude", owner.latitude)
@@ -196,8 +203,14 @@ def listing_transition(*, actor, listing, to: str):
         )
     update = {"status": to, "updated_at": timezone.now()}
     if to == ListingStatus.OPEN:
-        if isinstance(listing, Order) and listing.need_by <= timezone.localdate():
+        today = timezone.localdate()
+        if isinstance(listing, Order) and listing.need_by <= today:
             raise DomainError(_("The need-by date has passed; change it before publishing."), field="need_by")
+        if isinstance(listing, CapacityOffer) and listing.available_until < today:
+            raise DomainError(_("The window has already ended; change it before publishing."), field="available_until")
+        if isinstance(listing, ChannelRequest) and listing.start_by < today:
+            raise DomainError(_("The start date has passed; change it before publishing."), field="start_by")
+        _check_open_limit(listing.cluster, listing.owner)
         update["published_at"] = timezone.now()
     type(listing).objects.filter(pk=listing.pk).update(**update)
     listing.refresh_from_db()

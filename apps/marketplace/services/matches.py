@@ -77,7 +77,7 @@ def _reserve(match: Match) -> None:
     demand_model.objects.filter(pk=demand_id).update(status=filled_status(demand_model, filled, wanted))
 
 
-def _create_deal(match: Match, actor) -> Deal:
+def _create_deal(match: Match, actor, side: str) -> Deal:
     if match.kind == MatchKind.PRODUCTION:
         order = Order.objects.get(pk=match.order_id)
         capacity = CapacityOffer.objects.get(pk=match.capacity_id)
@@ -97,7 +97,13 @@ def _create_deal(match: Match, actor) -> Deal:
         currency=currency,
         due_date=due,
     )
-    DealEvent.objects.create(deal=deal, status=Deal.Status.CONFIRMED, actor=actor, side="buyer")
+    DealEvent.objects.create(
+        deal=deal,
+        status=Deal.Status.CONFIRMED,
+        actor=actor,
+        side="buyer" if side == "demand" else "supplier",
+        note=_("Both sides accepted the match."),
+    )
     return deal
 
 
@@ -116,7 +122,7 @@ def match_accept(*, actor, cluster, match_id: int) -> Match:
         match.status = Match.Status.ACCEPTED
         try:
             with transaction.atomic():
-                _create_deal(match, actor)
+                _create_deal(match, actor, side)
         except IntegrityError:  # a deal for this match exists already: never two
             raise ConflictError(_("This match already became a deal."), code="already_accepted") from None
     match.save(update_fields=["demand_accepted_at", "supply_accepted_at", "status", "updated_at"])
