@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from apps.accounts.api.views import MeView
+from apps.governance.api import views as governance
 from apps.marketplace.api import views as marketplace
 from apps.membership.api import views as membership
 from apps.notifications.api.views import NotificationViewSet
@@ -38,10 +39,19 @@ cluster_router.register("channel-requests", marketplace.ChannelRequestViewSet, b
 cluster_router.register("matches", marketplace.MatchViewSet, basename="match")
 cluster_router.register("deals", marketplace.DealViewSet, basename="deal")
 cluster_router.register("matching-runs", marketplace.MatchingRunViewSet, basename="matching-run")
+cluster_router.register("council/seats", governance.SeatViewSet, basename="council-seat")
+cluster_router.register("proposals", governance.ProposalViewSet, basename="proposal")
+cluster_router.register("rules", governance.RulebookViewSet, basename="rules")
+cluster_router.register("audit-chain", governance.AuditChainViewSet, basename="audit-chain")
+
+proposal_router = SimpleRouter()
+proposal_router.register("comments", governance.CommentViewSet, basename="proposal-comment")
+proposal_router.register("votes", governance.VoteViewSet, basename="proposal-vote")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("", include(router.urls)),
     path("enterprises/<int:enterprise_pk>/", include(enterprise_router.urls)),
     path("clusters/<slug:cluster_slug>/", include(cluster_router.urls)),
+    path("clusters/<slug:cluster_slug>/proposals/<int:proposal_pk>/", include(proposal_router.urls)),
 ]

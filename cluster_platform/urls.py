@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("apps.tenancy.urls")),
     path("", include("apps.membership.urls")),
     path("", include("apps.notifications.urls")),
+    path("", include("apps.governance.urls")),
     path("", include("apps.marketplace.urls")),
 ]
 

@@ -15,7 +15,7 @@ def audit_record(
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         cluster=cluster,
         actor=actor if (actor is not None and actor.is_authenticated) else None,
         action=action,
@@ -26,3 +26,21 @@ def audit_record(
         before=before or {},
         after=after or {},
     )
+    from apps.governance.chain import chain_append
+
+    chain_append(
+        cluster=cluster,
+        kind=f"audit.{action}",
+        payload={
+            "event": event.pk,
+            "actor": event.actor_id,
+            "enterprise": event.enterprise_id,
+            "membership": event.membership_id,
+            "report": event.report_id,
+            "reason": event.reason,
+            "before": event.before,
+            "after": event.after,
+            "at": event.created_at,
+        },
+    )
+    return event

@@ -1,11 +1,13 @@
-"""The cluster's rule settings, read at run time through one selector.
+"""The rulebook: a typed registry of the parameters the platform reads at run time.
 
-Today every cluster uses the defaults below; the governance issue turns this registry
-into the council's versioned rulebook without changing any caller: everything reads
-``rule_value(cluster=…, key=…)``.
+Every value in force is read through one selector, ``rule_value(cluster=…, key=…)`` (or
+``rules_in_force(cluster)`` for many at once): the value of the cluster's latest enacted
+rulebook version (``governance.RuleVersion``), else the registry default.
 """
 
 from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
 
 from apps.matching.engine.types import DEFAULT_CHANNEL_WEIGHTS, DEFAULT_WEIGHTS
 
@@ -13,11 +15,39 @@ from apps.matching.engine.types import DEFAULT_CHANNEL_WEIGHTS, DEFAULT_WEIGHTS
 @dataclass(frozen=True)
 class RuleDefinition:
     key: str
-    default: int | float
+    default: int | float | bool
     minimum: int | float
     maximum: int | float
     unit: str
     description: str
+
+    @property
+    def type(self) -> str:
+        if isinstance(self.default, bool):
+            return "bool"
+        return "int" if isinstance(self.default, int) else "float"
+
+    def clean(self, value):
+        """The value converted to the rule's type, or ValueError naming what is wrong."""
+        if self.type == "bool":
+            if isinstance(value, bool):
+                return value
+            raise ValueError(_("Expected true or false."))
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise ValueError(_("Expected a number."))
+        try:
+            number = float(value)
+        except ValueError:
+            raise ValueError(_("Expected a number.")) from None
+        if self.type == "int":
+            if number != int(number):
+                raise ValueError(_("Expected a whole number."))
+            number = int(number)
+        if not (self.minimum <= number <= self.maximum):
+            raise ValueError(
+                _("Must be between %(minimum)s and %(maximum)s.") % {"minimum": self.minimum, "maximum": self.maximum}
+            )
+        return number
 
 
 REGISTRY: dict[str, RuleDefinition] = {
@@ -29,7 +59,7 @@ REGISTRY: dict[str, RuleDefinition] = {
             minimum=1,
             maximum=50,
             unit="reports",
-            description="Open reports against a member that suspend it pending review.",
+            description=_("Open reports against a member that suspend it pending review."),
         ),
         *(
             RuleDefinition(
@@ -38,7 +68,7 @@ REGISTRY: dict[str, RuleDefinition] = {
                 minimum=0.0,
                 maximum=1.0,
                 unit="weight",
-                description=f"Weight of the {factor} factor in a production match's score.",
+                description=_("Weight of a factor in a production match's score."),
             )
             for factor, weight in DEFAULT_WEIGHTS.items()
         ),
@@ -49,7 +79,7 @@ REGISTRY: dict[str, RuleDefinition] = {
                 minimum=0.0,
                 maximum=1.0,
                 unit="weight",
-                description=f"Weight of the {factor} factor in a channel match's score.",
+                description=_("Weight of a factor in a channel match's score."),
             )
             for factor, weight in DEFAULT_CHANNEL_WEIGHTS.items()
         ),
@@ -59,7 +89,7 @@ REGISTRY: dict[str, RuleDefinition] = {
             minimum=0.0,
             maximum=1.0,
             unit="fraction",
-            description="How far above an order's target price a supply may ask (0.10 = 10 %).",
+            description=_("How far above an order's target price a supply may ask (0.10 = 10 %)."),
         ),
         RuleDefinition(
             key="matching.candidates_per_demand",
@@ -67,7 +97,7 @@ REGISTRY: dict[str, RuleDefinition] = {
             minimum=1,
             maximum=200,
             unit="supplies",
-            description="Best feasible supplies kept per demand before allocation.",
+            description=_("Best feasible supplies kept per demand before allocation."),
         ),
         RuleDefinition(
             key="marketplace.proposal_expiry_hours",
@@ -75,7 +105,7 @@ REGISTRY: dict[str, RuleDefinition] = {
             minimum=1,
             maximum=720,
             unit="hours",
-            description="Hours a proposed match waits for both sides before it expires.",
+            description=_("Hours a proposed match waits for both sides before it expires."),
         ),
         RuleDefinition(
             key="marketplace.open_listings_per_member",
@@ -83,7 +113,7 @@ REGISTRY: dict[str, RuleDefinition] = {
             minimum=1,
             maximum=10000,
             unit="listings",
-            description="Open listings one member enterprise may have in the cluster at once.",
+            description=_("Open listings one member enterprise may have in the cluster at once."),
         ),
         RuleDefinition(
             key="marketplace.rating_publication_days",
@@ -91,7 +121,63 @@ REGISTRY: dict[str, RuleDefinition] = {
             minimum=1,
             maximum=60,
             unit="days",
-            description="Days after delivery when ratings are published even if one side has not rated.",
+            description=_("Days after delivery when ratings are published even if one side has not rated."),
+        ),
+        RuleDefinition(
+            key="marketplace.payment_term_days_max",
+            default=90,
+            minimum=0,
+            maximum=365,
+            unit="days",
+            description=_("Longest payment term a deal may carry."),
+        ),
+        RuleDefinition(
+            key="governance.quorum",
+            default=0.5,
+            minimum=0.0,
+            maximum=1.0,
+            unit="fraction of seats",
+            description=_("Share of the seats that must vote for a result to count."),
+        ),
+        RuleDefinition(
+            key="governance.majority_threshold",
+            default=0.5,
+            minimum=0.5,
+            maximum=1.0,
+            unit="fraction of votes cast",
+            description=_("Yes votes must exceed this share of yes and no votes for rules, policies and sanctions."),
+        ),
+        RuleDefinition(
+            key="governance.charter_threshold",
+            default=0.6667,
+            minimum=0.5,
+            maximum=1.0,
+            unit="fraction of seats",
+            description=_("Share of all seats that must vote yes to change the charter."),
+        ),
+        RuleDefinition(
+            key="governance.per_chamber_quorum",
+            default=False,
+            minimum=0,
+            maximum=1,
+            unit="yes/no",
+            description=_("Whether every chamber must reach the quorum on its own."),
+        ),
+        RuleDefinition(
+            key="governance.votes_changeable",
+            default=True,
+            minimum=0,
+            maximum=1,
+            unit="yes/no",
+            description=_("Whether a seat may change its vote until the window closes."),
+        ),
+        RuleDefinition(
+            key="governance.voting_hours",
+            default=72,
+            minimum=1,
+            maximum=720,
+            unit="hours",
+            description=_("Default length of a voting window."),
         ),
         RuleDefinition(
             key="membership.invitation_days",
@@ -99,27 +185,47 @@ REGISTRY: dict[str, RuleDefinition] = {
             minimum=1,
             maximum=90,
             unit="days",
-            description="Days an invitation to join an enterprise stays valid.",
+            description=_("Days an invitation to join an enterprise stays valid."),
         ),
     )
 }
 
 
+#: Parameters that belong to the charter: changed only by a charter-change proposal.
+CHARTER_KEYS = frozenset(key for key in REGISTRY if key.startswith("governance."))
+
+
+def defaults() -> dict:
+    return {key: rule.default for key, rule in REGISTRY.items()}
+
+
+def rules_in_force(cluster) -> dict:
+    """Every parameter's value in force for ``cluster`` (a Cluster, its id, or None for defaults)."""
+    values = defaults()
+    if cluster is None:
+        return values
+    from apps.governance.selectors import rulebook_version_in_force
+
+    version = rulebook_version_in_force(cluster=cluster)
+    if version is not None:
+        values.update({k: v for k, v in version.values.items() if k in REGISTRY})
+    return values
+
+
 def rule_value(*, cluster, key: str):
-    """The value in force for ``key`` in ``cluster`` (today: the registry default)."""
-    return REGISTRY[key].default
+    """The value in force for ``key`` in ``cluster``: the last enacted version's, else the default."""
+    return rules_in_force(cluster)[key]
 
 
 def matching_rules(*, cluster, today):
     """The engine's ``Rules`` for ``cluster`` as in force today."""
     from apps.matching.engine import Rules
 
+    values = rules_in_force(cluster)
     return Rules(
         today=today,
-        price_tolerance=float(rule_value(cluster=cluster, key="matching.price_tolerance")),
-        weights={f: float(rule_value(cluster=cluster, key=f"matching.weight.{f}")) for f in DEFAULT_WEIGHTS},
-        channel_weights={
-            f: float(rule_value(cluster=cluster, key=f"matching.channel_weight.{f}")) for f in DEFAULT_CHANNEL_WEIGHTS
-        },
-        max_candidates_per_demand=int(rule_value(cluster=cluster, key="matching.candidates_per_demand")),
+        price_tolerance=float(values["matching.price_tolerance"]),
+        weights={f: float(values[f"matching.weight.{f}"]) for f in DEFAULT_WEIGHTS},
+        channel_weights={f: float(values[f"matching.channel_weight.{f}"]) for f in DEFAULT_CHANNEL_WEIGHTS},
+        max_candidates_per_demand=int(values["matching.candidates_per_demand"]),
     )

@@ -9,6 +9,7 @@ from .models import Cluster, ClusterRole
 ADMINISTRATOR = ClusterRole.Role.ADMINISTRATOR.value
 MEMBER = "member"
 AUTHENTICATED = "authenticated"
+COUNCIL = "council"
 
 
 def cluster_list(*, user=None, status: str | None = None) -> QuerySet[Cluster]:
@@ -36,7 +37,8 @@ def cluster_roles_for(*, user, cluster: Cluster) -> frozenset[str]:
 
     Besides the appointed roles (``administrator``): ``member`` when one of the user's
     enterprises is an active member of the cluster, and ``authenticated`` for any
-    signed-in user (for actions such as applying, checked further per object).
+    signed-in user (for actions such as applying, checked further per object), and
+    ``council`` for the holder of a seat whose term covers now.
     """
     if user is None or not user.is_authenticated:
         return frozenset()
@@ -46,6 +48,10 @@ def cluster_roles_for(*, user, cluster: Cluster) -> frozenset[str]:
     roles.add(AUTHENTICATED)
     if user_is_active_member(user=user, cluster=cluster):
         roles.add(MEMBER)
+    from apps.governance.selectors import seats_of
+
+    if seats_of(user=user, cluster=cluster):
+        roles.add(COUNCIL)
     return frozenset(roles)
 
 

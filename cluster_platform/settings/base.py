@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "apps.notifications",
     "apps.marketplace",
     "apps.matching",
+    "apps.governance",
 ]
 
 MIDDLEWARE = [
@@ -239,6 +240,8 @@ SPECTACULAR_SETTINGS = {
         "MatchingRunStatusEnum": "apps.marketplace.models.MatchingRun.Status",
         "MatchingRunKindEnum": "apps.marketplace.models.MatchingRun.Kind",
         "ChannelOfferKindEnum": "apps.marketplace.models.ChannelOffer.Kind",
+        "ProposalStatusEnum": "apps.governance.models.Proposal.Status",
+        "ProposalKindEnum": "apps.governance.models.Proposal.Kind",
     },
 }
 
@@ -282,6 +285,8 @@ CELERY_BEAT_SCHEDULE = {
     "record-heartbeat": {"task": "core.record_heartbeat", "schedule": 60.0},
     "marketplace-housekeeping": {"task": "marketplace.housekeeping", "schedule": 15 * 60.0},
     "matching-replan-all": {"task": "matching.replan_all_clusters", "schedule": 6 * 3600.0},
+    "governance-close-due": {"task": "governance.close_due_proposals", "schedule": 60.0},
+    "governance-remind-closing": {"task": "governance.remind_closing", "schedule": 15 * 60.0},
 }
 
 # --- Logging ----------------------------------------------------------------

@@ -189,6 +189,19 @@ def membership_suspend_automatically(*, membership: Membership, reason: str) -> 
 
 
 @transaction.atomic
+def membership_decide_by_council(*, cluster, membership_id: int, action: str, reason: str) -> Membership | None:
+    """A sanction enacted by the council: suspend or reinstate, with no individual actor.
+
+    Harmless when the membership is already in the target state (enactment may rerun).
+    """
+    membership = _locked(cluster, membership_id)
+    target = lifecycle.TRANSITIONS[action].target
+    if membership.status == target:
+        return membership
+    return _transition(actor=None, membership=membership, action=action, reason=reason, system=True)
+
+
+@transaction.atomic
 def memberships_bulk_approve(*, actor, cluster, membership_ids: list[int], reason: str = "") -> list[Membership]:
     """Approve several applications with one reason — all of them or none."""
     require_cluster_administrator(user=actor, cluster=cluster)

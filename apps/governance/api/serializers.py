@@ -1,0 +1,173 @@
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.membership.api.serializers import EnterpriseSummarySerializer, UserBriefSerializer
+from apps.membership.models import Enterprise
+
+from ..models import Comment, Proposal, ProposalRevision, RuleVersion, Seat, Vote
+
+
+class SeatSerializer(serializers.ModelSerializer):
+    holder = UserBriefSerializer(read_only=True)
+    enterprise = EnterpriseSummarySerializer(read_only=True, allow_null=True)
+    is_current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Seat
+        fields = ("id", "chamber", "holder", "enterprise", "term_start", "term_end", "removed_at", "is_current")
+        read_only_fields = fields
+
+    def get_is_current(self, seat) -> bool:
+        from django.utils import timezone
+
+        return seat.covers(timezone.now())
+
+
+class SeatAppointSerializer(serializers.Serializer):
+    holder = serializers.SlugRelatedField(
+        slug_field="email", queryset=get_user_model().objects.filter(is_active=True), help_text="The holder's e-mail."
+    )
+    chamber = serializers.ChoiceField(choices=Seat.Chamber.choices)
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+    term_start = serializers.DateTimeField()
+    term_end = serializers.DateTimeField()
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProposalRevision
+        fields = ("number", "title", "body", "changes", "created_at")
+        read_only_fields = fields
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    author = UserBriefSerializer(read_only=True)
+    sanction_enterprise = serializers.SerializerMethodField()
+    result = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Proposal
+        fields = (
+            "id",
+            "kind",
+            "title",
+            "body",
+            "changes",
+            "sanction_membership",
+            "sanction_action",
+            "sanction_enterprise",
+            "author",
+            "status",
+            "revision",
+            "voting_opens_at",
+            "voting_closes_at",
+            "effective_at",
+            "result",
+            "tallied_at",
+            "enacted_at",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(EnterpriseSummarySerializer(allow_null=True))
+    def get_sanction_enterprise(self, proposal):
+        membership = proposal.sanction_membership
+        return EnterpriseSummarySerializer(membership.enterprise).data if membership else None
+
+    def get_result(self, proposal) -> dict:
+        return proposal.result if proposal.tallied_at else {}  # hidden until the window has closed
+
+
+class ProposalDetailSerializer(ProposalSerializer):
+    revisions = RevisionSerializer(many=True, read_only=True)
+
+    class Meta(ProposalSerializer.Meta):
+        fields = (*ProposalSerializer.Meta.fields, "revisions")
+        read_only_fields = fields
+
+
+class ProposalDraftSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Proposal.Kind.choices)
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(max_length=20000)
+    changes = serializers.DictField(required=False, default=dict, help_text="Rulebook parameter -> new value.")
+    sanction_membership = serializers.IntegerField(required=False, allow_null=True, default=None)
+    sanction_action = serializers.ChoiceField(
+        choices=Proposal.SanctionAction.choices, required=False, allow_blank=True, default=""
+    )
+    effective_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class ProposalAmendSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    body = serializers.CharField(max_length=20000, required=False)
+    changes = serializers.DictField(required=False)
+    effective_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class OpenVotingSerializer(serializers.Serializer):
+    closes_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = UserBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ("id", "author", "body", "created_at")
+        read_only_fields = ("id", "author", "created_at")
+
+
+class VoteSerializer(serializers.ModelSerializer):
+    seat = serializers.PrimaryKeyRelatedField(read_only=True)
+    chamber = serializers.CharField(source="seat.chamber", read_only=True)
+
+    class Meta:
+        model = Vote
+        fields = ("id", "seat", "chamber", "choice", "reason", "cast_at", "updated_at")
+        read_only_fields = ("id", "seat", "chamber", "cast_at", "updated_at")
+
+
+class VoteCastSerializer(serializers.Serializer):
+    choice = serializers.ChoiceField(choices=Vote.Choice.choices)
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    seat = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="If you hold several seats."
+    )
+
+
+class RuleSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    value = serializers.JSONField()
+    default = serializers.JSONField()
+    type = serializers.CharField()
+    minimum = serializers.FloatField()
+    maximum = serializers.FloatField()
+    unit = serializers.CharField()
+    description = serializers.CharField()
+    charter = serializers.BooleanField()
+
+
+class RulebookSerializer(serializers.Serializer):
+    version = serializers.IntegerField(allow_null=True)
+    effective_at = serializers.DateTimeField(allow_null=True)
+    proposal = serializers.IntegerField(allow_null=True)
+    rules = RuleSerializer(many=True)
+
+
+class RuleVersionSerializer(serializers.ModelSerializer):
+    proposal_title = serializers.CharField(source="proposal.title", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = RuleVersion
+        fields = ("number", "changes", "values", "proposal", "proposal_title", "effective_at", "created_at")
+        read_only_fields = fields
+
+
+class ChainVerificationSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    entries = serializers.IntegerField()
+    first_broken = serializers.IntegerField(allow_null=True)
+    problem = serializers.CharField()

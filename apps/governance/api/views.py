@@ -1,0 +1,309 @@
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from apps.core.api.schema import ErrorSerializer
+from apps.core.errors import NotFoundError
+from apps.tenancy.api.base import ClusterScopedViewSet
+from apps.tenancy.rules import CHARTER_KEYS, REGISTRY, rules_in_force
+from apps.tenancy.selectors import ADMINISTRATOR, COUNCIL, MEMBER
+
+from .. import selectors, services
+from ..chain import chain_verify
+from ..models import Comment, Proposal, RuleVersion, Seat, Vote
+from . import serializers as s
+
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
+READERS = {ADMINISTRATOR, MEMBER, COUNCIL}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Council seats", responses={200: s.SeatSerializer(many=True), **ERRORS}),
+    create=extend_schema(
+        summary="Appoint a seat holder (administrators)",
+        request=s.SeatAppointSerializer,
+        responses={201: s.SeatSerializer, **ERRORS},
+    ),
+    destroy=extend_schema(summary="Remove a seat holder (administrators)", responses={204: None, **ERRORS}),
+)
+class SeatViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, ClusterScopedViewSet):
+    serializer_class = s.SeatSerializer
+    queryset = Seat.objects.all()
+    filter_backends = []
+    required_roles = {"list": READERS, "create": {ADMINISTRATOR}, "destroy": {ADMINISTRATOR}}
+
+    def scoped_queryset(self, *, cluster, user):
+        return selectors.seats(cluster=cluster)
+
+    def create(self, request, *args, **kwargs):
+        serializer = s.SeatAppointSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        seat = services.seat_appoint(actor=request.user, cluster=self.cluster, **serializer.validated_data)
+        return Response(s.SeatSerializer(seat).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, *args, **kwargs):
+        services.seat_remove(actor=request.user, cluster=self.cluster, seat_id=int(kwargs["pk"]))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Proposals", responses={200: s.ProposalSerializer(many=True), **ERRORS}),
+    retrieve=extend_schema(
+        summary="A proposal with its amendments", responses={200: s.ProposalDetailSerializer, **ERRORS}
+    ),
+    create=extend_schema(
+        summary="Draft a proposal (seat holders)",
+        request=s.ProposalDraftSerializer,
+        responses={201: s.ProposalDetailSerializer, **ERRORS},
+    ),
+    partial_update=extend_schema(
+        summary="Amend (the author, before voting)",
+        request=s.ProposalAmendSerializer,
+        responses={200: s.ProposalDetailSerializer, **ERRORS},
+    ),
+)
+class ProposalViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    ClusterScopedViewSet,
+):
+    serializer_class = s.ProposalSerializer
+    queryset = Proposal.objects.all()
+    filter_backends = []
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    required_roles = {
+        "list": READERS,
+        "retrieve": READERS,
+        "create": {COUNCIL},
+        "partial_update": {COUNCIL},
+        "submit": {COUNCIL},
+        "open_voting": {COUNCIL, ADMINISTRATOR},
+        "withdraw": {COUNCIL},
+    }
+
+    def scoped_queryset(self, *, cluster, user):
+        qs = selectors.proposals(cluster=cluster, user=user)
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("revisions")
+        if self.request.query_params.get("status"):
+            qs = qs.filter(status=self.request.query_params["status"])
+        return qs
+
+    def get_serializer_class(self):
+        return s.ProposalDetailSerializer if self.action != "list" else s.ProposalSerializer
+
+    def _detail(self, proposal, code=status.HTTP_200_OK):
+        return Response(s.ProposalDetailSerializer(self.get_queryset().get(pk=proposal.pk)).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        serializer = s.ProposalDraftSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        proposal = services.proposal_draft(actor=request.user, cluster=self.cluster, **serializer.validated_data)
+        return self._detail(proposal, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        self.get_object()
+        serializer = s.ProposalAmendSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        proposal = services.proposal_amend(
+            actor=request.user, cluster=self.cluster, proposal_id=int(kwargs["pk"]), **serializer.validated_data
+        )
+        return self._detail(proposal)
+
+    def update(self, request, *args, **kwargs):
+        if not kwargs.get("partial"):
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return super().update(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Submit for deliberation", request=None, responses={200: s.ProposalDetailSerializer, **ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, *args, **kwargs):
+        self.get_object()
+        return self._detail(
+            services.proposal_submit(actor=request.user, cluster=self.cluster, proposal_id=int(kwargs["pk"]))
+        )
+
+    @extend_schema(
+        summary="Open the vote", request=s.OpenVotingSerializer, responses={200: s.ProposalDetailSerializer, **ERRORS}
+    )
+    @action(detail=True, methods=["post"], url_path="open-voting")
+    def open_voting(self, request, *args, **kwargs):
+        self.get_object()
+        serializer = s.OpenVotingSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        proposal = services.proposal_open_voting(
+            actor=request.user, cluster=self.cluster, proposal_id=int(kwargs["pk"]), **serializer.validated_data
+        )
+        return self._detail(proposal)
+
+    @extend_schema(summary="Withdraw (the author)", request=None, responses={200: s.ProposalDetailSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, *args, **kwargs):
+        self.get_object()
+        return self._detail(
+            services.proposal_withdraw(actor=request.user, cluster=self.cluster, proposal_id=int(kwargs["pk"]))
+        )
+
+
+class ProposalChildViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ClusterScopedViewSet):
+    filter_backends = []
+
+    def proposal(self) -> Proposal:
+        proposal = (
+            selectors.proposals(cluster=self.cluster, user=self.request.user)
+            .filter(pk=self.kwargs["proposal_pk"])
+            .first()
+        )
+        if proposal is None:
+            raise NotFoundError()
+        return proposal
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Comments", responses={200: s.CommentSerializer(many=True), **ERRORS}),
+    create=extend_schema(
+        summary="Comment (members and the council, during deliberation and voting)",
+        responses={201: s.CommentSerializer, **ERRORS},
+    ),
+)
+class CommentViewSet(ProposalChildViewSet):
+    serializer_class = s.CommentSerializer
+    queryset = Comment.objects.all()
+    required_roles = {"list": READERS, "create": {MEMBER, COUNCIL}}
+
+    def scoped_queryset(self, *, cluster, user):
+        return Comment.objects.filter(proposal=self.proposal()).select_related("author").order_by("created_at", "pk")
+
+    def create(self, request, *args, **kwargs):
+        serializer = s.CommentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        comment = services.comment_add(
+            actor=request.user,
+            cluster=self.cluster,
+            proposal_id=self.proposal().pk,
+            body=serializer.validated_data["body"],
+        )
+        return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Votes (your own while voting is open; all once it has closed)",
+        responses={200: s.VoteSerializer(many=True), **ERRORS},
+    ),
+    create=extend_schema(
+        summary="Vote (seat holders, inside the window)",
+        request=s.VoteCastSerializer,
+        responses={201: s.VoteSerializer, **ERRORS},
+    ),
+)
+class VoteViewSet(ProposalChildViewSet):
+    serializer_class = s.VoteSerializer
+    queryset = Vote.objects.all()
+    required_roles = {"list": READERS, "create": {COUNCIL}}
+
+    def scoped_queryset(self, *, cluster, user):
+        proposal = self.proposal()
+        qs = Vote.objects.filter(proposal=proposal).select_related("seat").order_by("cast_at", "pk")
+        if not proposal.tallied_at:
+            qs = qs.filter(voter=user)
+        return qs
+
+    def create(self, request, *args, **kwargs):
+        serializer = s.VoteCastSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        vote = services.vote_cast(
+            actor=request.user,
+            cluster=self.cluster,
+            proposal_id=self.proposal().pk,
+            choice=data["choice"],
+            reason=data["reason"],
+            seat_id=data["seat"],
+        )
+        return Response(s.VoteSerializer(vote).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The rulebook in force: every parameter, its value, type, range and meaning",
+        responses={200: s.RulebookSerializer, **ERRORS},
+    ),
+    history=extend_schema(
+        summary="Every rulebook version and the proposal that enacted it",
+        responses={200: s.RuleVersionSerializer(many=True), **ERRORS},
+    ),
+)
+class RulebookViewSet(ClusterScopedViewSet):
+    serializer_class = s.RulebookSerializer
+    queryset = RuleVersion.objects.all()
+    filter_backends = []
+    pagination_class = None
+    required_roles = {"list": READERS, "history": READERS}
+
+    def scoped_queryset(self, *, cluster, user):
+        return selectors.rulebook_history(cluster=cluster)
+
+    def list(self, request, *args, **kwargs):
+        version = selectors.rulebook_version_in_force(cluster=self.cluster)
+        values = rules_in_force(self.cluster)
+        rules = [
+            {
+                "key": key,
+                "value": values[key],
+                "default": rule.default,
+                "type": rule.type,
+                "minimum": rule.minimum,
+                "maximum": rule.maximum,
+                "unit": rule.unit,
+                "description": str(rule.description),
+                "charter": key in CHARTER_KEYS,
+            }
+            for key, rule in REGISTRY.items()
+        ]
+        return Response(
+            {
+                "version": version.number if version else None,
+                "effective_at": version.effective_at if version else None,
+                "proposal": version.proposal_id if version else None,
+                "rules": rules,
+            }
+        )
+
+    @action(detail=False, methods=["get"])
+    def history(self, request, *args, **kwargs):
+        return Response(s.RuleVersionSerializer(self.get_queryset(), many=True).data)
+
+
+@extend_schema_view(
+    verify=extend_schema(
+        summary="Verify the cluster's hash-chained log", responses={200: s.ChainVerificationSerializer, **ERRORS}
+    )
+)
+class AuditChainViewSet(ClusterScopedViewSet):
+    serializer_class = s.ChainVerificationSerializer
+    queryset = RuleVersion.objects.none()
+    filter_backends = []
+    required_roles = {"verify": {ADMINISTRATOR, COUNCIL}}
+
+    def scoped_queryset(self, *, cluster, user):
+        return RuleVersion.objects.none()
+
+    @action(detail=False, methods=["get"])
+    def verify(self, request, *args, **kwargs):
+        result = chain_verify(cluster=self.cluster)
+        return Response(
+            {
+                "ok": result.ok,
+                "entries": result.entries,
+                "first_broken": result.first_broken,
+                "problem": result.problem,
+                "checked_at": timezone.now(),
+            }
+        )

@@ -1,0 +1,26 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.governance.chain import chain_verify
+from apps.tenancy.models import Cluster
+
+
+class Command(BaseCommand):
+    help = "Verify each cluster's hash-chained log; name the first broken entry (exit 1 if any)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slugs", nargs="*", help="clusters to check (default: all)")
+
+    def handle(self, *args, slugs, **options):
+        clusters = Cluster.objects.filter(slug__in=slugs) if slugs else Cluster.objects.all()
+        broken = 0
+        for cluster in clusters.order_by("slug"):
+            result = chain_verify(cluster=cluster)
+            if result.ok:
+                self.stdout.write(f"{cluster.slug}: {result.entries} entries, chain intact")
+            else:
+                broken += 1
+                self.stdout.write(
+                    self.style.ERROR(f"{cluster.slug}: entry {result.first_broken} broken: {result.problem}")
+                )
+        if broken:
+            raise CommandError(f"{broken} cluster chain(s) broken")

@@ -1,0 +1,206 @@
+"""The council: seats in chambers, proposals with amendments, comments and votes; the
+versioned rulebook; and the hash-chained log that makes the record tamper-evident."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.membership.models import Enterprise, Membership
+from apps.tenancy.models import Cluster
+
+
+class Seat(models.Model):
+    class Chamber(models.TextChoices):
+        LEADING_ENTERPRISES = "leading_enterprises", _("Leading enterprises")
+        INDUSTRY_EXPERTS = "industry_experts", _("Industry experts")
+        INSTITUTIONS = "institutions", _("Institutions")
+        MEMBER_REPRESENTATIVES = "member_representatives", _("Member representatives")
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="seats")
+    chamber = models.CharField(_("chamber"), max_length=24, choices=Chamber.choices)
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="seats")
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("on behalf of")
+    )
+    term_start = models.DateTimeField(_("term starts"))
+    term_end = models.DateTimeField(_("term ends"))
+    appointed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("council seat")
+        verbose_name_plural = _("council seats")
+        ordering = ["chamber", "term_start", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(term_end__gt=models.F("term_start")), name="seat_term_ordered")
+        ]
+        indexes = [models.Index(fields=["cluster", "holder"], name="seat_holder")]
+
+    def __str__(self):
+        return f"{self.get_chamber_display()}: {self.holder}"
+
+    def covers(self, moment) -> bool:
+        return self.removed_at is None and self.term_start <= moment < self.term_end
+
+
+class RuleVersion(models.Model):
+    """One version of a cluster's rulebook: the full set of values, and the proposal that enacted it."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="rule_versions")
+    number = models.PositiveIntegerField(_("version"))
+    values = models.JSONField(_("values"))
+    changes = models.JSONField(_("changes from the previous version"), default=dict)
+    proposal = models.ForeignKey(
+        "Proposal", on_delete=models.PROTECT, null=True, blank=True, related_name="rule_versions"
+    )
+    effective_at = models.DateTimeField(_("effective from"), default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rulebook version")
+        verbose_name_plural = _("rulebook versions")
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["cluster", "number"], name="one_rulebook_version_number")]
+
+    def __str__(self):
+        return f"{self.cluster_id} v{self.number}"
+
+
+class Proposal(models.Model):
+    class Kind(models.TextChoices):
+        RULE_CHANGE = "rule_change", _("Rule change")
+        POLICY = "policy", _("Policy")
+        SANCTION = "sanction", _("Sanction")
+        CHARTER_CHANGE = "charter_change", _("Charter change")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        DELIBERATION = "deliberation", _("In deliberation")
+        VOTING = "voting", _("Voting")
+        PASSED = "passed", _("Passed")
+        REJECTED = "rejected", _("Rejected")
+        ENACTED = "enacted", _("Enacted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Expired")
+
+    class SanctionAction(models.TextChoices):
+        SUSPEND = "suspend", _("Suspend")
+        REINSTATE = "reinstate", _("Reinstate")
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="proposals")
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), max_length=20000)
+    changes = models.JSONField(_("rule changes"), default=dict, blank=True)
+    sanction_membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sanction_action = models.CharField(_("sanction"), max_length=10, choices=SanctionAction.choices, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=14, choices=Status.choices, default=Status.DRAFT)
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    voting_opens_at = models.DateTimeField(_("voting opens"), null=True, blank=True)
+    voting_closes_at = models.DateTimeField(_("voting closes"), null=True, blank=True)
+    effective_at = models.DateTimeField(_("takes effect"), null=True, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    tallied_at = models.DateTimeField(_("tallied at"), null=True, blank=True)
+    enacted_at = models.DateTimeField(_("enacted at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("closing reminder sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "voting_closes_at"], name="proposal_closing")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def voting_is_open(self) -> bool:
+        now = timezone.now()
+        return (
+            self.status == self.Status.VOTING
+            and self.voting_opens_at is not None
+            and self.voting_opens_at <= now < self.voting_closes_at
+        )
+
+
+class ProposalRevision(models.Model):
+    """Each amendment is kept: the text and changes as they stood at that revision."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    changes = models.JSONField(default=dict)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["proposal", "number"], name="one_revision_number")]
+
+    def __str__(self):
+        return f"{self.proposal_id} r{self.number}"
+
+
+class Comment(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("comment"), max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"comment {self.pk} on {self.proposal_id}"
+
+
+class Vote(models.Model):
+    class Choice(models.TextChoices):
+        YES = "yes", _("Yes")
+        NO = "no", _("No")
+        ABSTAIN = "abstain", _("Abstain")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="votes")
+    seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="votes")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(_("vote"), max_length=8, choices=Choice.choices)
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
+    cast_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [models.UniqueConstraint(fields=["proposal", "seat"], name="one_vote_per_seat")]
+
+    def __str__(self):
+        return f"{self.seat_id}: {self.choice}"
+
+
+class ChainEntry(models.Model):
+    """An append-only, hash-chained record per cluster: each entry carries the previous hash."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="+")
+    sequence = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=40)
+    payload = models.JSONField()
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["cluster", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["cluster", "sequence"], name="one_chain_position")]
+
+    def __str__(self):
+        return f"{self.cluster_id}#{self.sequence} {self.kind}"

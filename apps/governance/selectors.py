@@ -1,0 +1,64 @@
+"""Reads of governance."""
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from .models import Proposal, RuleVersion, Seat, Vote
+
+
+def _cluster_id(cluster) -> int:
+    return cluster if isinstance(cluster, int) else cluster.pk
+
+
+def rulebook_version_in_force(*, cluster, at=None) -> RuleVersion | None:
+    return (
+        RuleVersion.objects.filter(cluster_id=_cluster_id(cluster), effective_at__lte=at or timezone.now())
+        .order_by("-number")
+        .first()
+    )
+
+
+def rulebook_history(*, cluster) -> QuerySet[RuleVersion]:
+    return RuleVersion.objects.filter(cluster=cluster).select_related("proposal").order_by("-number")
+
+
+def seats(*, cluster, current_only: bool = False) -> QuerySet[Seat]:
+    qs = Seat.objects.filter(cluster=cluster, removed_at__isnull=True).select_related("holder", "enterprise")
+    if current_only:
+        now = timezone.now()
+        qs = qs.filter(term_start__lte=now, term_end__gt=now)
+    return qs.order_by("chamber", "term_start", "pk")
+
+
+def seats_of(*, user, cluster, at=None) -> list[Seat]:
+    """The user's seats whose term covers ``at`` (now by default)."""
+    if user is None or not user.is_authenticated:
+        return []
+    at = at or timezone.now()
+    return list(
+        Seat.objects.filter(
+            cluster=cluster, holder=user, removed_at__isnull=True, term_start__lte=at, term_end__gt=at
+        ).order_by("pk")
+    )
+
+
+def eligible_seats(*, cluster, at) -> QuerySet[Seat]:
+    return Seat.objects.filter(cluster=cluster, term_start__lte=at, term_end__gt=at).filter(
+        Q(removed_at__isnull=True) | Q(removed_at__gt=at)
+    )
+
+
+def proposals(*, cluster, user) -> QuerySet[Proposal]:
+    """Drafts are seen by their author only; everything else by members and the council."""
+    qs = Proposal.objects.filter(cluster=cluster)
+    if not (user.is_staff):
+        qs = qs.filter(~Q(status=Proposal.Status.DRAFT) | Q(author=user))
+    return qs.select_related("author", "author_seat", "sanction_membership__enterprise").order_by("-created_at", "-pk")
+
+
+def proposal_with_votes(*, cluster, pk):
+    return (
+        Proposal.objects.filter(cluster=cluster, pk=pk)
+        .prefetch_related(Prefetch("votes", queryset=Vote.objects.select_related("seat", "voter")))
+        .first()
+    )
