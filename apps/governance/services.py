@@ -374,7 +374,7 @@ def _enact(proposal: Proposal, now) -> None:
             values=values,
             changes=proposal.changes,
             proposal=proposal,
-            effective_at=proposal.effective_at if proposal.effective_at and proposal.effective_at > now else now,
+            effective_at=proposal.effective_at or timezone.now(),  # at once, unless the proposal stated a date
         )
         chain_append(
             cluster=cluster,

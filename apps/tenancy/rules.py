@@ -149,7 +149,7 @@ REGISTRY: dict[str, RuleDefinition] = {
         ),
         RuleDefinition(
             key="governance.charter_threshold",
-            default=0.6667,
+            default=2 / 3,
             minimum=0.5,
             maximum=1.0,
             unit="fraction of seats",

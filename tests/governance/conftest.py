@@ -1,0 +1,54 @@
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.utils import timezone
+
+from apps.governance import services
+from tests.factories import ClusterFactory, ClusterRoleFactory, UserFactory
+from tests.factories.membership import EnterpriseFactory, MembershipFactory
+
+
+@dataclass
+class Council:
+    cluster: object
+    admin: object
+    members: list  # three seat holders
+    seats: list
+    outsider_admin: object
+    member_owner: object  # owner of an active member enterprise without a seat
+    membership: object
+
+    def url(self, path: str) -> str:
+        return f"/api/v1/clusters/{self.cluster.slug}/{path}"
+
+
+@pytest.fixture
+def council(db):
+    cluster = ClusterFactory()
+    admin = ClusterRoleFactory(cluster=cluster).user
+    now = timezone.now()
+    members = [UserFactory() for _ in range(3)]
+    chambers = ["leading_enterprises", "industry_experts", "member_representatives"]
+    seats = [
+        services.seat_appoint(
+            actor=admin,
+            cluster=cluster,
+            holder=user,
+            chamber=chamber,
+            term_start=now - datetime.timedelta(days=30),
+            term_end=now + datetime.timedelta(days=365),
+        )
+        for user, chamber in zip(members, chambers, strict=True)
+    ]
+    member_owner = UserFactory()
+    membership = MembershipFactory(cluster=cluster, enterprise=EnterpriseFactory(owner=member_owner))
+    return Council(
+        cluster=cluster,
+        admin=admin,
+        members=members,
+        seats=seats,
+        outsider_admin=ClusterRoleFactory(cluster=ClusterFactory()).user,
+        member_owner=member_owner,
+        membership=membership,
+    )
