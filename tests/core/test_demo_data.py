@@ -9,7 +9,7 @@ def snapshot():
     return {
         model._meta.label: sorted(model.objects.values_list("pk", flat=True))
         for model in apps.get_models()
-        if model._meta.app_label in {"accounts", "tenancy", "account", "membership", "marketplace"}
+        if model._meta.app_label in {"accounts", "tenancy", "account", "membership", "marketplace", "governance"}
     }
 
 

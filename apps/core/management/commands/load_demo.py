@@ -1,12 +1,13 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from apps.governance import demo as governance_demo
 from apps.marketplace import demo as marketplace_demo
 from apps.membership import demo as membership_demo
 from apps.tenancy import demo as tenancy_demo
 
 #: Each domain app contributes its demo data; order matters (later apps build on earlier ones).
-LOADERS = [tenancy_demo.load, membership_demo.load, marketplace_demo.load]
+LOADERS = [tenancy_demo.load, membership_demo.load, marketplace_demo.load, governance_demo.load]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,99 @@
+"""Demo council: seats in every chamber, an enacted rule change, a proposal in its vote.
+
+Idempotent: a cluster that already has seats is left as it is.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from apps.accounts.services import user_ensure_verified
+from apps.membership.models import EnterpriseMember, Membership
+from apps.tenancy.demo import DEMO_PASSWORD
+from apps.tenancy.models import Cluster, ClusterRole
+
+from . import services
+from .models import Seat
+
+CHAMBERS = ["leading_enterprises", "leading_enterprises", "industry_experts", "institutions", "member_representatives"]
+
+
+def load(stdout=None) -> list[tuple[str, str, str]]:
+    logins = []
+    now = timezone.now()
+    for index, cluster in enumerate(
+        Cluster.objects.filter(
+            slug__in=["yangtze-textile", "pearl-river-electronics", "chengdu-digital-hybrid"]
+        ).order_by("slug")
+    ):
+        if Seat.objects.filter(cluster=cluster).exists():
+            continue
+        admin = ClusterRole.objects.filter(cluster=cluster, role=ClusterRole.Role.ADMINISTRATOR).first().user
+        owners = [
+            person.user
+            for person in EnterpriseMember.objects.filter(
+                role=EnterpriseMember.Role.OWNER,
+                enterprise__memberships__cluster=cluster,
+                enterprise__memberships__status=Membership.Status.ACTIVE,
+            )
+            .select_related("user")
+            .order_by("enterprise__credit_code")[:3]
+        ]
+        expert = user_ensure_verified(
+            email=f"expert.{cluster.slug}@demo.cluster.local", password=DEMO_PASSWORD, name="Prof. Li 李教授"
+        )
+        institution = user_ensure_verified(
+            email=f"institute.{cluster.slug}@demo.cluster.local",
+            password=DEMO_PASSWORD,
+            name="Industry Association 行业协会",
+        )
+        holders = [owners[0], owners[1], expert, institution, owners[2]]
+        [
+            services.seat_appoint(
+                actor=admin,
+                cluster=cluster,
+                holder=holder,
+                chamber=chamber,
+                term_start=now - datetime.timedelta(days=60),
+                term_end=now + datetime.timedelta(days=700),
+            )
+            for holder, chamber in zip(holders, CHAMBERS, strict=True)
+        ]
+        # an enacted rule change: price weighs more
+        enacted = services.proposal_draft(
+            actor=holders[0],
+            cluster=cluster,
+            kind="rule_change",
+            title="Weigh price more in matching / 提高价格权重",
+            body="Members asked for offers closer to their target prices.\n成员希望撮合更贴近目标价格。",
+            changes={"matching.weight.price": 0.3, "matching.weight.certifications": 0.0},
+        )
+        services.proposal_submit(actor=holders[0], cluster=cluster, proposal_id=enacted.pk)
+        services.proposal_open_voting(actor=holders[0], cluster=cluster, proposal_id=enacted.pk)
+        for holder, choice in zip(holders, ["yes", "yes", "yes", "abstain", "no"], strict=True):
+            services.vote_cast(actor=holder, cluster=cluster, proposal_id=enacted.pk, choice=choice)
+        enacted.refresh_from_db()
+        services.proposal_close(proposal_id=enacted.pk, now=enacted.voting_closes_at + datetime.timedelta(seconds=1))
+        # one in its voting window, one in deliberation
+        voting = services.proposal_draft(
+            actor=holders[2],
+            cluster=cluster,
+            kind="rule_change",
+            title="Suspend after 4 open reports / 四次未结举报后暂停",
+            body="Three reports suspend too quickly for large members.\n对大型成员而言，三次举报即暂停过于严厉。",
+            changes={"moderation.open_reports_to_suspend": 4},
+        )
+        services.proposal_submit(actor=holders[2], cluster=cluster, proposal_id=voting.pk)
+        services.proposal_open_voting(actor=holders[2], cluster=cluster, proposal_id=voting.pk)
+        services.vote_cast(actor=holders[2], cluster=cluster, proposal_id=voting.pk, choice="yes")
+        policy = services.proposal_draft(
+            actor=holders[1],
+            cluster=cluster,
+            kind="policy",
+            title="Payment within 60 days / 60天内付款",
+            body="Buyers pay suppliers within 60 days of delivery.\n采购方应在交付后60天内向供应商付款。",
+        )
+        services.proposal_submit(actor=holders[1], cluster=cluster, proposal_id=policy.pk)
+        if index == 0:
+            logins.append((holders[2].email, DEMO_PASSWORD, f"council member (industry expert) of {cluster.slug}"))
+    return logins
