@@ -5,6 +5,7 @@ from apps.accounts.api.views import MeView
 from apps.governance.api import views as governance
 from apps.marketplace.api import views as marketplace
 from apps.membership.api import views as membership
+from apps.monitoring import api as monitoring
 from apps.notifications.api.views import NotificationViewSet
 from apps.reference import api as reference
 from apps.tenancy.api.views import ClusterAdministratorViewSet, ClusterViewSet
@@ -43,6 +44,8 @@ cluster_router.register("council/seats", governance.SeatViewSet, basename="counc
 cluster_router.register("proposals", governance.ProposalViewSet, basename="proposal")
 cluster_router.register("rules", governance.RulebookViewSet, basename="rules")
 cluster_router.register("audit-chain", governance.AuditChainViewSet, basename="audit-chain")
+cluster_router.register("alerts", monitoring.AlertViewSet, basename="alert")
+cluster_router.register("metrics", monitoring.MetricsViewSet, basename="metrics")
 
 proposal_router = SimpleRouter()
 proposal_router.register("comments", governance.CommentViewSet, basename="proposal-comment")

@@ -281,6 +281,14 @@ class Match(TimeStampedModel):
     decline_reason = models.CharField(_("decline reason"), max_length=500, blank=True)
     expires_at = models.DateTimeField(_("expires at"))
     run = models.ForeignKey(MatchingRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="matches")
+    replaces_deal = models.ForeignKey(
+        "Deal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replacement_proposals",
+        help_text=_("A deal whose supplier missed its date: accepting this proposal cancels it."),
+    )
 
     class Meta:
         verbose_name = _("match")

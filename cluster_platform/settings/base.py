@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "apps.marketplace",
     "apps.matching",
     "apps.governance",
+    "apps.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -242,6 +243,8 @@ SPECTACULAR_SETTINGS = {
         "ChannelOfferKindEnum": "apps.marketplace.models.ChannelOffer.Kind",
         "ProposalStatusEnum": "apps.governance.models.Proposal.Status",
         "ProposalKindEnum": "apps.governance.models.Proposal.Kind",
+        "AlertStateEnum": "apps.monitoring.models.Alert.State",
+        "AlertSeverityEnum": "apps.monitoring.models.Alert.Severity",
     },
 }
 
@@ -287,6 +290,8 @@ CELERY_BEAT_SCHEDULE = {
     "matching-replan-all": {"task": "matching.replan_all_clusters", "schedule": 6 * 3600.0},
     "governance-close-due": {"task": "governance.close_due_proposals", "schedule": 60.0},
     "governance-remind-closing": {"task": "governance.remind_closing", "schedule": 15 * 60.0},
+    "monitoring-scan": {"task": "monitoring.scan", "schedule": 15 * 60.0},
+    "monitoring-kpi-snapshots": {"task": "monitoring.kpi_snapshots", "schedule": 3600.0},
 }
 
 # --- Logging ----------------------------------------------------------------

@@ -127,6 +127,19 @@ def deal_advance(*, actor, cluster, deal_id: int, to: str, note: str = "", attac
     return deal
 
 
+def cancel_for_replacement(*, deal_id: int, actor, replacement) -> bool:
+    """Cancel a late deal whose buyer and another supplier accepted a replacement (idempotent)."""
+    deal = Deal.objects.select_for_update(of=("self",)).select_related("match").filter(pk=deal_id).first()
+    if deal is None or deal.status not in (S.CONFIRMED, S.IN_PRODUCTION, S.QUALITY_CHECKED):
+        return False
+    note = _("Replaced after missing its due date (match %(id)d).") % {"id": replacement.pk}
+    deal.status, deal.reason, deal.closed_at = S.CANCELLED, note, timezone.now()
+    deal.save(update_fields=["status", "reason", "closed_at", "updated_at"])
+    DealEvent.objects.create(deal=deal, status=S.CANCELLED, actor=actor, side="buyer", note=note)
+    _release(deal)
+    return True
+
+
 @transaction.atomic
 def deal_rate(*, actor, cluster, deal_id: int, quality: int, on_time: int, communication: int, comment: str = ""):
     deal = Deal.objects.select_for_update(of=("self",)).filter(cluster=cluster, pk=deal_id).first()

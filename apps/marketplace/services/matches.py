@@ -107,6 +107,13 @@ def _create_deal(match: Match, actor, side: str) -> Deal:
     return deal
 
 
+def _cancel_replaced_deal(match: Match, actor) -> None:
+    """A replacement for a late deal was accepted: that deal is cancelled and its quantity freed."""
+    from .deals import cancel_for_replacement
+
+    cancel_for_replacement(deal_id=match.replaces_deal_id, actor=actor, replacement=match)
+
+
 @transaction.atomic
 def match_accept(*, actor, cluster, match_id: int) -> Match:
     """One side accepts; the second acceptance creates the deal and reserves the quantity."""
@@ -118,6 +125,8 @@ def match_accept(*, actor, cluster, match_id: int) -> Match:
     if getattr(match, field) is None:
         setattr(match, field, now)
     if match.demand_accepted_at and match.supply_accepted_at:
+        if match.replaces_deal_id:
+            _cancel_replaced_deal(match, actor)
         _reserve(match)
         match.status = Match.Status.ACCEPTED
         try:

@@ -1,0 +1,114 @@
+from django.db.models import Q
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from apps.core.api.schema import ErrorSerializer
+from apps.marketplace.api.views import my_enterprise_ids
+from apps.tenancy.api.base import ClusterScopedViewSet
+from apps.tenancy.selectors import ADMINISTRATOR, MEMBER
+
+from . import services
+from .models import Alert, KpiSnapshot
+
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Alert
+        fields = (
+            "id",
+            "kind",
+            "severity",
+            "subject",
+            "message",
+            "link",
+            "object_type",
+            "object_id",
+            "state",
+            "occurrences",
+            "first_seen_at",
+            "last_seen_at",
+            "acknowledged_at",
+            "resolved_at",
+        )
+        read_only_fields = fields
+
+
+class SnapshotSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = KpiSnapshot
+        fields = ("taken_at", "metrics")
+        read_only_fields = fields
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Alerts (administrators: all of the cluster; members: their enterprises')",
+        parameters=[OpenApiParameter("state", str, enum=Alert.State.values)],
+        responses={200: AlertSerializer(many=True), **ERRORS},
+    )
+)
+class AlertViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
+    serializer_class = AlertSerializer
+    queryset = Alert.objects.all()
+    filter_backends = []
+    required_roles = {
+        "list": {ADMINISTRATOR, MEMBER},
+        "acknowledge": {ADMINISTRATOR, MEMBER},
+        "resolve": {ADMINISTRATOR, MEMBER},
+    }
+
+    def scoped_queryset(self, *, cluster, user):
+        qs = Alert.objects.filter(cluster=cluster)
+        if ADMINISTRATOR not in self.cluster_roles and not user.is_staff:
+            qs = qs.filter(enterprises__in=my_enterprise_ids(user)).distinct()
+        state = self.request.query_params.get("state")
+        qs = qs.filter(state=state) if state else qs.filter(~Q(state=Alert.State.RESOLVED))
+        return qs.order_by("-last_seen_at", "-pk")
+
+    @extend_schema(request=None, responses={200: AlertSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, *args, **kwargs):
+        alert = services.alert_set_state(
+            actor=request.user, cluster=self.cluster, alert_id=int(kwargs["pk"]), state="acknowledged"
+        )
+        return Response(AlertSerializer(alert).data)
+
+    @extend_schema(request=None, responses={200: AlertSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, *args, **kwargs):
+        alert = services.alert_set_state(
+            actor=request.user, cluster=self.cluster, alert_id=int(kwargs["pk"]), state="resolved"
+        )
+        return Response(AlertSerializer(alert).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="KPI time series of the cluster (administrators and members)",
+        parameters=[OpenApiParameter("limit", int, description="Most recent N snapshots (default 100, max 1000).")],
+        responses={200: SnapshotSerializer(many=True), **ERRORS},
+    ),
+    snapshot=extend_schema(
+        summary="Take a KPI snapshot now (administrators)", request=None, responses={201: SnapshotSerializer, **ERRORS}
+    ),
+)
+class MetricsViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
+    serializer_class = SnapshotSerializer
+    queryset = KpiSnapshot.objects.all()
+    filter_backends = []
+    pagination_class = None
+    required_roles = {"list": {ADMINISTRATOR, MEMBER}, "snapshot": {ADMINISTRATOR}}
+
+    def scoped_queryset(self, *, cluster, user):
+        raw = self.request.query_params.get("limit", "100")
+        limit = min(int(raw), 1000) if raw.isdigit() and int(raw) > 0 else 100
+        latest = KpiSnapshot.objects.filter(cluster=cluster).order_by("-taken_at")[:limit]
+        return sorted(latest, key=lambda s: s.taken_at)
+
+    @action(detail=False, methods=["post"])
+    def snapshot(self, request, *args, **kwargs):
+        return Response(SnapshotSerializer(services.kpi_snapshot_take(self.cluster)).data, status=201)
