@@ -6,7 +6,7 @@ from apps.governance.api import views as governance
 from apps.marketplace.api import views as marketplace
 from apps.membership.api import views as membership
 from apps.monitoring import api as monitoring
-from apps.notifications.api.views import NotificationViewSet
+from apps.notifications.api.views import NotificationPreferenceViewSet, NotificationViewSet
 from apps.reference import api as reference
 from apps.tenancy.api.views import ClusterAdministratorViewSet, ClusterViewSet
 
@@ -14,6 +14,7 @@ router = SimpleRouter()
 router.register("clusters", ClusterViewSet, basename="cluster")
 router.register("enterprises", membership.EnterpriseViewSet, basename="enterprise")
 router.register("invitations/accept", membership.InvitationAcceptViewSet, basename="invitation-accept")
+router.register("notifications/preferences", NotificationPreferenceViewSet, basename="notification-preference")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("reference/capabilities", reference.CapabilityViewSet, basename="capability")
 router.register("reference/industry-codes", reference.IndustryCodeViewSet, basename="industry-code")

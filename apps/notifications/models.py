@@ -26,3 +26,35 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class NotificationPreference(models.Model):
+    """Per user and category: whether to get the in-app message and the e-mail (default: both)."""
+
+    class Category(models.TextChoices):
+        MEMBERSHIP = "membership", _("Membership decisions")
+        REPORT = "report", _("Reports and warnings")
+        MARKETPLACE = "marketplace", _("Matches and deals")
+        GOVERNANCE = "governance", _("Council and rules")
+        ALERT = "alert", _("Monitoring alerts")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    in_app = models.BooleanField(_("in the app"), default=True)
+    email = models.BooleanField(_("by e-mail"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "category"], name="one_preference_per_category")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.category}: app={self.in_app} email={self.email}"
+
+
+def category_of(kind: str) -> str:
+    """'membership.approve' -> 'membership'; unknown prefixes fall back to 'alert'."""
+    prefix = kind.split(".", 1)[0]
+    return prefix if prefix in NotificationPreference.Category.values else "alert"

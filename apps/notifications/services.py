@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterable
 from django.db import transaction
 from django.utils import timezone, translation
 
-from .models import Notification
+from .models import Notification, NotificationPreference, category_of
 
 
 def notify_users(
@@ -25,17 +25,29 @@ def notify_users(
     """
     from .tasks import send_notification_email
 
+    users = list(users)
+    category = category_of(kind)
+    preferences = {
+        p.user_id: p for p in NotificationPreference.objects.filter(user__in=[u.pk for u in users], category=category)
+    }
     created = []
     for user in users:
+        preference = preferences.get(user.pk)
+        if preference is not None and not preference.in_app and not preference.email:
+            continue
         with translation.override(user.preferred_language or translation.get_language() or "en"):
             title, body = render()
         created.append(
             Notification(user=user, cluster=cluster, kind=kind, title=str(title)[:200], body=str(body), link=link)
         )
     created = Notification.objects.bulk_create(created)
-    if email:
-        for notification in created:
+    for notification in created:
+        preference = preferences.get(notification.user_id)
+        if email and (preference is None or preference.email):
             send_notification_email.delay_on_commit(notification.pk)
+        if preference is not None and not preference.in_app:
+            # e-mail only: the row exists for the e-mail task, already read in the app
+            Notification.objects.filter(pk=notification.pk).update(read_at=notification.created_at)
     return created
 
 

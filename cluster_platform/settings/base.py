@@ -244,6 +244,8 @@ SPECTACULAR_SETTINGS = {
         "ProposalStatusEnum": "apps.governance.models.Proposal.Status",
         "ProposalKindEnum": "apps.governance.models.Proposal.Kind",
         "AlertStateEnum": "apps.monitoring.models.Alert.State",
+        "NotificationCategoryEnum": "apps.notifications.models.NotificationPreference.Category",
+        "ReportCategoryEnum": "apps.membership.models.Report.Category",
         "AlertSeverityEnum": "apps.monitoring.models.Alert.Severity",
     },
 }

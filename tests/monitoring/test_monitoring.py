@@ -154,3 +154,35 @@ def test_metrics_endpoint_and_isolation(as_user, market):  # noqa: F811
     assert len(series) == 1 and series[0]["metrics"]["members"]["active"] == 3
     assert as_user(market.outsider_admin).get(market.url("metrics/")).status_code == 403
     assert as_user(market.foreign_owner).get(market.url("metrics/")).status_code == 403
+
+
+def test_notification_preferences_per_category(as_user, market, django_capture_on_commit_callbacks, mailoutbox):  # noqa: F811
+    from apps.notifications.services import notify_users
+
+    client = as_user(market.buyer_owner)
+    defaults = client.get("/api/v1/notifications/preferences/").json()
+    assert {p["category"] for p in defaults} >= {"membership", "alert"} and all(p["email"] for p in defaults)
+    response = client.put(
+        "/api/v1/notifications/preferences/set/",
+        [
+            {"category": "alert", "in_app": True, "email": False},
+            {"category": "governance", "in_app": False, "email": False},
+        ],
+        format="json",
+    )
+    assert response.status_code == 200
+    bad = client.put(
+        "/api/v1/notifications/preferences/set/", [{"category": "gossip", "in_app": True, "email": True}], format="json"
+    )
+    assert bad.status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_users(users=[market.buyer_owner], kind="alert.deal_overdue", render=lambda: ("Late", ""))
+        notify_users(users=[market.buyer_owner], kind="governance.rule_changed", render=lambda: ("Rule", ""))
+        notify_users(users=[market.buyer_owner], kind="membership.approve", render=lambda: ("Welcome", ""))
+    assert list(
+        Notification.objects.filter(user=market.buyer_owner).values_list("title", flat=True).order_by("pk")
+    ) == [
+        "Late",
+        "Welcome",
+    ]
+    assert [m.subject for m in mailoutbox] == ["[Cluster Platform] Welcome"]

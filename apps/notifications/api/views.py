@@ -7,7 +7,7 @@ from apps.core.api.schema import ErrorSerializer
 from apps.core.errors import NotFoundError
 
 from .. import services
-from ..models import Notification
+from ..models import Notification, NotificationPreference
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -55,3 +55,50 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request, *args, **kwargs):
         return Response({"marked": services.notifications_mark_all_read(user=request.user)})
+
+
+class PreferenceSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=NotificationPreference.Category.choices)
+    in_app = serializers.BooleanField()
+    email = serializers.BooleanField()
+
+
+def _preferences(user) -> list[dict]:
+    stored = {p.category: p for p in NotificationPreference.objects.filter(user=user)}
+    return [
+        {
+            "category": category,
+            "in_app": stored[category].in_app if category in stored else True,
+            "email": stored[category].email if category in stored else True,
+        }
+        for category in NotificationPreference.Category.values
+    ]
+
+
+class NotificationPreferenceViewSet(viewsets.GenericViewSet):
+    """Which notifications you get in the app and by e-mail, per category."""
+
+    serializer_class = PreferenceSerializer
+    queryset = NotificationPreference.objects.none()
+
+    @extend_schema(responses={200: PreferenceSerializer(many=True)})
+    def list(self, request, *args, **kwargs):
+        return Response(_preferences(request.user))
+
+    @extend_schema(
+        request=PreferenceSerializer(many=True), responses={200: PreferenceSerializer(many=True), 400: ErrorSerializer}
+    )
+    @action(detail=False, methods=["put"], url_path="set")
+    def set_preferences(self, request, *args, **kwargs):
+        serializer = PreferenceSerializer(data=request.data, many=True)
+        serializer.is_valid(raise_exception=True)
+        from django.db import transaction
+
+        with transaction.atomic():
+            for item in serializer.validated_data:
+                NotificationPreference.objects.update_or_create(
+                    user=request.user,
+                    category=item["category"],
+                    defaults={"in_app": item["in_app"], "email": item["email"]},
+                )
+        return Response(_preferences(request.user))
