@@ -59,6 +59,7 @@ messages: install ## Refresh the zh-hans catalogue and compile it (needs gettext
 bench: install ## Benchmarks with printed figures (BENCH_ARGS=--skip-large skips 100k x 100k)
 	@$(PY) benchmarks/matching.py $(BENCH_ARGS)
 	@$(PY) benchmarks/replan.py
+	@$(PY) benchmarks/kpis.py
 
 demo: install ## (Re)load the demo data
 	@$(PY) manage.py migrate --noinput -v 0
