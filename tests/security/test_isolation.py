@@ -1,0 +1,488 @@
+"""Isolation suite generated from the OpenAPI schema.
+
+Every operation is called as an anonymous visitor, as a verified user with no role, as an
+administrator and as a member of ANOTHER cluster, and as a member of the target cluster
+who lacks the role the operation needs, with ids of real objects of the target cluster.
+Each must answer 401/403/404 (unless the operation is open to that actor by design) and
+no response may carry a value of the target cluster's objects. An operation added to the
+API without a case here fails ``test_every_operation_has_a_case``.
+"""
+
+import datetime
+import re
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from apps.governance import services as governance
+from apps.marketplace.models import CapacityOffer, ChannelOffer, ChannelRequest, Deal, Match, MatchingRun, Order
+from apps.membership.models import EnterpriseCertification, Invitation, Membership, Report
+from apps.monitoring.models import Alert, KpiSnapshot
+from apps.notifications.models import Notification
+from apps.reference.models import CertificationScheme
+from tests.factories import ClusterFactory, ClusterRoleFactory, UserFactory
+from tests.factories.membership import EnterpriseFactory, MembershipFactory, PersonFactory
+
+ACTORS = ("anonymous", "outsider", "other_admin", "other_member", "plain_member")
+SECRET = "TOPSECRET"  # planted in every text field of the target cluster's objects
+
+
+def build_world():
+    today, now = timezone.localdate(), timezone.now()
+    target, other = ClusterFactory(slug="target-cluster"), ClusterFactory(slug="other-cluster")
+    w = SimpleNamespace(target=target)
+    w.admin = ClusterRoleFactory(cluster=target).user
+    w.a_owner, w.b_owner, w.c_owner, w.d_owner, w.council_user = (UserFactory() for _ in range(5))
+    w.a = EnterpriseFactory(owner=w.a_owner, legal_name_zh=f"{SECRET}甲", legal_name_en=f"{SECRET} A Co")
+    w.b = EnterpriseFactory(owner=w.b_owner, legal_name_zh=f"{SECRET}乙", legal_name_en=f"{SECRET} B Co")
+    w.c = EnterpriseFactory(owner=w.c_owner, legal_name_zh=f"{SECRET}丙", legal_name_en=f"{SECRET} C Co")
+    w.d = EnterpriseFactory(owner=w.d_owner, legal_name_zh="无关企业", legal_name_en="Unrelated member")
+    w.a_staff = PersonFactory(enterprise=w.a, role="staff").user
+    for enterprise in (w.a, w.b, w.d):
+        MembershipFactory(cluster=target, enterprise=enterprise)
+    w.application = MembershipFactory(cluster=target, enterprise=w.c, status="pending", note=f"{SECRET} note")
+    w.membership_a = Membership.objects.get(cluster=target, enterprise=w.a)
+    w.certification = EnterpriseCertification.objects.create(
+        enterprise=w.a,
+        scheme=CertificationScheme.objects.get(code="iso9001"),
+        number=f"{SECRET}-CERT",
+        issuer="CQC",
+        valid_until=today + datetime.timedelta(days=100),
+    )
+    w.invitation = Invitation.objects.create(
+        enterprise=w.a,
+        email="invitee@example.com",
+        role="staff",
+        invited_by=w.a_owner,
+        expires_at=now + datetime.timedelta(days=3),
+    )
+    w.order = Order.objects.create(
+        cluster=target,
+        owner=w.a,
+        title=f"{SECRET} order",
+        status="open",
+        capability_id="weaving",
+        product_category="fabric",
+        quantity=1000,
+        unit="m",
+        target_unit_price=10,
+        need_by=today + datetime.timedelta(days=30),
+        delivery_region_code="330100",
+        delivery_latitude=30,
+        delivery_longitude=120,
+    )
+    w.capacity = CapacityOffer.objects.create(
+        cluster=target,
+        owner=w.b,
+        title=f"{SECRET} capacity",
+        status="open",
+        capability_id="weaving",
+        quantity_per_period=2000,
+        unit="m",
+        available_from=today,
+        available_until=today + datetime.timedelta(days=20),
+        total_quantity=2000,
+        reserved_quantity=500,
+        unit_price=9,
+        lead_time_days=3,
+        region_code="330600",
+        latitude=30,
+        longitude=120,
+    )
+    w.channel_offer = ChannelOffer.objects.create(
+        cluster=target,
+        owner=w.b,
+        title=f"{SECRET} channel",
+        status="open",
+        kind="distributor",
+        markets=["CN"],
+        product_categories=["tea"],
+        monthly_volume=100,
+        commission_percent=5,
+        available_from=today,
+    )
+    w.channel_request = ChannelRequest.objects.create(
+        cluster=target,
+        owner=w.a,
+        title=f"{SECRET} request",
+        status="open",
+        product_category="tea",
+        markets=["CN"],
+        monthly_volume=50,
+        max_commission_percent=9,
+        start_by=today,
+    )
+    match_kwargs = {
+        "cluster": target,
+        "kind": "production",
+        "order": w.order,
+        "capacity": w.capacity,
+        "demand_owner": w.a,
+        "supply_owner": w.b,
+        "score": 0.5,
+        "breakdown": {},
+        "expires_at": now + datetime.timedelta(days=1),
+    }
+    w.match = Match.objects.create(quantity=200, **match_kwargs)
+    accepted = Match.objects.create(quantity=500, status="accepted", **{**match_kwargs, "decline_reason": ""})
+    w.deal = Deal.objects.create(
+        cluster=target,
+        match=accepted,
+        kind="production",
+        buyer=w.a,
+        supplier=w.b,
+        quantity=500,
+        unit_price=9,
+        currency="CNY",
+        due_date=today - datetime.timedelta(days=1),
+        reason=f"{SECRET} reason",
+    )
+    w.run = MatchingRun.objects.create(cluster=target, kind="full", trigger=f"{SECRET}")
+    w.report = Report.objects.create(
+        cluster=target,
+        reporter=w.a,
+        subject=w.b,
+        category="quality",
+        text=f"{SECRET} report",
+        reported_by_user=w.a_owner,
+    )
+    w.seat = governance.seat_appoint(
+        actor=w.admin,
+        cluster=target,
+        holder=w.council_user,
+        chamber="institutions",
+        term_start=now - datetime.timedelta(days=1),
+        term_end=now + datetime.timedelta(days=100),
+    )
+    w.proposal = governance.proposal_draft(
+        actor=w.council_user,
+        cluster=target,
+        kind="rule_change",
+        title=f"{SECRET} proposal",
+        body=f"{SECRET} body",
+        changes={"matching.weight.price": 0.3},
+    )
+    governance.proposal_submit(actor=w.council_user, cluster=target, proposal_id=w.proposal.pk)
+    governance.proposal_open_voting(actor=w.council_user, cluster=target, proposal_id=w.proposal.pk)
+    governance.comment_add(actor=w.council_user, cluster=target, proposal_id=w.proposal.pk, body=f"{SECRET} comment")
+    governance.vote_cast(actor=w.council_user, cluster=target, proposal_id=w.proposal.pk, choice="yes", reason=SECRET)
+    w.alert = Alert.objects.create(cluster=target, key="k:1", kind="deal_overdue", subject=f"{SECRET} alert")
+    w.alert.enterprises.set([w.a])
+    KpiSnapshot.objects.create(cluster=target, metrics={"secret": SECRET})
+    w.notification = Notification.objects.create(user=w.a_owner, cluster=target, kind="x", title=f"{SECRET} note")
+    # the other cluster and its people
+    w.other_admin = ClusterRoleFactory(cluster=other).user
+    w.other_member = UserFactory()
+    MembershipFactory(cluster=other, enterprise=EnterpriseFactory(owner=w.other_member))
+    w.outsider = UserFactory()
+    w.plain_member = w.d_owner
+    return w
+
+
+T = "/api/v1/clusters/{cluster_slug}/"
+ALL_BUT_ANONYMOUS = frozenset(ACTORS) - {"anonymous"}
+
+# (method, path) -> (path params, body, actors the operation is open to by design)
+CASES = {
+    ("GET", "/api/v1/clusters/"): (lambda w: {}, None, frozenset(ACTORS)),
+    ("POST", "/api/v1/clusters/"): (
+        lambda w: {},
+        lambda w: {"slug": "x", "name_zh": "x", "name_en": "x", "industry_focus": "x", "region": "x"},
+        frozenset(),
+    ),
+    ("GET", "/api/v1/clusters/{slug}/"): (lambda w: {"slug": w.target.slug}, None, frozenset(ACTORS)),
+    ("PATCH", "/api/v1/clusters/{slug}/"): (
+        lambda w: {"slug": w.target.slug},
+        lambda w: {"name_en": "hacked"},
+        frozenset(),
+    ),
+    ("GET", T + "administrators/"): (lambda w: {}, None, frozenset()),
+    ("POST", T + "administrators/"): (lambda w: {}, lambda w: {"email": w.outsider.email}, frozenset()),
+    ("DELETE", T + "administrators/{user_id}/"): (lambda w: {"user_id": w.admin.pk}, None, frozenset()),
+    ("GET", T + "alerts/"): (lambda w: {}, None, frozenset({"plain_member"})),
+    ("POST", T + "alerts/{id}/acknowledge/"): (lambda w: {"id": w.alert.pk}, None, frozenset()),
+    ("POST", T + "alerts/{id}/resolve/"): (lambda w: {"id": w.alert.pk}, None, frozenset()),
+    ("GET", T + "audit-chain/verify/"): (lambda w: {}, None, frozenset()),
+    ("GET", T + "audit-events/"): (lambda w: {}, None, frozenset()),
+    ("GET", T + "members/"): (lambda w: {}, None, frozenset({"plain_member"})),
+    ("GET", T + "memberships/"): (lambda w: {}, None, ALL_BUT_ANONYMOUS),  # each sees only their own
+    ("POST", T + "memberships/"): (lambda w: {}, lambda w: {"enterprise": w.a.pk, "note": "x"}, frozenset()),
+    ("GET", T + "memberships/{id}/"): (lambda w: {"id": w.application.pk}, None, frozenset()),
+    ("POST", T + "memberships/bulk-approve/"): (
+        lambda w: {},
+        lambda w: {"memberships": [w.application.pk]},
+        frozenset(),
+    ),
+    ("GET", T + "matching-runs/"): (lambda w: {}, None, frozenset({"plain_member"})),
+    ("POST", T + "matching-runs/"): (lambda w: {}, None, frozenset()),
+    ("GET", T + "matching-runs/{id}/"): (lambda w: {"id": w.run.pk}, None, frozenset({"plain_member"})),
+    ("GET", T + "matches/"): (lambda w: {}, None, frozenset({"plain_member"})),
+    ("GET", T + "matches/{id}/"): (lambda w: {"id": w.match.pk}, None, frozenset()),
+    ("POST", T + "matches/{id}/accept/"): (lambda w: {"id": w.match.pk}, None, frozenset()),
+    ("POST", T + "matches/{id}/decline/"): (lambda w: {"id": w.match.pk}, lambda w: {"reason": "no"}, frozenset()),
+    ("GET", T + "deals/"): (lambda w: {}, None, frozenset({"plain_member"})),
+    ("GET", T + "deals/{id}/"): (lambda w: {"id": w.deal.pk}, None, frozenset()),
+    ("POST", T + "deals/{id}/advance/"): (
+        lambda w: {"id": w.deal.pk},
+        lambda w: {"status": "in_production"},
+        frozenset(),
+    ),
+    ("POST", T + "deals/{id}/rate/"): (
+        lambda w: {"id": w.deal.pk},
+        lambda w: {"quality": 5, "on_time": 5, "communication": 5},
+        frozenset(),
+    ),
+    ("GET", T + "metrics/"): (lambda w: {}, None, frozenset({"plain_member"})),
+    ("POST", T + "metrics/snapshot/"): (lambda w: {}, None, frozenset()),
+    ("GET", T + "council/seats/"): (lambda w: {}, None, frozenset({"plain_member"})),
+    ("POST", T + "council/seats/"): (
+        lambda w: {},
+        lambda w: {
+            "holder": w.outsider.email,
+            "chamber": "institutions",
+            "term_start": "2026-01-01T00:00:00Z",
+            "term_end": "2027-01-01T00:00:00Z",
+        },
+        frozenset(),
+    ),
+    ("DELETE", T + "council/seats/{id}/"): (lambda w: {"id": w.seat.pk}, None, frozenset()),
+    ("GET", T + "proposals/"): (lambda w: {}, None, frozenset({"plain_member"})),
+    ("POST", T + "proposals/"): (lambda w: {}, lambda w: {"kind": "policy", "title": "t", "body": "b"}, frozenset()),
+    ("GET", T + "proposals/{id}/"): (lambda w: {"id": w.proposal.pk}, None, frozenset({"plain_member"})),
+    ("PATCH", T + "proposals/{id}/"): (lambda w: {"id": w.proposal.pk}, lambda w: {"title": "hacked"}, frozenset()),
+    ("POST", T + "proposals/{id}/open-voting/"): (lambda w: {"id": w.proposal.pk}, lambda w: {}, frozenset()),
+    ("POST", T + "proposals/{id}/submit/"): (lambda w: {"id": w.proposal.pk}, None, frozenset()),
+    ("POST", T + "proposals/{id}/withdraw/"): (lambda w: {"id": w.proposal.pk}, None, frozenset()),
+    ("GET", T + "proposals/{proposal_pk}/comments/"): (
+        lambda w: {"proposal_pk": w.proposal.pk},
+        None,
+        frozenset({"plain_member"}),
+    ),
+    ("POST", T + "proposals/{proposal_pk}/comments/"): (
+        lambda w: {"proposal_pk": w.proposal.pk},
+        lambda w: {"body": "hi"},
+        frozenset({"plain_member"}),
+    ),
+    ("GET", T + "proposals/{proposal_pk}/votes/"): (
+        lambda w: {"proposal_pk": w.proposal.pk},
+        None,
+        frozenset({"plain_member"}),
+    ),
+    ("POST", T + "proposals/{proposal_pk}/votes/"): (
+        lambda w: {"proposal_pk": w.proposal.pk},
+        lambda w: {"choice": "no"},
+        frozenset(),
+    ),
+    ("GET", T + "reports/"): (lambda w: {}, None, frozenset({"plain_member"})),
+    ("POST", T + "reports/"): (
+        lambda w: {},
+        lambda w: {"reporter": w.a.pk, "subject": w.b.pk, "category": "spam", "text": "x"},
+        frozenset(),
+    ),
+    ("GET", T + "reports/{id}/"): (lambda w: {"id": w.report.pk}, None, frozenset()),
+    ("POST", T + "reports/{id}/resolve/"): (
+        lambda w: {"id": w.report.pk},
+        lambda w: {"resolution": "dismiss", "reason": "x"},
+        frozenset(),
+    ),
+    ("GET", T + "rules/"): (lambda w: {}, None, frozenset({"plain_member"})),
+    ("GET", T + "rules/history/"): (lambda w: {}, None, frozenset({"plain_member"})),
+    ("GET", "/api/v1/enterprises/"): (lambda w: {}, None, ALL_BUT_ANONYMOUS),  # each sees only their own
+    ("POST", "/api/v1/enterprises/"): (lambda w: {}, None, ALL_BUT_ANONYMOUS),  # anyone signed in may register one
+    ("GET", "/api/v1/enterprises/{id}/"): (lambda w: {"id": w.a.pk}, None, ALL_BUT_ANONYMOUS),  # public profile
+    ("PATCH", "/api/v1/enterprises/{id}/"): (
+        lambda w: {"id": w.a.pk},
+        lambda w: {"description": "hacked"},
+        frozenset(),
+    ),
+    ("GET", "/api/v1/enterprises/{enterprise_pk}/certifications/"): (
+        lambda w: {"enterprise_pk": w.a.pk},
+        None,
+        frozenset(),
+    ),
+    ("POST", "/api/v1/enterprises/{enterprise_pk}/certifications/"): (
+        lambda w: {"enterprise_pk": w.a.pk},
+        lambda w: {"scheme": "iso14001", "number": "n", "issuer": "i", "valid_until": "2099-01-01"},
+        frozenset(),
+    ),
+    ("DELETE", "/api/v1/enterprises/{enterprise_pk}/certifications/{id}/"): (
+        lambda w: {"enterprise_pk": w.a.pk, "id": w.certification.pk},
+        None,
+        frozenset(),
+    ),
+    ("GET", "/api/v1/enterprises/{enterprise_pk}/invitations/"): (
+        lambda w: {"enterprise_pk": w.a.pk},
+        None,
+        frozenset(),
+    ),
+    ("POST", "/api/v1/enterprises/{enterprise_pk}/invitations/"): (
+        lambda w: {"enterprise_pk": w.a.pk},
+        lambda w: {"email": "x@example.com", "role": "admin"},
+        frozenset(),
+    ),
+    ("DELETE", "/api/v1/enterprises/{enterprise_pk}/invitations/{id}/"): (
+        lambda w: {"enterprise_pk": w.a.pk, "id": w.invitation.pk},
+        None,
+        frozenset(),
+    ),
+    ("GET", "/api/v1/enterprises/{enterprise_pk}/people/"): (lambda w: {"enterprise_pk": w.a.pk}, None, frozenset()),
+    ("PATCH", "/api/v1/enterprises/{enterprise_pk}/people/{user_id}/"): (
+        lambda w: {"enterprise_pk": w.a.pk, "user_id": w.a_staff.pk},
+        lambda w: {"role": "admin"},
+        frozenset(),
+    ),
+    ("DELETE", "/api/v1/enterprises/{enterprise_pk}/people/{user_id}/"): (
+        lambda w: {"enterprise_pk": w.a.pk, "user_id": w.a_staff.pk},
+        None,
+        frozenset(),
+    ),
+    ("POST", "/api/v1/enterprises/{enterprise_pk}/people/transfer-ownership/"): (
+        lambda w: {"enterprise_pk": w.a.pk},
+        lambda w: {"user": w.a_staff.pk},
+        frozenset(),
+    ),
+    ("POST", "/api/v1/invitations/accept/"): (
+        lambda w: {},
+        lambda w: {"token": "forged"},
+        ALL_BUT_ANONYMOUS,
+    ),  # 400: bad token
+    ("GET", "/api/v1/me/"): (lambda w: {}, None, ALL_BUT_ANONYMOUS),
+    ("PATCH", "/api/v1/me/"): (lambda w: {}, lambda w: {"name": "me"}, ALL_BUT_ANONYMOUS),
+    ("GET", "/api/v1/notifications/"): (lambda w: {}, None, ALL_BUT_ANONYMOUS),  # their own
+    ("POST", "/api/v1/notifications/{id}/read/"): (lambda w: {"id": w.notification.pk}, None, frozenset()),
+    ("POST", "/api/v1/notifications/read-all/"): (lambda w: {}, None, ALL_BUT_ANONYMOUS),
+    ("GET", "/api/v1/notifications/preferences/"): (lambda w: {}, None, ALL_BUT_ANONYMOUS),
+    ("PUT", "/api/v1/notifications/preferences/set/"): (lambda w: {}, lambda w: [], ALL_BUT_ANONYMOUS),
+}
+FUTURE = str(timezone.localdate() + datetime.timedelta(days=30))
+LISTING_BODIES = {  # complete, valid bodies posted for the target's enterprise A: refused for who, not what
+    "orders": {
+        "title": "x",
+        "capability": "weaving",
+        "product_category": "f",
+        "quantity": 10,
+        "unit": "m",
+        "target_unit_price": "1.00",
+        "currency": "CNY",
+        "need_by": FUTURE,
+        "delivery_region_code": "330100",
+        "delivery_latitude": "30.00000",
+        "delivery_longitude": "120.00000",
+    },
+    "capacities": {
+        "title": "x",
+        "capability": "weaving",
+        "quantity_per_period": 10,
+        "period": "month",
+        "unit": "m",
+        "available_from": FUTURE,
+        "available_until": FUTURE,
+        "unit_price": "1.00",
+        "currency": "CNY",
+        "lead_time_days": 1,
+    },
+    "channel-offers": {
+        "title": "x",
+        "kind": "distributor",
+        "markets": ["CN"],
+        "product_categories": ["tea"],
+        "monthly_volume": 10,
+        "commission_percent": "1.00",
+        "available_from": FUTURE,
+    },
+    "channel-requests": {
+        "title": "x",
+        "product_category": "tea",
+        "markets": ["CN"],
+        "monthly_volume": 10,
+        "max_commission_percent": "5.00",
+        "start_by": FUTURE,
+    },
+}
+for kind in ("orders", "capacities", "channel-offers", "channel-requests"):
+    attr = {
+        "orders": "order",
+        "capacities": "capacity",
+        "channel-offers": "channel_offer",
+        "channel-requests": "channel_request",
+    }[kind]
+    CASES[("GET", T + f"{kind}/")] = (lambda w: {}, None, frozenset({"plain_member"}))
+    CASES[("POST", T + f"{kind}/")] = (
+        lambda w: {},
+        lambda w, k=kind: {**LISTING_BODIES[k], "owner": w.a.pk},
+        frozenset(),
+    )
+    CASES[("GET", T + f"{kind}/{{id}}/")] = (
+        lambda w, a=attr: {"id": getattr(w, a).pk},
+        None,
+        frozenset({"plain_member"}),
+    )
+    CASES[("PATCH", T + f"{kind}/{{id}}/")] = (
+        lambda w, a=attr: {"id": getattr(w, a).pk},
+        lambda w: {"title": "hacked"},
+        frozenset(),
+    )
+    CASES[("POST", T + f"{kind}/{{id}}/transition/")] = (
+        lambda w, a=attr: {"id": getattr(w, a).pk},
+        lambda w: {"status": "cancelled"},
+        frozenset(),
+    )
+for action in ("approve", "reject", "suspend", "reinstate", "expel", "leave"):
+    target_attr = "application" if action in ("approve", "reject") else "membership_a"
+    CASES[("POST", T + f"memberships/{{id}}/{action}/")] = (
+        lambda w, t=target_attr: {"id": getattr(w, t).pk},
+        lambda w: {"reason": "because"},
+        frozenset(),
+    )
+PUBLIC_REFERENCE = re.compile(r"^/api/v1/reference/")
+#: operations whose answers legitimately show target data to these actors (default: members only)
+SEES_TARGET_DATA = {
+    ("GET", "/api/v1/enterprises/{id}/"): ALL_BUT_ANONYMOUS,  # an enterprise's public profile
+    ("GET", "/api/v1/clusters/"): frozenset(),
+    ("GET", "/api/v1/clusters/{slug}/"): frozenset(),
+}
+
+
+def operations():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return sorted((method.upper(), path) for path, item in schema["paths"].items() for method in item)
+
+
+def test_every_operation_has_a_case():
+    missing = [op for op in operations() if op not in CASES and not PUBLIC_REFERENCE.match(op[1])]
+    assert not missing, f"operations without an isolation case: {missing}"
+
+
+@pytest.mark.django_db
+def test_no_actor_outside_reaches_the_target_cluster():
+    w = build_world()
+    users = {
+        "anonymous": None,
+        "outsider": w.outsider,
+        "other_admin": w.other_admin,
+        "other_member": w.other_member,
+        "plain_member": w.plain_member,
+    }
+    failures = []
+    for method, path in operations():
+        if PUBLIC_REFERENCE.match(path):
+            continue
+        params, body, open_to = CASES[(method, path)]
+        url = path.format(cluster_slug=w.target.slug, **params(w))
+        for actor in ACTORS:
+            client = APIClient()
+            if users[actor] is not None:
+                client.force_authenticate(users[actor])
+            response = getattr(client, method.lower())(url, body(w) if body else None, format="json")
+            sees = SEES_TARGET_DATA.get((method, path), open_to & {"plain_member"})
+            if actor not in sees and SECRET in response.content.decode():
+                failures.append(f"{method} {path} as {actor}: leaked target data ({response.status_code})")
+            if actor in open_to:  # allowed by design (e.g. members browse the market, anyone lists their own)
+                continue
+            expected = {401} if actor == "anonymous" else {403, 404}
+            if response.status_code not in expected:
+                failures.append(f"{method} {path} as {actor}: {response.status_code}, expected {sorted(expected)}")
+    assert not failures, "\n".join(failures)
