@@ -43,7 +43,6 @@ cluster_router.register("deals", marketplace.DealViewSet, basename="deal")
 cluster_router.register("matching-runs", marketplace.MatchingRunViewSet, basename="matching-run")
 cluster_router.register("council/seats", governance.SeatViewSet, basename="council-seat")
 cluster_router.register("proposals", governance.ProposalViewSet, basename="proposal")
-cluster_router.register("rules", governance.RulebookViewSet, basename="rules")
 cluster_router.register("audit-chain", governance.AuditChainViewSet, basename="audit-chain")
 cluster_router.register("alerts", monitoring.AlertViewSet, basename="alert")
 cluster_router.register("metrics", monitoring.MetricsViewSet, basename="metrics")
@@ -58,4 +57,10 @@ urlpatterns = [
     path("enterprises/<int:enterprise_pk>/", include(enterprise_router.urls)),
     path("clusters/<slug:cluster_slug>/", include(cluster_router.urls)),
     path("clusters/<slug:cluster_slug>/proposals/<int:proposal_pk>/", include(proposal_router.urls)),
+    path("clusters/<slug:cluster_slug>/rules/", governance.RulebookViewSet.as_view({"get": "current"}), name="rules"),
+    path(
+        "clusters/<slug:cluster_slug>/rules/history/",
+        governance.RulebookViewSet.as_view({"get": "history"}),
+        name="rules-history",
+    ),
 ]

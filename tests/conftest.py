@@ -120,3 +120,12 @@ def _reference_data(request):
 
     if not Capability.objects.exists():
         load_reference_data(apps)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and other cached state never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -10,6 +10,7 @@ errors that concern the whole body.
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
@@ -49,6 +50,9 @@ def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         errors = {exc.field: [str(exc.message)]} if exc.field else None
         return Response(_body(exc.status, exc.code, exc.message, errors), status=exc.status)
+    if isinstance(exc, OverflowError | DataError):
+        # a number beyond what the database stores, sent in a body or a filter
+        return Response(_body(400, "out_of_range", _("A number in the request is out of range.")), status=400)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
         exc = exceptions.ValidationError(detail)

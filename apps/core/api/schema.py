@@ -28,3 +28,39 @@ class ErrorSerializer(serializers.Serializer):
         required=False,
         help_text="Validation messages keyed by field name (dotted paths for nested fields).",
     )
+
+
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid input: `errors` names each field.",
+    "401": "Not signed in (or the session token expired).",
+    "403": "Signed in, but not allowed to do this here.",
+    "404": "No such object here (or not visible to you).",
+    "405": "Method not allowed.",
+    "409": "The object's state does not allow this.",
+    "415": "Unsupported media type: send JSON.",
+    "429": "Too many requests.",
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """Postprocessing hook: every operation documents the one error format for every 4xx."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    if "Error" not in schemas:
+        schemas["Error"] = {
+            "type": "object",
+            "properties": {
+                "status": {"type": "integer"},
+                "code": {"type": "string"},
+                "detail": {"type": "string"},
+                "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+            },
+            "required": ["status", "code", "detail"],
+        }
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for code, description in ERROR_DESCRIPTIONS.items():
+                operation["responses"].setdefault(code, {"description": description, "content": error})
+    return result

@@ -230,27 +230,21 @@ class VoteViewSet(ProposalChildViewSet):
         return Response(s.VoteSerializer(vote).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="The rulebook in force: every parameter, its value, type, range and meaning",
-        responses={200: s.RulebookSerializer, **ERRORS},
-    ),
-    history=extend_schema(
-        summary="Every rulebook version and the proposal that enacted it",
-        responses={200: s.RuleVersionSerializer(many=True), **ERRORS},
-    ),
-)
 class RulebookViewSet(ClusterScopedViewSet):
     serializer_class = s.RulebookSerializer
     queryset = RuleVersion.objects.all()
     filter_backends = []
     pagination_class = None
-    required_roles = {"list": READERS, "history": READERS}
+    required_roles = {"current": READERS, "history": READERS}
 
     def scoped_queryset(self, *, cluster, user):
         return selectors.rulebook_history(cluster=cluster)
 
-    def list(self, request, *args, **kwargs):
+    @extend_schema(
+        summary="The rulebook in force: every parameter, its value, type, range and meaning",
+        responses={200: s.RulebookSerializer, **ERRORS},
+    )
+    def current(self, request, *args, **kwargs):
         version = selectors.rulebook_version_in_force(cluster=self.cluster)
         values = rules_in_force(self.cluster)
         rules = [
@@ -276,7 +270,10 @@ class RulebookViewSet(ClusterScopedViewSet):
             }
         )
 
-    @action(detail=False, methods=["get"])
+    @extend_schema(
+        summary="Every rulebook version and the proposal that enacted it",
+        responses={200: s.RuleVersionSerializer(many=True), **ERRORS},
+    )
     def history(self, request, *args, **kwargs):
         return Response(s.RuleVersionSerializer(self.get_queryset(), many=True).data)
 

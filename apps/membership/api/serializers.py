@@ -18,6 +18,26 @@ from ..models import (
 from ..validators import normalize_credit_code, validate_credit_code
 
 
+class BlankableURLField(serializers.CharField):
+    """A web address, or empty (so the schema must not promise format: uri).
+
+    The URL check runs in ``to_internal_value`` rather than as a field validator, which
+    drf-spectacular would turn into ``format: uri``.
+    """
+
+    def to_internal_value(self, data):
+        from django.core.exceptions import ValidationError as DjangoError
+        from django.core.validators import URLValidator
+
+        value = super().to_internal_value(data)
+        if value:
+            try:
+                URLValidator()(value)
+            except DjangoError as exc:
+                raise serializers.ValidationError(exc.messages) from None
+        return value
+
+
 class CertificationSerializer(serializers.ModelSerializer):
     scheme = serializers.SlugRelatedField(slug_field="code", queryset=CertificationScheme.objects.all())
     scheme_label = serializers.CharField(source="scheme.label", read_only=True)
@@ -57,6 +77,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     credit_code = serializers.CharField(
         max_length=40, help_text="Unified Social Credit Code (18 characters; spaces and hyphens are ignored)."
     )
+    website = BlankableURLField(max_length=200, required=False, allow_blank=True)
 
     class Meta:
         model = Enterprise
@@ -113,6 +134,7 @@ class PublicEnterpriseSerializer(serializers.ModelSerializer):
     capabilities = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     industry_codes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     certifications = serializers.SerializerMethodField()
+    website = BlankableURLField(read_only=True)
 
     class Meta:
         model = Enterprise
@@ -191,7 +213,7 @@ class InvitationAcceptSerializer(serializers.Serializer):
 class MembershipSerializer(serializers.ModelSerializer):
     enterprise = EnterpriseSummarySerializer(read_only=True)
     decided_by = UserBriefSerializer(read_only=True, allow_null=True)
-    open_reports = serializers.IntegerField(read_only=True, required=False)
+    open_reports = serializers.SerializerMethodField()
 
     class Meta:
         model = Membership
@@ -209,6 +231,10 @@ class MembershipSerializer(serializers.ModelSerializer):
         )
         read_only_fields = fields
 
+    def get_open_reports(self, membership) -> int | None:
+        """Open reports against the member here (in the administrators' queue; null elsewhere)."""
+        return getattr(membership, "open_reports", None)
+
 
 class MembershipApplySerializer(serializers.Serializer):
     enterprise = serializers.PrimaryKeyRelatedField(
@@ -222,7 +248,9 @@ class DecisionSerializer(serializers.Serializer):
 
 
 class BulkApproveSerializer(serializers.Serializer):
-    memberships = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=500)
+    memberships = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), min_length=1, max_length=500
+    )
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 

@@ -48,6 +48,7 @@ class EnterpriseViewSet(
 ):
     serializer_class = s.EnterpriseSerializer
     queryset = Enterprise.objects.none()
+    lookup_value_regex = r"[0-9]{1,18}"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -92,6 +93,7 @@ class EnterpriseChildViewSet(viewsets.GenericViewSet):
     """Base of the collections under ``enterprises/{enterprise_pk}/``: people of the enterprise only."""
 
     allowed_roles = tuple(EnterpriseMember.Role.values)
+    lookup_value_regex = r"[0-9]{1,18}"
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -113,7 +115,7 @@ class PersonViewSet(mixins.ListModelMixin, EnterpriseChildViewSet):
     serializer_class = s.PersonSerializer
     queryset = EnterpriseMember.objects.none()
     lookup_field = "user_id"
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]{1,18}"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):

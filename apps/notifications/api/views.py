@@ -36,6 +36,7 @@ class MarkedSerializer(serializers.Serializer):
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = NotificationSerializer
     queryset = Notification.objects.none()
+    lookup_value_regex = r"[0-9]{1,18}"
 
     def get_queryset(self):
         qs = Notification.objects.filter(user=self.request.user).select_related("cluster")
@@ -80,6 +81,7 @@ class NotificationPreferenceViewSet(viewsets.GenericViewSet):
 
     serializer_class = PreferenceSerializer
     queryset = NotificationPreference.objects.none()
+    pagination_class = None
 
     @extend_schema(responses={200: PreferenceSerializer(many=True)})
     def list(self, request, *args, **kwargs):

@@ -37,6 +37,7 @@ class HasClusterRole(permissions.BasePermission):
 
 class ClusterScopedViewSet(viewsets.GenericViewSet):
     cluster_url_kwarg = "cluster_slug"
+    lookup_value_regex = r"[0-9]{1,18}"  # ids are integers: anything else is a 404, never a 500
     permission_classes = [permissions.IsAuthenticated, HasClusterRole]
     #: action name (or "*") -> roles allowed to perform it
     required_roles: dict[str, set[str]] = {}

@@ -116,7 +116,7 @@ class ClusterAdministratorViewSet(
     serializer_class = ClusterAdministratorSerializer
     queryset = ClusterRole.objects.all()  # model for schema generation only; never queried
     lookup_field = "user_id"
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]{1,18}"
     required_roles = {
         "list": {ClusterRole.Role.ADMINISTRATOR},
         # create / destroy: platform staff only (HasClusterRole lets staff through)
