@@ -1,0 +1,35 @@
+"""The database went away: answer 503 (and keep serving once it is back, with no restart)."""
+
+from django.db import InterfaceError, OperationalError, connections
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        # drop the broken connections: the next request opens fresh ones
+        for connection in connections.all(initialized_only=True):
+            connection.close_if_unusable_or_obsolete()
+            if not connection.is_usable():
+                connection.close()
+        if request.path.startswith(("/api/", "/_allauth/")):
+            response = JsonResponse(
+                {
+                    "status": 503,
+                    "code": "database_unavailable",
+                    "detail": _("The database is unavailable; try again shortly."),
+                },
+                status=503,
+            )
+        else:
+            response = HttpResponse(_("The service is briefly unavailable. Please try again in a moment."), status=503)
+        response["Retry-After"] = "10"
+        return response

@@ -1,0 +1,64 @@
+"""Security headers and CSP on pages, admin login lockout, and a 503 while the database is away."""
+
+import pytest
+from django.db import connection
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_carry_csp_and_security_headers(client):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert (
+        "script-src 'self'" in csp
+        and "frame-ancestors 'none'" in csp
+        and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    )
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert b" onchange=" not in response.content and b"<script>" not in response.content  # nothing inline to allow
+
+
+def test_admin_login_locks_out_after_repeated_failures(client, staff):
+    for _ in range(5):
+        client.post("/admin/login/", {"username": staff.email, "password": "wrong"})
+    response = client.post("/admin/login/", {"username": staff.email, "password": "correct horse battery staple"})
+    assert response.status_code == 429  # locked, even with the right password
+
+
+def test_member_logins_are_not_locked_by_the_admin_guard(client, user):
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "someone@else.cn", "password": "wrong"})
+    assert client.login(email=user.email, password="correct horse battery staple")
+
+
+@pytest.mark.django_db(transaction=True)  # no test transaction to lose when the connection drops
+def test_requests_get_503_while_the_database_is_away_and_recover(client, user, monkeypatch):
+    client.force_login(user)
+    assert client.get("/api/v1/me/").status_code == 200
+    real = dict(connection.settings_dict)
+    if connection.vendor == "postgresql":
+        connection.close()
+        connection.settings_dict["PORT"] = "1"  # nothing listens there: like a restart in progress
+    else:  # the test database is in memory and cannot be closed: make every query fail instead
+        from django.db import OperationalError
+
+        def unavailable(*args, **kwargs):
+            raise OperationalError("database is restarting")
+
+        from django.db import connections
+
+        monkeypatch.setattr(type(connections["default"]), "create_cursor", unavailable)
+    try:
+        response = client.get("/api/v1/me/")
+        assert response.status_code == 503
+        assert response.json()["code"] == "database_unavailable"
+        assert response["Retry-After"] == "10"
+        assert client.get("/").status_code == 503
+    finally:
+        monkeypatch.undo()
+        if connection.vendor == "postgresql":
+            connection.close()
+            connection.settings_dict.update(real)
+    assert client.get("/api/v1/me/").status_code == 200  # back, with no restart
