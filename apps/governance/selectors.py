@@ -13,8 +13,17 @@ def _cluster_id(cluster) -> int:
 def rulebook_version_in_force(*, cluster, at=None) -> RuleVersion | None:
     return (
         RuleVersion.objects.filter(cluster_id=_cluster_id(cluster), effective_at__lte=at or timezone.now())
-        .order_by("-number")
+        .order_by("-effective_at", "-number")
         .first()
+    )
+
+
+def rulebook_changes_in_force(*, cluster, at=None) -> list[dict]:
+    """The changes of every version in effect at ``at``, in the order they took effect (one query)."""
+    return list(
+        RuleVersion.objects.filter(cluster_id=_cluster_id(cluster), effective_at__lte=at or timezone.now())
+        .order_by("effective_at", "number")
+        .values_list("changes", flat=True)
     )
 
 

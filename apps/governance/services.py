@@ -42,6 +42,16 @@ def seat_appoint(*, actor, cluster, holder, chamber: str, term_start, term_end, 
         raise DomainError(_("The term must end after it starts."), field="term_end")
     if enterprise is not None and not EnterpriseMember.objects.filter(enterprise=enterprise, user=holder).exists():
         raise DomainError(_("The holder does not belong to this enterprise."), field="enterprise")
+    overlapping = Seat.objects.filter(
+        cluster=cluster,
+        chamber=chamber,
+        holder=holder,
+        removed_at__isnull=True,
+        term_start__lt=term_end,
+        term_end__gt=term_start,
+    )
+    if overlapping.exists():
+        raise ConflictError(_("This person already holds a seat in this chamber for that term."), field="holder")
     seat = Seat(
         cluster=cluster,
         chamber=chamber,
@@ -276,6 +286,10 @@ def comment_add(*, actor, cluster, proposal_id: int, body: str) -> Comment:
         raise _illegal(proposal, _("commented on"))
     if not body.strip():
         raise DomainError(_("Write something."), field="body")
+    from apps.tenancy.selectors import COUNCIL, MEMBER, cluster_roles_for
+
+    if not cluster_roles_for(user=actor, cluster=cluster) & {MEMBER, COUNCIL}:
+        raise PermissionDeniedError(_("Members and council members comment on proposals."))
     return Comment.objects.create(proposal=proposal, author=actor, body=body)
 
 
@@ -365,7 +379,8 @@ def tally(proposal: Proposal, rules: dict) -> dict:
 def _enact(proposal: Proposal, now) -> None:
     cluster = proposal.cluster
     if proposal.kind in (Proposal.Kind.RULE_CHANGE, Proposal.Kind.CHARTER_CHANGE):
-        values = rules_in_force(cluster)
+        effective = proposal.effective_at or timezone.now()  # at once, unless the proposal stated a date
+        values = rules_in_force(cluster, at=effective)  # a snapshot for reading; what applies is `changes`
         values.update(proposal.changes)
         number = (RuleVersion.objects.filter(cluster=cluster).aggregate(n=Max("number"))["n"] or 0) + 1
         version = RuleVersion.objects.create(
@@ -374,7 +389,7 @@ def _enact(proposal: Proposal, now) -> None:
             values=values,
             changes=proposal.changes,
             proposal=proposal,
-            effective_at=proposal.effective_at or timezone.now(),  # at once, unless the proposal stated a date
+            effective_at=effective,
         )
         chain_append(
             cluster=cluster,
@@ -430,7 +445,7 @@ def proposal_close(*, proposal_id: int, now=None) -> Proposal | None:
     proposal = Proposal.objects.select_for_update(of=("self",)).select_related("cluster").filter(pk=proposal_id).first()
     if proposal is None or proposal.status != P.VOTING or proposal.voting_closes_at > now:
         return proposal
-    rules = rules_in_force(proposal.cluster)
+    rules = rules_in_force(proposal.cluster, at=proposal.voting_closes_at)  # the charter when the vote closed
     result = tally(proposal, rules)
     proposal.result = result
     proposal.tallied_at = now

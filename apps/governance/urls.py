@@ -6,7 +6,20 @@ from . import views
 
 urlpatterns = [
     path("clusters/<slug:slug>/council/", views.council, name="council"),
+    path("clusters/<slug:slug>/council/seats/", views.seat_appoint, name="seat-appoint"),
+    path("clusters/<slug:slug>/council/seats/<int:seat_id>/remove/", views.seat_remove, name="seat-remove"),
     path("clusters/<slug:slug>/proposals/", views.proposal_list, name="proposal-list"),
+    path("clusters/<slug:slug>/proposals/new/", views.proposal_create, name="proposal-create"),
     path("clusters/<slug:slug>/proposals/<int:pk>/", views.proposal_detail, name="proposal-detail"),
+    path("clusters/<slug:slug>/proposals/<int:pk>/amend/", views.proposal_amend, name="proposal-amend"),
+    path("clusters/<slug:slug>/proposals/<int:pk>/submit/", views.proposal_submit, name="proposal-submit"),
+    path(
+        "clusters/<slug:slug>/proposals/<int:pk>/open-voting/",
+        views.proposal_open_voting,
+        name="proposal-open-voting",
+    ),
+    path("clusters/<slug:slug>/proposals/<int:pk>/withdraw/", views.proposal_withdraw, name="proposal-withdraw"),
+    path("clusters/<slug:slug>/proposals/<int:pk>/comments/", views.proposal_comment, name="proposal-comment"),
+    path("clusters/<slug:slug>/proposals/<int:pk>/vote/", views.proposal_vote, name="proposal-vote"),
     path("clusters/<slug:slug>/rules/", views.rulebook, name="rulebook"),
 ]

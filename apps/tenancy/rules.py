@@ -239,16 +239,20 @@ def defaults() -> dict:
     return {key: rule.default for key, rule in REGISTRY.items()}
 
 
-def rules_in_force(cluster) -> dict:
-    """Every parameter's value in force for ``cluster`` (a Cluster, its id, or None for defaults)."""
+def rules_in_force(cluster, at=None) -> dict:
+    """Every parameter's value in force for ``cluster`` at ``at`` (now by default).
+
+    ``cluster`` may be a Cluster, its id, or None (the defaults). The enacted versions that
+    have taken effect by then are applied in order of taking effect, so a change scheduled
+    for a later date is not undone by another enacted before that date.
+    """
     values = defaults()
     if cluster is None:
         return values
-    from apps.governance.selectors import rulebook_version_in_force
+    from apps.governance.selectors import rulebook_changes_in_force
 
-    version = rulebook_version_in_force(cluster=cluster)
-    if version is not None:
-        values.update({k: v for k, v in version.values.items() if k in REGISTRY})
+    for changes in rulebook_changes_in_force(cluster=cluster, at=at):
+        values.update({k: v for k, v in changes.items() if k in REGISTRY})
     return values
 
 

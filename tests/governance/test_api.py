@@ -122,7 +122,10 @@ def test_votes_are_refused_outside_the_rules(as_user, council):
 
 def test_votes_cannot_change_when_the_charter_says_so(as_user, council):
     RuleVersion.objects.create(
-        cluster=council.cluster, number=1, values={**rules_in_force(None), "governance.votes_changeable": False}
+        cluster=council.cluster,
+        number=1,
+        values={**rules_in_force(None), "governance.votes_changeable": False},
+        changes={"governance.votes_changeable": False},
     )
     proposal = propose(as_user, council, {"matching.price_tolerance": 0.2})
     assert vote(as_user, council, proposal, council.members[0], "yes").status_code == 201
@@ -188,7 +191,10 @@ def test_charter_change_needs_two_thirds_of_all_seats(as_user, council):
 
 def test_per_chamber_quorum(as_user, council):
     RuleVersion.objects.create(
-        cluster=council.cluster, number=1, values={**rules_in_force(None), "governance.per_chamber_quorum": True}
+        cluster=council.cluster,
+        number=1,
+        values={**rules_in_force(None), "governance.per_chamber_quorum": True},
+        changes={"governance.per_chamber_quorum": True},
     )
     proposal = propose(as_user, council, {"matching.price_tolerance": 0.2})
     vote(as_user, council, proposal, council.members[0], "yes")
@@ -338,3 +344,51 @@ def test_closing_reminder_is_sent_once(as_user, council):
     reminded = set(Notification.objects.filter(kind="governance.voting_closes_soon").values_list("user_id", flat=True))
     assert reminded == {council.members[1].pk, council.members[2].pk}
     assert Notification.objects.filter(kind="governance.voting_opened").count() == 3
+
+
+def test_a_change_scheduled_for_later_is_not_undone_by_one_enacted_before_it(as_user, council):
+    later = timezone.now() + datetime.timedelta(days=30)
+    scheduled = propose(as_user, council, {"matching.weight.price": 0.4}, effective_at=later.isoformat())
+    for member in council.members[:2]:
+        vote(as_user, council, scheduled, member, "yes")
+    close(scheduled)
+    today = propose(as_user, council, {"matching.price_tolerance": 0.2})
+    for member in council.members[:2]:
+        vote(as_user, council, today, member, "yes")
+    close(today)
+    assert rules_in_force(council.cluster)["matching.weight.price"] == 0.25  # not yet
+    assert rules_in_force(council.cluster)["matching.price_tolerance"] == 0.2
+    in_a_month = rules_in_force(council.cluster, at=later + datetime.timedelta(seconds=1))
+    assert (in_a_month["matching.weight.price"], in_a_month["matching.price_tolerance"]) == (0.4, 0.2)
+
+
+def test_the_tally_uses_the_charter_in_force_when_the_vote_closed(as_user, council):
+    proposal = propose(as_user, council, {"matching.price_tolerance": 0.3})
+    vote(as_user, council, proposal, council.members[0], "yes")
+    vote(as_user, council, proposal, council.members[1], "yes")
+    # a stricter quorum that took effect after the close (the closing job ran late) must not apply
+    RuleVersion.objects.create(
+        cluster=council.cluster,
+        number=1,
+        values={},
+        changes={"governance.quorum": 1.0},
+        effective_at=proposal.voting_closes_at + datetime.timedelta(minutes=1),
+    )
+    services.proposal_close(proposal_id=proposal.pk, now=proposal.voting_closes_at + datetime.timedelta(hours=1))
+    proposal.refresh_from_db()
+    assert proposal.status == "enacted"
+
+
+def test_a_seat_cannot_be_held_twice_in_one_chamber_at_once(council):
+    from apps.core.errors import ConflictError
+
+    now = timezone.now()
+    with pytest.raises(ConflictError):
+        services.seat_appoint(
+            actor=council.admin,
+            cluster=council.cluster,
+            holder=council.members[0],
+            chamber="leading_enterprises",
+            term_start=now,
+            term_end=now + datetime.timedelta(days=10),
+        )

@@ -1,0 +1,330 @@
+"""Forms of the governance pages.
+
+Forms check the shape of the input (types, choices, lengths) and hand clean values to one
+service under the service's own keyword names; the services own the rules (the rulebook's
+ranges and types, who may act, which transition is legal) and their refusals come back
+onto the form with ``add_refusal`` — on the field the service names when the page shows
+it (``changes.<key>`` is the row of that parameter), else on top of the form.
+"""
+
+import datetime
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from apps.tenancy.rules import CHARTER_KEYS, REGISTRY
+
+from .models import Proposal, Seat, Vote
+
+DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+DATETIME = {"widget": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
+#: kinds of proposal that carry rulebook parameter changes
+CHANGE_KINDS = (Proposal.Kind.RULE_CHANGE, Proposal.Kind.CHARTER_CHANGE)
+TRUE_WORDS = {"true", "yes", "y", "1", "on"}
+FALSE_WORDS = {"false", "no", "n", "0", "off"}
+
+
+def format_value(value, *, for_input: bool = False) -> str:
+    """A rulebook value as people read it: 0.25, 72, Yes / No (``true`` / ``false`` in an input)."""
+    if isinstance(value, bool):
+        if for_input:
+            return "true" if value else "false"
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, float):
+        return repr(value) if for_input else format(value, ".6g")
+    return "" if value is None else str(value)
+
+
+def start_of_day(day: datetime.date | None):
+    """The first moment of ``day`` in the current time zone (``None`` stays ``None``)."""
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def add_refusal(form: forms.Form, error: Exception) -> None:
+    """A service refused: put its message on the field it names when the form shows it, else on top.
+
+    Refusals of access (``PermissionDeniedError``, ``NotFoundError``) are not input errors: they propagate.
+    """
+    if isinstance(error, PermissionDeniedError | NotFoundError):
+        raise error
+    if isinstance(error, DomainError):
+        form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        return
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                form.add_error(field if field in form.fields else None, message)
+        return
+    if isinstance(error, ValidationError):
+        form.add_error(None, error)
+        return
+    raise error
+
+
+# --- Seats ----------------------------------------------------------------------------------
+
+
+class SeatAppointForm(forms.Form):
+    """An administrator appoints a seat holder: who (by e-mail), in which chamber, for which term."""
+
+    holder = forms.EmailField(label=_("Holder's e-mail"), help_text=_("The person must have an account."))
+    chamber = forms.ChoiceField(label=_("Chamber"), choices=Seat.Chamber.choices)
+    enterprise = forms.TypedChoiceField(
+        label=_("On behalf of (optional)"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("A member enterprise the holder belongs to."),
+    )
+    term_start = forms.DateTimeField(label=_("Term starts"), **DATETIME)
+    term_end = forms.DateTimeField(label=_("Term ends"), **DATETIME)
+
+    def __init__(self, *args, enterprises=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enterprises = {e.pk: e for e in enterprises}
+        self.fields["enterprise"].choices = [("", _("— none —")), *((e.pk, e.name) for e in enterprises)]
+        if not self.is_bound:
+            now = timezone.localtime().replace(second=0, microsecond=0)
+            self.fields["term_start"].initial = now
+            self.fields["term_end"].initial = now + datetime.timedelta(days=730)
+
+    def clean_holder(self):
+        email = self.cleaned_data["holder"]
+        user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise ValidationError(_("Nobody has an account with this e-mail."), code="unknown_holder")
+        return user
+
+    def clean_enterprise(self):
+        pk = self.cleaned_data["enterprise"]
+        return self.enterprises.get(pk) if pk else None
+
+
+# --- Proposals ------------------------------------------------------------------------------
+
+
+def parameter_choices(values: dict) -> list:
+    """The rulebook's parameters for a select, grouped (rules, then the charter), each with its value in force."""
+
+    def option(key):
+        rule = REGISTRY[key]
+        return key, gettext("%(key)s (now %(value)s)") % {
+            "key": key,
+            "value": format_value(values.get(key, rule.default)),
+        }
+
+    rules = [option(key) for key in REGISTRY if key not in CHARTER_KEYS]
+    charter = [option(key) for key in REGISTRY if key in CHARTER_KEYS]
+    return [("", _("— choose a parameter —")), (_("Rules"), rules), (_("Charter"), charter)]
+
+
+class ChangeForm(forms.Form):
+    """One row: a rulebook parameter and its proposed value (the service checks type and range)."""
+
+    key = forms.ChoiceField(label=_("Parameter"), required=False)
+    value = forms.CharField(label=_("New value"), required=False, max_length=40)
+
+    def __init__(self, *args, parameters=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = parameters
+        self.fields["value"].widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+
+    def clean(self):
+        data = super().clean()
+        key, value = data.get("key"), (data.get("value") or "").strip()
+        if key and not value:
+            self.add_error("value", _("Give the new value."))
+        elif value and not key:
+            self.add_error("key", _("Choose the parameter."))
+        elif key:
+            data["parsed"] = self._parse(key, value)
+        return data
+
+    @staticmethod
+    def _parse(key: str, text: str):
+        """Yes/no parameters take true or false; numbers go to the service as typed (it checks them)."""
+        if REGISTRY[key].type != "bool":
+            return text
+        word = text.lower()
+        if word in TRUE_WORDS or word == gettext("yes").lower():
+            return True
+        if word in FALSE_WORDS or word == gettext("no").lower():
+            return False
+        return text  # the service answers "Expected true or false." on this row
+
+
+class BaseChangeFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            key = form.cleaned_data.get("key")
+            if key and key in seen:
+                form.add_error("key", _("This parameter is already listed above."))
+            seen.add(key)
+
+    def changes(self) -> dict:
+        return {f.cleaned_data["key"]: f.cleaned_data["parsed"] for f in self.forms if f.cleaned_data.get("key")}
+
+    def row_of(self, key: str):
+        return next((f for f in self.forms if f.is_bound and f.cleaned_data.get("key") == key), None)
+
+
+def change_formset(*, extra: int):
+    return forms.formset_factory(
+        ChangeForm,
+        formset=BaseChangeFormSet,
+        extra=extra,
+        max_num=len(REGISTRY),
+        validate_max=True,
+        absolute_max=len(REGISTRY),
+    )
+
+
+class ProposalForm(forms.Form):
+    """Drafting (``proposal=None``) or amending a proposal, with its parameter rows as ``changes``.
+
+    Amending keeps the type and the sanction (the service changes only title, text, rule
+    changes and the effective date).
+    """
+
+    kind = forms.ChoiceField(label=_("Type"), choices=Proposal.Kind.choices, widget=forms.RadioSelect)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Text"), max_length=20000, widget=forms.Textarea(attrs={"rows": 8}))
+    sanction_membership = forms.TypedChoiceField(
+        label=_("Member enterprise"), coerce=int, empty_value=None, required=False
+    )
+    sanction_action = forms.ChoiceField(
+        label=_("Sanction"),
+        choices=Proposal.SanctionAction.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    effective_at = forms.DateField(
+        label=_("Takes effect on (optional)"),
+        required=False,
+        help_text=_("Left empty, an enacted change applies as soon as the vote is tallied."),
+        **DATE,
+    )
+
+    wide_fields = ("kind", "title", "body")
+
+    def __init__(self, data=None, *, values: dict, memberships=(), proposal: Proposal | None = None, kind=None):
+        self.proposal = proposal
+        initial = {"kind": kind if kind in Proposal.Kind.values else None}
+        if proposal is not None:
+            effective = timezone.localdate(proposal.effective_at) if proposal.effective_at else None
+            initial = {"title": proposal.title, "body": proposal.body, "effective_at": effective}
+        super().__init__(data, initial=initial)
+        if proposal is not None:
+            for name in ("kind", "sanction_membership", "sanction_action"):
+                del self.fields[name]
+        else:
+            self.fields["sanction_membership"].choices = [
+                ("", _("— choose a member —")),
+                *((m.pk, f"{m.enterprise.name} · {m.get_status_display()}") for m in memberships),
+            ]
+        rows = []
+        if proposal is not None:
+            rows = [{"key": k, "value": format_value(v, for_input=True)} for k, v in (proposal.changes or {}).items()]
+        formset = change_formset(extra=1 if rows else 3)
+        self.changes = formset(
+            data,
+            prefix="changes",
+            initial=rows or None,
+            form_kwargs={"parameters": parameter_choices(values)},
+        )
+        self.change_errors = ErrorList()
+
+    @property
+    def chosen_kind(self) -> str:
+        if self.proposal is not None:
+            return self.proposal.kind
+        if self.is_bound:
+            return self.data.get("kind", "")
+        return self.initial.get("kind") or ""
+
+    @property
+    def carries_changes(self) -> bool:
+        return self.chosen_kind in CHANGE_KINDS
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        if self.carries_changes:
+            valid = self.changes.is_valid() and valid
+        return valid
+
+    def clean(self):
+        data = super().clean()
+        if self.proposal is None and data.get("kind") == Proposal.Kind.SANCTION:
+            if not data.get("sanction_membership"):
+                self.add_error("sanction_membership", _("Choose the member the sanction is about."))
+            if not data.get("sanction_action"):
+                self.add_error("sanction_action", _("Choose suspend or reinstate."))
+        return data
+
+    def service_kwargs(self) -> dict:
+        """Keyword arguments of ``proposal_draft`` (or ``proposal_amend`` when amending)."""
+        data = self.cleaned_data
+        kwargs = {"title": data["title"], "body": data["body"], "effective_at": start_of_day(data["effective_at"])}
+        if self.carries_changes:
+            kwargs["changes"] = self.changes.changes()
+        if self.proposal is None:
+            kwargs["kind"] = data["kind"]
+            kwargs.setdefault("changes", {})
+            if data["kind"] == Proposal.Kind.SANCTION:
+                kwargs["sanction_membership"] = data["sanction_membership"]
+                kwargs["sanction_action"] = data["sanction_action"]
+        return kwargs
+
+    def add_refusal(self, error: Exception) -> None:
+        """``changes.<key>`` goes on that parameter's row, ``changes`` above the rows, the rest by name."""
+        if isinstance(error, DomainError) and (error.field or "").startswith("changes"):
+            if isinstance(error, PermissionDeniedError | NotFoundError):
+                raise error
+            _prefix, _dot, key = error.field.partition(".")
+            row = self.changes.row_of(key) if key else None
+            if row is not None:
+                row.add_error("value", str(error.message))
+            else:
+                self.change_errors.append(str(error.message))
+            return
+        add_refusal(self, error)
+
+
+class OpenVotingForm(forms.Form):
+    closes_at = forms.DateTimeField(
+        label=_("Voting closes at (optional)"),
+        required=False,
+        help_text=_("Left empty, the window lasts the charter's default number of hours."),
+        **DATETIME,
+    )
+
+
+class VoteForm(forms.Form):
+    choice = forms.ChoiceField(label=_("Your vote"), choices=Vote.Choice.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    seat = forms.TypedChoiceField(label=_("Vote for the seat"), coerce=int, empty_value=None, required=False)
+
+    def __init__(self, *args, seats=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if len(seats) > 1:
+            self.fields["seat"].choices = [(s.pk, s.get_chamber_display()) for s in seats]
+            self.fields["seat"].required = True
+        else:
+            del self.fields["seat"]
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Your comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
