@@ -27,3 +27,27 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.source} @ {self.last_seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class OutboxMessage(models.Model):
+    """A task to send to the broker, written in the same transaction as the change behind it.
+
+    If the broker is away when the transaction commits, the row stays pending and a relay
+    sends it once the broker is back: nothing a member did is lost to an outage.
+    """
+
+    task = models.CharField(_("task"), max_length=120)
+    args = models.JSONField(_("arguments"), default=list)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["sent_at", "id"], name="outbox_pending")]
+
+    def __str__(self):
+        return f"{self.task}{tuple(self.args)} {'sent' if self.sent_at else 'pending'}"

@@ -8,3 +8,11 @@ from . import services
 @shared_task(name="core.record_heartbeat", ignore_result=True)
 def record_heartbeat(source: str = "worker") -> int:
     return services.heartbeat_record(source=source).beats
+
+
+@shared_task(name="core.relay_outbox", ignore_result=True)
+def relay_outbox() -> int:
+    """Beat: deliver tasks recorded while the broker was away."""
+    from .outbox import relay_pending
+
+    return relay_pending()

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from apps.core import outbox
 from apps.core.errors import ConflictError
 from apps.marketplace.models import MatchingRun
 from apps.membership.permissions import require_cluster_administrator
@@ -23,5 +24,5 @@ def matching_run_start(*, actor, cluster) -> MatchingRun:
     run = MatchingRun.objects.create(cluster=cluster, kind=MatchingRun.Kind.FULL, requested_by=actor)
     from .tasks import replan_cluster
 
-    replan_cluster.delay_on_commit(run.pk)
+    outbox.enqueue(replan_cluster, run.pk)
     return run

@@ -5,6 +5,8 @@ from collections.abc import Callable, Iterable
 from django.db import transaction
 from django.utils import timezone, translation
 
+from apps.core import outbox
+
 from .models import Notification, NotificationPreference, category_of
 
 
@@ -44,7 +46,7 @@ def notify_users(
     for notification in created:
         preference = preferences.get(notification.user_id)
         if email and (preference is None or preference.email):
-            send_notification_email.delay_on_commit(notification.pk)
+            outbox.enqueue(send_notification_email, notification.pk)
         if preference is not None and not preference.in_app:
             # e-mail only: the row exists for the e-mail task, already read in the app
             Notification.objects.filter(pk=notification.pk).update(read_at=notification.created_at)

@@ -327,9 +327,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that enqueues while the broker is away waits at most this long, then the outbox keeps the task.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "record-heartbeat": {"task": "core.record_heartbeat", "schedule": 60.0},
+    "relay-outbox": {"task": "core.relay_outbox", "schedule": 30.0},
     "marketplace-housekeeping": {"task": "marketplace.housekeeping", "schedule": 15 * 60.0},
     "matching-replan-all": {"task": "matching.replan_all_clusters", "schedule": 6 * 3600.0},
     "governance-close-due": {"task": "governance.close_due_proposals", "schedule": 60.0},

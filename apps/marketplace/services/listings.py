@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core import outbox
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.membership.models import EnterpriseMember, Membership
 from apps.tenancy.rules import rule_value
@@ -99,7 +100,7 @@ def _enqueue_matching(listing) -> None:
     from apps.matching.tasks import match_listing
 
     if listing.status in MATCHABLE:
-        match_listing.delay_on_commit(KIND_OF[type(listing)], listing.pk)
+        outbox.enqueue(match_listing, KIND_OF[type(listing)], listing.pk)
 
 
 @transaction.atomic
@@ -179,7 +180,7 @@ def _replan_after_supply_change(listing) -> None:
             .distinct()
         )
         if ids:
-            replan_demands.delay_on_commit("order", ids)
+            outbox.enqueue(replan_demands, "order", ids)
     elif kind == "channel_offer":
         ids = list(
             Match.objects.filter(channel_offer=listing, status=Match.Status.WITHDRAWN)
@@ -187,7 +188,7 @@ def _replan_after_supply_change(listing) -> None:
             .distinct()
         )
         if ids:
-            replan_demands.delay_on_commit("channel_request", ids)
+            outbox.enqueue(replan_demands, "channel_request", ids)
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core import outbox
 from apps.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from apps.membership.models import EnterpriseMember
 
@@ -150,7 +151,7 @@ def match_decline(*, actor, cluster, match_id: int, reason: str = "") -> Match:
     from apps.matching.tasks import replan_demands
 
     demand_kind = "order" if match.kind == MatchKind.PRODUCTION else "channel_request"
-    replan_demands.delay_on_commit(demand_kind, [match.order_id or match.channel_request_id])
+    outbox.enqueue(replan_demands, demand_kind, [match.order_id or match.channel_request_id])
     return match
 
 

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core import outbox
 from apps.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 from apps.tenancy.rules import REGISTRY
 
@@ -64,7 +65,7 @@ def invitation_create(*, actor, enterprise: Enterprise, email: str, role: str) -
         raise ConflictError(_("This address already has a pending invitation."), field="email") from None
     from ..tasks import send_invitation_email
 
-    send_invitation_email.delay_on_commit(invitation.pk)
+    outbox.enqueue(send_invitation_email, invitation.pk)
     return invitation
 
 

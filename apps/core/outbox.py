@@ -1,0 +1,56 @@
+"""The transactional outbox: tasks are recorded with the change, then relayed to the broker.
+
+``enqueue(task, *args)`` writes a row inside the caller's transaction and, once it commits,
+tries to send it at once. A broker outage leaves the row pending (the request still
+succeeds); ``relay_pending`` — run by beat, and opportunistically after each successful
+send — delivers the backlog when the broker is back. Tasks are idempotent, so a message
+sent twice (a crash between sending and marking) is harmless.
+"""
+
+import logging
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+RELAY_BATCH = 200
+
+
+def _send(message_id: int, task_name: str, args: list) -> bool:
+    from cluster_platform.celery import app
+
+    if app.conf.task_always_eager:  # tests and scripts: run in process, let failures surface
+        app.tasks[task_name].apply(args=args, throw=True)
+    else:
+        try:
+            app.send_task(task_name, args=args, retry=False)
+        except Exception as exc:  # any broker failure: keep the message for the relay
+            OutboxMessage.objects.filter(pk=message_id).update(
+                attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:300]
+            )
+            logger.warning("broker unavailable, %s kept in the outbox: %s", task_name, exc)
+            return False
+    OutboxMessage.objects.filter(pk=message_id).update(sent_at=timezone.now(), attempts=F("attempts") + 1)
+    return True
+
+
+def enqueue(task, *args) -> OutboxMessage:
+    """Record ``task(*args)`` in the current transaction; send it after commit (or later)."""
+    message = OutboxMessage.objects.create(task=task.name, args=list(args))
+    transaction.on_commit(lambda: _send(message.pk, message.task, message.args) and relay_pending(limit=20))
+    return message
+
+
+def relay_pending(*, limit: int = RELAY_BATCH) -> int:
+    """Send pending messages oldest first; stop at the first failure (the broker is still away)."""
+    sent = 0
+    for message_id, task_name, args in (
+        OutboxMessage.objects.filter(sent_at__isnull=True).order_by("pk").values_list("pk", "task", "args")[:limit]
+    ):
+        if not _send(message_id, task_name, args):
+            break
+        sent += 1
+    return sent

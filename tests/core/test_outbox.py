@@ -1,0 +1,39 @@
+"""Redis away while members keep posting: every post succeeds, and matching catches up after."""
+
+import pytest
+
+from apps.core.models import OutboxMessage
+from apps.core.outbox import relay_pending
+from apps.marketplace.models import Match
+from cluster_platform.celery import app
+from tests.marketplace.conftest import capacity_body, market, order_body  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_posts_succeed_while_the_broker_is_away_and_matching_catches_up(
+    as_user,
+    market,  # noqa: F811  (the fixture imported above)
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+):
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setitem(app.conf, "broker_url", "redis://127.0.0.1:1/0")  # nothing listens: the broker is down
+    monkeypatch.setitem(app.conf, "broker_connection_timeout", 0.5)
+    with django_capture_on_commit_callbacks(execute=True):
+        capacity = as_user(market.supplier_owner).post(
+            market.url("capacities/"), capacity_body(market.supplier), format="json"
+        )
+        order = as_user(market.buyer_owner).post(market.url("orders/"), order_body(market), format="json")
+    assert (capacity.status_code, order.status_code) == (201, 201)
+    pending = OutboxMessage.objects.filter(sent_at__isnull=True)
+    assert pending.count() == 2 and {m.task for m in pending} == {"matching.match_listing"}
+    assert all(m.attempts == 1 and "Error" in m.last_error for m in pending)
+    assert not Match.objects.exists()
+
+    # the broker is back (in-process here): the relay delivers the backlog in order
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    assert relay_pending() == 2
+    assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
+    assert Match.objects.filter(status="proposed").count() == 1
+    assert relay_pending() == 0
