@@ -21,6 +21,20 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Django closes a connection left outside autocommit at each request's start and end;
+    the test transaction is exactly that. Its test client unhooks this, so do we."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def credentials(db, client):
     from tests.factories import ClusterFactory, ClusterRoleFactory, UserFactory
