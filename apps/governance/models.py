@@ -78,6 +78,7 @@ class Proposal(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        PETITION = "petition", _("Collecting co-signers")
         DELIBERATION = "deliberation", _("In deliberation")
         VOTING = "voting", _("Voting")
         PASSED = "passed", _("Passed")
@@ -100,7 +101,16 @@ class Proposal(models.Model):
     )
     sanction_action = models.CharField(_("sanction"), max_length=10, choices=SanctionAction.choices, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    author_seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="+")
+    author_seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    petitioner = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("petitioning enterprise"),
+        help_text=_("A member enterprise's petition instead of a seat holder's draft."),
+    )
     status = models.CharField(_("status"), max_length=14, choices=Status.choices, default=Status.DRAFT)
     revision = models.PositiveIntegerField(_("revision"), default=1)
     voting_opens_at = models.DateTimeField(_("voting opens"), null=True, blank=True)
@@ -149,6 +159,21 @@ class ProposalRevision(models.Model):
 
     def __str__(self):
         return f"{self.proposal_id} r{self.number}"
+
+
+class PetitionSignature(models.Model):
+    """A member enterprise co-signing a petition (one signature per enterprise)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="signatures")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["proposal", "enterprise"], name="one_signature_per_enterprise")]
+
+    def __str__(self):
+        return f"{self.enterprise_id} signs {self.proposal_id}"
 
 
 class Comment(models.Model):

@@ -135,6 +135,97 @@ def _validate_sanction(*, cluster, kind, membership_id, action):
     return membership, action
 
 
+OPEN_STATUSES = (P.DRAFT, P.PETITION, P.DELIBERATION, P.VOTING)
+
+
+def _check_author_limit(*, actor, cluster) -> None:
+    limit = rules_in_force(cluster)["governance.open_proposals_per_author"]
+    if Proposal.objects.filter(cluster=cluster, author=actor, status__in=OPEN_STATUSES).count() >= limit:
+        raise ConflictError(
+            _("You already have %(count)d open proposals, the charter's limit.") % {"count": limit},
+            code="limit_reached",
+        )
+
+
+@transaction.atomic
+def petition_start(
+    *,
+    actor,
+    cluster,
+    enterprise,
+    kind: str,
+    title: str,
+    body: str,
+    changes=None,
+    sanction_membership=None,
+    sanction_action: str = "",
+    effective_at=None,
+) -> Proposal:
+    """A member enterprise petitions the council; it is debated once enough others co-sign."""
+    from apps.membership.permissions import require_enterprise_role
+
+    needed = rules_in_force(cluster)["governance.petition_cosigners"]
+    if not needed:
+        raise PermissionDeniedError(_("The charter does not allow petitions."))
+    require_enterprise_role(user=actor, enterprise=enterprise)
+    if not Membership.objects.filter(cluster=cluster, enterprise=enterprise, status=Membership.Status.ACTIVE).exists():
+        raise DomainError(_("Only active members may petition the council."), field="enterprise")
+    _check_author_limit(actor=actor, cluster=cluster)
+    if kind not in Proposal.Kind.values:
+        raise DomainError(_("Unknown proposal type."), field="kind")
+    cleaned = validate_changes(kind=kind, changes=changes or {})
+    membership, action = _validate_sanction(
+        cluster=cluster, kind=kind, membership_id=sanction_membership, action=sanction_action
+    )
+    proposal = Proposal(
+        cluster=cluster,
+        kind=kind,
+        title=title,
+        body=body,
+        changes=cleaned,
+        sanction_membership=membership,
+        sanction_action=action,
+        author=actor,
+        petitioner=enterprise,
+        status=P.PETITION,
+        effective_at=effective_at,
+    )
+    proposal.full_clean()
+    proposal.save()
+    ProposalRevision.objects.create(proposal=proposal, number=1, title=title, body=body, changes=cleaned, author=actor)
+    chain_append(cluster=cluster, kind="petition.start", payload={"proposal": proposal.pk, "enterprise": enterprise.pk})
+    return proposal
+
+
+@transaction.atomic
+def petition_cosign(*, actor, cluster, proposal_id: int, enterprise) -> Proposal:
+    """Another active member co-signs; at the charter's count the petition goes to deliberation."""
+    from apps.membership.permissions import require_enterprise_role
+
+    from .models import PetitionSignature
+
+    proposal = _locked(cluster, proposal_id)
+    require_enterprise_role(user=actor, enterprise=enterprise)  # who, before what state
+    if proposal.status != P.PETITION:
+        raise _illegal(proposal, _("co-signed"))
+    if enterprise.pk == proposal.petitioner_id:
+        raise DomainError(_("The petitioning enterprise cannot co-sign its own petition."), field="enterprise")
+    if not Membership.objects.filter(cluster=cluster, enterprise=enterprise, status=Membership.Status.ACTIVE).exists():
+        raise DomainError(_("Only active members may co-sign."), field="enterprise")
+    try:
+        with transaction.atomic():
+            PetitionSignature.objects.create(proposal=proposal, enterprise=enterprise, signed_by=actor)
+    except IntegrityError:
+        raise ConflictError(_("This enterprise has already co-signed."), field="enterprise") from None
+    chain_append(
+        cluster=cluster, kind="petition.cosign", payload={"proposal": proposal.pk, "enterprise": enterprise.pk}
+    )
+    if proposal.signatures.count() >= rules_in_force(cluster)["governance.petition_cosigners"]:
+        proposal.status = P.DELIBERATION
+        proposal.save(update_fields=["status", "updated_at"])
+    return proposal
+
+
 @transaction.atomic
 def proposal_draft(
     *,
@@ -149,6 +240,7 @@ def proposal_draft(
     effective_at=None,
 ) -> Proposal:
     seat = _author_seat(user=actor, cluster=cluster)
+    _check_author_limit(actor=actor, cluster=cluster)
     if kind not in Proposal.Kind.values:
         raise DomainError(_("Unknown proposal type."), field="kind")
     cleaned = validate_changes(kind=kind, changes=changes or {})

@@ -172,6 +172,24 @@ REGISTRY: dict[str, RuleDefinition] = {
             description=_("Whether a seat may change its vote until the window closes."),
         ),
         RuleDefinition(
+            key="governance.petition_cosigners",
+            default=3,
+            minimum=0,
+            maximum=1000,
+            unit="enterprises",
+            description=_(
+                "Member enterprises that must co-sign a petition before the council debates it (0: no petitions)."
+            ),
+        ),
+        RuleDefinition(
+            key="governance.open_proposals_per_author",
+            default=5,
+            minimum=1,
+            maximum=100,
+            unit="proposals",
+            description=_("Proposals one person may have open (drafting, deliberation or voting) at once."),
+        ),
+        RuleDefinition(
             key="governance.voting_hours",
             default=72,
             minimum=1,

@@ -392,3 +392,77 @@ def test_a_seat_cannot_be_held_twice_in_one_chamber_at_once(council):
             term_start=now,
             term_end=now + datetime.timedelta(days=10),
         )
+
+
+def test_member_enterprises_petition_and_cosign(as_user, council):
+    from apps.governance.models import Proposal
+    from tests.factories.membership import EnterpriseFactory, MembershipFactory
+
+    petitioner = council.membership.enterprise
+    body = {
+        "enterprise": petitioner.pk,
+        "kind": "rule_change",
+        "title": "Longer windows",
+        "body": "b",
+        "changes": {"governance.voting_hours": 96},
+    }
+    # charter parameters need a charter change: the petition is refused at drafting, as any proposal
+    assert (
+        as_user(council.member_owner).post(council.url("proposals/petition/"), body, format="json").status_code == 400
+    )
+    body = {**body, "changes": {"marketplace.proposal_expiry_hours": 96}}
+    assert (
+        as_user(council.outsider_admin).post(council.url("proposals/petition/"), body, format="json").status_code == 403
+    )
+    response = as_user(council.member_owner).post(council.url("proposals/petition/"), body, format="json")
+    assert response.status_code == 201, response.content
+    pk = response.json()["id"]
+    assert response.json()["status"] == "petition"
+    signers = []
+    for _ in range(3):  # the charter's default: three co-signing members
+        owner_user = UserFactory()
+        enterprise = EnterpriseFactory(owner=owner_user)
+        MembershipFactory(cluster=council.cluster, enterprise=enterprise)
+        signers.append((owner_user, enterprise))
+    own = as_user(council.member_owner).post(
+        council.url(f"proposals/{pk}/cosign/"), {"enterprise": petitioner.pk}, format="json"
+    )
+    assert own.status_code == 400
+    for index, (owner_user, enterprise) in enumerate(signers):
+        response = as_user(owner_user).post(
+            council.url(f"proposals/{pk}/cosign/"), {"enterprise": enterprise.pk}, format="json"
+        )
+        assert response.status_code == 200
+        assert response.json()["signatures"] == index + 1
+        assert response.json()["status"] == ("deliberation" if index == 2 else "petition")
+    again = as_user(signers[0][0]).post(
+        council.url(f"proposals/{pk}/cosign/"), {"enterprise": signers[0][1].pk}, format="json"
+    )
+    assert again.status_code == 409
+    # the council then votes as on any proposal
+    assert (
+        as_user(council.admin).post(council.url(f"proposals/{pk}/open-voting/"), {}, format="json").status_code == 200
+    )
+    proposal = Proposal.objects.get(pk=pk)
+    for member in council.members[:2]:
+        vote(as_user, council, proposal, member, "yes")
+    close(proposal)
+    assert rules_in_force(council.cluster)["marketplace.proposal_expiry_hours"] == 96
+
+
+def test_no_petitions_when_the_charter_says_so_and_a_per_author_limit(as_user, council):
+    RuleVersion.objects.create(
+        cluster=council.cluster, number=1, values={}, changes={"governance.petition_cosigners": 0}
+    )
+    body = {"enterprise": council.membership.enterprise.pk, "kind": "policy", "title": "t", "body": "b"}
+    assert (
+        as_user(council.member_owner).post(council.url("proposals/petition/"), body, format="json").status_code == 403
+    )
+    author = as_user(council.members[0])
+    statuses = [
+        author.post(
+            council.url("proposals/"), {"kind": "policy", "title": f"p{i}", "body": "b"}, format="json"
+        ).status_code
+        for i in range(6)
+    ]
+    assert statuses == [201] * 5 + [409]

@@ -319,6 +319,10 @@ def _list_queries(as_, gov) -> int:
 
 def test_proposal_list_reads_a_fixed_number_of_queries(gov, as_):
     membership = gov.membership
+    # twenty open proposals by two authors: raise the charter's per-author limit for this test
+    RuleVersion.objects.create(
+        cluster=gov.cluster, number=99, values={}, changes={"governance.open_proposals_per_author": 100}
+    )
     rule_change(gov, kind="sanction", changes={}, sanction_membership=membership.pk, sanction_action="suspend")
     one = _list_queries(as_, gov)
     for index in range(19):

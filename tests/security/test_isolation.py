@@ -256,6 +256,16 @@ CASES = {
     ("POST", T + "proposals/{id}/open-voting/"): (lambda w: {"id": w.proposal.pk}, lambda w: {}, frozenset()),
     ("POST", T + "proposals/{id}/submit/"): (lambda w: {"id": w.proposal.pk}, None, frozenset()),
     ("POST", T + "proposals/{id}/withdraw/"): (lambda w: {"id": w.proposal.pk}, None, frozenset()),
+    ("POST", T + "proposals/petition/"): (
+        lambda w: {},
+        lambda w: {"enterprise": w.a.pk, "kind": "policy", "title": "t", "body": "b"},
+        frozenset(),
+    ),
+    ("POST", T + "proposals/{id}/cosign/"): (
+        lambda w: {"id": w.proposal.pk},
+        lambda w: {"enterprise": w.a.pk},
+        frozenset(),
+    ),
     ("GET", T + "proposals/{proposal_pk}/comments/"): (
         lambda w: {"proposal_pk": w.proposal.pk},
         None,

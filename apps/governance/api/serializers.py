@@ -43,6 +43,8 @@ class RevisionSerializer(serializers.ModelSerializer):
 
 class ProposalSerializer(serializers.ModelSerializer):
     author = UserBriefSerializer(read_only=True)
+    petitioner = EnterpriseSummarySerializer(read_only=True, allow_null=True)
+    signatures = serializers.SerializerMethodField()
     sanction_enterprise = serializers.SerializerMethodField()
     result = serializers.SerializerMethodField()
 
@@ -58,6 +60,8 @@ class ProposalSerializer(serializers.ModelSerializer):
             "sanction_action",
             "sanction_enterprise",
             "author",
+            "petitioner",
+            "signatures",
             "status",
             "revision",
             "voting_opens_at",
@@ -75,6 +79,10 @@ class ProposalSerializer(serializers.ModelSerializer):
     def get_sanction_enterprise(self, proposal):
         membership = proposal.sanction_membership
         return EnterpriseSummarySerializer(membership.enterprise).data if membership else None
+
+    def get_signatures(self, proposal) -> int:
+        """Co-signing enterprises (petitions only)."""
+        return len(proposal.signatures.all()) if proposal.petitioner_id else 0
 
     def get_result(self, proposal) -> dict:
         return proposal.result if proposal.tallied_at else {}  # hidden until the window has closed
@@ -98,6 +106,18 @@ class ProposalDraftSerializer(serializers.Serializer):
         choices=Proposal.SanctionAction.choices, required=False, allow_blank=True, default=""
     )
     effective_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class PetitionSerializer(ProposalDraftSerializer):
+    enterprise = serializers.PrimaryKeyRelatedField(
+        queryset=Enterprise.objects.all(), help_text="The member enterprise you petition for."
+    )
+
+
+class CosignSerializer(serializers.Serializer):
+    enterprise = serializers.PrimaryKeyRelatedField(
+        queryset=Enterprise.objects.all(), help_text="The member enterprise you co-sign for."
+    )
 
 
 class ProposalAmendSerializer(serializers.Serializer):

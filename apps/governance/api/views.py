@@ -82,11 +82,13 @@ class ProposalViewSet(
         "partial_update": {COUNCIL},
         "submit": {COUNCIL},
         "open_voting": {COUNCIL, ADMINISTRATOR},
-        "withdraw": {COUNCIL},
+        "withdraw": {COUNCIL, MEMBER},
+        "petition": {MEMBER},
+        "cosign": {MEMBER},
     }
 
     def scoped_queryset(self, *, cluster, user):
-        qs = selectors.proposals(cluster=cluster, user=user)
+        qs = selectors.proposals(cluster=cluster, user=user).prefetch_related("signatures")
         if self.action == "retrieve":
             qs = qs.prefetch_related("revisions")
         if self.request.query_params.get("status"):
@@ -138,6 +140,33 @@ class ProposalViewSet(
         serializer = s.OpenVotingSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         proposal = services.proposal_open_voting(
+            actor=request.user, cluster=self.cluster, proposal_id=int(kwargs["pk"]), **serializer.validated_data
+        )
+        return self._detail(proposal)
+
+    @extend_schema(
+        summary="Petition the council for a member enterprise (if the charter allows)",
+        request=s.PetitionSerializer,
+        responses={201: s.ProposalDetailSerializer, **ERRORS},
+    )
+    @action(detail=False, methods=["post"])
+    def petition(self, request, *args, **kwargs):
+        serializer = s.PetitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        proposal = services.petition_start(actor=request.user, cluster=self.cluster, **serializer.validated_data)
+        return self._detail(proposal, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Co-sign a petition for your member enterprise",
+        request=s.CosignSerializer,
+        responses={200: s.ProposalDetailSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def cosign(self, request, *args, **kwargs):
+        self.get_object()
+        serializer = s.CosignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        proposal = services.petition_cosign(
             actor=request.user, cluster=self.cluster, proposal_id=int(kwargs["pk"]), **serializer.validated_data
         )
         return self._detail(proposal)
