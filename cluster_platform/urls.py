@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("apps.notifications.urls")),
     path("", include("apps.governance.urls")),
     path("", include("apps.marketplace.urls")),
+    path("", include("apps.monitoring.urls")),
 ]
 
 if settings.DEBUG:

@@ -103,6 +103,14 @@ class MetricsViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
     pagination_class = None
     required_roles = {"list": {ADMINISTRATOR, MEMBER}, "snapshot": {ADMINISTRATOR}}
 
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        if ADMINISTRATOR not in self.cluster_roles and not request.user.is_staff:
+            # who trades with whom is for the administrators; members see the aggregate figures
+            for snapshot in response.data:
+                snapshot["metrics"].get("network", {}).pop("edges", None)
+        return response
+
     def scoped_queryset(self, *, cluster, user):
         raw = self.request.query_params.get("limit", "100")
         limit = min(int(raw), 1000) if raw.isdigit() and int(raw) > 0 else 100

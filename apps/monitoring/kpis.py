@@ -119,12 +119,16 @@ def compute(cluster) -> dict:
     edges = list(
         edges_qs.values_list("buyer_id", "supplier_id", "buyer_province", "supplier_province", "same_industry")
     )
-    undirected = {tuple(sorted((a, b))) for a, b, *_ in edges}
+    # one link per pair of partners, whichever way they traded
+    links: dict[tuple[int, int], tuple[bool, bool]] = {}
+    for buyer, supplier, buyer_province, supplier_province, same_industry in edges:
+        links[tuple(sorted((buyer, supplier)))] = (buyer_province != supplier_province, not same_industry)
+    undirected = set(links)
     partners = {x for pair in undirected for x in pair}
     n_active = members["active"] or 0
     possible = n_active * (n_active - 1) / 2
-    cross_region = sum(1 for e in edges if e[2] != e[3])
-    cross_industry = sum(1 for e in edges if not e[4])
+    cross_region = sum(1 for region, _industry in links.values() if region)
+    cross_industry = sum(1 for _region, industry in links.values() if industry)
     return {
         "members": members,
         "listings_open": listings,
@@ -152,8 +156,8 @@ def compute(cluster) -> dict:
         "network": {
             "members_with_partner": len(partners),
             "links": len(undirected),
-            "cross_region_share": round(cross_region / len(edges), 4) if edges else 0.0,
-            "cross_industry_share": round(cross_industry / len(edges), 4) if edges else 0.0,
+            "cross_region_share": round(cross_region / len(links), 4) if links else 0.0,
+            "cross_industry_share": round(cross_industry / len(links), 4) if links else 0.0,
             "density": round(len(undirected) / possible, 6) if possible else 0.0,
             "largest_group": _largest_group(list(undirected)),
             "edges": [list(pair) for pair in sorted(undirected)][:500],

@@ -38,6 +38,8 @@ def cluster_detail(request, slug):
     except NotFoundError:
         raise Http404 from None
     roles = selectors.cluster_roles_for(user=request.user, cluster=cluster)
+    from apps.monitoring.views import public_figures  # monitoring builds on tenancy, not the other way
+
     return render(
         request,
         "tenancy/cluster_detail.html",
@@ -47,6 +49,7 @@ def cluster_detail(request, slug):
             "is_administrator": "administrator" in roles,
             "is_member": selectors.MEMBER in roles,
             "can_moderate": selectors.ADMINISTRATOR in roles or request.user.is_staff,
+            "figures": public_figures(cluster),
             "administrators": (
                 selectors.cluster_administrators(cluster=cluster)
                 if roles & {selectors.ADMINISTRATOR, selectors.MEMBER} or request.user.is_staff

@@ -186,3 +186,11 @@ def test_notification_preferences_per_category(as_user, market, django_capture_o
         "Welcome",
     ]
     assert [m.subject for m in mailoutbox] == ["[Cluster Platform] Welcome"]
+
+
+def test_members_do_not_see_who_trades_with_whom(as_user, market, late_deal):  # noqa: F811
+    as_user(market.admin).post(market.url("metrics/snapshot/"))
+    admin_view = as_user(market.admin).get(market.url("metrics/")).json()[0]["metrics"]["network"]
+    member_view = as_user(market.rival_owner).get(market.url("metrics/")).json()[0]["metrics"]["network"]
+    assert admin_view["edges"] == [sorted([market.buyer.pk, market.supplier.pk])]
+    assert "edges" not in member_view and member_view["links"] == 1
