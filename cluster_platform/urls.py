@@ -3,10 +3,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from apps.core.views import health
+from apps.core.views import health, ping
 
 urlpatterns = [
     path("health/", health, name="health"),
+    path("ping/", ping, name="ping"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(("cluster_platform.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

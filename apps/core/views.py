@@ -34,3 +34,8 @@ def server_error(request):
     from django.views.defaults import server_error as page_server_error
 
     return page_server_error(request)
+
+
+def ping(request):
+    """The trivial JSON view: the ceiling a load test compares real endpoints with."""
+    return JsonResponse({"pong": True})
