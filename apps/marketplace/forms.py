@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
-from apps.membership.forms import add_service_error, capability_choices, region_choices
+from apps.membership.forms import add_service_error, capability_choices, coordinate_field, region_choices
 from apps.reference.models import Capability, CertificationScheme, Region
 
 from .models import LISTING_TRANSITION_TARGETS, CapacityOffer, ChannelOffer, ChannelRequest, Deal, Order
@@ -205,26 +205,8 @@ class OrderForm(CapabilityMixin, ListingForm):
     currency = model_field(Order, "currency")
     need_by = model_field(Order, "need_by", **DATE)
     delivery_region = forms.ChoiceField(label=_("Delivery region"), help_text=_("The city to deliver to."))
-    delivery_latitude = forms.DecimalField(
-        label=_("Delivery latitude"),
-        required=False,
-        max_digits=8,
-        decimal_places=5,
-        min_value=-90,
-        max_value=90,
-        widget=forms.NumberInput(attrs={"step": "0.00001", "inputmode": "decimal"}),
-        help_text=_("Optional: blank means the centre of the city."),
-    )
-    delivery_longitude = forms.DecimalField(
-        label=_("Delivery longitude"),
-        required=False,
-        max_digits=8,
-        decimal_places=5,
-        min_value=-180,
-        max_value=180,
-        widget=forms.NumberInput(attrs={"step": "0.00001", "inputmode": "decimal"}),
-        help_text=_("Optional: blank means the centre of the city."),
-    )
+    delivery_latitude = coordinate_field(_("Delivery latitude"), 90)
+    delivery_longitude = coordinate_field(_("Delivery longitude"), 180)
     required_certifications = forms.ModelMultipleChoiceField(
         label=_("Required certifications"),
         required=False,

@@ -96,6 +96,20 @@ def industry_division_choices() -> list[tuple[str, str]]:
     ]
 
 
+def coordinate_field(label, limit: int) -> forms.DecimalField:
+    """An optional latitude or longitude (|value| <= limit); blank means the city's centre."""
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        max_digits=8,
+        decimal_places=5,
+        min_value=-limit,
+        max_value=limit,
+        widget=forms.NumberInput(attrs={"step": "0.00001", "inputmode": "decimal"}),
+        help_text=_("Optional: blank means the centre of the city."),
+    )
+
+
 class EnterpriseForm(forms.Form):
     """The enterprise profile (create and edit).
 
@@ -115,26 +129,8 @@ class EnterpriseForm(forms.Form):
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"}),
     )
     region = forms.ChoiceField(label=_("Region"), help_text=_("The prefecture-level city of the registered address."))
-    latitude = forms.DecimalField(
-        label=_("Latitude"),
-        required=False,
-        max_digits=8,
-        decimal_places=5,
-        min_value=-90,
-        max_value=90,
-        widget=forms.NumberInput(attrs={"step": "0.00001", "inputmode": "decimal"}),
-        help_text=_("Optional: blank means the centre of the city."),
-    )
-    longitude = forms.DecimalField(
-        label=_("Longitude"),
-        required=False,
-        max_digits=8,
-        decimal_places=5,
-        min_value=-180,
-        max_value=180,
-        widget=forms.NumberInput(attrs={"step": "0.00001", "inputmode": "decimal"}),
-        help_text=_("Optional: blank means the centre of the city."),
-    )
+    latitude = coordinate_field(_("Latitude"), 90)
+    longitude = coordinate_field(_("Longitude"), 180)
     capabilities = forms.MultipleChoiceField(
         label=_("Capabilities"),
         required=False,
