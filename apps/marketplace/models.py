@@ -6,6 +6,8 @@ quantity and an order's filled quantity can never exceed what is there
 (``CheckConstraint`` + conditional ``UPDATE`` in the services).
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -365,6 +367,10 @@ class Deal(TimeStampedModel):
     unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES)
     due_date = models.DateField(_("due date"))
+    planned = models.JSONField(
+        _("planned milestone dates"), default=dict, blank=True, help_text=_("Milestone -> ISO date it is planned by.")
+    )
+    next_milestone_due = models.DateField(_("next milestone due"), null=True, blank=True, db_index=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.CONFIRMED)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -382,6 +388,46 @@ class Deal(TimeStampedModel):
 
     def __str__(self):
         return f"deal {self.pk} ({self.status})"
+
+    def next_milestone(self) -> str | None:
+        """The milestone this deal waits for next (None once delivered, closed or cancelled)."""
+        order = [s.value for s in MILESTONE_ORDER]
+        if self.status not in order[:-1]:
+            return None
+        return order[order.index(self.status) + 1]
+
+
+#: The path of a deal to delivery (planned dates follow it).
+MILESTONE_ORDER = [
+    Deal.Status.CONFIRMED,
+    Deal.Status.IN_PRODUCTION,
+    Deal.Status.QUALITY_CHECKED,
+    Deal.Status.SHIPPED,
+    Deal.Status.DELIVERED,
+]
+
+
+def plan_milestones(*, start, lead_time_days: int, due_date) -> dict[str, str]:
+    """Planned dates: production starts within two days, is checked when the lead time is over,
+    ships the day after, arrives by the due date (each clamped so none passes the next)."""
+    delivered = due_date
+    checked = min(start + datetime.timedelta(days=max(lead_time_days, 1)), delivered)
+    shipped = min(checked + datetime.timedelta(days=1), delivered)
+    producing = min(start + datetime.timedelta(days=2), checked)
+    return {
+        Deal.Status.IN_PRODUCTION.value: producing.isoformat(),
+        Deal.Status.QUALITY_CHECKED.value: checked.isoformat(),
+        Deal.Status.SHIPPED.value: shipped.isoformat(),
+        Deal.Status.DELIVERED.value: delivered.isoformat(),
+    }
+
+
+def next_milestone_due(deal) -> datetime.date | None:
+    milestone = deal.next_milestone()
+    if milestone is None:
+        return None
+    planned = deal.planned.get(milestone)
+    return datetime.date.fromisoformat(planned) if planned else deal.due_date
 
 
 #: The statuses a deal can be moved to by one of its sides (confirmed is where it starts).

@@ -7,7 +7,7 @@ grows), a cleared condition resolves its alert, and work is done in bounded batc
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -104,20 +104,25 @@ def scan_overdue_deals(cluster, now=None) -> dict:
     today = timezone.localdate(now)
     grace = rules_in_force(cluster)["monitoring.overdue_grace_days"]
     keys, raised, replanned = set(), 0, 0
-    overdue = Deal.objects.filter(cluster=cluster, status__in=OPEN_DEAL, due_date__lt=today).select_related(
-        "buyer", "supplier", "match"
+    # late = the next milestone's planned date has passed (deals planned before milestones: the due date)
+    overdue = (
+        Deal.objects.filter(cluster=cluster, status__in=OPEN_DEAL)
+        .filter(Q(next_milestone_due__lt=today) | Q(next_milestone_due__isnull=True, due_date__lt=today))
+        .select_related("buyer", "supplier", "match")
     )
     for deal in overdue.order_by("pk").iterator(chunk_size=BATCH):
         key = f"deal-overdue:{deal.pk}"
         keys.add(key)
-        days = (today - deal.due_date).days
+        days = (today - (deal.next_milestone_due or deal.due_date)).days
+        milestone = Deal.Status(deal.next_milestone() or Deal.Status.DELIVERED).label.lower()
         _alert, created = alert_raise(
             cluster=cluster,
             key=key,
             kind="deal_overdue",
             severity=Alert.Severity.CRITICAL,
             obj=deal,
-            subject=_("Deal %(id)d is %(days)d days past its due date") % {"id": deal.pk, "days": days},
+            subject=_("Deal %(id)d: “%(milestone)s” is %(days)d days late")
+            % {"id": deal.pk, "milestone": milestone, "days": days},
             message=_("%(supplier)s has not delivered %(quantity)d to %(buyer)s.")
             % {"supplier": deal.supplier.name, "quantity": deal.quantity, "buyer": deal.buyer.name},
             link=reverse("deal-detail", args=[cluster.slug, deal.pk]),

@@ -42,14 +42,19 @@ def later(days: int):
 
 
 def test_an_overdue_deal_raises_one_alert_and_brings_another_supplier(as_user, market, late_deal):  # noqa: F811
-    due = late_deal.due_date
-    when = timezone.make_aware(datetime.datetime.combine(due + datetime.timedelta(days=2), datetime.time(12)))
+    # the deal is planned milestone by milestone: production should start within two days
+    assert set(late_deal.planned) == {"in_production", "quality_checked", "shipped", "delivered"}
+    planned = late_deal.next_milestone_due
+    assert planned == datetime.date.fromisoformat(late_deal.planned["in_production"]) < late_deal.due_date
+    assert services.scan_overdue_deals(market.cluster)["overdue"] == 0  # not late yet
+    when = timezone.make_aware(datetime.datetime.combine(planned + datetime.timedelta(days=2), datetime.time(12)))
     first = services.scan_overdue_deals(market.cluster, now=when)
     assert first == {"overdue": 1, "alerts_raised": 1, "replacement_proposals": 0}  # within the 3-day grace
     again = services.scan_overdue_deals(market.cluster, now=when)
     assert again["alerts_raised"] == 0
     alert = Alert.objects.get(kind="deal_overdue")
     assert (alert.state, alert.occurrences, alert.severity) == ("open", 2, "critical")
+    assert "in production" in alert.subject
     notified = set(Notification.objects.filter(kind="alert.deal_overdue").values_list("user_id", flat=True))
     assert {market.buyer_owner.pk, market.supplier_owner.pk, market.admin.pk} <= notified
 
@@ -79,7 +84,7 @@ def test_an_overdue_deal_raises_one_alert_and_brings_another_supplier(as_user, m
 
 def test_alerts_are_seen_by_whom_they_concern_and_acknowledged(as_user, market, late_deal):  # noqa: F811
     when = timezone.make_aware(
-        datetime.datetime.combine(late_deal.due_date + datetime.timedelta(days=1), datetime.time(9))
+        datetime.datetime.combine(late_deal.next_milestone_due + datetime.timedelta(days=1), datetime.time(9))
     )
     services.scan_overdue_deals(market.cluster, now=when)
     url = market.url("alerts/")
@@ -194,3 +199,14 @@ def test_members_do_not_see_who_trades_with_whom(as_user, market, late_deal):  #
     member_view = as_user(market.rival_owner).get(market.url("metrics/")).json()[0]["metrics"]["network"]
     assert admin_view["edges"] == [sorted([market.buyer.pk, market.supplier.pk])]
     assert "edges" not in member_view and member_view["links"] == 1
+
+
+def test_a_milestone_met_moves_the_next_planned_date(as_user, market, late_deal):  # noqa: F811
+    first = late_deal.next_milestone_due
+    as_user(market.supplier_owner).post(
+        market.url(f"deals/{late_deal.pk}/advance/"), {"status": "in_production"}, format="json"
+    )
+    late_deal.refresh_from_db()
+    assert late_deal.next_milestone_due == datetime.date.fromisoformat(late_deal.planned["quality_checked"]) > first
+    when = timezone.make_aware(datetime.datetime.combine(first + datetime.timedelta(days=1), datetime.time(9)))
+    assert services.scan_overdue_deals(market.cluster, now=when)["overdue"] == 0  # on track

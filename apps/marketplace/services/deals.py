@@ -22,6 +22,7 @@ from ..models import (
     Order,
     Rating,
     Reputation,
+    next_milestone_due,
 )
 
 S = Deal.Status
@@ -117,6 +118,8 @@ def deal_advance(*, actor, cluster, deal_id: int, to: str, note: str = "", attac
     if to in REASON_REQUIRED:
         deal.reason = note
         fields.append("reason")
+    deal.next_milestone_due = next_milestone_due(deal)
+    fields.append("next_milestone_due")
     deal.save(update_fields=fields)
     DealEvent.objects.create(deal=deal, status=to, actor=actor, side=side, note=note, attachments=attachments or [])
     if to == S.CANCELLED:
@@ -133,8 +136,8 @@ def cancel_for_replacement(*, deal_id: int, actor, replacement) -> bool:
     if deal is None or deal.status not in (S.CONFIRMED, S.IN_PRODUCTION, S.QUALITY_CHECKED):
         return False
     note = _("Replaced after missing its due date (match %(id)d).") % {"id": replacement.pk}
-    deal.status, deal.reason, deal.closed_at = S.CANCELLED, note, timezone.now()
-    deal.save(update_fields=["status", "reason", "closed_at", "updated_at"])
+    deal.status, deal.reason, deal.closed_at, deal.next_milestone_due = S.CANCELLED, note, timezone.now(), None
+    deal.save(update_fields=["status", "reason", "closed_at", "next_milestone_due", "updated_at"])
     DealEvent.objects.create(deal=deal, status=S.CANCELLED, actor=actor, side="buyer", note=note)
     _release(deal)
     return True

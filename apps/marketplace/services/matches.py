@@ -9,7 +9,19 @@ from apps.core import outbox
 from apps.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from apps.membership.models import EnterpriseMember
 
-from ..models import MATCHABLE, CapacityOffer, ChannelOffer, ChannelRequest, Deal, DealEvent, Match, MatchKind, Order
+from ..models import (
+    MATCHABLE,
+    CapacityOffer,
+    ChannelOffer,
+    ChannelRequest,
+    Deal,
+    DealEvent,
+    Match,
+    MatchKind,
+    Order,
+    next_milestone_due,
+    plan_milestones,
+)
 from .listings import filled_status
 
 
@@ -83,10 +95,13 @@ def _create_deal(match: Match, actor, side: str) -> Deal:
         order = Order.objects.get(pk=match.order_id)
         capacity = CapacityOffer.objects.get(pk=match.capacity_id)
         unit_price, currency, due = capacity.unit_price, capacity.currency, order.need_by
+        start = max(timezone.localdate(), capacity.available_from)
+        planned = plan_milestones(start=start, lead_time_days=capacity.lead_time_days, due_date=due)
     else:
         request = ChannelRequest.objects.get(pk=match.channel_request_id)
         offer = ChannelOffer.objects.get(pk=match.channel_offer_id)
         unit_price, currency, due = offer.fixed_fee, offer.currency, request.start_by
+        planned = {Deal.Status.DELIVERED.value: due.isoformat()}
     deal = Deal.objects.create(
         cluster_id=match.cluster_id,
         match=match,
@@ -97,7 +112,9 @@ def _create_deal(match: Match, actor, side: str) -> Deal:
         unit_price=unit_price,
         currency=currency,
         due_date=due,
+        planned=planned,
     )
+    Deal.objects.filter(pk=deal.pk).update(next_milestone_due=next_milestone_due(deal))
     DealEvent.objects.create(
         deal=deal,
         status=Deal.Status.CONFIRMED,
