@@ -13,23 +13,30 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not isinstance(exception, DATABASE_ERRORS):
             return None
-        # drop the broken connections: the next request opens fresh ones
-        for connection in connections.all(initialized_only=True):
-            connection.close_if_unusable_or_obsolete()
-            if not connection.is_usable():
-                connection.close()
-        if request.path.startswith(("/api/", "/_allauth/")):
-            response = JsonResponse(
-                {
-                    "status": 503,
-                    "code": "database_unavailable",
-                    "detail": _("The database is unavailable; try again shortly."),
-                },
-                status=503,
-            )
-        else:
-            response = HttpResponse(_("The service is briefly unavailable. Please try again in a moment."), status=503)
-        response["Retry-After"] = "10"
-        return response
+        return database_unavailable(request)
+
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def database_unavailable(request):
+    """503 with Retry-After, after dropping the broken connections (the next request opens fresh ones)."""
+    for connection in connections.all(initialized_only=True):
+        connection.close_if_unusable_or_obsolete()
+        if not connection.is_usable():
+            connection.close()
+    if request.path.startswith(("/api/", "/_allauth/")):
+        response = JsonResponse(
+            {
+                "status": 503,
+                "code": "database_unavailable",
+                "detail": _("The database is unavailable; try again shortly."),
+            },
+            status=503,
+        )
+    else:
+        response = HttpResponse(_("The service is briefly unavailable. Please try again in a moment."), status=503)
+    response["Retry-After"] = "10"
+    return response

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "apps.core.middleware.DatabaseUnavailableMiddleware",
+    # a cluster's requests run in one transaction under PostgreSQL row-level security
+    "apps.tenancy.middleware.TenantScopeMiddleware",
     # last, as django-axes asks: it locks out repeated failed logins to Django admin
     "axes.middleware.AxesMiddleware",
 ]
@@ -106,6 +108,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("DB_CONNECT_TIMEOUT", default=5)
 else:
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# The role tenant requests run as (SET LOCAL ROLE): row-level security binds it (apps/tenancy/rls.py).
+DATABASE_TENANT_ROLE = env("DATABASE_TENANT_ROLE", default="cluster_app")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------

@@ -1,0 +1,48 @@
+"""Run every request addressed to one cluster inside that cluster's row-level security scope."""
+
+from django.db import transaction
+from django.urls import Resolver404, resolve
+
+from apps.core.middleware import DATABASE_ERRORS, database_unavailable
+
+from .models import Cluster
+from .rls import tenant_scope
+
+
+def cluster_slug_of(path: str) -> str | None:
+    """The cluster slug a URL addresses (``/clusters/<slug>/…`` pages, ``/api/v1/clusters/<slug>/…``)."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    if "clusters/" not in match.route:
+        return None
+    return match.kwargs.get("cluster_slug") or match.kwargs.get("slug")
+
+
+class TenantScopeMiddleware:
+    """Wraps a cluster's requests in ``tenant_scope``: one transaction, bound to the cluster.
+
+    The transaction is rolled back when the response is an error (4xx/5xx), so a refused
+    request never leaves half a change behind. Requests that address no cluster, or an
+    unknown one (the view answers 404), pass through unchanged.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        slug = cluster_slug_of(request.path_info)
+        if slug is None:
+            return self.get_response(request)
+        try:
+            cluster_id = Cluster.objects.filter(slug=slug).values_list("id", flat=True).first()
+            if cluster_id is None:
+                return self.get_response(request)
+            with tenant_scope(cluster_id):
+                response = self.get_response(request)
+                if response.status_code >= 400:
+                    transaction.set_rollback(True)
+        except DATABASE_ERRORS:
+            return database_unavailable(request)
+        return response
