@@ -1,4 +1,6 @@
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -19,21 +21,28 @@ def _is_api(request) -> bool:
     return request.path.startswith(("/api/", "/_allauth/"))
 
 
+def _api_error(status: int, code: str, detail) -> JsonResponse:
+    return JsonResponse({"status": status, "code": code, "detail": str(detail)}, status=status)
+
+
+def bad_request(request, exception=None):
+    """400 raised by Django itself (a malformed or oversized body): the API's format under /api/."""
+    if _is_api(request):
+        return _api_error(400, "bad_request", _("The request body could not be read."))
+    return defaults.bad_request(request, exception)
+
+
 def not_found(request, exception=None):
     """404: the API's error format under /api/, the site's page elsewhere."""
     if _is_api(request):
-        return JsonResponse({"status": 404, "code": "not_found", "detail": "Not found."}, status=404)
-    from django.views.defaults import page_not_found
-
-    return page_not_found(request, exception)
+        return _api_error(404, "not_found", _("Not found."))
+    return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
     if _is_api(request):
-        return JsonResponse({"status": 500, "code": "server_error", "detail": "Server error."}, status=500)
-    from django.views.defaults import server_error as page_server_error
-
-    return page_server_error(request)
+        return _api_error(500, "server_error", _("Server error."))
+    return defaults.server_error(request)
 
 
 def ping(request):

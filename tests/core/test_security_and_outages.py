@@ -62,3 +62,19 @@ def test_requests_get_503_while_the_database_is_away_and_recover(client, user, m
             connection.close()
             connection.settings_dict.update(real)
     assert client.get("/api/v1/me/").status_code == 200  # back, with no restart
+
+
+def test_a_body_django_refuses_gets_the_api_error_format(as_user, cluster_admin, cluster, settings):
+    """Django itself refuses some bodies (too many fields) before DRF sees them: still JSON under /api/."""
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    client = as_user(cluster_admin)
+    body = "&".join(f"f{i}=x" for i in range(20))
+    response = client.generic(
+        "POST",
+        f"/api/v1/clusters/{cluster.slug}/memberships/bulk-approve/",
+        body,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "bad_request"
