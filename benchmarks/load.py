@@ -1,9 +1,10 @@
 """Load test: gunicorn on PostgreSQL with the seeded 1M-listing dataset, N concurrent clients.
 
     python manage.py seed_load_data                 # once (DATABASE_URL on PostgreSQL)
-    DATABASE_URL=postgres://... python benchmarks/load.py [--clients 8] [--seconds 20]
+    DATABASE_URL=postgres://... REDIS_URL=redis://... python benchmarks/load.py [--clients 8] [--seconds 20]
 
-Starts gunicorn on 127.0.0.1 (loopback only), signs in the seeded load user through the
+Starts gunicorn on 127.0.0.1 (loopback only) and a Celery worker (the matching of each posted
+order runs in the background while the clients keep posting), signs in the seeded load user through the
 headless API, then drives each operation with N client threads on keep-alive connections
 for a fixed time: the trivial JSON view (the ceiling), the market list with filters, a
 listing detail, posting an order, accepting a match. Prints requests per second and
@@ -37,14 +38,25 @@ def request(conn, method, path, token=None, body=None):
     return response.status, data
 
 
+SERVER_ENV = {
+    "DJANGO_SETTINGS_MODULE": "cluster_platform.settings.local",
+    "DEBUG": "false",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "LOG_LEVEL": "ERROR",
+}
+
+
+def start_worker() -> subprocess.Popen:
+    """A Celery worker, so each posted order's matching runs in the background during the run."""
+    return subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "celery"), "-A", "cluster_platform", "worker", "-c", "1", "-l", "ERROR"],
+        cwd=ROOT,
+        env={**os.environ, **SERVER_ENV},
+    )
+
+
 def start_server(workers: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cluster_platform.settings.local",
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "LOG_LEVEL": "ERROR",
-    }
+    env = {**os.environ, **SERVER_ENV}
     server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -141,6 +153,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
     server = start_server(args.workers)
+    worker = start_worker()
     try:
         TOKEN = login()
         base = "/api/v1/clusters/load-000"
@@ -189,8 +202,10 @@ def main() -> None:
         ]
         rows = [drive(name, make, args.clients, args.seconds) for name, make in operations]
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(30)
+        for process in (server, worker):
+            process.send_signal(signal.SIGTERM)
+        for process in (server, worker):
+            process.wait(30)
     ceiling = rows[0]["rps"]
     print(
         f"{'operation':<30} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'5xx':>5} {'% of ceiling':>13}"

@@ -39,16 +39,17 @@ def seats(*, cluster, current_only: bool = False) -> QuerySet[Seat]:
     return qs.order_by("chamber", "term_start", "pk")
 
 
+def current_seats_of(*, user, at=None) -> QuerySet[Seat]:
+    """The user's seats (any cluster) whose term covers ``at`` (now by default)."""
+    at = at or timezone.now()
+    return Seat.objects.filter(holder=user, removed_at__isnull=True, term_start__lte=at, term_end__gt=at)
+
+
 def seats_of(*, user, cluster, at=None) -> list[Seat]:
-    """The user's seats whose term covers ``at`` (now by default)."""
+    """The user's seats in ``cluster`` whose term covers ``at`` (now by default)."""
     if user is None or not user.is_authenticated:
         return []
-    at = at or timezone.now()
-    return list(
-        Seat.objects.filter(
-            cluster=cluster, holder=user, removed_at__isnull=True, term_start__lte=at, term_end__gt=at
-        ).order_by("pk")
-    )
+    return list(current_seats_of(user=user, at=at).filter(cluster=cluster).order_by("pk"))
 
 
 def eligible_seats(*, cluster, at) -> QuerySet[Seat]:

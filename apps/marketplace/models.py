@@ -87,7 +87,9 @@ class Order(Listing):
             models.CheckConstraint(condition=Q(quantity__gt=0), name="order_quantity_positive"),
         ]
         indexes = [
-            models.Index(fields=["cluster", "status", "capability"], name="order_market"),
+            # the market: a cluster's open listings of a capability, newest first (the LIMIT reads the index)
+            models.Index(fields=["cluster", "status", "capability", "created_at"], name="order_market_recent"),
+            models.Index(fields=["cluster", "status", "created_at"], name="order_recent"),
             models.Index(fields=["cluster", "owner"], name="order_owner"),
         ]
 
@@ -134,7 +136,9 @@ class CapacityOffer(Listing):
             ),
         ]
         indexes = [
-            models.Index(fields=["cluster", "status", "capability"], name="capacity_market"),
+            # the market: a cluster's open listings of a capability, newest first (the LIMIT reads the index)
+            models.Index(fields=["cluster", "status", "capability", "created_at"], name="capacity_market_recent"),
+            models.Index(fields=["cluster", "status", "created_at"], name="capacity_recent"),
             models.Index(fields=["cluster", "owner"], name="capacity_owner"),
         ]
 

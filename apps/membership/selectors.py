@@ -16,10 +16,16 @@ from .models import (
 from .permissions import is_cluster_administrator
 
 
-def user_is_active_member(*, user, cluster) -> bool:
+def active_memberships_of(*, user) -> QuerySet[Membership]:
+    """Active memberships of the enterprises ``user`` belongs to (any cluster)."""
     return Membership.objects.filter(
-        cluster=cluster, status=Membership.Status.ACTIVE, enterprise__people__user=user
-    ).exists()
+        status=Membership.Status.ACTIVE,
+        enterprise_id__in=EnterpriseMember.objects.filter(user=user).values("enterprise_id"),
+    )
+
+
+def user_is_active_member(*, user, cluster) -> bool:
+    return active_memberships_of(user=user).filter(cluster=cluster).exists()
 
 
 def user_enterprises(*, user) -> QuerySet[Enterprise]:

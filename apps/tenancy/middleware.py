@@ -11,6 +11,8 @@ from .rls import tenant_scope
 
 def cluster_slug_of(path: str) -> str | None:
     """The cluster slug a URL addresses (``/clusters/<slug>/…`` pages, ``/api/v1/clusters/<slug>/…``)."""
+    if "/clusters/" not in path:
+        return None
     try:
         match = resolve(path)
     except Resolver404:
@@ -36,10 +38,11 @@ class TenantScopeMiddleware:
         if slug is None:
             return self.get_response(request)
         try:
-            cluster_id = Cluster.objects.filter(slug=slug).values_list("id", flat=True).first()
-            if cluster_id is None:
+            cluster = Cluster.objects.filter(slug=slug).first()
+            if cluster is None:
                 return self.get_response(request)
-            with tenant_scope(cluster_id):
+            request.tenant_cluster = cluster  # the views reuse it instead of reading it again
+            with tenant_scope(cluster.pk):
                 response = self.get_response(request)
                 if response.status_code >= 400:
                     transaction.set_rollback(True)

@@ -110,6 +110,9 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 # The role tenant requests run as (SET LOCAL ROLE): row-level security binds it (apps/tenancy/rls.py).
 DATABASE_TENANT_ROLE = env("DATABASE_TENANT_ROLE", default="cluster_app")
+# Sessions (and allauth's session tokens) live in the database and are read through the cache:
+# an API call authenticates without a database round trip.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------

@@ -59,7 +59,8 @@ class ClusterScopedViewSet(viewsets.GenericViewSet):
         slug = kwargs.get(self.cluster_url_kwarg)
         if not slug:
             raise NotFoundError()
-        self.cluster = selectors.cluster_get(slug=slug, user=request.user)
+        known = getattr(request._request, "tenant_cluster", None)
+        self.cluster = selectors.cluster_get(slug=slug, user=request.user, known=known)
         self.cluster_roles = selectors.cluster_roles_for(user=request.user, cluster=self.cluster)
         super().initial(request, *args, **kwargs)
 
