@@ -90,7 +90,7 @@ class Order(Listing):
             # the market: a cluster's open listings of a capability, newest first (the LIMIT reads the index)
             models.Index(fields=["cluster", "status", "capability", "created_at"], name="order_market_recent"),
             models.Index(fields=["cluster", "status", "created_at"], name="order_recent"),
-            models.Index(fields=["cluster", "owner"], name="order_owner"),
+            models.Index(fields=["cluster", "owner", "status"], name="order_owner_status"),
         ]
 
     @property
@@ -139,7 +139,7 @@ class CapacityOffer(Listing):
             # the market: a cluster's open listings of a capability, newest first (the LIMIT reads the index)
             models.Index(fields=["cluster", "status", "capability", "created_at"], name="capacity_market_recent"),
             models.Index(fields=["cluster", "status", "created_at"], name="capacity_recent"),
-            models.Index(fields=["cluster", "owner"], name="capacity_owner"),
+            models.Index(fields=["cluster", "owner", "status"], name="capacity_owner_status"),
         ]
 
     @property

@@ -169,6 +169,10 @@ def test_channel_listings_match(as_user, market, django_capture_on_commit_callba
 
 
 def _bulk(market, n):
+    """Rows written straight to the tables; like the services, it tells the market cache."""
+    from apps.marketplace.services.listings import LISTING_MODELS, market_changed
+
+    market_changed(market.cluster.pk, *LISTING_MODELS.values())
     today = timezone.localdate()
     for i in range(n):
         order = Order.objects.create(

@@ -2,6 +2,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.api.serializers import FieldsBuiltOnceModelSerializer
 from apps.membership.api.serializers import EnterpriseSummarySerializer
 from apps.membership.models import Enterprise
 from apps.membership.validators import validate_region_code
@@ -24,7 +25,7 @@ from ..models import (
 LISTING_READ_ONLY = ("status", "published_at", "created_at", "updated_at")
 
 
-class ListingSerializer(serializers.ModelSerializer):
+class ListingSerializer(FieldsBuiltOnceModelSerializer):
     """Common to every listing: the owner is chosen at creation and never changes."""
 
     owner = serializers.PrimaryKeyRelatedField(

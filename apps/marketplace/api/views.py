@@ -1,4 +1,5 @@
 from django.db.models import Prefetch, Q
+from django.utils.translation import get_language
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -6,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
+from apps.core import generations
 from apps.core.api.schema import ErrorSerializer
 from apps.matching.services import matching_run_start
 from apps.membership.models import EnterpriseMember
@@ -75,6 +77,10 @@ class ChannelRequestFilter(ListingFilter):
         fields = ["status", "owner", "product_category"]
 
 
+#: seconds a cached market page may live even if no change was signalled (an enterprise renamed)
+MARKET_LIST_TTL = 30
+
+
 class ListingViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -104,6 +110,28 @@ class ListingViewSet(
         if self.m2m_fields:
             qs = qs.prefetch_related(*self.m2m_fields)
         return qs
+
+    def list(self, request, *args, **kwargs):
+        """A cluster's market is read far more often than it changes: the page for a query is
+        cached until a listing of this kind in the cluster changes (``market_changed``), and at
+        most ``MARKET_LIST_TTL`` seconds. Everyone allowed to list sees the same rows."""
+        if request.accepted_renderer.format != "json":
+            return super().list(request, *args, **kwargs)
+        scopes = (listing_services.market_scope(self.cluster.pk, self.kind), listing_services.ALL_MARKETS)
+        variant = f"{request.get_host()}|{get_language()}|{request.get_full_path()}"
+        data = generations.cached(
+            scopes,
+            variant,
+            lambda: super(ListingViewSet, self).list(request, *args, **kwargs).data,
+            ttl=MARKET_LIST_TTL,
+        )
+        return Response(data)
+
+    def filter_queryset(self, queryset):
+        # the market's filters narrow lists; a listing is read, edited or moved by its id alone
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
 
     def _split(self, data):
         data = dict(data)

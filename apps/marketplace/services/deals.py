@@ -24,6 +24,7 @@ from ..models import (
     Reputation,
     next_milestone_due,
 )
+from .listings import market_changed
 
 S = Deal.Status
 
@@ -81,6 +82,7 @@ def _release(deal: Deal) -> None:
         model.objects.filter(pk=pk, status=ListingStatus.OPEN, **{f"{used}__gt": 0}).update(
             status=ListingStatus.PARTIALLY_FILLED
         )
+    market_changed(deal.cluster_id, *(model for model, _pk, _used in pairs))
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core import outbox
+from apps.core import generations, outbox
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.membership.models import EnterpriseMember, Membership
 from apps.tenancy.rules import rule_value
@@ -23,6 +23,19 @@ LISTING_MODELS = {
 }
 KIND_OF = {model: kind for kind, model in LISTING_MODELS.items()}
 DEMAND_KINDS = ("order", "channel_request")
+#: the generation every market list depends on, bumped by changes across clusters
+ALL_MARKETS = "market:*"
+
+
+def market_scope(cluster_id: int, kind: str) -> str:
+    """The generation a cluster's list of one kind of listing is cached under."""
+    return f"market:{cluster_id}:{kind}"
+
+
+def market_changed(cluster_id: int, *models) -> None:
+    """The cluster's lists of these listing models change when this transaction commits."""
+    generations.changed(*(market_scope(cluster_id, KIND_OF[model]) for model in models))
+
 
 #: status -> statuses it may move to by the owner's hand
 LIFECYCLE = {
@@ -50,9 +63,11 @@ def capacity_total(*, quantity_per_period: int, period: str, available_from, ava
 def _check_open_limit(cluster, owner) -> None:
     """The rulebook caps how many listings one member has open in the cluster."""
     limit = rule_value(cluster=cluster, key="marketplace.open_listings_per_member")
-    open_now = sum(
-        m.objects.filter(cluster=cluster, owner=owner, status__in=MATCHABLE).count() for m in LISTING_MODELS.values()
+    first, *rest = (
+        m.objects.filter(cluster=cluster, owner=owner, status__in=MATCHABLE).order_by().values("pk")
+        for m in LISTING_MODELS.values()
     )
+    open_now = first.union(*rest, all=True).count()  # one round trip for the four kinds
     if open_now >= limit:
         raise ConflictError(
             _("This enterprise already has %(count)d open listings, the cluster's limit.") % {"count": open_now}
@@ -124,6 +139,7 @@ def listing_create(
     listing.save()
     for name, values in (m2m or {}).items():
         getattr(listing, name).set(values)
+    market_changed(cluster.pk, model)
     _enqueue_matching(listing)
     return listing
 
@@ -160,6 +176,7 @@ def listing_update(*, actor, listing, m2m: dict | None = None, **fields):
     listing.save()
     for name, values in (m2m or {}).items():
         getattr(listing, name).set(values)
+    market_changed(listing.cluster_id, type(listing))
     # Terms changed: unanswered proposals may no longer hold; the incremental job re-plans.
     withdrawn = _withdraw_open_proposals(listing)
     _enqueue_matching(listing)
@@ -214,6 +231,7 @@ def listing_transition(*, actor, listing, to: str):
         _check_open_limit(listing.cluster, listing.owner)
         update["published_at"] = timezone.now()
     type(listing).objects.filter(pk=listing.pk).update(**update)
+    market_changed(listing.cluster_id, type(listing))
     listing.refresh_from_db()
     if to == ListingStatus.OPEN:
         _enqueue_matching(listing)
@@ -249,4 +267,6 @@ def listings_expire(*, today: datetime.date | None = None) -> int:
     Match.objects.filter(status=Match.Status.PROPOSED, capacity__status=ListingStatus.EXPIRED).update(
         status=Match.Status.EXPIRED
     )
+    if expired:
+        generations.changed(ALL_MARKETS)
     return expired

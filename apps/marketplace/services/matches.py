@@ -22,7 +22,7 @@ from ..models import (
     next_milestone_due,
     plan_milestones,
 )
-from .listings import filled_status
+from .listings import filled_status, market_changed
 
 
 def side_of(*, user, match: Match) -> str:
@@ -88,6 +88,7 @@ def _reserve(match: Match) -> None:
         raise ConflictError(_("The order no longer needs this quantity."), code="demand_filled")
     supply_model.objects.filter(pk=supply_id).update(status=filled_status(supply_model, used, total))
     demand_model.objects.filter(pk=demand_id).update(status=filled_status(demand_model, filled, wanted))
+    market_changed(match.cluster_id, supply_model, demand_model)
 
 
 def _create_deal(match: Match, actor, side: str) -> Deal:

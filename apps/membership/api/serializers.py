@@ -3,6 +3,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.api.serializers import FieldsBuiltOnceModelSerializer
 from apps.reference.models import Capability, CertificationScheme, IndustryCode
 
 from ..models import (
@@ -164,7 +165,7 @@ class PublicEnterpriseSerializer(serializers.ModelSerializer):
         return PublicCertificationSerializer(certifications, many=True).data
 
 
-class EnterpriseSummarySerializer(serializers.ModelSerializer):
+class EnterpriseSummarySerializer(FieldsBuiltOnceModelSerializer):
     name = serializers.CharField(read_only=True)
 
     class Meta:
