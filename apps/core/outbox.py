@@ -17,6 +17,8 @@ from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 RELAY_BATCH = 200
+#: sent messages are kept this long (to look into a problem), then deleted
+KEEP_SENT_DAYS = 7
 
 
 def _send(message_id: int, task_name: str, args: list) -> bool:
@@ -54,3 +56,11 @@ def relay_pending(*, limit: int = RELAY_BATCH) -> int:
             break
         sent += 1
     return sent
+
+
+def purge_sent(*, now=None) -> int:
+    """Delete messages sent more than ``KEEP_SENT_DAYS`` ago: the table holds the backlog, not history."""
+    import datetime
+
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=KEEP_SENT_DAYS)
+    return OutboxMessage.objects.filter(sent_at__lt=cutoff).delete()[0]

@@ -12,7 +12,9 @@ def record_heartbeat(source: str = "worker") -> int:
 
 @shared_task(name="core.relay_outbox", ignore_result=True)
 def relay_outbox() -> int:
-    """Beat: deliver tasks recorded while the broker was away."""
-    from .outbox import relay_pending
+    """Beat: deliver tasks recorded while the broker was away, and forget long-sent ones."""
+    from .outbox import purge_sent, relay_pending
 
-    return relay_pending()
+    sent = relay_pending()
+    purge_sent()
+    return sent

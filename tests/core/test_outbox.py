@@ -41,3 +41,21 @@ def test_posts_succeed_while_the_broker_is_away_and_matching_catches_up(
     assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
     assert Match.objects.filter(status="proposed").count() == 1
     assert relay_pending() == 0
+
+
+def test_the_relay_forgets_messages_sent_a_week_ago_and_keeps_the_rest():
+    import datetime
+
+    from django.utils import timezone
+
+    from apps.core.tasks import relay_outbox
+
+    now = timezone.now()
+    old = OutboxMessage.objects.create(task="core.record_heartbeat", sent_at=now - datetime.timedelta(days=8))
+    recent = OutboxMessage.objects.create(task="core.record_heartbeat", sent_at=now - datetime.timedelta(days=6))
+    pending = OutboxMessage.objects.create(task="core.record_heartbeat")
+    relay_outbox()  # eager in tests: sends the pending one, then purges
+    assert not OutboxMessage.objects.filter(pk=old.pk).exists()
+    assert OutboxMessage.objects.filter(pk=recent.pk).exists()
+    pending.refresh_from_db()
+    assert pending.sent_at is not None
