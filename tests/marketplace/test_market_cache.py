@@ -32,8 +32,11 @@ def test_posting_editing_and_closing_show_at_once(as_user, market):
     assert market_rows(client, market) == {}
     order = client.post(market.url("orders/"), order_body(market), format="json").json()
     assert list(market_rows(client, market)) == [order["id"]]
-    client.patch(market.url(f"orders/{order['id']}/"), {"title": "Denim, 12 oz"}, format="json")
+    detail = market.url(f"orders/{order['id']}/")
+    assert client.get(detail).json()["title"] == order["title"]  # now cached too
+    client.patch(detail, {"title": "Denim, 12 oz"}, format="json")
     assert market_rows(client, market)[order["id"]]["title"] == "Denim, 12 oz"
+    assert client.get(detail).json()["title"] == "Denim, 12 oz"
     client.post(market.url(f"orders/{order['id']}/transition/"), {"status": "closed"}, format="json")
     assert market_rows(client, market)[order["id"]]["status"] == "closed"
     assert market_rows(client, market, query="?status=open") == {}

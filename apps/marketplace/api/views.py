@@ -112,20 +112,21 @@ class ListingViewSet(
         return qs
 
     def list(self, request, *args, **kwargs):
-        """A cluster's market is read far more often than it changes: the page for a query is
-        cached until a listing of this kind in the cluster changes (``market_changed``), and at
-        most ``MARKET_LIST_TTL`` seconds. Everyone allowed to list sees the same rows."""
+        return self._cached(request, lambda: super(ListingViewSet, self).list(request, *args, **kwargs))
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._cached(request, lambda: super(ListingViewSet, self).retrieve(request, *args, **kwargs))
+
+    def _cached(self, request, respond):
+        """A cluster's market is read far more often than it changes: each page and listing
+        is cached until a listing of this kind in the cluster changes (``market_changed``),
+        and at most ``MARKET_LIST_TTL`` seconds. Everyone allowed to read sees the same data,
+        and the permission checks have run before this. Errors (404, 400) are not cached."""
         if request.accepted_renderer.format != "json":
-            return super().list(request, *args, **kwargs)
+            return respond()
         scopes = (listing_services.market_scope(self.cluster.pk, self.kind), listing_services.ALL_MARKETS)
         variant = f"{request.get_host()}|{get_language()}|{request.get_full_path()}"
-        data = generations.cached(
-            scopes,
-            variant,
-            lambda: super(ListingViewSet, self).list(request, *args, **kwargs).data,
-            ttl=MARKET_LIST_TTL,
-        )
-        return Response(data)
+        return Response(generations.cached(scopes, variant, lambda: respond().data, ttl=MARKET_LIST_TTL))
 
     def filter_queryset(self, queryset):
         # the market's filters narrow lists; a listing is read, edited or moved by its id alone
