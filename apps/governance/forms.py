@@ -301,6 +301,69 @@ class ProposalForm(forms.Form):
         add_refusal(self, error)
 
 
+def _enterprise_choice(form: forms.Form, enterprises) -> None:
+    """The ``enterprise`` field offers ``enterprises``; with only one, it is a hidden field set to it."""
+    form.enterprises = {e.pk: e for e in enterprises}
+    field = form.fields["enterprise"]
+    field.choices = [(e.pk, e.name) for e in enterprises]
+    if len(form.enterprises) == 1:
+        field.widget = forms.HiddenInput()
+        field.initial = next(iter(form.enterprises))
+
+
+class PetitionForm(ProposalForm):
+    """A member enterprise petitions the council: a proposal, and the enterprise it is made for.
+
+    ``enterprises`` are the member enterprises the person may act for (the service checks them).
+    """
+
+    enterprise = forms.TypedChoiceField(
+        label=_("On behalf of"),
+        coerce=int,
+        error_messages={"invalid_choice": _("Choose one of your member enterprises.")},
+        help_text=_("The member enterprise that petitions the council."),
+    )
+
+    field_order = ["enterprise"]
+    wide_fields = ("enterprise", "kind", "title", "body")
+
+    def __init__(self, data=None, *, enterprises=(), **kwargs):
+        super().__init__(data, **kwargs)
+        _enterprise_choice(self, enterprises)
+
+    @property
+    def single_enterprise(self):
+        """The only enterprise the person may petition for (``None`` when there is a choice)."""
+        return next(iter(self.enterprises.values())) if len(self.enterprises) == 1 else None
+
+    def clean_enterprise(self):
+        return self.enterprises[self.cleaned_data["enterprise"]]
+
+    def service_kwargs(self) -> dict:
+        """Keyword arguments of ``petition_start``."""
+        return {**super().service_kwargs(), "enterprise": self.cleaned_data["enterprise"]}
+
+
+class CosignForm(forms.Form):
+    """Co-signing a petition for one of the person's member enterprises (the service checks which may sign)."""
+
+    enterprise = forms.TypedChoiceField(
+        label=_("Co-sign for"),
+        coerce=int,
+        error_messages={
+            "required": _("Choose the enterprise that co-signs."),
+            "invalid_choice": _("Choose one of your member enterprises."),
+        },
+    )
+
+    def __init__(self, *args, enterprises=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        _enterprise_choice(self, enterprises)
+
+    def clean_enterprise(self):
+        return self.enterprises[self.cleaned_data["enterprise"]]
+
+
 class OpenVotingForm(forms.Form):
     closes_at = forms.DateTimeField(
         label=_("Voting closes at (optional)"),

@@ -23,11 +23,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from apps.membership.models import Enterprise, Membership
+from apps.membership.permissions import MANAGERS
 from apps.membership.views import access_refusals, forbidden
 from apps.tenancy import selectors as tenancy_selectors
 from apps.tenancy.rules import CHARTER_KEYS, REGISTRY, defaults, rules_in_force
@@ -36,14 +37,16 @@ from . import selectors, services
 from .forms import (
     CHANGE_KINDS,
     CommentForm,
+    CosignForm,
     OpenVotingForm,
+    PetitionForm,
     ProposalForm,
     SeatAppointForm,
     VoteForm,
     add_refusal,
     format_value,
 )
-from .models import Comment, Proposal, ProposalRevision, RuleVersion, Seat, Vote
+from .models import Comment, PetitionSignature, Proposal, ProposalRevision, RuleVersion, Seat, Vote
 
 PAGE_SIZE = 25
 HISTORY_PAGE_SIZE = 20
@@ -68,6 +71,7 @@ STATUS_TABS = {
     "all": gettext_lazy("All"),
     "voting": gettext_lazy("Voting"),
     "deliberation": gettext_lazy("In deliberation"),
+    "petitions": gettext_lazy("Petitions"),
     "decided": gettext_lazy("Decided"),
     "withdrawn": gettext_lazy("Withdrawn"),
     "drafts": gettext_lazy("Drafts"),
@@ -76,6 +80,7 @@ TAB_STATUSES = {
     "all": None,
     "voting": [P.VOTING],
     "deliberation": [P.DELIBERATION],
+    "petitions": [P.PETITION],
     "decided": [P.PASSED, P.REJECTED, P.ENACTED, P.EXPIRED],
     "withdrawn": [P.WITHDRAWN],
     "drafts": [P.DRAFT],
@@ -188,6 +193,20 @@ def _member_enterprises(cluster) -> list[Enterprise]:
     )
 
 
+def _enterprises_of(user, cluster) -> list[Enterprise]:
+    """The active member enterprises of ``cluster`` that ``user`` may act for (as owner or administrator)."""
+    return list(
+        Enterprise.objects.filter(
+            memberships__cluster=cluster,
+            memberships__status=Membership.Status.ACTIVE,
+            people__user=user,
+            people__role__in=MANAGERS,
+        )
+        .distinct()
+        .order_by("legal_name_zh", "pk")
+    )
+
+
 def _charter_summary(values: dict) -> list[tuple[str, str]]:
     """How the council decides, from the charter in force."""
     return [
@@ -283,13 +302,14 @@ def seat_remove(request, slug, seat_id):
 
 
 def _listed(queryset):
-    """Voting first (closing soonest first), then deliberation, drafts, and the rest, newest first."""
+    """Voting first (closing soonest first), then deliberation, petitions, drafts, and the rest, newest first."""
     return queryset.annotate(
         stage=Case(
             When(status=P.VOTING, then=Value(0)),
             When(status=P.DELIBERATION, then=Value(1)),
-            When(status=P.DRAFT, then=Value(2)),
-            default=Value(3),
+            When(status=P.PETITION, then=Value(2)),
+            When(status=P.DRAFT, then=Value(3)),
+            default=Value(4),
             output_field=IntegerField(),
         ),
         closing=Case(When(status=P.VOTING, then=F("voting_closes_at")), default=None),
@@ -304,7 +324,7 @@ def proposal_list(request, slug):
     status = status if status in STATUS_TABS else "all"
     kind = request.GET.get("kind", "")
     kind = kind if kind in Proposal.Kind.values else ""
-    proposals = selectors.proposals(cluster=access.cluster, user=request.user)
+    proposals = selectors.proposals(cluster=access.cluster, user=request.user).select_related("petitioner")
     if TAB_STATUSES[status]:
         proposals = proposals.filter(status__in=TAB_STATUSES[status])
     if kind:
@@ -324,6 +344,9 @@ def proposal_list(request, slug):
             kinds=Proposal.Kind.choices,
             paging_query=_query_without_page(request),
             can_propose=access.is_council,
+            can_petition=access.is_member
+            and bool(rules_in_force(access.cluster)["governance.petition_cosigners"])
+            and bool(_enterprises_of(request.user, access.cluster)),
         ),
     )
 
@@ -339,13 +362,14 @@ def _sanctionable(cluster):
     )
 
 
-def _form_page(request, access: Access, form: ProposalForm, *, proposal=None):
+def _form_page(request, access: Access, form: ProposalForm | None, *, proposal=None, petition=None):
     return render(
         request,
         "governance/proposal_form.html",
         access.context(
             form=form,
             proposal=proposal,
+            petition=petition,
             charter_keys=sorted(CHARTER_KEYS),
             change_kinds=[str(k) for k in CHANGE_KINDS],
         ),
@@ -379,10 +403,54 @@ def proposal_create(request, slug):
     return _form_page(request, access, form)
 
 
+@login_required
+@GET_POST
+@access_refusals
+def petition_create(request, slug):
+    """A member enterprise's owner or administrator petitions the council (if the charter allows petitions)."""
+    access = _access(request, slug)
+    values = rules_in_force(access.cluster)
+    needed = values["governance.petition_cosigners"]
+    if not needed:
+        return _form_page(request, access, None, petition={"closed": True})
+    enterprises = _enterprises_of(request.user, access.cluster)
+    if not enterprises:
+        return forbidden(
+            request, _("Only owners and administrators of an active member enterprise may petition the council.")
+        )
+    form = PetitionForm(
+        request.POST if request.method == "POST" else None,
+        values=values,
+        memberships=_sanctionable(access.cluster),
+        kind=request.GET.get("kind"),
+        enterprises=enterprises,
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            proposal = services.petition_start(actor=request.user, cluster=access.cluster, **form.service_kwargs())
+        except (DomainError, ValidationError) as exc:
+            form.add_refusal(exc)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "“%(title)s” is open for co-signing: the council debates it once %(count)d other member "
+                    "enterprise co-signs.",
+                    "“%(title)s” is open for co-signing: the council debates it once %(count)d other member "
+                    "enterprises co-sign.",
+                    needed,
+                )
+                % {"title": proposal.title, "count": needed},
+            )
+            return redirect("proposal-detail", access.cluster.slug, proposal.pk)
+    return _form_page(request, access, form, petition={"closed": False, "needed": needed})
+
+
 def _proposal_get(request, access: Access, pk: int) -> Proposal:
     """A proposal of the cluster the caller may see (drafts: their author only); 404 otherwise."""
     proposal = (
         selectors.proposals(cluster=access.cluster, user=request.user)
+        .select_related("petitioner")
         .prefetch_related(
             Prefetch("revisions", queryset=ProposalRevision.objects.select_related("author").order_by("number"))
         )
@@ -507,6 +575,30 @@ def _result(proposal: Proposal) -> dict | None:
     }
 
 
+def _petition(request, access: Access, proposal: Proposal, needed: int) -> dict | None:
+    """A petition collecting co-signers: who signed, how many are needed, and the caller's co-sign form."""
+    if proposal.status != P.PETITION:
+        return None
+    signatures = list(
+        PetitionSignature.objects.filter(proposal=proposal)
+        .select_related("enterprise", "signed_by")
+        .order_by("created_at", "pk")
+    )
+    signed = {s.enterprise_id for s in signatures}
+    mine = _enterprises_of(request.user, access.cluster) if access.is_member else []
+    eligible = [e for e in mine if e.pk != proposal.petitioner_id and e.pk not in signed]
+    return {
+        "signatures": signatures,
+        "count": len(signatures),
+        "needed": needed,
+        "missing": max(needed - len(signatures), 0),
+        "signed_for": [e for e in mine if e.pk in signed],
+        "is_petitioner": any(e.pk == proposal.petitioner_id for e in mine),
+        "cosign_form": CosignForm(enterprises=eligible) if eligible else None,
+        "cosign_for": eligible[0] if len(eligible) == 1 else None,
+    }
+
+
 def _render_detail(request, access: Access, proposal: Proposal, *, vote_form=None, comment_form=None, open_form=None):
     user, cluster, now = request.user, access.cluster, timezone.now()
     values = rules_in_force(cluster)
@@ -540,6 +632,7 @@ def _render_detail(request, access: Access, proposal: Proposal, *, vote_form=Non
     can_amend = is_author and proposal.status in (P.DRAFT, P.DELIBERATION)
     can_submit = is_author and proposal.status == P.DRAFT
     can_withdraw = is_author and (proposal.status in (P.DRAFT, P.DELIBERATION) or window_open)
+    petition = _petition(request, access, proposal, values["governance.petition_cosigners"])
     revisions = list(proposal.revisions.all())
     for revision in revisions:
         revision.change_list = [(k, format_value(v)) for k, v in (revision.changes or {}).items()]
@@ -565,7 +658,10 @@ def _render_detail(request, access: Access, proposal: Proposal, *, vote_form=Non
             can_submit=can_submit,
             open_form=(open_form or OpenVotingForm()) if can_open else None,
             can_withdraw=can_withdraw,
-            has_panel=proposal.status == P.VOTING or can_amend or can_submit or can_open or can_withdraw,
+            petition=petition,
+            has_panel=bool(
+                proposal.status == P.VOTING or petition or can_amend or can_submit or can_open or can_withdraw
+            ),
             default_hours=values["governance.voting_hours"],
             paging_query=_query_without_page(request),
         ),
@@ -641,6 +737,39 @@ def proposal_withdraw(request, slug, pk):
         _refused(request, exc)
     else:
         messages.success(request, _("The proposal is withdrawn."))
+    return _back(access, proposal)
+
+
+@login_required
+@require_POST
+@access_refusals
+def proposal_cosign(request, slug, pk):
+    """An owner or administrator of a member enterprise co-signs a petition for it."""
+    access = _access(request, slug)
+    proposal = _proposal_get(request, access, pk)
+    enterprises = _enterprises_of(request.user, access.cluster) if access.is_member else []
+    if not enterprises:
+        return forbidden(request, _("Only owners and administrators of an active member enterprise co-sign petitions."))
+    form = CosignForm(request.POST, enterprises=enterprises)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("enterprise", [])))
+        return _back(access, proposal)
+    enterprise = form.cleaned_data["enterprise"]
+    try:
+        signed = services.petition_cosign(
+            actor=request.user, cluster=access.cluster, proposal_id=proposal.pk, enterprise=enterprise
+        )
+    except (DomainError, ValidationError) as exc:
+        _refused(request, exc)
+    else:
+        if signed.status == P.DELIBERATION:
+            messages.success(
+                request,
+                _("%(enterprise)s co-signed. The petition has enough co-signers: it is open for deliberation.")
+                % {"enterprise": enterprise.name},
+            )
+        else:
+            messages.success(request, _("%(enterprise)s co-signed the petition.") % {"enterprise": enterprise.name})
     return _back(access, proposal)
 
 

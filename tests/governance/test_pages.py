@@ -710,3 +710,299 @@ def test_rulebook_history_reads_a_fixed_number_of_queries(gov, as_):
     versions = response.context["versions"]
     assert [v.number for v in versions] == [5, 4, 3, 2, 1]
     assert versions[0].rows[0]["before"] == "0.04" and versions[-1].rows[0]["before"] == "0.25"
+
+
+# --- Petitions --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cosigners(gov):
+    """Three more active member enterprises, each with its owner (the charter's default asks for three co-signers)."""
+    people = []
+    for name, firm in (("Wu Lei", "Keqiao Dyeing"), ("Zhou Min", "Yuecheng Prints"), ("Sun Hao", "Paojiang Yarns")):
+        owner = UserFactory(name=name)
+        enterprise = EnterpriseFactory(owner=owner, legal_name_en=firm)
+        MembershipFactory(cluster=gov.cluster, enterprise=enterprise)
+        people.append(SimpleNamespace(user=owner, enterprise=enterprise))
+    return people
+
+
+def petition(gov, **extra):
+    """A policy petition by the ``member``'s enterprise, started through the service."""
+    return services.petition_start(
+        actor=gov.member,
+        cluster=gov.cluster,
+        enterprise=gov.membership.enterprise,
+        kind=extra.pop("kind", "policy"),
+        title=extra.pop("title", "Publish the delivery scores"),
+        body=extra.pop("body", "Members want to see how each supplier delivers."),
+        **extra,
+    )
+
+
+def charter(gov, **changes):
+    RuleVersion.objects.create(cluster=gov.cluster, number=1, values={}, changes=changes)
+
+
+def test_member_without_a_seat_starts_a_petition_through_the_page(gov, as_):
+    client = as_(gov.member)
+    listing = text(client.get(url("proposal-list", gov), **EN))
+    assert f'href="{url("petition-create", gov)}" data-testid="new-petition"' in listing
+    assert 'data-testid="new-proposal"' not in listing
+    page = text(client.get(url("petition-create", gov) + "?kind=rule_change", **EN))
+    enterprise = gov.membership.enterprise
+    # one enterprise to act for: a hidden field, and the page says which
+    assert f'<input type="hidden" name="enterprise" value="{enterprise.pk}"' in page
+    assert f"On behalf of <strong>{enterprise.name}</strong>" in page
+    assert "once 3 other member enterprises co-sign" in page
+    data = {
+        "enterprise": str(enterprise.pk),
+        "kind": "rule_change",
+        "title": "Weigh price more",
+        "body": "Cheaper offers first.",
+        "effective_at": "",
+        **change_rows((PRICE, "0.4")),
+    }
+    # an enterprise the person does not act for: on the form, nothing written
+    response = client.post(url("petition-create", gov), {**data, "enterprise": str(gov.seats[0].enterprise_id)}, **EN)
+    assert response.status_code == 200
+    assert response.context["form"].errors["enterprise"] == ["Choose one of your member enterprises."]
+    assert "Choose one of your member enterprises." in text(response)
+    assert not Proposal.objects.exists()
+    # out of range: the service's refusal on its row, as when drafting
+    response = client.post(url("petition-create", gov), {**data, **change_rows((PRICE, "1.5"))}, **EN)
+    assert response.context["form"].changes.forms[0].errors["value"] == ["Must be between 0.0 and 1.0."]
+    assert not Proposal.objects.exists()
+
+    response = client.post(url("petition-create", gov), data, follow=True, **EN)
+    proposal = Proposal.objects.get()
+    assert response.redirect_chain[-1][0] == url("proposal-detail", gov, proposal.pk)
+    assert (proposal.status, proposal.author_id, proposal.petitioner_id, proposal.author_seat_id) == (
+        "petition",
+        gov.member.pk,
+        enterprise.pk,
+        None,
+    )
+    assert proposal.changes == {PRICE: 0.4}
+    assert messages_of(response) == [
+        "“Weigh price more” is open for co-signing: the council debates it once 3 other member enterprises co-sign."
+    ]
+    page = text(response)
+    card = page.split('data-testid="petition"')[1].split("</section>")[0]
+    assert f"Petition by <strong>{enterprise.name}</strong>" in card
+    assert re.search(r'data-testid="petition-count">0 of 3 co-signatures<', card)
+    assert "No co-signatures yet." in card and 'data-testid="cosign-form"' not in card
+    assert "Your enterprise started this petition" in card
+    # the petition is listed for everyone, by its enterprise
+    row = text(as_(gov.bob).get(url("proposal-list", gov) + "?status=petitions", **EN))
+    row = row.split(f'data-testid="proposal-{proposal.pk}"')[1].split("</li>")[0]
+    assert f"petition by {enterprise.name}" in row and "Collecting co-signers" in row
+
+
+def test_the_petition_page_is_for_people_who_act_for_a_member_enterprise(gov, as_):
+    data = {"enterprise": str(gov.membership.enterprise_id), "kind": "policy", "title": "t", "body": "b"}
+    # bob holds a seat but acts for no enterprise; the administrator and the outsider are no members
+    for user in (gov.bob, gov.admin, gov.outsider, gov.foreign_admin):
+        assert as_(user).get(url("petition-create", gov), **EN).status_code == 403
+        assert as_(user).post(url("petition-create", gov), {**data, **change_rows()}, **EN).status_code == 403
+        assert 'data-testid="new-petition"' not in text(as_(user).get(url("proposal-list", gov), **EN))
+    assert not Proposal.objects.exists()
+
+
+def test_no_petition_form_when_the_charter_allows_none(gov, as_):
+    charter(gov, **{"governance.petition_cosigners": 0})
+    client = as_(gov.member)
+    page = text(client.get(url("petition-create", gov), **EN))
+    assert "The charter does not allow petitions" in page
+    assert 'data-testid="proposal-form"' not in page and 'name="enterprise"' not in page
+    assert 'data-testid="new-petition"' not in text(client.get(url("proposal-list", gov), **EN))
+    data = {"enterprise": str(gov.membership.enterprise_id), "kind": "policy", "title": "t", "body": "b"}
+    response = client.post(url("petition-create", gov), {**data, **change_rows()}, **EN)
+    assert "The charter does not allow petitions" in text(response)
+    assert not Proposal.objects.exists()
+
+
+def test_another_member_cosigns_through_the_page_and_the_count_goes_up(gov, as_, cosigners):
+    proposal = petition(gov)
+    signer = cosigners[0]
+    client = as_(signer.user)
+    page = text(client.get(url("proposal-detail", gov, proposal.pk), **EN))
+    card = page.split('data-testid="petition"')[1].split("</section>")[0]
+    assert re.search(r'data-testid="petition-count">0 of 3 co-signatures<', card)
+    assert f'action="{url("proposal-cosign", gov, proposal.pk)}"' in card
+    assert f'<input type="hidden" name="enterprise" value="{signer.enterprise.pk}"' in card
+    assert "Co-sign for Keqiao Dyeing" in card
+    assert "once 3 more member enterprises co-sign" in card
+
+    response = client.post(
+        url("proposal-cosign", gov, proposal.pk), {"enterprise": str(signer.enterprise.pk)}, follow=True, **EN
+    )
+    assert response.redirect_chain[-1][0] == url("proposal-detail", gov, proposal.pk)
+    assert messages_of(response) == ["Keqiao Dyeing co-signed the petition."]
+    signature = proposal.signatures.get()
+    assert (signature.enterprise_id, signature.signed_by_id) == (signer.enterprise.pk, signer.user.pk)
+    assert Proposal.objects.get(pk=proposal.pk).status == "petition"
+    card = text(response).split('data-testid="petition"')[1].split("</section>")[0]
+    assert re.search(r'data-testid="petition-count">1 of 3 co-signatures<', card)
+    listed = card.split('data-testid="petition-signatures"')[1].split("</ul>")[0]
+    assert f'data-testid="signature-{signer.enterprise.pk}"><strong>Keqiao Dyeing</strong>' in listed
+    assert "Keqiao Dyeing has co-signed." in card and 'data-testid="cosign-form"' not in card
+    # a second signature of the same enterprise: refused with a message, nothing written
+    response = client.post(
+        url("proposal-cosign", gov, proposal.pk), {"enterprise": str(signer.enterprise.pk)}, follow=True, **EN
+    )
+    assert messages_of(response) == ["This enterprise has already co-signed."]
+    assert proposal.signatures.count() == 1
+    # the next member still sees the form, and the first signature
+    card = text(as_(cosigners[1].user).get(url("proposal-detail", gov, proposal.pk), **EN))
+    card = card.split('data-testid="petition"')[1].split("</section>")[0]
+    assert "Keqiao Dyeing" in card and 'data-testid="cosign-form"' in card
+
+
+def test_at_the_required_count_the_petition_goes_to_deliberation(gov, as_, cosigners):
+    proposal = petition(gov)
+    for signer in cosigners[:2]:
+        services.petition_cosign(
+            actor=signer.user, cluster=gov.cluster, proposal_id=proposal.pk, enterprise=signer.enterprise
+        )
+    last = cosigners[2]
+    response = as_(last.user).post(
+        url("proposal-cosign", gov, proposal.pk), {"enterprise": str(last.enterprise.pk)}, follow=True, **EN
+    )
+    assert messages_of(response) == [
+        "Paojiang Yarns co-signed. The petition has enough co-signers: it is open for deliberation."
+    ]
+    proposal.refresh_from_db()
+    assert proposal.status == "deliberation" and proposal.signatures.count() == 3
+    page = text(response)
+    # no more co-signing; the page still says whose petition it is, and members now comment
+    assert 'data-testid="petition"' not in page and 'data-testid="cosign-form"' not in page
+    assert f'data-testid="petitioner">Petition by {gov.membership.enterprise.name}</span>' in page
+    assert "In deliberation" in page and 'data-testid="comment-form"' in page
+    # a late co-signature: refused with a message
+    response = as_(gov.alice).post(
+        url("proposal-cosign", gov, proposal.pk), {"enterprise": str(gov.seats[0].enterprise_id)}, follow=True, **EN
+    )
+    assert messages_of(response) == ["A proposal that is in deliberation cannot be co-signed."]
+    assert proposal.signatures.count() == 3
+
+
+def test_the_petitioner_cannot_cosign(gov, as_, cosigners):
+    proposal = petition(gov)
+    client = as_(gov.member)
+    page = text(client.get(url("proposal-detail", gov, proposal.pk), **EN))
+    assert 'data-testid="cosign-form"' not in page
+    response = client.post(
+        url("proposal-cosign", gov, proposal.pk), {"enterprise": str(gov.membership.enterprise_id)}, follow=True, **EN
+    )
+    assert response.redirect_chain[-1][0] == url("proposal-detail", gov, proposal.pk)
+    assert messages_of(response) == ["The petitioning enterprise cannot co-sign its own petition."]
+    assert not proposal.signatures.exists()
+    assert Proposal.objects.get(pk=proposal.pk).status == "petition"
+    assert re.search(r'data-testid="petition-count">0 of 3 co-signatures<', text(response))
+    # nor for an enterprise it does not act for
+    response = client.post(
+        url("proposal-cosign", gov, proposal.pk), {"enterprise": str(cosigners[0].enterprise.pk)}, follow=True, **EN
+    )
+    assert messages_of(response) == ["Choose one of your member enterprises."]
+    assert not proposal.signatures.exists()
+
+
+def test_cosigning_is_refused_to_other_clusters_and_to_non_members(gov, as_, cosigners):
+    proposal = petition(gov)
+    data = {"enterprise": str(cosigners[0].enterprise.pk)}
+    # the owner of a member enterprise of another cluster
+    foreign_cluster = gov.foreign_admin.cluster_roles.get().cluster
+    foreign_owner = UserFactory()
+    foreign_enterprise = EnterpriseFactory(owner=foreign_owner)
+    MembershipFactory(cluster=foreign_cluster, enterprise=foreign_enterprise)
+    foreign_data = {"enterprise": str(foreign_enterprise.pk)}
+    assert as_(foreign_owner).post(url("proposal-cosign", gov, proposal.pk), foreign_data, **EN).status_code == 403
+    assert as_(gov.foreign_admin).post(url("proposal-cosign", gov, proposal.pk), data, **EN).status_code == 403
+    assert as_(gov.outsider).post(url("proposal-cosign", gov, proposal.pk), data, **EN).status_code == 403
+    # the other cluster's own URL does not reveal the petition
+    foreign_url = reverse("proposal-cosign", args=[foreign_cluster.slug, proposal.pk])
+    assert as_(foreign_owner).post(foreign_url, foreign_data, **EN).status_code == 404
+    # a seat holder who acts for no enterprise
+    assert as_(gov.bob).post(url("proposal-cosign", gov, proposal.pk), data, **EN).status_code == 403
+    assert as_(None).post(url("proposal-cosign", gov, proposal.pk), data).status_code == 302
+    assert not proposal.signatures.exists()
+
+
+def test_cosign_url_answers_only_post(gov, as_, cosigners):
+    proposal = petition(gov)
+    client = as_(cosigners[0].user)
+    assert client.get(url("proposal-cosign", gov, proposal.pk), **EN).status_code == 405
+    assert (
+        client.get(url("proposal-cosign", gov, proposal.pk), {"enterprise": cosigners[0].enterprise.pk}).status_code
+        == 405
+    )
+    assert not proposal.signatures.exists()
+
+
+def test_a_person_of_two_member_enterprises_chooses_which_cosigns(gov, as_, cosigners):
+    proposal = petition(gov)
+    person = cosigners[0].user
+    second = EnterpriseFactory(owner=UserFactory(), legal_name_en="Huashe Looms")
+    second.people.create(user=person, role="admin")
+    MembershipFactory(cluster=gov.cluster, enterprise=second)
+    client = as_(person)
+    page = text(client.get(url("proposal-detail", gov, proposal.pk), **EN))
+    form = page.split('data-testid="cosign-form"')[1].split("</form>")[0]
+    assert '<select name="enterprise"' in form
+    assert f'<option value="{second.pk}">Huashe Looms</option>' in form
+    assert f'<option value="{cosigners[0].enterprise.pk}">Keqiao Dyeing</option>' in form
+    client.post(url("proposal-cosign", gov, proposal.pk), {"enterprise": str(second.pk)}, **EN)
+    assert list(proposal.signatures.values_list("enterprise_id", flat=True)) == [second.pk]
+    # only the other enterprise is left to choose: a hidden field
+    form = text(client.get(url("proposal-detail", gov, proposal.pk), **EN)).split('data-testid="cosign-form"')[1]
+    assert f'<input type="hidden" name="enterprise" value="{cosigners[0].enterprise.pk}"' in form.split("</form>")[0]
+
+
+def _detail_queries(client, gov, proposal) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url("proposal-detail", gov, proposal.pk), **EN).status_code == 200
+    return len(queries)
+
+
+def test_petition_page_reads_a_fixed_number_of_queries(gov, as_, cosigners):
+    charter(gov, **{"governance.petition_cosigners": 10})
+    proposal = petition(gov)
+    first, others = cosigners[0], cosigners[1:]
+    services.petition_cosign(
+        actor=first.user, cluster=gov.cluster, proposal_id=proposal.pk, enterprise=first.enterprise
+    )
+    client = as_(gov.alice)  # a member who may still co-sign
+    one = _detail_queries(client, gov, proposal)
+    for signer in others:
+        services.petition_cosign(
+            actor=signer.user, cluster=gov.cluster, proposal_id=proposal.pk, enterprise=signer.enterprise
+        )
+    assert proposal.signatures.count() == 3
+    assert _detail_queries(client, gov, proposal) == one
+    page = text(client.get(url("proposal-detail", gov, proposal.pk), **EN))
+    assert re.search(r'data-testid="petition-count">3 of 10 co-signatures<', page)
+    assert 'data-testid="cosign-form"' in page
+
+
+def test_html_in_a_petition_is_escaped(gov, as_, cosigners):
+    title = '<script>alert("x")</script> & <b>bold</b>'
+    firm = EnterpriseFactory(owner=UserFactory(), legal_name_en="<i>Evil</i> Weaving")
+    MembershipFactory(cluster=gov.cluster, enterprise=firm)
+    firm.people.create(user=gov.member, role="admin")
+    data = {"enterprise": str(firm.pk), "kind": "policy", "title": title, "body": "<img src=x>", **change_rows()}
+    response = as_(gov.member).post(url("petition-create", gov), data, follow=True, **EN)
+    proposal = Proposal.objects.get()
+    assert (proposal.title, proposal.petitioner_id) == (title, firm.pk)
+    services.petition_cosign(
+        actor=cosigners[0].user, cluster=gov.cluster, proposal_id=proposal.pk, enterprise=cosigners[0].enterprise
+    )
+    for page in (
+        text(response),
+        text(as_(cosigners[1].user).get(url("proposal-detail", gov, proposal.pk), **EN)),
+        text(as_(cosigners[1].user).get(url("proposal-list", gov), **EN)),
+    ):
+        assert "<script>alert" not in page and "<b>bold</b>" not in page and "<i>Evil</i>" not in page
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
+        assert "&lt;i&gt;Evil&lt;/i&gt; Weaving" in page
+    assert "&lt;img src=x&gt;" in text(response) and "<img src=x>" not in text(response)
