@@ -533,6 +533,11 @@ def listing_detail(request, slug, kind, pk):
             can_edit=listing.is_mine and listing.status in (ListingStatus.DRAFT, *MATCHABLE),
             transitions=transitions,
             matches=matches,
+            report_url=(
+                f"{reverse('report-create', args=[access.cluster.slug])}?listing={kind}:{listing.pk}"
+                if access.is_member and not listing.is_mine
+                else ""
+            ),
         ),
     )
 

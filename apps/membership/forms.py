@@ -308,11 +308,16 @@ class ReportForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    resolution = forms.ChoiceField(
-        label=_("Resolution"),
-        choices=[("dismiss", _("Dismiss")), ("warn", _("Warn the member")), ("suspend", _("Suspend the member"))],
-    )
+    resolution = forms.ChoiceField(label=_("Resolution"))
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, remove_listing: bool = True, **kwargs):
+        """``remove_listing``: offer "Remove the listing" (the service refuses it for a report without one)."""
+        super().__init__(*args, **kwargs)
+        choices = [("dismiss", _("Dismiss")), ("warn", _("Warn the member")), ("suspend", _("Suspend the member"))]
+        if remove_listing:
+            choices.append(("listing_removed", _("Remove the listing")))
+        self.fields["resolution"].choices = choices
 
 
 class DirectoryFilterForm(forms.Form):

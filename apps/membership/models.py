@@ -220,6 +220,15 @@ class Report(models.Model):
         DISMISSED = "dismissed", _("Dismissed")
         WARNED = "warned", _("Warning issued")
         SUSPENDED = "suspended", _("Member suspended")
+        LISTING_REMOVED = "listing_removed", _("Listing removed")
+
+    class ListingKind(models.TextChoices):
+        """The kinds of marketplace listing a report may name (the keys of the marketplace's LISTING_MODELS)."""
+
+        ORDER = "order", _("Production order")
+        CAPACITY = "capacity", _("Capacity offer")
+        CHANNEL_OFFER = "channel_offer", _("Channel offer")
+        CHANNEL_REQUEST = "channel_request", _("Channel request")
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="reports_filed")
@@ -229,7 +238,13 @@ class Report(models.Model):
     subject = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="reports_received")
     category = models.CharField(_("category"), max_length=12, choices=Category.choices)
     text = models.TextField(_("what happened"), max_length=4000)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    #: the reported listing, if any (its owner is the subject); a plain reference, since listings live in
+    #: four tables of the marketplace
+    listing_kind = models.CharField(
+        _("listing kind"), max_length=16, choices=ListingKind.choices, null=True, blank=True
+    )
+    listing_id = models.PositiveBigIntegerField(_("listing"), null=True, blank=True)
     resolution_reason = models.TextField(_("resolution reason"), blank=True, max_length=2000)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -244,6 +259,11 @@ class Report(models.Model):
         indexes = [models.Index(fields=["cluster", "subject", "status"], name="report_subject_open")]
         constraints = [
             models.CheckConstraint(condition=~Q(reporter=models.F("subject")), name="report_not_self"),
+            models.CheckConstraint(
+                condition=Q(listing_kind__isnull=True, listing_id__isnull=True)
+                | Q(listing_kind__isnull=False, listing_id__isnull=False),
+                name="report_listing_kind_and_id",
+            ),
         ]
 
     def __str__(self):

@@ -23,6 +23,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from apps.marketplace import selectors as marketplace_selectors
+from apps.marketplace.models import ListingStatus
+from apps.marketplace.services.listings import REMOVABLE
 from apps.tenancy import selectors as tenancy_selectors
 
 from . import lifecycle, selectors
@@ -84,6 +87,7 @@ AUDIT_ACTIONS = {
     "report.dismiss": gettext_lazy("Report dismissed"),
     "report.warn": gettext_lazy("Warning issued"),
     "report.suspend": gettext_lazy("Report upheld: suspension"),
+    "report.listing_removed": gettext_lazy("Report upheld: listing removed"),
 }
 STATUS_LABELS = {**dict(Report.Status.choices), **dict(Membership.Status.choices)}
 
@@ -683,10 +687,16 @@ def cluster_reports(request, slug):
         cluster=cluster, user=request.user, status=Report.Status.OPEN if status == "open" else None
     )
     page = _page(request, reports)
-    if is_admin:
-        for report in page.object_list:
-            if report.status == Report.Status.OPEN:
-                report.resolve_form = ResolveForm(auto_id=f"id_report{report.pk}_%s")
+    listings = marketplace_selectors.listing_summaries(
+        cluster=cluster, refs=[(r.listing_kind, r.listing_id) for r in page.object_list if r.listing_kind]
+    )
+    for report in page.object_list:
+        report.listing = _reported_listing(cluster, report, listings)
+        if is_admin and report.status == Report.Status.OPEN:
+            report.resolve_form = ResolveForm(
+                auto_id=f"id_report{report.pk}_%s",
+                remove_listing=report.listing is not None and report.listing["removable"],
+            )
     return render(
         request,
         "membership/cluster_reports.html",
@@ -698,6 +708,21 @@ def cluster_reports(request, slug):
             "paging_query": _query_without_page(request),
         },
     )
+
+
+def _reported_listing(cluster, report, listings: dict) -> dict | None:
+    """What the reports page shows of the listing a report names: its title, status and page."""
+    if not report.listing_kind:
+        return None
+    found = listings.get((report.listing_kind, report.listing_id))
+    return {
+        "noun": Report.ListingKind(report.listing_kind).label,
+        "title": found["title"] if found else _("Listing %(id)s") % {"id": report.listing_id},
+        "status": found["status"] if found else "",
+        "status_label": ListingStatus(found["status"]).label if found else "",
+        "removable": bool(found) and found["status"] in REMOVABLE,
+        "url": reverse("listing-detail", args=[cluster.slug, report.listing_kind, report.listing_id]) if found else "",
+    }
 
 
 @login_required
@@ -726,8 +751,18 @@ def report_create(request, slug):
     cluster = _cluster(request, slug)
     if tenancy_selectors.MEMBER not in tenancy_selectors.cluster_roles_for(user=request.user, cluster=cluster):
         return forbidden(request, _("Only active members of this cluster can file reports."))
-    subject_id = request.GET.get("subject", "")
-    subject = selectors.enterprise_get(enterprise_id=int(subject_id)) if subject_id.isdigit() else None
+    listing, listing_kind = None, None
+    if "listing" in request.GET:
+        # ?listing=order:123 — a listing of this cluster that the caller may see (drafts only their owners)
+        listing_kind, _sep, listing_id = request.GET["listing"].partition(":")
+        if listing_kind in Report.ListingKind.values and listing_id.isdigit() and len(listing_id) <= 18:
+            listing = marketplace_selectors.listing_get(cluster=cluster, kind=listing_kind, listing_id=int(listing_id))
+        if listing is None or listing.status == ListingStatus.DRAFT:
+            raise Http404
+        subject = listing.owner
+    else:
+        subject_id = request.GET.get("subject", "")
+        subject = selectors.enterprise_get(enterprise_id=int(subject_id)) if subject_id.isdigit() else None
     if subject is None:
         raise Http404
     reporters = [
@@ -738,18 +773,29 @@ def report_create(request, slug):
         if e.pk != subject.pk
     ]
     if not reporters:
+        if listing is not None:
+            return forbidden(request, _("Your enterprise cannot report its own listing."))
         return forbidden(request, _("Your enterprise cannot report itself."))
     form = ReportForm(request.POST if request.method == "POST" else None, reporters=reporters)
     if form.is_bound and form.is_valid():
+        target = {"listing_kind": listing_kind, "listing_id": listing.pk} if listing is not None else {}
         try:
-            report_services.report_file(actor=request.user, cluster=cluster, subject=subject, **form.cleaned_data)
+            report_services.report_file(
+                actor=request.user, cluster=cluster, subject=subject, **target, **form.cleaned_data
+            )
         except (DomainError, ValidationError) as exc:
             add_service_error(form, exc)
         else:
-            messages.success(
-                request,
-                _("Your report about %(enterprise)s was sent to the administrators.") % {"enterprise": subject.name},
-            )
+            if listing is not None:
+                done = _("Your report about “%(listing)s” of %(enterprise)s was sent to the administrators.") % {
+                    "listing": listing.title,
+                    "enterprise": subject.name,
+                }
+            else:
+                done = _("Your report about %(enterprise)s was sent to the administrators.") % {
+                    "enterprise": subject.name
+                }
+            messages.success(request, done)
             return redirect("cluster-reports", cluster.slug)
     return render(
         request,
@@ -757,6 +803,11 @@ def report_create(request, slug):
         {
             "cluster": cluster,
             "subject": subject,
+            "listing": listing,
+            "listing_noun": Report.ListingKind(listing_kind).label if listing is not None else "",
+            "listing_url": reverse("listing-detail", args=[cluster.slug, listing_kind, listing.pk])
+            if listing is not None
+            else "",
             "form": form,
             "single_reporter": reporters[0] if len(reporters) == 1 else None,
         },

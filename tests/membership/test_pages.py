@@ -15,6 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.marketplace.models import Match, Order
+from apps.marketplace.services.listings import listing_create
 from apps.membership.models import AuditEvent, Enterprise, EnterpriseMember, Invitation, Membership, Report
 from apps.membership.services.people import invitation_from_token, invitation_token
 from apps.notifications.models import Notification
@@ -29,6 +31,7 @@ from tests.factories.membership import (
     ReportFactory,
     credit_code,
 )
+from tests.marketplace.conftest import capacity_fields, order_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -763,6 +766,161 @@ def test_administrators_resolve_reports_members_see_their_own(as_, world):
     open_only = text(as_(world.admin).get(url, **EN))
     assert "Fake invoices" not in open_only and "Rude calls" in open_only
     assert "Fake invoices" in text(as_(world.admin).get(url + "?status=all", **EN))
+
+
+# --- Reports on listings ------------------------------------------------------------------------
+
+
+def post_listing(world, kind="order", *, owner, cluster=None, publish=True, **overrides):
+    """A listing through the service (matching runs only inside ``django_capture_on_commit_callbacks``)."""
+    actor = EnterpriseMember.objects.filter(enterprise=owner, role="owner").get().user
+    fields = order_fields(**overrides) if kind == "order" else capacity_fields(**overrides)
+    return listing_create(
+        actor=actor, cluster=cluster or world.cluster, listing_kind=kind, owner=owner, publish=publish, **fields
+    )
+
+
+def listing_url(world, listing, kind="order"):
+    return reverse("listing-detail", args=[world.cluster.slug, kind, listing.pk])
+
+
+def report_listing_url(world, listing, kind="order", cluster=None):
+    return reverse("report-create", args=[(cluster or world.cluster).slug]) + f"?listing={kind}:{listing.pk}"
+
+
+def test_a_member_reports_a_listing_from_its_page(as_, world):
+    order = post_listing(world, owner=world.peer, title="Counterfeit denim, 5,000 m")
+    link = report_listing_url(world, order)
+    page = text(as_(world.owner).get(listing_url(world, order), **EN))
+    assert link in page and "Report this listing" in page
+    for user in (world.peer_owner, world.admin):  # the owner's people; an administrator who is no member
+        assert link not in text(as_(user).get(listing_url(world, order), **EN))
+
+    form = as_(world.staff_person).get(link, **EN)
+    assert form.status_code == 200
+    shown = text(form)
+    assert "Counterfeit denim, 5,000 m" in shown and "Production order of Suzhou Precision Machinery" in shown
+    assert listing_url(world, order) in shown
+    response = as_(world.staff_person).post(
+        link, {"reporter": world.member.pk, "category": "fraud", "text": "Photos of another mill"}, **EN
+    )
+    assert response.status_code == 302 and response.url == reverse("cluster-reports", args=[world.cluster.slug])
+    report = Report.objects.get()
+    assert (report.reporter, report.subject, report.listing_kind, report.listing_id, report.reported_by_user) == (
+        world.member,
+        world.peer,
+        "order",
+        order.pk,
+        world.staff_person,
+    )
+    assert AuditEvent.objects.filter(report=report, action="report.file").exists()
+    mine = text(as_(world.owner).get(reverse("cluster-reports", args=[world.cluster.slug]), **EN))
+    assert "Photos of another mill" in mine and f'href="{listing_url(world, order)}"' in mine
+
+
+def test_listing_report_form_refusals(as_, world):
+    own = post_listing(world, owner=world.member)
+    draft = post_listing(world, owner=world.peer, publish=False)
+    foreign = post_listing(world, owner=world.foreign, cluster=world.other_cluster)
+    client = as_(world.owner)
+    assert client.get(report_listing_url(world, own)).status_code == 403  # its own listing
+    assert client.post(report_listing_url(world, own), {"reporter": world.member.pk}).status_code == 403
+    assert client.get(report_listing_url(world, draft)).status_code == 404  # others' drafts are not shown
+    assert client.get(report_listing_url(world, foreign)).status_code == 404  # another cluster's listing
+    url = reverse("report-create", args=[world.cluster.slug])
+    for bogus in ("order", "order:", "deal:1", f"capacity:{own.pk}", "order:1x", "order:" + "9" * 30):
+        assert client.get(f"{url}?listing={bogus}").status_code == 404, bogus
+    # a member of the other cluster, through its own cluster, does not find the target cluster's listing
+    other = report_listing_url(world, own, cluster=world.other_cluster)
+    assert as_(world.foreign_owner).get(other).status_code == 404
+    assert (
+        as_(world.foreign_owner)
+        .post(other, {"reporter": world.foreign.pk, "category": "spam", "text": "x"})
+        .status_code
+        == 404
+    )
+    # and has no role in the target cluster
+    assert as_(world.foreign_owner).get(report_listing_url(world, foreign)).status_code == 403
+    assert not Report.objects.exists()
+
+
+def test_administrators_remove_a_reported_listing_from_the_reports_page(
+    as_, world, api, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        order = post_listing(world, owner=world.peer, title="Counterfeit denim")
+    with django_capture_on_commit_callbacks(execute=True):
+        capacity = post_listing(world, "capacity", owner=world.member)
+    match = Match.objects.get(order=order, capacity=capacity, status=Match.Status.PROPOSED)
+    on_listing = ReportFactory(
+        cluster=world.cluster, reporter=world.member, subject=world.peer, listing_kind="order", listing_id=order.pk
+    )
+    plain = ReportFactory(cluster=world.cluster, reporter=world.member, subject=world.peer, text="Rude calls")
+    market_page = reverse("market", args=[world.cluster.slug])
+    assert "Counterfeit denim" in text(as_(world.owner).get(market_page, **EN))
+    url = reverse("cluster-reports", args=[world.cluster.slug])
+    response = as_(world.admin).get(url, **EN)
+    listed = {report.pk: report for report in response.context["page"].object_list}
+    assert "listing_removed" in dict(listed[on_listing.pk].resolve_form.fields["resolution"].choices)
+    assert "listing_removed" not in dict(listed[plain.pk].resolve_form.fields["resolution"].choices)
+    page = text(response)
+    assert f'href="{listing_url(world, order)}"' in page and "Counterfeit denim" in page
+    assert page.count('value="listing_removed"') == 1 and "Remove the listing" in page
+
+    # not on a report without a listing: refused, nothing written
+    refused = as_(world.admin).post(
+        reverse("report-resolve", args=[world.cluster.slug, plain.pk]),
+        {"resolution": "listing_removed", "reason": "No"},
+        follow=True,
+        **EN,
+    )
+    assert any("names no listing" in m for m in messages_of(refused))
+    assert Report.objects.get(pk=plain.pk).status == "open"
+    assert not AuditEvent.objects.filter(action="report.listing_removed").exists()
+    # members cannot resolve
+    resolve = reverse("report-resolve", args=[world.cluster.slug, on_listing.pk])
+    assert as_(world.owner).post(resolve, {"resolution": "listing_removed", "reason": "x"}).status_code == 403
+    assert Order.objects.get(pk=order.pk).status == "open"
+
+    response = as_(world.admin).post(
+        resolve, {"resolution": "listing_removed", "reason": "Counterfeit goods"}, follow=True, **EN
+    )
+    assert any("resolved" in m for m in messages_of(response))
+    order.refresh_from_db()
+    match.refresh_from_db()
+    on_listing.refresh_from_db()
+    assert (order.status, match.status, on_listing.status) == ("cancelled", "withdrawn", "listing_removed")
+    event = AuditEvent.objects.get(report=on_listing, action="report.listing_removed")
+    assert (event.actor, event.enterprise, event.after["listing_status"]) == (world.admin, world.peer, "cancelled")
+    notice = Notification.objects.get(user=world.peer_owner, kind="report.listing_removed")
+    assert "Counterfeit denim" in notice.title and notice.link == listing_url(world, order)
+    api.force_authenticate(world.owner)
+    market = api.get(f"/api/v1/clusters/{world.cluster.slug}/orders/?status=open")
+    assert order.pk not in {row["id"] for row in market.json()["results"]}
+    assert "Counterfeit denim" not in text(as_(world.owner).get(market_page, **EN))
+    history = text(as_(world.admin).get(url + "?status=all", **EN))
+    assert "Listing removed" in history
+
+
+def test_reports_page_queries_do_not_grow_with_listing_reports(as_, world):
+    def report_on(kind, **overrides):
+        listing = post_listing(world, kind, owner=world.peer, **overrides)
+        ReportFactory(
+            cluster=world.cluster, reporter=world.member, subject=world.peer, listing_kind=kind, listing_id=listing.pk
+        )
+
+    url = reverse("cluster-reports", args=[world.cluster.slug])
+    client = as_(world.admin)
+    report_on("order")
+    client.get(url)  # warm up
+    one = count_queries(client, url)
+    for index in range(19):
+        report_on("order" if index % 2 else "capacity", title=f"Listing {index}")
+    response = client.get(url, **EN)
+    reports = response.context["page"].object_list
+    assert len(reports) == 20 and all(report.listing["url"] for report in reports)
+    assert text(response).count('data-testid="report-listing"') == 20
+    assert count_queries(client, url) == one
 
 
 # --- Notifications ------------------------------------------------------------------------------

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core import generations, outbox
-from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
+from apps.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 from apps.membership.models import EnterpriseMember, Membership
+from apps.membership.permissions import require_cluster_administrator
 from apps.tenancy.rules import rule_value
 
 from ..models import MATCHABLE, CapacityOffer, ChannelOffer, ChannelRequest, ListingStatus, Match, Order
@@ -43,6 +44,8 @@ LIFECYCLE = {
     ListingStatus.OPEN: {ListingStatus.CLOSED, ListingStatus.CANCELLED},
     ListingStatus.PARTIALLY_FILLED: {ListingStatus.CLOSED, ListingStatus.CANCELLED},
 }
+#: statuses in which the cluster's administrators may take a listing off the market
+REMOVABLE = (ListingStatus.DRAFT, *MATCHABLE)
 
 
 def require_poster(*, actor, cluster, owner) -> None:
@@ -236,9 +239,38 @@ def listing_transition(*, actor, listing, to: str):
     if to == ListingStatus.OPEN:
         _enqueue_matching(listing)
     else:
-        _withdraw_open_proposals(listing)
-        if KIND_OF[type(listing)] not in DEMAND_KINDS:
-            _replan_after_supply_change(listing)
+        _withdraw_from_matching(listing)
+    return listing
+
+
+def _withdraw_from_matching(listing) -> None:
+    """A listing left the market: its open proposals are withdrawn and the demands they served re-planned."""
+    _withdraw_open_proposals(listing)
+    if KIND_OF[type(listing)] not in DEMAND_KINDS:
+        _replan_after_supply_change(listing)
+
+
+@transaction.atomic
+def listing_remove_by_moderator(*, actor, cluster, listing):
+    """A cluster administrator takes a listing off the market (a report upheld): it is cancelled just as
+    its owner would cancel it, and its open proposals are withdrawn. Returns the listing as it is now.
+    """
+    require_cluster_administrator(user=actor, cluster=cluster)
+    model = type(listing)
+    listing = model.objects.select_for_update().filter(cluster=cluster, pk=listing.pk).first()
+    if listing is None:
+        raise NotFoundError()
+    if listing.status not in REMOVABLE:
+        raise ConflictError(
+            _("The listing is already %(status)s; there is nothing to remove.")
+            % {"status": listing.get_status_display().lower()},
+            field="listing",
+            code="illegal_transition",
+        )
+    model.objects.filter(pk=listing.pk).update(status=ListingStatus.CANCELLED, updated_at=timezone.now())
+    market_changed(cluster.pk, model)
+    listing.refresh_from_db()
+    _withdraw_from_matching(listing)
     return listing
 
 

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -276,25 +277,59 @@ class ReportSerializer(serializers.ModelSerializer):
             "subject",
             "category",
             "text",
+            "listing_kind",
+            "listing_id",
             "status",
             "resolution_reason",
             "resolved_at",
             "created_at",
         )
         read_only_fields = fields
+        extra_kwargs = {
+            "listing_kind": {"help_text": "The kind of the reported listing (null when the report names none)."},
+            "listing_id": {"help_text": "The id of the reported listing (null when the report names none)."},
+        }
 
 
 class ReportCreateSerializer(serializers.Serializer):
     reporter = serializers.PrimaryKeyRelatedField(
         queryset=Enterprise.objects.all(), help_text="The enterprise you act for (an active member)."
     )
-    subject = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), help_text="The reported member.")
+    subject = serializers.PrimaryKeyRelatedField(
+        queryset=Enterprise.objects.all(),
+        required=False,
+        help_text="The reported member. Optional when a listing is named: its owner is the subject.",
+    )
+    listing_kind = serializers.ChoiceField(
+        choices=Report.ListingKind.choices,
+        required=False,
+        help_text="The kind of the reported listing (with listing_id).",
+    )
+    listing_id = serializers.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        required=False,
+        help_text="The id of the reported listing, a listing of this cluster (with listing_kind).",
+    )
     category = serializers.ChoiceField(choices=Report.Category.choices)
     text = serializers.CharField(max_length=4000)
 
+    def validate(self, attrs):
+        has_kind, has_id = "listing_kind" in attrs, "listing_id" in attrs
+        if has_kind and not has_id:
+            raise serializers.ValidationError({"listing_id": _("Give the id of the reported listing.")})
+        if has_id and not has_kind:
+            raise serializers.ValidationError({"listing_kind": _("Give the kind of the reported listing.")})
+        if "subject" not in attrs and not has_kind:
+            raise serializers.ValidationError({"subject": _("Name the member or the listing you report.")})
+        return attrs
+
 
 class ReportResolveSerializer(serializers.Serializer):
-    resolution = serializers.ChoiceField(choices=["dismiss", "warn", "suspend"])
+    resolution = serializers.ChoiceField(
+        choices=["dismiss", "warn", "suspend", "listing_removed"],
+        help_text="listing_removed cancels the reported listing (reports that name an open or draft listing).",
+    )
     reason = serializers.CharField(max_length=2000)
 
 

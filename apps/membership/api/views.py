@@ -383,7 +383,12 @@ class MemberDirectoryViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
     ),
     retrieve=extend_schema(summary="A report", responses={200: s.ReportSerializer, **ERRORS}),
     create=extend_schema(
-        summary="Report a member (active members)",
+        summary="Report a member or a listing (active members)",
+        description=(
+            "Name the reported member (subject), or a listing of this cluster (listing_kind and "
+            "listing_id), whose owner then becomes the subject. Your own enterprise and its listings "
+            "cannot be reported."
+        ),
         request=s.ReportCreateSerializer,
         responses={201: s.ReportSerializer, **CONFLICT},
     ),
@@ -409,7 +414,11 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterSco
         return Response(s.ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="Resolve a report: dismiss, warn or suspend, with a reason",
+        summary="Resolve a report: dismiss, warn, suspend or remove the reported listing, with a reason",
+        description=(
+            "listing_removed is for reports that name a listing still draft, open or partially filled: "
+            "the listing is cancelled, its open proposals are withdrawn and its owner is notified."
+        ),
         request=s.ReportResolveSerializer,
         responses={200: s.ReportSerializer, **CONFLICT},
     )
