@@ -85,6 +85,20 @@ def start_server(workers: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
+def wait_for_idle_worker(limit: float = 300) -> None:
+    """Let the worker finish queued matching first (a flat-out posting phase leaves a backlog),
+    so one phase's background work does not eat the next phase's CPU. Redis brokers only."""
+    url = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL")
+    if not url or not url.startswith("redis"):
+        return
+    import redis
+
+    queue, started = redis.Redis.from_url(url), time.monotonic()
+    while queue.llen("celery") and time.monotonic() - started < limit:
+        time.sleep(1)
+    time.sleep(2)  # the task in hand
+
+
 def login() -> str:
     conn = http.client.HTTPConnection(HOST, PORT, timeout=10)
     status, data = request(
@@ -95,15 +109,22 @@ def login() -> str:
     return json.loads(data)["meta"]["session_token"]
 
 
-def drive(name, make_request, clients: int, seconds: float) -> dict:
-    latencies, errors, lock = [], [0], threading.Lock()
+def drive(name, make_request, clients: int, seconds: float, rate: float | None = None) -> dict:
+    """``clients`` threads send requests back to back (closed loop), or, with ``rate``, at that
+    many requests per second between them (open loop: latency at a given load, not at saturation)."""
+    latencies, errors, rejected, lock = [], [0], [0], threading.Lock()
     stop_at = time.monotonic() + seconds
 
     def worker(index):
         conn = http.client.HTTPConnection(HOST, PORT, timeout=10)
         rng = random.Random(index)
         mine = []
+        interval = clients / rate if rate else 0.0
+        next_at = time.monotonic() + index * interval / clients
         while time.monotonic() < stop_at:
+            if interval:
+                time.sleep(max(0.0, next_at - time.monotonic()))
+                next_at += interval
             method, path, body = make_request(rng, index)
             t = time.perf_counter()
             try:
@@ -115,6 +136,9 @@ def drive(name, make_request, clients: int, seconds: float) -> dict:
             if status >= 500:
                 with lock:
                     errors[0] += 1
+            elif status >= 400:
+                with lock:
+                    rejected[0] += 1
         with lock:
             latencies.extend(mine)
 
@@ -138,6 +162,7 @@ def drive(name, make_request, clients: int, seconds: float) -> dict:
         "p95": pct(0.95),
         "p99": pct(0.99),
         "errors": errors[0],
+        "rejected": rejected[0],
         "mean": 1000 * statistics.fmean(latencies) if latencies else float("nan"),
     }
 
@@ -151,6 +176,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--post-rate", type=float, default=5, help="posts per second in the paced run")
     args = parser.parse_args()
     server = start_server(args.workers)
     worker = start_worker()
@@ -165,8 +191,26 @@ def main() -> None:
         _, data = request(conn, "GET", "/api/v1/enterprises/", TOKEN)
         my_enterprise = json.loads(data)["results"][0]["id"]
         need_by = time.strftime("%Y-%m-%d", time.localtime(time.time() + 40 * 86400))
+        order = {
+            "owner": my_enterprise,
+            "title": "load test order",
+            "capability": "cnc-machining",
+            "product_category": "brackets",
+            "quantity": 100,
+            "unit": "pcs",
+            "target_unit_price": "50.00",
+            "currency": "CNY",
+            "need_by": need_by,
+            "delivery_region_code": "330600",
+            "delivery_latitude": "30.00000",
+            "delivery_longitude": "120.50000",
+        }
+
+        def post_order(rng, i):
+            return "POST", f"{base}/orders/", order
+
         operations = [
-            ("trivial JSON view (ceiling)", lambda rng, i: ("GET", "/ping/", None)),
+            ("trivial JSON view (ceiling)", lambda rng, i: ("GET", "/ping/", None), None),
             (
                 "market list, filtered",
                 lambda rng, i: (
@@ -175,32 +219,17 @@ def main() -> None:
                     f"&status=open&ordering=-created_at&page_size=20",
                     None,
                 ),
+                None,
             ),
-            ("listing detail", lambda rng, i: ("GET", f"{base}/orders/{rng.choice(order_ids)}/", None)),
-            (
-                "post an order",
-                lambda rng, i: (
-                    "POST",
-                    f"{base}/orders/",
-                    {
-                        "owner": my_enterprise,
-                        "title": "load test order",
-                        "capability": "cnc-machining",
-                        "product_category": "brackets",
-                        "quantity": 100,
-                        "unit": "pcs",
-                        "target_unit_price": "50.00",
-                        "currency": "CNY",
-                        "need_by": need_by,
-                        "delivery_region_code": "330600",
-                        "delivery_latitude": "30.00000",
-                        "delivery_longitude": "120.50000",
-                    },
-                ),
-            ),
-            ("accept a match", lambda rng, i: ("POST", f"{base}/matches/{rng.choice(match_ids)}/accept/", None)),
+            ("listing detail", lambda rng, i: ("GET", f"{base}/orders/{rng.choice(order_ids)}/", None), None),
+            ("accept a match", lambda rng, i: ("POST", f"{base}/matches/{rng.choice(match_ids)}/accept/", None), None),
+            (f"post an order, {args.post_rate:g}/s", post_order, args.post_rate),
+            ("post an order", post_order, None),
         ]
-        rows = [drive(name, make, args.clients, args.seconds) for name, make in operations]
+        rows = []
+        for name, make, rate in operations:
+            wait_for_idle_worker()
+            rows.append(drive(name, make, args.clients, args.seconds, rate))
     finally:
         for process in (server, worker):
             process.send_signal(signal.SIGTERM)
@@ -208,14 +237,18 @@ def main() -> None:
             process.wait(30)
     ceiling = rows[0]["rps"]
     print(
-        f"{'operation':<30} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'5xx':>5} {'% of ceiling':>13}"
+        f"{'operation':<30} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'5xx':>5} {'4xx':>5}"
+        f" {'% of ceiling':>13}"
     )
     for r in rows:
         print(
             f"{r['name']:<30} {r['requests']:>9} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['p99']:>8.1f} "
-            f"{r['errors']:>5} {100 * r['rps'] / ceiling:>12.1f}%"
+            f"{r['errors']:>5} {r['rejected']:>5} {100 * r['rps'] / ceiling:>12.1f}%"
         )
-    print(f"load: {args.clients} clients, {args.seconds:.0f} s per operation, gunicorn {args.workers} workers")
+    print(
+        f"load: {args.clients} clients, {args.seconds:.0f} s per operation, gunicorn {args.workers} workers,"
+        " one Celery worker matching each posted order; rows without a rate send back to back"
+    )
 
 
 if __name__ == "__main__":
