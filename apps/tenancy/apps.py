@@ -6,3 +6,6 @@ class TenancyConfig(AppConfig):
     name = "apps.tenancy"
     label = "tenancy"
     verbose_name = _("Clusters")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -178,3 +178,15 @@ def test_an_api_view_that_forgets_its_tenant_still_returns_only_this_cluster(two
     assert client.get(f"/api/v1/clusters/{mine.cluster.slug}/orders/{theirs.order.pk}/").status_code == 404
     # outside the scope the test's own connection is back to the login role
     assert Order.objects.count() == 2
+
+
+def test_migrate_refuses_a_login_role_that_would_see_no_rows(db):
+    from apps.tenancy.checks import login_role_may_bypass_row_security
+
+    assert login_role_may_bypass_row_security(databases=["default"]) == []
+    with transaction.atomic():
+        one("SELECT set_config('role', %s, true)", [tenant_role()])
+        errors = login_role_may_bypass_row_security(databases=["default"])
+        one("SELECT set_config('role', 'none', true)")
+    assert [e.id for e in errors] == ["tenancy.E001"]
+    assert tenant_role() in errors[0].msg
