@@ -39,6 +39,15 @@ def cluster_get(*, slug: str, user=None, known: Cluster | None = None) -> Cluste
     return cluster
 
 
+def cluster_detail(*, slug: str, user=None) -> Cluster:
+    """``cluster_get`` with the figures the cluster's page and API show (its administrator count)."""
+    cluster = cluster_get(slug=slug, user=user)
+    cluster.administrator_count = ClusterRole.objects.filter(
+        cluster=cluster, role=ClusterRole.Role.ADMINISTRATOR
+    ).count()
+    return cluster
+
+
 def cluster_roles_for(*, user, cluster: Cluster) -> frozenset[str]:
     """The roles ``user`` holds in ``cluster`` (empty for anonymous users), in one query.
 

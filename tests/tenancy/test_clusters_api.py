@@ -142,3 +142,25 @@ def test_cluster_list_query_count_does_not_grow_with_rows(api):
         response = api.get("/api/v1/clusters/?page_size=50")
     assert len(response.json()["results"]) == 50
     assert len(fifty) == len(one)
+
+
+def test_detail_create_and_edit_answer_with_the_administrator_count(api, as_user, staff, cluster, cluster_admin):
+    """The schema promises administrator_count on every cluster; stateful fuzzing found the
+    detail, create and edit answers without it."""
+    assert api.get(f"/api/v1/clusters/{cluster.slug}/").json()["administrator_count"] == 1
+    client = as_user(staff)
+    created = client.post(
+        "/api/v1/clusters/",
+        {
+            "slug": "ningbo-moulds",
+            "name_zh": "宁波模具",
+            "name_en": "Ningbo Moulds",
+            "industry_focus": "Moulds",
+            "region": "Zhejiang",
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["administrator_count"] == 0
+    edited = client.patch(f"/api/v1/clusters/{cluster.slug}/", {"region": "Zhejiang"}, format="json")
+    assert edited.status_code == 200 and edited.json()["administrator_count"] == 1

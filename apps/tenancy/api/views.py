@@ -72,12 +72,13 @@ class ClusterViewSet(
         return selectors.cluster_list(user=self.request.user)
 
     def get_object(self):
-        return selectors.cluster_get(slug=self.kwargs["slug"], user=self.request.user)
+        return selectors.cluster_detail(slug=self.kwargs["slug"], user=self.request.user)
 
     def create(self, request, *args, **kwargs):
         serializer = ClusterCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         cluster = services.cluster_create(actor=request.user, **serializer.validated_data)
+        cluster = selectors.cluster_detail(slug=cluster.slug, user=request.user)
         return Response(ClusterSerializer(cluster).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
@@ -85,7 +86,7 @@ class ClusterViewSet(
         serializer = ClusterUpdateSerializer(cluster, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         cluster = services.cluster_update(actor=request.user, cluster=cluster, **serializer.validated_data)
-        return Response(ClusterSerializer(cluster).data)
+        return Response(ClusterSerializer(selectors.cluster_detail(slug=cluster.slug, user=request.user)).data)
 
     def update(self, request, *args, **kwargs):  # PUT is not offered; PATCH edits.
         return self.http_method_not_allowed(request, *args, **kwargs)
