@@ -1,7 +1,7 @@
 """The database went away: answer 503 (and keep serving once it is back, with no restart)."""
 
 from django.db import InterfaceError, OperationalError, connections
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 
@@ -40,3 +40,36 @@ def database_unavailable(request):
         response = HttpResponse(_("The service is briefly unavailable. Please try again in a moment."), status=503)
     response["Retry-After"] = "10"
     return response
+
+
+class RejectNullCharactersMiddleware:
+    """A query parameter carrying a NUL character is a 400 naming it.
+
+    PostgreSQL cannot store or compare NUL (psycopg2 raises ValueError), and nothing the
+    platform offers needs one; forms and serializers refuse it in bodies already, this does
+    the same for every query parameter (search, filters) before any view runs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return self._refuse(request, key.replace("\x00", "\\0"))
+        return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request, parameter: str):
+        message = _("Null characters are not allowed.")
+        if request.path.startswith(("/api/", "/_allauth/")):
+            return JsonResponse(
+                {
+                    "status": 400,
+                    "code": "invalid",
+                    "detail": str(_("Invalid input.")),
+                    "errors": {parameter: [str(message)]},
+                },
+                status=400,
+            )
+        return HttpResponseBadRequest(message)

@@ -78,3 +78,16 @@ def test_a_body_django_refuses_gets_the_api_error_format(as_user, cluster_admin,
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert response.json()["code"] == "bad_request"
+
+
+@pytest.mark.parametrize("query", ["memberships/?search=a%00b", "matches/?status=%00", "orders/?capability=x%00"])
+def test_a_null_character_in_a_query_parameter_is_a_400_naming_it(as_user, cluster_admin, cluster, query):
+    """schemathesis found ?search=…%00… reaching PostgreSQL, which cannot take NUL: a 500."""
+    response = as_user(cluster_admin).get(f"/api/v1/clusters/{cluster.slug}/{query}")
+    assert response.status_code == 400
+    parameter = query.split("?")[1].split("=")[0]
+    assert list(response.json()["errors"]) == [parameter]
+
+
+def test_a_null_character_on_a_page_is_a_400(client):
+    assert client.get("/clusters/?q=%00").status_code == 400
