@@ -1,4 +1,8 @@
+from allauth.account import auth_backends as allauth_backends
 from axes.backends import AxesStandaloneBackend
+from django.contrib.auth import backends as auth_backends
+
+from .selectors import user_get
 
 
 class AdminLoginGuardBackend(AxesStandaloneBackend):
@@ -8,3 +12,19 @@ class AdminLoginGuardBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class CachedUserMixin:
+    """Loads the session's user through the cache (``apps.accounts.selectors.user_get``)."""
+
+    def get_user(self, user_id):
+        user = user_get(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class ModelBackend(CachedUserMixin, auth_backends.ModelBackend):
+    pass
+
+
+class AuthenticationBackend(CachedUserMixin, allauth_backends.AuthenticationBackend):
+    """allauth's backend (e-mail login), which allauth prefers when it logs a user in."""

@@ -3,8 +3,10 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.generations import WatchedQuerySet
 
-class UserManager(BaseUserManager):
+
+class UserManager(BaseUserManager.from_queryset(WatchedQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):

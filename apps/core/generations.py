@@ -16,7 +16,8 @@ import hashlib
 import time
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
 
 
 def _key(scope: str) -> str:
@@ -51,13 +52,74 @@ def changed(*scopes: str) -> None:
         transaction.on_commit(lambda scope=scope: bump(scope))
 
 
-def cached(scopes: tuple[str, ...], variant: str, compute, *, ttl: int):
-    """``compute()``'s result for ``variant``, reused until one of ``scopes`` changes (or ``ttl`` s)."""
-    known = cache.get_many([_key(scope) for scope in scopes])  # one round trip in the usual case
-    generations = ":".join(f"{scope}={known.get(_key(scope)) or current(scope)}" for scope in scopes)
-    key = "cached:" + hashlib.sha256(f"{generations}|{variant}".encode()).hexdigest()
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout=ttl)
+def cached(scopes: tuple[str, ...], variant: str, compute, *, ttl: int, valid=None):
+    """``compute()``'s result for ``variant``, reused until one of ``scopes`` changes (or ``ttl`` s).
+
+    One round trip in the usual case: the scopes' generations and the entry are read together.
+    The entry carries the generations it was computed under and is used only while they are
+    still the current ones; ``valid(value)`` may refuse it earlier (a value that knows when it
+    goes stale). ``compute`` must not return None.
+    """
+    keys = [_key(scope) for scope in scopes]
+    slot = "cached:" + hashlib.sha256(f"{'|'.join(scopes)}|{variant}".encode()).hexdigest()
+    found = cache.get_many([*keys, slot])
+    generations = tuple(found.get(key) or current(scope) for key, scope in zip(keys, scopes, strict=True))
+    entry = found.get(slot)
+    if entry is not None and entry[0] == generations and (valid is None or valid(entry[1])):
+        return entry[1]
+    value = compute()
+    cache.set(slot, (generations, value), timeout=ttl)
     return value
+
+
+#: model -> the scope its bulk writes bump (``WatchedQuerySet``)
+_BULK_SCOPES: dict[type, str] = {}
+
+
+def watch(model, *, scopes, bulk: str) -> None:
+    """Keep cached reads of ``model`` honest: saving or deleting an instance bumps
+    ``scopes(instance)``; a bulk write, which names no instance, bumps ``bulk``.
+
+    Bulk writes send no signals, so the model's default manager must be built on
+    ``WatchedQuerySet`` (``watched_models_are_covered`` checks it).
+    """
+
+    def instance_changed(sender, instance, **kwargs):
+        changed(*scopes(instance))
+
+    uid = f"generations:{model._meta.label}"
+    post_save.connect(instance_changed, sender=model, weak=False, dispatch_uid=uid)
+    post_delete.connect(instance_changed, sender=model, weak=False, dispatch_uid=uid)
+    _BULK_SCOPES[model] = bulk
+
+
+def watched_models() -> dict[type, str]:
+    return dict(_BULK_SCOPES)
+
+
+class WatchedQuerySet(models.QuerySet):
+    """A queryset whose bulk writes (``update``, ``bulk_create``, ``bulk_update``) mark the
+    model's ``bulk`` scope changed. Deletes need nothing: with receivers connected, Django
+    deletes instance by instance and sends ``post_delete`` for each."""
+
+    def _bulk_changed(self):
+        scope = _BULK_SCOPES.get(self.model)
+        if scope is not None:
+            changed(scope)
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        self._bulk_changed()
+        return rows
+
+    update.alters_data = True
+
+    def bulk_create(self, *args, **kwargs):
+        objs = super().bulk_create(*args, **kwargs)
+        self._bulk_changed()
+        return objs
+
+    def bulk_update(self, *args, **kwargs):
+        rows = super().bulk_update(*args, **kwargs)
+        self._bulk_changed()
+        return rows

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.generations import WatchedQuerySet
 from apps.membership.models import Enterprise, Membership
 from apps.tenancy.models import Cluster
 
@@ -29,6 +30,8 @@ class Seat(models.Model):
     appointed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WatchedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("council seat")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.generations import WatchedQuerySet
 from apps.core.models import TimeStampedModel
 from apps.reference.models import Capability, CertificationScheme, IndustryCode
 from apps.tenancy.models import Cluster
@@ -105,6 +106,8 @@ class EnterpriseMember(models.Model):
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
 
+    objects = WatchedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("person of an enterprise")
         verbose_name_plural = _("people of enterprises")
@@ -182,6 +185,8 @@ class Membership(TimeStampedModel):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     reason = models.TextField(_("reason of the last decision"), blank=True, max_length=2000)
     joined_at = models.DateTimeField(_("member since"), null=True, blank=True)
+
+    objects = WatchedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")

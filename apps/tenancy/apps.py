@@ -9,3 +9,6 @@ class TenancyConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
+        from .access import watch_access
+
+        watch_access()

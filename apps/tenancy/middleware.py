@@ -1,16 +1,24 @@
 """Run every request addressed to one cluster inside that cluster's row-level security scope."""
 
+import functools
+
+from django.core.signals import setting_changed
 from django.db import transaction
+from django.dispatch import receiver
 from django.urls import Resolver404, resolve
 
 from apps.core.middleware import DATABASE_ERRORS, database_unavailable
 
-from .models import Cluster
 from .rls import tenant_scope
+from .selectors import cluster_by_slug
 
 
+@functools.lru_cache(maxsize=4096)
 def cluster_slug_of(path: str) -> str | None:
-    """The cluster slug a URL addresses (``/clusters/<slug>/…`` pages, ``/api/v1/clusters/<slug>/…``)."""
+    """The cluster slug a URL addresses (``/clusters/<slug>/…`` pages, ``/api/v1/clusters/<slug>/…``).
+
+    Remembered per path: the hot paths (a cluster's market, its dashboard) repeat.
+    """
     if "/clusters/" not in path:
         return None
     try:
@@ -38,7 +46,7 @@ class TenantScopeMiddleware:
         if slug is None:
             return self.get_response(request)
         try:
-            cluster = Cluster.objects.filter(slug=slug).first()
+            cluster = cluster_by_slug(slug)
             if cluster is None:
                 return self.get_response(request)
             request.tenant_cluster = cluster  # the views reuse it instead of reading it again
@@ -49,3 +57,9 @@ class TenantScopeMiddleware:
         except DATABASE_ERRORS:
             return database_unavailable(request)
         return response
+
+
+@receiver(setting_changed)
+def _forget_paths(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        cluster_slug_of.cache_clear()

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.generations import WatchedQuerySet
 from apps.core.models import TimeStampedModel
 
 slug_validator = RegexValidator(
@@ -37,6 +38,8 @@ class Cluster(TimeStampedModel):
     region = models.CharField(_("region"), max_length=120, help_text=_("e.g. Yangtze River Delta"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     description = models.TextField(_("description"), blank=True, max_length=5000)
+
+    objects = WatchedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cluster")
@@ -78,6 +81,8 @@ class ClusterRole(models.Model):
         verbose_name=_("appointed by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = WatchedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cluster role")

@@ -50,38 +50,60 @@ def _quote(name: str) -> str:
 def tenant_scope(cluster_id: int):
     """Run the block in a transaction bound to one cluster under the tenant role.
 
+    The role and cluster are set just before the block's first statement (an execute
+    wrapper), so every statement runs under them, and a request answered from the cache
+    does not touch the database at all.
+
     Nested in an outer transaction (a test, or another scope) it uses a savepoint and
     puts the outer role and cluster back on the way out, so the caller is unaffected.
     The caller marks the transaction for rollback (``transaction.set_rollback``) when
     the work it wraps failed.
     """
-    nested = connection.in_atomic_block
+    conn = transaction.get_connection()  # this thread's connection (``connection`` is a shared proxy)
+    nested = conn.in_atomic_block
     with transaction.atomic():
         if not enforced():
             yield
             return
-        state = connection.__dict__.setdefault("_tenant_scopes", [])
-        previous = state[-1] if state else ("none", "")
-        current = (tenant_role(), str(int(cluster_id)))
-        _apply(current)
-        state.append(current)
+        scopes = conn.__dict__.setdefault("_tenant_scopes", [])
+        outermost = not scopes
+        scopes.append((tenant_role(), str(int(cluster_id))))
         try:
-            yield
+            if outermost:
+                with conn.execute_wrapper(_bind_to_current_scope):
+                    yield
+            else:
+                yield
         finally:
-            state.pop()
-        if nested and not transaction.get_rollback():
+            scopes.pop()
+            applied = conn.__dict__.pop("_tenant_applied", None)
+        if nested and not scopes and applied is not None and not transaction.get_rollback():
             # the end of the transaction undoes SET LOCAL, and so does a rolled-back savepoint;
             # a released savepoint does not, so the outer transaction gets its settings back
-            _apply(previous)
+            # (an enclosing scope's settings are put back by its wrapper, before its next statement)
+            _apply(("none", ""))
+
+
+SET_SCOPE_SQL = "SELECT set_config('role', %s, true), set_config(%s, %s, true)"
+
+
+def _bind_to_current_scope(execute, sql, params, many, context):
+    """Execute wrapper: before a statement, make the innermost scope's role and cluster current."""
+    conn = context["connection"]
+    wanted = conn._tenant_scopes[-1]
+    if conn.__dict__.get("_tenant_applied") != wanted:
+        role, cluster_id = wanted
+        # a cursor of its own: the statement's may be a named (server-side) cursor, which executes once
+        with conn.connection.cursor() as cursor:
+            cursor.execute(SET_SCOPE_SQL, [role, SETTING, cluster_id])
+        conn._tenant_applied = wanted
+    return execute(sql, params, many, context)
 
 
 def _apply(state: tuple[str, str]) -> None:
     role, cluster_id = state
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('role', %s, true), set_config(%s, %s, true)",
-            [role, SETTING, cluster_id],
-        )
+        cursor.execute(SET_SCOPE_SQL, [role, SETTING, cluster_id])
 
 
 # --- Migrations ---------------------------------------------------------------------------

@@ -1,13 +1,18 @@
 """Reads of the tenancy app. Every tenant query is built here from a cluster."""
 
+import datetime
 import functools
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
+from apps.accounts.selectors import user_scopes
+from apps.core import generations
 from apps.core.errors import NotFoundError
 
+from .access import ACCESS, CLUSTERS, access_scope
 from .models import Cluster, ClusterRole
 
 ADMINISTRATOR = ClusterRole.Role.ADMINISTRATOR.value
@@ -31,12 +36,24 @@ def cluster_get(*, slug: str, user=None, known: Cluster | None = None) -> Cluste
 
     ``known`` is the cluster already read for this request (by ``TenantScopeMiddleware``).
     """
-    cluster = known if known is not None and known.slug == slug else Cluster.objects.filter(slug=slug).first()
+    cluster = known if known is not None and known.slug == slug else cluster_by_slug(slug)
     if cluster is None:
         raise NotFoundError()
     if not cluster.is_active and not (user is not None and user.is_authenticated and user.is_staff):
         raise NotFoundError()
     return cluster
+
+
+#: seconds a cached cluster or set of roles may live (changes are seen at once regardless)
+ACCESS_TTL = 300
+
+
+def cluster_by_slug(slug: str) -> Cluster | None:
+    """The cluster at ``slug`` (any status), or None. Read from the cache until any cluster changes."""
+    found = generations.cached(
+        (CLUSTERS,), f"cluster:{slug}", lambda: Cluster.objects.filter(slug=slug).first() or False, ttl=ACCESS_TTL
+    )
+    return found or None
 
 
 def cluster_detail(*, slug: str, user=None) -> Cluster:
@@ -49,44 +66,72 @@ def cluster_detail(*, slug: str, user=None) -> Cluster:
 
 
 def cluster_roles_for(*, user, cluster: Cluster) -> frozenset[str]:
-    """The roles ``user`` holds in ``cluster`` (empty for anonymous users), in one query.
+    """The roles ``user`` holds in ``cluster`` (empty for anonymous users).
 
     Besides the appointed roles (``administrator``): ``member`` when one of the user's
     enterprises is an active member of the cluster, and ``authenticated`` for any
     signed-in user (for actions such as applying, checked further per object), and
     ``council`` for the holder of a seat whose term covers now.
 
-    Every tenant request asks this, so it is one hand-written statement (the ORM spent
-    five times longer composing the equivalent ``Exists`` subqueries than the database
-    took to answer); ``tests/tenancy/test_roles.py`` holds it to the models' meaning.
+    Every tenant request asks this, so the answer is cached until a role, membership, seat
+    or person of the cluster changes (``access``), or until the next council term starts
+    or ends; on a miss it is one hand-written statement (the ORM spent five times longer
+    composing the equivalent ``Exists`` subqueries than the database took to answer).
+    ``tests/tenancy/test_roles.py`` holds it to the models' meaning.
     """
     if user is None or not user.is_authenticated:
         return frozenset()
+    scopes = (access_scope(cluster.pk), ACCESS, *user_scopes(user.pk))
+    roles, _until = generations.cached(
+        scopes,
+        f"roles:{cluster.pk}:{user.pk}",
+        lambda: _roles_from_database(user_id=user.pk, cluster_id=cluster.pk),
+        ttl=ACCESS_TTL,
+        valid=lambda value: value[1] is None or timezone.now() < value[1],
+    )
+    return roles
+
+
+def _roles_from_database(*, user_id: int, cluster_id: int) -> tuple[frozenset[str], datetime.datetime | None]:
+    """The roles, and when the answer next changes by itself (a council term starting or ending)."""
     with connection.cursor() as cursor:
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        cursor.execute(_roles_sql(), {"cluster": cluster.pk, "user": user.pk, "now": now})
-        return frozenset({AUTHENTICATED, *(role for (role,) in cursor.fetchall())})
+        cursor.execute(_roles_sql(), {"cluster": cluster_id, "user": user_id, "now": now})
+        rows = cursor.fetchall()
+    roles = frozenset({AUTHENTICATED, *(role for role, _boundary in rows if role)})
+    boundaries = [_as_datetime(boundary) for _role, boundary in rows if boundary is not None]
+    return roles, min(boundaries, default=None)
+
+
+def _as_datetime(value) -> datetime.datetime:
+    """A timestamp from a raw query: a datetime on PostgreSQL, text on SQLite (stored in UTC)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, datetime.UTC)
 
 
 @functools.cache
 def _roles_sql() -> str:
+    """One row per role held; a council seat whose term covers now or is still to come adds a
+    row whose second column is the seat's next boundary (start or end of term)."""
     from apps.governance.models import Seat
     from apps.membership.models import EnterpriseMember, Membership
 
     q = connection.ops.quote_name
     role, membership, person, seat = (q(m._meta.db_table) for m in (ClusterRole, Membership, EnterpriseMember, Seat))
+    # the seats come first: their boundary column gives the union its timestamp type
     return f"""
-        SELECT r.role FROM {role} r WHERE r.cluster_id = %(cluster)s AND r.user_id = %(user)s
+        SELECT CASE WHEN s.term_start <= %(now)s THEN '{COUNCIL}' END,
+               CASE WHEN s.term_start <= %(now)s THEN s.term_end ELSE s.term_start END
+        FROM {seat} s
+        WHERE s.cluster_id = %(cluster)s AND s.holder_id = %(user)s AND s.removed_at IS NULL
+          AND s.term_end > %(now)s
         UNION ALL
-        SELECT '{MEMBER}' WHERE EXISTS (
+        SELECT r.role, NULL FROM {role} r WHERE r.cluster_id = %(cluster)s AND r.user_id = %(user)s
+        UNION ALL
+        SELECT '{MEMBER}', NULL WHERE EXISTS (
             SELECT 1 FROM {membership} m JOIN {person} p ON p.enterprise_id = m.enterprise_id
             WHERE m.cluster_id = %(cluster)s AND p.user_id = %(user)s AND m.status = '{Membership.Status.ACTIVE}'
-        )
-        UNION ALL
-        SELECT '{COUNCIL}' WHERE EXISTS (
-            SELECT 1 FROM {seat} s
-            WHERE s.cluster_id = %(cluster)s AND s.holder_id = %(user)s AND s.removed_at IS NULL
-              AND s.term_start <= %(now)s AND s.term_end > %(now)s
         )
     """
 

@@ -11,8 +11,6 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +19,7 @@ from apps.governance.models import Comment, Proposal, RuleVersion, Seat, Vote
 from apps.tenancy.rules import REGISTRY
 from tests.factories import ClusterFactory, ClusterRoleFactory, UserFactory
 from tests.factories.membership import EnterpriseFactory, MembershipFactory
+from tests.queries import cold_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -312,7 +311,7 @@ def test_proposal_list_shows_the_counts_of_decided_votes(gov, as_):
 
 def _list_queries(as_, gov) -> int:
     client = as_(gov.member)
-    with CaptureQueriesContext(connection) as queries:
+    with cold_queries() as queries:
         assert client.get(url("proposal-list", gov), **EN).status_code == 200
     return len(queries)
 
@@ -670,7 +669,7 @@ def test_rulebook_shows_the_enacted_value_and_the_history(gov, as_):
 
 def _rulebook_queries(as_, gov) -> int:
     client = as_(gov.member)
-    with CaptureQueriesContext(connection) as queries:
+    with cold_queries() as queries:
         assert client.get(url("rulebook", gov), **EN).status_code == 200
     return len(queries)
 
@@ -960,7 +959,7 @@ def test_a_person_of_two_member_enterprises_chooses_which_cosigns(gov, as_, cosi
 
 
 def _detail_queries(client, gov, proposal) -> int:
-    with CaptureQueriesContext(connection) as queries:
+    with cold_queries() as queries:
         assert client.get(url("proposal-detail", gov, proposal.pk), **EN).status_code == 200
     return len(queries)
 

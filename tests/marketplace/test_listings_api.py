@@ -3,12 +3,11 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.marketplace.models import CapacityOffer, ChannelOffer, ChannelRequest, Deal, Match, MatchingRun, Order
 from apps.membership.models import Membership
+from tests.queries import cold_queries
 
 from .conftest import capacity_body, days, order_body
 
@@ -266,10 +265,10 @@ def _bulk(market, n):
 def test_list_query_counts_are_flat(as_user, market, path):
     client = as_user(market.buyer_owner)
     _bulk(market, 1)
-    with CaptureQueriesContext(connection) as one:
+    with cold_queries() as one:
         assert client.get(market.url(path) + "?page_size=100").status_code == 200
     _bulk(market, 49)
-    with CaptureQueriesContext(connection) as fifty:
+    with cold_queries() as fifty:
         response = client.get(market.url(path) + "?page_size=100")
     assert response.json()["count"] == 50
     assert len(fifty) == len(one), [q["sql"][:120] for q in fifty.captured_queries]

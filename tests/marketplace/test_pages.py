@@ -10,8 +10,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,6 +27,7 @@ from apps.marketplace.services import deals as deal_services
 from apps.marketplace.services import matches as match_services
 from tests.factories import ClusterFactory, UserFactory
 from tests.factories.membership import EnterpriseFactory, MembershipFactory, PersonFactory
+from tests.queries import cold_queries
 
 from .conftest import capacity_fields, order_fields
 
@@ -354,7 +353,7 @@ def test_market_is_open_to_administrators_who_are_not_members(as_, market):
 
 
 def _count_queries(client, address, params=None) -> int:
-    with CaptureQueriesContext(connection) as queries:
+    with cold_queries() as queries:
         response = client.get(address, params or {}, **EN)
     assert response.status_code == 200
     return len(queries)

@@ -3,12 +3,12 @@
 import pytest
 from django.core import mail
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from apps.membership import lifecycle
 from apps.membership.models import AuditEvent, Membership
 from apps.notifications.models import Notification
 from tests.factories.membership import EnterpriseFactory, MembershipFactory
+from tests.queries import cold_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -185,11 +185,11 @@ def test_queue_lists_for_administrators_and_own_rows_for_members(as_user, world)
 
 def test_moderation_queue_query_count_is_flat(as_user, world):
     client = as_user(world.admin)
-    with CaptureQueriesContext(connection) as few:
+    with cold_queries() as few:
         assert client.get(url(world) + "?page_size=100").status_code == 200
     for _ in range(50):
         MembershipFactory(cluster=world.cluster, enterprise=EnterpriseFactory(), status="pending")
-    with CaptureQueriesContext(connection) as many:
+    with cold_queries() as many:
         response = client.get(url(world) + "?page_size=100")
     assert response.json()["count"] == 53
     assert len(many) == len(few)

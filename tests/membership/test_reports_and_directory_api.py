@@ -3,8 +3,6 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.core.errors import PermissionDeniedError
@@ -15,6 +13,7 @@ from apps.notifications.models import Notification
 from apps.reference.models import CertificationScheme
 from tests.factories.membership import CertificationFactory, EnterpriseFactory, MembershipFactory, ReportFactory
 from tests.marketplace.conftest import capacity_fields, order_fields
+from tests.queries import cold_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -143,14 +142,14 @@ def test_directory_search_filters(as_user, world):
 
 def test_directory_query_count_is_flat(as_user, world):
     client = as_user(world.admin)
-    with CaptureQueriesContext(connection) as few:
+    with cold_queries() as few:
         client.get(directory(world) + "?page_size=100")
     for _ in range(50):
         enterprise = EnterpriseFactory()
         enterprise.capabilities.set(["weaving", "garment-sewing"])
         CertificationFactory(enterprise=enterprise)
         MembershipFactory(cluster=world.cluster, enterprise=enterprise)
-    with CaptureQueriesContext(connection) as many:
+    with cold_queries() as many:
         response = client.get(directory(world) + "?page_size=100")
     assert response.json()["count"] == 52
     assert len(many) == len(few)
@@ -405,12 +404,12 @@ def test_reports_list_query_count_is_flat_with_listings(as_user, world):
 
     report_on(post_order(world, owner=world.peer), "order")
     client.get(reports(world))  # warm up
-    with CaptureQueriesContext(connection) as one:
+    with cold_queries() as one:
         response = client.get(reports(world) + "?page_size=100")
     assert response.json()["count"] == 1
     for index in range(19):
         report_on(post_order(world, owner=world.peer, title=f"Order {index}"), "order")
-    with CaptureQueriesContext(connection) as twenty:
+    with cold_queries() as twenty:
         response = client.get(reports(world) + "?page_size=100")
     assert response.json()["count"] == 20
     assert all(row["listing_kind"] == "order" for row in response.json()["results"])

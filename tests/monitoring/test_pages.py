@@ -13,8 +13,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +23,7 @@ from apps.notifications.models import NotificationPreference
 from tests.factories import ClusterFactory, StaffFactory, UserFactory
 from tests.marketplace.conftest import market  # noqa: F401  (fixture)
 from tests.marketplace.test_pages import make_capacity, make_match, make_order
+from tests.queries import cold_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -296,7 +295,7 @@ def test_the_enterprise_dashboard_reads_a_fixed_number_of_queries(as_, market): 
     address = url("enterprise-dashboard", market)
 
     def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
+        with cold_queries() as queries:
             assert client.get(address).status_code == 200
         return len(queries)
 

@@ -165,6 +165,22 @@ def test_the_scope_restores_the_callers_role_and_cluster(two_markets):
     assert Order.objects.count() == 2
 
 
+def test_the_scope_binds_streamed_reads_and_survives_a_failed_inner_scope(two_markets):
+    mine, theirs = two_markets
+    with tenant_scope(mine.cluster.pk):
+        # iterator() reads through a server-side (named) cursor
+        assert [order.pk for order in Order.objects.iterator(chunk_size=1)] == [mine.order.pk]
+        with pytest.raises(RuntimeError), tenant_scope(theirs.cluster.pk):
+            assert Order.objects.get().pk == theirs.order.pk
+            raise RuntimeError("the inner work failed")
+        assert one("SELECT current_setting('app.cluster_id')")[0] == str(mine.cluster.pk)
+        assert list(Order.objects.values_list("pk", flat=True)) == [mine.order.pk]
+        with tenant_scope(theirs.cluster.pk):
+            pass  # a scope that sends no statement changes nothing for its caller
+        assert list(Order.objects.values_list("pk", flat=True)) == [mine.order.pk]
+    assert Order.objects.count() == 2
+
+
 def test_an_api_view_that_forgets_its_tenant_still_returns_only_this_cluster(two_markets, as_user, monkeypatch):
     """Break the application's scoping on purpose: the database still keeps the clusters apart."""
     mine, theirs = two_markets

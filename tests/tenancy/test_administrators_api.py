@@ -2,11 +2,10 @@
 cluster get nothing of this one."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from apps.tenancy.models import ClusterRole
 from tests.factories import ClusterRoleFactory, UserFactory
+from tests.queries import cold_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -102,11 +101,11 @@ def test_removing_in_one_cluster_leaves_the_other_alone(as_user, staff, cluster,
 def test_administrator_list_query_count_is_flat(as_user, staff, cluster):
     ClusterRoleFactory(cluster=cluster)
     client = as_user(staff)
-    with CaptureQueriesContext(connection) as one:
+    with cold_queries() as one:
         client.get(url(cluster))
     for _ in range(49):
         ClusterRoleFactory(cluster=cluster)
-    with CaptureQueriesContext(connection) as fifty:
+    with cold_queries() as fifty:
         response = client.get(url(cluster) + "?page_size=50")
     assert len(response.json()["results"]) == 50
     assert len(fifty) == len(one)

@@ -1,4 +1,5 @@
 from django.db.models import Prefetch, Q
+from django.http import HttpResponse
 from django.utils.translation import get_language
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -119,14 +120,20 @@ class ListingViewSet(
 
     def _cached(self, request, respond):
         """A cluster's market is read far more often than it changes: each page and listing
-        is cached until a listing of this kind in the cluster changes (``market_changed``),
-        and at most ``MARKET_LIST_TTL`` seconds. Everyone allowed to read sees the same data,
-        and the permission checks have run before this. Errors (404, 400) are not cached."""
+        is cached, rendered, until a listing of this kind in the cluster changes
+        (``market_changed``), and at most ``MARKET_LIST_TTL`` seconds. Everyone allowed to
+        read sees the same data, and the permission checks have run before this. Errors
+        (404, 400) are not cached."""
         if request.accepted_renderer.format != "json":
             return respond()
         scopes = (listing_services.market_scope(self.cluster.pk, self.kind), listing_services.ALL_MARKETS)
-        variant = f"{request.get_host()}|{get_language()}|{request.get_full_path()}"
-        return Response(generations.cached(scopes, variant, lambda: respond().data, ttl=MARKET_LIST_TTL))
+        media_type = request.accepted_media_type
+        variant = f"{request.get_host()}|{get_language()}|{media_type}|{request.get_full_path()}"
+
+        def render():
+            return request.accepted_renderer.render(respond().data, media_type, self.get_renderer_context())
+
+        return HttpResponse(generations.cached(scopes, variant, render, ttl=MARKET_LIST_TTL), content_type=media_type)
 
     def filter_queryset(self, queryset):
         # the market's filters narrow lists; a listing is read, edited or moved by its id alone
