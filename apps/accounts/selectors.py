@@ -32,9 +32,14 @@ def user_get(user_id):
     except ValidationError:  # a malformed id in a session is simply no user
         return None
     found = generations.cached(
-        user_scopes(pk), "user", lambda: model._default_manager.filter(pk=pk).first() or False, ttl=USER_TTL
+        *user_read(pk), lambda: model._default_manager.filter(pk=pk).first() or False, ttl=USER_TTL
     )
     return found or None
+
+
+def user_read(user_id) -> tuple[tuple[str, ...], str]:
+    """The scopes and variant under which a user is cached."""
+    return user_scopes(user_id), "user"
 
 
 def watch_users() -> None:

@@ -19,6 +19,8 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 
+from . import readahead
+
 
 def _key(scope: str) -> str:
     return f"gen:{scope}"
@@ -34,6 +36,7 @@ def current(scope: str) -> int:
 
 
 def bump(scope: str) -> None:
+    readahead.forget(_key(scope))
     try:
         cache.incr(_key(scope))
     except ValueError:  # missing: any fresh value differs from every earlier one
@@ -52,6 +55,12 @@ def changed(*scopes: str) -> None:
         transaction.on_commit(lambda scope=scope: bump(scope))
 
 
+def keys_of(scopes: tuple[str, ...], variant: str) -> tuple[list[str], str]:
+    """The cache keys ``cached(scopes, variant, …)`` reads: the generations, and the entry."""
+    slot = "cached:" + hashlib.sha256(f"{'|'.join(scopes)}|{variant}".encode()).hexdigest()
+    return [_key(scope) for scope in scopes], slot
+
+
 def cached(scopes: tuple[str, ...], variant: str, compute, *, ttl: int, valid=None):
     """``compute()``'s result for ``variant``, reused until one of ``scopes`` changes (or ``ttl`` s).
 
@@ -60,14 +69,14 @@ def cached(scopes: tuple[str, ...], variant: str, compute, *, ttl: int, valid=No
     still the current ones; ``valid(value)`` may refuse it earlier (a value that knows when it
     goes stale). ``compute`` must not return None.
     """
-    keys = [_key(scope) for scope in scopes]
-    slot = "cached:" + hashlib.sha256(f"{'|'.join(scopes)}|{variant}".encode()).hexdigest()
-    found = cache.get_many([*keys, slot])
+    keys, slot = keys_of(scopes, variant)
+    found = readahead.get_many([*keys, slot])
     generations = tuple(found.get(key) or current(scope) for key, scope in zip(keys, scopes, strict=True))
     entry = found.get(slot)
     if entry is not None and entry[0] == generations and (valid is None or valid(entry[1])):
         return entry[1]
     value = compute()
+    readahead.forget(slot)
     cache.set(slot, (generations, value), timeout=ttl)
     return value
 
@@ -81,7 +90,7 @@ def watch(model, *, scopes, bulk: str) -> None:
     ``scopes(instance)``; a bulk write, which names no instance, bumps ``bulk``.
 
     Bulk writes send no signals, so the model's default manager must be built on
-    ``WatchedQuerySet`` (``watched_models_are_covered`` checks it).
+    ``WatchedQuerySet`` (``tests/tenancy/test_access_cache.py`` checks it).
     """
 
     def instance_changed(sender, instance, **kwargs):

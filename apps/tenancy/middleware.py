@@ -2,20 +2,27 @@
 
 import functools
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.dispatch import receiver
 from django.urls import Resolver404, resolve
 
+from apps.accounts import sessions
+from apps.accounts.selectors import user_read
+from apps.core import generations, readahead
 from apps.core.middleware import DATABASE_ERRORS, database_unavailable
 
 from .rls import tenant_scope
-from .selectors import cluster_by_slug
+from .selectors import cluster_by_slug, cluster_id_hint, cluster_read, roles_read
 
 
 @functools.lru_cache(maxsize=4096)
-def cluster_slug_of(path: str) -> str | None:
-    """The cluster slug a URL addresses (``/clusters/<slug>/…`` pages, ``/api/v1/clusters/<slug>/…``).
+def cluster_route_of(path: str) -> tuple[str, object] | None:
+    """The cluster slug a URL addresses (``/clusters/<slug>/…`` pages, ``/api/v1/clusters/<slug>/…``),
+    and the view that answers it.
 
     Remembered per path: the hot paths (a cluster's market, its dashboard) repeat.
     """
@@ -27,7 +34,50 @@ def cluster_slug_of(path: str) -> str | None:
         return None
     if "clusters/" not in match.route:
         return None
-    return match.kwargs.get("cluster_slug") or match.kwargs.get("slug")
+    slug = match.kwargs.get("cluster_slug") or match.kwargs.get("slug")
+    return (slug, match.func) if slug else None
+
+
+def cluster_slug_of(path: str) -> str | None:
+    route = cluster_route_of(path)
+    return route[0] if route else None
+
+
+def keys_to_read_ahead(request, slug: str, view) -> list[str]:
+    """Every cache key the request is likely to read, so that they come in one round trip:
+    the cluster and the caller's session; with what earlier requests taught this process
+    (the session's user, the cluster's id), the user and their roles; and whatever the view
+    declares (``read_ahead(request, cluster_id=…)`` on its class, such as a market page)."""
+    keys = [*_keys(*cluster_read(slug))]
+    session_key = request.headers.get("X-Session-Token") or request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not session_key:
+        return keys
+    keys.append(sessions.cache_key_of(session_key))
+    user_id, cluster_id = _user_id(sessions.user_id_hint(session_key)), cluster_id_hint(slug)
+    if user_id is not None:
+        keys += _keys(*user_read(user_id))
+    if cluster_id is None:
+        return keys
+    if user_id is not None:
+        keys += _keys(*roles_read(cluster_id, user_id))
+    read_ahead = getattr(getattr(view, "cls", None), "read_ahead", None)
+    if read_ahead is not None:
+        keys += read_ahead(request, cluster_id=cluster_id)
+    return keys
+
+
+def _keys(scopes, variant) -> list[str]:
+    generation_keys, slot = generations.keys_of(scopes, variant)
+    return [*generation_keys, slot]
+
+
+def _user_id(hint):
+    if hint is None:
+        return None
+    try:
+        return get_user_model()._meta.pk.to_python(hint)
+    except ValidationError:
+        return None
 
 
 class TenantScopeMiddleware:
@@ -35,25 +85,28 @@ class TenantScopeMiddleware:
 
     The transaction is rolled back when the response is an error (4xx/5xx), so a refused
     request never leaves half a change behind. Requests that address no cluster, or an
-    unknown one (the view answers 404), pass through unchanged.
+    unknown one (the view answers 404), pass through unchanged. The request's cache reads
+    are fetched ahead, in one round trip (``keys_to_read_ahead``).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        slug = cluster_slug_of(request.path_info)
-        if slug is None:
+        route = cluster_route_of(request.path_info)
+        if route is None:
             return self.get_response(request)
+        slug, view = route
         try:
-            cluster = cluster_by_slug(slug)
-            if cluster is None:
-                return self.get_response(request)
-            request.tenant_cluster = cluster  # the views reuse it instead of reading it again
-            with tenant_scope(cluster.pk):
-                response = self.get_response(request)
-                if response.status_code >= 400:
-                    transaction.set_rollback(True)
+            with readahead.reading(keys_to_read_ahead(request, slug, view)):
+                cluster = cluster_by_slug(slug)
+                if cluster is None:
+                    return self.get_response(request)
+                request.tenant_cluster = cluster  # the views reuse it instead of reading it again
+                with tenant_scope(cluster.pk):
+                    response = self.get_response(request)
+                    if response.status_code >= 400:
+                        transaction.set_rollback(True)
         except DATABASE_ERRORS:
             return database_unavailable(request)
         return response
@@ -62,4 +115,4 @@ class TenantScopeMiddleware:
 @receiver(setting_changed)
 def _forget_paths(*, setting, **kwargs):
     if setting == "ROOT_URLCONF":
-        cluster_slug_of.cache_clear()
+        cluster_route_of.cache_clear()

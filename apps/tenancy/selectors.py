@@ -48,12 +48,34 @@ def cluster_get(*, slug: str, user=None, known: Cluster | None = None) -> Cluste
 ACCESS_TTL = 300
 
 
+#: slug -> id of the clusters this process has read (a hint for ``access_reads``; ids never change)
+_CLUSTER_IDS: dict[str, int] = {}
+
+
+def cluster_read(slug: str) -> tuple[tuple[str, ...], str]:
+    """The scopes and variant under which the cluster at ``slug`` is cached."""
+    return (CLUSTERS,), f"cluster:{slug}"
+
+
+def roles_read(cluster_id: int, user_id: int) -> tuple[tuple[str, ...], str]:
+    """The scopes and variant under which a user's roles in a cluster are cached."""
+    return (access_scope(cluster_id), ACCESS, *user_scopes(user_id)), f"roles:{cluster_id}:{user_id}"
+
+
 def cluster_by_slug(slug: str) -> Cluster | None:
     """The cluster at ``slug`` (any status), or None. Read from the cache until any cluster changes."""
     found = generations.cached(
-        (CLUSTERS,), f"cluster:{slug}", lambda: Cluster.objects.filter(slug=slug).first() or False, ttl=ACCESS_TTL
+        *cluster_read(slug), lambda: Cluster.objects.filter(slug=slug).first() or False, ttl=ACCESS_TTL
     )
+    if found and _CLUSTER_IDS.get(slug) != found.pk:
+        if len(_CLUSTER_IDS) >= 10_000:
+            _CLUSTER_IDS.clear()
+        _CLUSTER_IDS[slug] = found.pk
     return found or None
+
+
+def cluster_id_hint(slug: str) -> int | None:
+    return _CLUSTER_IDS.get(slug)
 
 
 def cluster_detail(*, slug: str, user=None) -> Cluster:
@@ -81,10 +103,8 @@ def cluster_roles_for(*, user, cluster: Cluster) -> frozenset[str]:
     """
     if user is None or not user.is_authenticated:
         return frozenset()
-    scopes = (access_scope(cluster.pk), ACCESS, *user_scopes(user.pk))
     roles, _until = generations.cached(
-        scopes,
-        f"roles:{cluster.pk}:{user.pk}",
+        *roles_read(cluster.pk, user.pk),
         lambda: _roles_from_database(user_id=user.pk, cluster_id=cluster.pk),
         ttl=ACCESS_TTL,
         valid=lambda value: value[1] is None or timezone.now() < value[1],

@@ -113,7 +113,8 @@ else:
 DATABASE_TENANT_ROLE = env("DATABASE_TENANT_ROLE", default="cluster_app")
 # Sessions (and allauth's session tokens) live in the database and are read through the cache:
 # an API call authenticates without a database round trip.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# (Django's cached_db engine, read ahead with the rest of a request's cache reads: apps/accounts/sessions.py)
+SESSION_ENGINE = "apps.accounts.sessions"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------

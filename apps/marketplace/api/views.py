@@ -78,6 +78,7 @@ class ChannelRequestFilter(ListingFilter):
         fields = ["status", "owner", "product_category"]
 
 
+JSON = "application/json"
 #: seconds a cached market page may live even if no change was signalled (an enterprise renamed)
 MARKET_LIST_TTL = 30
 
@@ -126,14 +127,27 @@ class ListingViewSet(
         (404, 400) are not cached."""
         if request.accepted_renderer.format != "json":
             return respond()
-        scopes = (listing_services.market_scope(self.cluster.pk, self.kind), listing_services.ALL_MARKETS)
         media_type = request.accepted_media_type
-        variant = f"{request.get_host()}|{get_language()}|{media_type}|{request.get_full_path()}"
 
         def render():
             return request.accepted_renderer.render(respond().data, media_type, self.get_renderer_context())
 
-        return HttpResponse(generations.cached(scopes, variant, render, ttl=MARKET_LIST_TTL), content_type=media_type)
+        page = generations.cached(*self._page_read(request, self.cluster.pk, media_type), render, ttl=MARKET_LIST_TTL)
+        return HttpResponse(page, content_type=media_type)
+
+    @classmethod
+    def _page_read(cls, request, cluster_id: int, media_type: str) -> tuple[tuple[str, ...], str]:
+        scopes = (listing_services.market_scope(cluster_id, cls.kind), listing_services.ALL_MARKETS)
+        return scopes, f"{request.get_host()}|{get_language()}|{media_type}|{request.get_full_path()}"
+
+    @classmethod
+    def read_ahead(cls, request, *, cluster_id: int) -> tuple[str, ...]:
+        """The cached page a GET will most likely read (JSON, the usual media type), for
+        ``TenantScopeMiddleware`` to fetch with the caller's session and roles."""
+        if request.method != "GET":
+            return ()
+        keys, slot = generations.keys_of(*cls._page_read(request, cluster_id, JSON))
+        return (*keys, slot)
 
     def filter_queryset(self, queryset):
         # the market's filters narrow lists; a listing is read, edited or moved by its id alone
