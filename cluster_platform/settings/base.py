@@ -103,12 +103,22 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("DB_CONNECT_TIMEOUT", default=5)
-else:
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+
+
+def tuned(database: dict) -> dict:
+    """Persistent, health-checked connections on PostgreSQL (through Django's backend with a
+    health check that costs no round trip: apps/core/db/postgresql); a lock timeout on SQLite."""
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database["ENGINE"] = "apps.core.db.postgresql"
+        database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+        database["CONN_HEALTH_CHECKS"] = True
+        database.setdefault("OPTIONS", {})["connect_timeout"] = env.int("DB_CONNECT_TIMEOUT", default=5)
+    else:
+        database.setdefault("OPTIONS", {})["timeout"] = 20
+    return database
+
+
+tuned(DATABASES["default"])
 # The role tenant requests run as (SET LOCAL ROLE): row-level security binds it (apps/tenancy/rls.py).
 DATABASE_TENANT_ROLE = env("DATABASE_TENANT_ROLE", default="cluster_app")
 # Sessions (and allauth's session tokens) live in the database and are read through the cache:
