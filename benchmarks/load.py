@@ -109,7 +109,7 @@ def login() -> str:
     return json.loads(data)["meta"]["session_token"]
 
 
-def drive(name, make_request, clients: int, seconds: float, rate: float | None = None) -> dict:
+def drive(make_request, clients: int, seconds: float, rate: float | None = None) -> dict:
     """``clients`` threads send requests back to back (closed loop), or, with ``rate``, at that
     many requests per second between them (open loop: latency at a given load, not at saturation)."""
     latencies, errors, rejected, lock = [], [0], [0], threading.Lock()
@@ -148,8 +148,17 @@ def drive(name, make_request, clients: int, seconds: float, rate: float | None =
         thread.start()
     for thread in threads:
         thread.join(seconds + 30)
-    elapsed = time.perf_counter() - started
-    latencies.sort()
+    return {
+        "latencies": latencies,
+        "elapsed": time.perf_counter() - started,
+        "errors": errors[0],
+        "rejected": rejected[0],
+    }
+
+
+def summarise(name: str, runs: list[dict]) -> dict:
+    """One row from one or more runs of an operation: requests per second over their total time."""
+    latencies = sorted(latency for run in runs for latency in run["latencies"])
 
     def pct(p):
         return 1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))] if latencies else float("nan")
@@ -157,12 +166,12 @@ def drive(name, make_request, clients: int, seconds: float, rate: float | None =
     return {
         "name": name,
         "requests": len(latencies),
-        "rps": len(latencies) / elapsed,
+        "rps": len(latencies) / sum(run["elapsed"] for run in runs),
         "p50": pct(0.50),
         "p95": pct(0.95),
         "p99": pct(0.99),
-        "errors": errors[0],
-        "rejected": rejected[0],
+        "errors": sum(run["errors"] for run in runs),
+        "rejected": sum(run["rejected"] for run in runs),
         "mean": 1000 * statistics.fmean(latencies) if latencies else float("nan"),
     }
 
@@ -177,6 +186,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--post-rate", type=float, default=5, help="posts per second in the paced run")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=4,
+        help="the reads (ceiling, market, detail) take turns in this many rounds of seconds/rounds each,"
+        " so a slow spell of the machine weighs on all three alike",
+    )
     args = parser.parse_args()
     server = start_server(args.workers)
     worker = start_worker()
@@ -209,7 +225,7 @@ def main() -> None:
         def post_order(rng, i):
             return "POST", f"{base}/orders/", order
 
-        operations = [
+        reads = [
             ("trivial JSON view (ceiling)", lambda rng, i: ("GET", "/ping/", None), None),
             (
                 "market list, filtered",
@@ -222,14 +238,21 @@ def main() -> None:
                 None,
             ),
             ("listing detail", lambda rng, i: ("GET", f"{base}/orders/{rng.choice(order_ids)}/", None), None),
+        ]
+        writes = [
             ("accept a match", lambda rng, i: ("POST", f"{base}/matches/{rng.choice(match_ids)}/accept/", None), None),
             (f"post an order, {args.post_rate:g}/s", post_order, args.post_rate),
             ("post an order", post_order, None),
         ]
-        rows = []
-        for name, make, rate in operations:
+        runs = {name: [] for name, _make, _rate in reads}
+        wait_for_idle_worker()
+        for _round in range(args.rounds):
+            for name, make, rate in reads:
+                runs[name].append(drive(make, args.clients, args.seconds / args.rounds, rate))
+        rows = [summarise(name, runs[name]) for name, _make, _rate in reads]
+        for name, make, rate in writes:
             wait_for_idle_worker()
-            rows.append(drive(name, make, args.clients, args.seconds, rate))
+            rows.append(summarise(name, [drive(make, args.clients, args.seconds, rate)]))
     finally:
         for process in (server, worker):
             process.send_signal(signal.SIGTERM)
@@ -246,8 +269,9 @@ def main() -> None:
             f"{r['errors']:>5} {r['rejected']:>5} {100 * r['rps'] / ceiling:>12.1f}%"
         )
     print(
-        f"load: {args.clients} clients, {args.seconds:.0f} s per operation, gunicorn {args.workers} workers,"
-        " one Celery worker matching each posted order; rows without a rate send back to back"
+        f"load: {args.clients} clients, {args.seconds:.0f} s per operation (the three reads in {args.rounds} interleaved"
+        f" rounds), gunicorn {args.workers} workers, one Celery worker matching each posted order;"
+        " rows without a rate send back to back"
     )
 
 
