@@ -12,6 +12,7 @@ counter. Entries also expire after their TTL, which bounds how long a change mad
 the bumping services (an enterprise renamed, say) can stay hidden.
 """
 
+import functools
 import hashlib
 import time
 
@@ -55,10 +56,12 @@ def changed(*scopes: str) -> None:
         transaction.on_commit(lambda scope=scope: bump(scope))
 
 
-def keys_of(scopes: tuple[str, ...], variant: str) -> tuple[list[str], str]:
-    """The cache keys ``cached(scopes, variant, …)`` reads: the generations, and the entry."""
+@functools.lru_cache(maxsize=16_384)
+def keys_of(scopes: tuple[str, ...], variant: str) -> tuple[tuple[str, ...], str]:
+    """The cache keys ``cached(scopes, variant, …)`` reads: the generations, and the entry
+    (remembered: every request of a hot page asks for the same ones)."""
     slot = "cached:" + hashlib.sha256(f"{'|'.join(scopes)}|{variant}".encode()).hexdigest()
-    return [_key(scope) for scope in scopes], slot
+    return tuple(_key(scope) for scope in scopes), slot
 
 
 def cached(scopes: tuple[str, ...], variant: str, compute, *, ttl: int, valid=None):

@@ -1,9 +1,11 @@
 import functools
 
+from allauth import app_settings as allauth_settings
 from allauth.core.internal.sessionkit import get_session_user
 from allauth.headless import app_settings
 from allauth.headless.adapter import get_adapter
 from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
+from allauth.usersessions import app_settings as usersessions_settings
 from allauth.usersessions.internal import usersessionkit
 from rest_framework.exceptions import AuthenticationFailed
 
@@ -12,6 +14,12 @@ from rest_framework.exceptions import AuthenticationFailed
 def _token_strategy():
     # allauth imports and builds the configured strategy on every access; it never changes
     return app_settings.TOKEN_STRATEGY
+
+
+@functools.cache
+def _tracks_activity() -> bool:
+    # allauth reads both settings on every call; with tracking off (the default) it does nothing
+    return allauth_settings.USERSESSIONS_ENABLED and usersessions_settings.TRACK_ACTIVITY
 
 
 class SessionTokenAuthentication(XSessionTokenAuthentication):
@@ -35,7 +43,8 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
         user = get_session_user(session)
         if user is None:
             return None
-        usersessionkit.track_activity(request._request, user=user, session=session)
+        if _tracks_activity():
+            usersessionkit.track_activity(request._request, user=user, session=session)
         return user, session
 
     def authenticate_header(self, request):
