@@ -1,6 +1,6 @@
 """Load test: gunicorn on PostgreSQL with the seeded 1M-listing dataset, N concurrent clients.
 
-    python manage.py seed_load_data                 # once (DATABASE_URL on PostgreSQL)
+    python manage.py seed_load_data                 # once (DATABASE_URL on PostgreSQL); each run repeats it
     DATABASE_URL=postgres://... REDIS_URL=redis://... python benchmarks/load.py [--clients 8] [--seconds 20]
 
 Starts gunicorn on 127.0.0.1 (loopback only) and a Celery worker (the matching of each posted
@@ -194,6 +194,8 @@ def main() -> None:
         " so a slow spell of the machine weighs on all three alike",
     )
     args = parser.parse_args()
+    # idempotent once seeded: it cancels the orders earlier runs posted, so runs start alike
+    subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "manage.py", "seed_load_data"], cwd=ROOT, check=True)
     server = start_server(args.workers)
     worker = start_worker()
     try:

@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from apps.accounts.services import user_ensure_verified
 from apps.governance.models import RuleVersion
-from apps.marketplace.models import CapacityOffer, Match, Order
+from apps.marketplace.models import MATCHABLE, CapacityOffer, ListingStatus, Match, Order
+from apps.marketplace.services.listings import market_changed
 from apps.membership.credit_codes import make_credit_code
 from apps.membership.models import Enterprise, EnterpriseMember, Membership
 from apps.reference.models import Capability, Region
@@ -28,6 +29,8 @@ from apps.tenancy.rules import REGISTRY, rules_in_force
 BATCH = 10_000
 LOAD_USER = ("load.tester@cluster.local", "cluster-load-2026")
 OPEN_LIMIT = "marketplace.open_listings_per_member"
+#: the title benchmarks/load.py gives the orders it posts
+LOAD_ORDER_TITLE = "load test order"
 #: a market's listings are mostly open, the rest closed or done, so the status filter matters
 STATUSES, STATUS_WEIGHTS = ("open", "closed", "filled", "cancelled"), (70, 15, 10, 5)
 
@@ -49,6 +52,7 @@ class Command(BaseCommand):
         ):
             self.stdout.write("load dataset already present")
             self._raise_listing_limit()
+            self._close_earlier_runs_orders()
             return self._print_login()
         capabilities = list(Capability.objects.values_list("code", flat=True))
         popularity = [1 / (i + 1) for i in range(len(capabilities))]
@@ -218,6 +222,17 @@ class Command(BaseCommand):
         changes = {OPEN_LIMIT: REGISTRY[OPEN_LIMIT].maximum}
         number = (RuleVersion.objects.filter(cluster=cluster).aggregate(n=Max("number"))["n"] or 0) + 1
         RuleVersion.objects.create(cluster=cluster, number=number, values={**values, **changes}, changes=changes)
+
+    def _close_earlier_runs_orders(self):
+        """Each load run posts a thousand orders or so; cancel the ones earlier runs left open,
+        so every run starts under the open-listing cap like the first did."""
+        cluster = Cluster.objects.get(slug="load-000")
+        cancelled = Order.objects.filter(
+            cluster=cluster, title=LOAD_ORDER_TITLE, status__in=[ListingStatus.DRAFT, *MATCHABLE]
+        ).update(status=ListingStatus.CANCELLED, updated_at=timezone.now())
+        if cancelled:
+            market_changed(cluster.pk, Order)
+            self.stdout.write(f"cancelled {cancelled} orders that earlier load runs posted")
 
     def _print_login(self):
         self.stdout.write(f"load user: {LOAD_USER[0]} / {LOAD_USER[1]} (owner in load-000)")
