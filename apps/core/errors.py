@@ -10,9 +10,11 @@ class DomainError(Exception):
     code = "invalid"
     default_message = _("The request breaks a rule of the platform.")
 
-    def __init__(self, message=None, *, field: str | None = None, code: str | None = None):
+    def __init__(self, message=None, *, field: str | None = None, code: str | None = None, retry_at=None):
         self.message = message or self.default_message
         self.field = field
+        #: an aware datetime when the refusal will no longer hold (answered as ``retry_at`` and ``Retry-After``)
+        self.retry_at = retry_at
         if code:
             self.code = code
         super().__init__(str(self.message))

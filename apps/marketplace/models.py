@@ -241,6 +241,13 @@ class MatchingRun(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # The lease (apps/matching/leases.py): a worker claims the run by raising ``attempt``, which
+    # is then its fencing token, and renews ``lease_expires_at`` while it works. A queued run's
+    # lease is the time by which a worker should have claimed it.
+    attempt = models.PositiveSmallIntegerField(
+        _("attempt"), default=0, help_text=_("How many times a worker has claimed the run.")
+    )
+    lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -249,7 +256,15 @@ class MatchingRun(models.Model):
         verbose_name = _("matching run")
         verbose_name_plural = _("matching runs")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["cluster", "-created_at"], name="matching_run_cluster")]
+        indexes = [
+            models.Index(fields=["cluster", "-created_at"], name="matching_run_cluster"),
+            # beat's scan for lapsed leases reads only the runs in progress
+            models.Index(
+                fields=["lease_expires_at"],
+                condition=Q(status__in=["queued", "running"]),
+                name="matching_run_lease",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.kind} run {self.pk} ({self.status})"

@@ -18,6 +18,7 @@ from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from apps.matching.engine.types import CHANNEL_FACTORS, FACTORS
+from apps.matching.selectors import full_run_blocking
 from apps.matching.services import matching_run_start
 from apps.membership.models import Enterprise, EnterpriseMember, Membership
 from apps.membership.views import access_refusals, forbidden
@@ -987,11 +989,7 @@ def matching_runs(request, slug):
     for run in page.object_list:
         run.count_groups = _run_counts(run)
         run.seconds = _seconds(run)
-    busy = MatchingRun.objects.filter(
-        cluster=access.cluster,
-        kind=MatchingRun.Kind.FULL,
-        status__in=[MatchingRun.Status.QUEUED, MatchingRun.Status.RUNNING],
-    ).first()
+    busy = full_run_blocking(cluster=access.cluster, now=timezone.now())
     return render(
         request,
         "marketplace/matching_runs.html",

@@ -2,7 +2,8 @@
 
 Loads engine inputs with a bounded number of queries (no locks), runs the pure engine,
 then writes proposals in one short transaction. Deterministic: the same state gives the
-same proposals, so a rerun (or a retry after a killed worker) changes nothing.
+same proposals, so a rerun (or a retry after a killed worker) changes nothing. Every write
+is fenced by the run's lease (``leases.Lease``): a worker that lost its run writes nothing.
 """
 
 import datetime
@@ -26,7 +27,7 @@ from apps.marketplace.models import (
 from apps.membership.models import EnterpriseCertification
 from apps.tenancy.rules import matching_rules, rule_value
 
-from . import engine
+from . import engine, leases
 
 
 @dataclass(frozen=True)
@@ -216,12 +217,13 @@ def _new_matches(spec: Spec, cluster, run, allocations, expires_at):
     ]
 
 
-def write_full_plan(spec: Spec, cluster, run, allocations) -> dict[str, int]:
+def write_full_plan(spec: Spec, cluster, run, allocations, *, lease: leases.Lease) -> dict[str, int]:
     """Replace the unanswered proposals of ``cluster`` by ``allocations``; keep identical ones."""
     now = timezone.now()
     expires_at = now + datetime.timedelta(hours=rule_value(cluster=cluster, key="marketplace.proposal_expiry_hours"))
     wanted = {(a.demand_id, a.supply_id): a for a in allocations}
     with transaction.atomic():
+        lease.fence()
         unanswered = Match.objects.select_for_update().filter(
             cluster=cluster,
             kind=spec.kind,
@@ -245,10 +247,11 @@ def write_full_plan(spec: Spec, cluster, run, allocations) -> dict[str, int]:
     return {"proposals_created": len(fresh), "proposals_kept": len(keep), "proposals_withdrawn": len(withdraw)}
 
 
-def write_incremental(spec: Spec, cluster, run, allocations) -> dict[str, int]:
+def write_incremental(spec: Spec, cluster, run, allocations, *, lease: leases.Lease) -> dict[str, int]:
     now = timezone.now()
     expires_at = now + datetime.timedelta(hours=rule_value(cluster=cluster, key="marketplace.proposal_expiry_hours"))
     with transaction.atomic():
+        lease.fence()
         open_pairs = set(
             Match.objects.filter(cluster=cluster, kind=spec.kind, status=Match.Status.PROPOSED).values_list(
                 f"{spec.demand_field}_id", f"{spec.supply_field}_id"
@@ -259,43 +262,58 @@ def write_incremental(spec: Spec, cluster, run, allocations) -> dict[str, int]:
     return {"proposals_created": len(fresh)}
 
 
-def _progress(run, percent: int, **counts) -> None:
+def _progress(run, lease: leases.Lease, percent: int, **counts) -> None:
+    """Record a phase (and renew the lease); raises ``LeaseLost`` once the run is not ours."""
     run.progress = percent
     run.counts = {**run.counts, **counts}
-    MatchingRun.objects.filter(pk=run.pk).update(progress=percent, counts=run.counts)
+    lease.update(progress=percent, counts=run.counts)
 
 
-def run_full(run: MatchingRun) -> MatchingRun:
+def _claimed(run: MatchingRun, lease: leases.Lease | None) -> leases.Lease:
+    """The caller's lease, or (a direct call: demo data, benchmarks) one claimed here."""
+    if lease is None:
+        lease = leases.claim(run.pk)
+        if lease is None:
+            raise leases.LeaseLost(f"run {run.pk} is not free to claim")
+    return lease
+
+
+def run_full(run: MatchingRun, *, lease: leases.Lease | None = None) -> MatchingRun:
     """A full re-plan of the run's cluster: production, then channels."""
+    lease = _claimed(run, lease)
     cluster, today = run.cluster, timezone.localdate()
     rules = matching_rules(cluster=cluster, today=today)
-    MatchingRun.objects.filter(pk=run.pk).update(status=MatchingRun.Status.RUNNING, started_at=timezone.now(), error="")
     run.counts = {}
+    _progress(run, lease, 0)
     for index, spec in enumerate((PRODUCTION, CHANNEL)):
         demands, supplies = load_inputs(spec, cluster, today)
         _progress(
-            run, 10 + 45 * index, **{f"{spec.kind}_demands": len(demands), f"{spec.kind}_supplies": len(supplies)}
+            run,
+            lease,
+            10 + 45 * index,
+            **{f"{spec.kind}_demands": len(demands), f"{spec.kind}_supplies": len(supplies)},
         )
         result = solve(spec, demands, supplies, rules, _excluded_pairs(spec, cluster))
-        written = write_full_plan(spec, cluster, run, result.allocations)
+        written = write_full_plan(spec, cluster, run, result.allocations, lease=lease)
         _progress(
             run,
+            lease,
             55 + 45 * index,
             **{f"{spec.kind}_{k}": v for k, v in written.items()},
             **plan_counts(f"{spec.kind}_", result),
         )
-    MatchingRun.objects.filter(pk=run.pk).update(
-        status=MatchingRun.Status.SUCCEEDED, progress=100, finished_at=timezone.now()
-    )
+    lease.succeed()
     run.refresh_from_db()
     return run
 
 
-def run_incremental(run: MatchingRun, listing_kind: str, listing_ids: list[int]) -> MatchingRun:
+def run_incremental(
+    run: MatchingRun, listing_kind: str, listing_ids: list[int], *, lease: leases.Lease | None = None
+) -> MatchingRun:
     """Match new or changed listings against the cluster, proposing only uncovered quantity."""
+    lease = _claimed(run, lease)
     cluster, today = run.cluster, timezone.localdate()
     spec = SPECS[listing_kind]
-    MatchingRun.objects.filter(pk=run.pk).update(status=MatchingRun.Status.RUNNING, started_at=timezone.now())
     is_demand = listing_kind in ("order", "channel_request")
     demands, supplies = load_inputs(
         spec,
@@ -308,11 +326,8 @@ def run_incremental(run: MatchingRun, listing_kind: str, listing_ids: list[int])
     result = solve(
         spec, demands, supplies, matching_rules(cluster=cluster, today=today), _excluded_pairs(spec, cluster)
     )
-    written = write_incremental(spec, cluster, run, result.allocations)
-    MatchingRun.objects.filter(pk=run.pk).update(
-        status=MatchingRun.Status.SUCCEEDED,
-        progress=100,
-        finished_at=timezone.now(),
+    written = write_incremental(spec, cluster, run, result.allocations, lease=lease)
+    lease.succeed(
         counts={"demands": len(demands), "supplies": len(supplies), **written, **plan_counts("", result)},
     )
     run.refresh_from_db()

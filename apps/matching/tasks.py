@@ -1,33 +1,38 @@
 """Thin matching tasks: ids in, a planner call, idempotent reruns."""
 
 from celery import shared_task
-from django.utils import timezone
 
 from apps.marketplace.models import MatchingRun
 from apps.tenancy.models import Cluster
 
-from . import planner
+from . import leases, planner
 
 
-@shared_task(name="matching.replan_cluster", acks_late=True, max_retries=3)
-def replan_cluster(run_id: int) -> str:
-    run = MatchingRun.objects.select_related("cluster").filter(pk=run_id).first()
-    if run is None or run.status == MatchingRun.Status.SUCCEEDED:
-        return "skipped"
-    try:
-        planner.run_full(run)
-    except Exception as exc:
-        MatchingRun.objects.filter(pk=run_id).update(
-            status=MatchingRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()
-        )
-        raise
+def _run_held(lease: leases.Lease, work, *args) -> str:
+    """Run ``work`` under ``lease``, renewed from a thread; a lost lease ends it without writing."""
+    run = MatchingRun.objects.select_related("cluster").get(pk=lease.run_id)
+    with leases.kept_alive(lease):
+        try:
+            work(run, *args, lease=lease)
+        except leases.LeaseLost:
+            return "superseded"
+        except Exception as exc:
+            lease.fail(exc)
+            raise
     return "done"
 
 
+@shared_task(name="matching.replan_cluster", acks_late=True)
+def replan_cluster(run_id: int) -> str:
+    lease = leases.claim(run_id)
+    if lease is None:  # finished, held by a live worker, or out of attempts
+        return "skipped"
+    return _run_held(lease, planner.run_full)
+
+
 def _incremental(cluster_id: int, kind: str, ids: list[int], trigger: str) -> int:
-    run = MatchingRun.objects.create(cluster_id=cluster_id, kind=MatchingRun.Kind.INCREMENTAL, trigger=trigger[:60])
-    run = MatchingRun.objects.select_related("cluster").get(pk=run.pk)
-    planner.run_incremental(run, kind, ids)
+    run, lease = leases.start_held(cluster_id=cluster_id, kind=MatchingRun.Kind.INCREMENTAL, trigger=trigger[:60])
+    _run_held(lease, planner.run_incremental, kind, ids)
     return run.pk
 
 
@@ -62,6 +67,14 @@ def replan_all_clusters() -> int:
         matching_run_start(actor=None, cluster=cluster)
         started += 1
     return started
+
+
+@shared_task(name="matching.reap_lapsed_runs")
+def reap_lapsed_runs() -> dict:
+    """Beat, every 30 s: runs whose worker stopped renewing the lease are re-queued or failed."""
+    from .services import matching_runs_reap
+
+    return matching_runs_reap()
 
 
 @shared_task(name="marketplace.housekeeping")

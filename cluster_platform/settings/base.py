@@ -357,11 +357,21 @@ CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "core.relay_outbox", "schedule": 30.0},
     "marketplace-housekeeping": {"task": "marketplace.housekeeping", "schedule": 15 * 60.0},
     "matching-replan-all": {"task": "matching.replan_all_clusters", "schedule": 6 * 3600.0},
+    "matching-reap-lapsed-runs": {"task": "matching.reap_lapsed_runs", "schedule": 30.0},
     "governance-close-due": {"task": "governance.close_due_proposals", "schedule": 60.0},
     "governance-remind-closing": {"task": "governance.remind_closing", "schedule": 15 * 60.0},
     "monitoring-scan": {"task": "monitoring.scan", "schedule": 15 * 60.0},
     "monitoring-kpi-snapshots": {"task": "monitoring.kpi_snapshots", "schedule": 3600.0},
 }
+
+# --- Matching runs ----------------------------------------------------------
+# A run's worker holds a lease on it and renews it every sixth of this many seconds (from a
+# thread, so a long solve keeps it); beat re-queues or fails a run whose lease lapsed, and a new
+# run may start in its place. A queued run must be claimed within the same time, or it no
+# longer blocks a new one. Longer than the longest stretch the solver holds the GIL.
+MATCHING_RUN_LEASE_SECONDS = env.int("MATCHING_RUN_LEASE_SECONDS", default=90)
+# How many workers may claim a run before a lapsed lease fails it (2: it is re-queued once).
+MATCHING_RUN_MAX_ATTEMPTS = env.int("MATCHING_RUN_MAX_ATTEMPTS", default=2)
 
 # --- Logging ----------------------------------------------------------------
 LOGGING = {

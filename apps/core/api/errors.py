@@ -8,12 +8,15 @@ serializers use dotted paths, e.g. ``items.0.quantity``); ``non_field_errors`` h
 errors that concern the whole body.
 """
 
+import math
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -46,10 +49,19 @@ def _body(status_code: int, code: str, detail, errors=None) -> dict:
     return body
 
 
+def _say_when_to_retry(response: Response, retry_at) -> None:
+    """A refusal that ends at a known time names it: ``retry_at`` in the body, ``Retry-After`` in seconds."""
+    response.data["retry_at"] = serializers.DateTimeField().to_representation(retry_at)
+    response["Retry-After"] = str(max(1, math.ceil((retry_at - timezone.now()).total_seconds())))
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         errors = {exc.field: [str(exc.message)]} if exc.field else None
-        return Response(_body(exc.status, exc.code, exc.message, errors), status=exc.status)
+        response = Response(_body(exc.status, exc.code, exc.message, errors), status=exc.status)
+        if exc.retry_at is not None:
+            _say_when_to_retry(response, exc.retry_at)
+        return response
     if isinstance(exc, OverflowError | DataError):
         # a number beyond what the database stores, sent in a body or a filter
         return Response(_body(400, "out_of_range", _("A number in the request is out of range.")), status=400)

@@ -28,6 +28,10 @@ class ErrorSerializer(serializers.Serializer):
         required=False,
         help_text="Validation messages keyed by field name (dotted paths for nested fields).",
     )
+    retry_at = serializers.DateTimeField(
+        required=False,
+        help_text="When the refusal will no longer hold, if that is known (also sent as `Retry-After`, in seconds).",
+    )
 
 
 ERROR_DESCRIPTIONS = {
@@ -53,6 +57,7 @@ def add_error_responses(result, generator, request, public):
                 "code": {"type": "string"},
                 "detail": {"type": "string"},
                 "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+                "retry_at": {"type": "string", "format": "date-time"},
             },
             "required": ["status", "code", "detail"],
         }

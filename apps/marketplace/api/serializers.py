@@ -339,6 +339,8 @@ class MatchingRunSerializer(serializers.ModelSerializer):
             "progress",
             "counts",
             "error",
+            "attempt",
+            "lease_expires_at",
             "created_at",
             "started_at",
             "finished_at",

@@ -395,8 +395,22 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScope
     retrieve=extend_schema(summary="A run's progress and outcome", responses={200: s.MatchingRunSerializer, **ERRORS}),
     create=extend_schema(
         summary="Start a full re-plan (administrators)",
+        description=(
+            "One full run at a time: while another is queued or running under a live lease, the answer is a 409 "
+            "whose `retry_at` (and `Retry-After` header, in seconds) names when that lease ends. A run whose "
+            "lease lapsed (its worker died) does not block: the new run supersedes it."
+        ),
         request=None,
         responses={202: s.MatchingRunSerializer, **ERRORS},
+        parameters=[
+            OpenApiParameter(
+                "Retry-After",
+                int,
+                location=OpenApiParameter.HEADER,
+                response=[409],
+                description="Seconds until the blocking run's lease ends.",
+            )
+        ],
     ),
 )
 class MatchingRunViewSet(

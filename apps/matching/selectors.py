@@ -1,0 +1,19 @@
+"""Reads about matching runs."""
+
+import datetime
+
+from apps.marketplace.models import MatchingRun
+
+from . import leases
+
+
+def full_run_blocking(*, cluster, now: datetime.datetime) -> MatchingRun | None:
+    """The full run that keeps a new one from starting: queued or running under a live lease.
+
+    A run whose lease lapsed (its worker died, or no worker claimed it in time) does not block.
+    """
+    return (
+        MatchingRun.objects.filter(leases.live_q(now), cluster=cluster, kind=MatchingRun.Kind.FULL)
+        .order_by("-lease_expires_at", "-pk")
+        .first()
+    )
