@@ -420,7 +420,10 @@ class MemberDirectoryViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
         description=(
             "Name the reported member (subject), or a listing of this cluster (listing_kind and "
             "listing_id), whose owner then becomes the subject. Your own enterprise and its listings "
-            "cannot be reported."
+            "cannot be reported. One open report per enterprise and target (409 for a second); at most "
+            "the rulebook's moderation.reports_per_day per person and per enterprise in 24 hours (429 with "
+            "Retry-After). Reports by moderation.open_reports_to_suspend distinct enterprises propose a "
+            "suspension for the administrators to confirm or dismiss."
         ),
         request=s.ReportCreateSerializer,
         responses={201: s.ReportSerializer, **CONFLICT, 429: ErrorSerializer},
