@@ -16,7 +16,14 @@ from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from apps.reference.models import Capability, CertificationScheme, IndustryCode, Region
 
 from .lifecycle import ADMINISTRATOR_ACTIONS
-from .models import INVITABLE_ROLES, Enterprise, EnterpriseCertification, Membership, Report
+from .models import (
+    INVITABLE_ROLES,
+    REPORT_REASON_MIN_LENGTH,
+    Enterprise,
+    EnterpriseCertification,
+    Membership,
+    Report,
+)
 from .validators import normalize_credit_code, validate_credit_code
 
 #: Manufacturing (section C of GB/T 4754-2017): the divisions an enterprise profile offers.
@@ -288,8 +295,9 @@ class LeaveForm(forms.Form):
 class ReportForm(forms.Form):
     reporter = forms.TypedChoiceField(label=_("Reporting enterprise"), coerce=int)
     category = forms.ChoiceField(label=_("Category"), choices=[("", _("Choose a category")), *Report.Category.choices])
-    text = forms.CharField(
+    reason = forms.CharField(
         label=_("What happened"),
+        min_length=REPORT_REASON_MIN_LENGTH,
         max_length=Report._meta.get_field("text").max_length,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Facts the administrators can check: dates, order numbers, what was agreed."),
@@ -305,6 +313,13 @@ class ReportForm(forms.Form):
 
     def clean_reporter(self):
         return self.reporters[self.cleaned_data["reporter"]]
+
+
+class SuspensionDecisionForm(forms.Form):
+    """An administrator's decision about a suspension that reports propose (a reason is needed to dismiss)."""
+
+    decision = forms.ChoiceField(choices=[("confirm", _("Confirm the suspension")), ("dismiss", _("Dismiss"))])
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
 
 
 class ResolveForm(forms.Form):

@@ -17,6 +17,12 @@ from .validators import validate_credit_code, validate_region_code
 
 
 class Enterprise(TimeStampedModel):
+    #: The identity that platform staff verify: the legal names, the credit code and the registered
+    #: address (its city). A change to any of them withdraws the ``verified`` badge until it is
+    #: checked again (``services.enterprises.enterprise_update``). The one list of them: a new
+    #: identity field belongs here.
+    IDENTITY_FIELDS = ("legal_name_zh", "legal_name_en", "credit_code", "region_code", "region_name")
+
     class SizeBand(models.TextChoices):
         MICRO = "micro", _("Micro (under 10 people)")
         SMALL = "small", _("Small (10–99 people)")
@@ -210,6 +216,10 @@ class Membership(TimeStampedModel):
         return f"{self.enterprise_id} @ {self.cluster_id}: {self.status}"
 
 
+#: The shortest reason a report may give (characters, surrounding spaces not counted).
+REPORT_REASON_MIN_LENGTH = 10
+
+
 class Report(models.Model):
     class Category(models.TextChoices):
         FRAUD = "fraud", _("Fraud or false information")
@@ -269,10 +279,60 @@ class Report(models.Model):
                 | Q(listing_kind__isnull=False, listing_id__isnull=False),
                 name="report_listing_kind_and_id",
             ),
+            # One open report per reporting enterprise and target: a member, or one listing of it.
+            models.UniqueConstraint(
+                fields=["cluster", "reporter", "subject"],
+                condition=Q(status="open", listing_kind__isnull=True),
+                name="one_open_report_per_reporter_and_member",
+            ),
+            models.UniqueConstraint(
+                fields=["cluster", "reporter", "listing_kind", "listing_id"],
+                condition=Q(status="open", listing_kind__isnull=False),
+                name="one_open_report_per_reporter_and_listing",
+            ),
         ]
 
     def __str__(self):
         return f"{self.category} against {self.subject_id}"
+
+
+class SuspensionProposal(models.Model):
+    """Reports by enough distinct enterprises propose a member's suspension; an administrator decides.
+
+    While it is ``proposed`` the member stays active. Confirming suspends the membership,
+    dismissing keeps it active; either way the reports filed before the decision no longer
+    count towards a new proposal.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Suspension proposed")
+        CONFIRMED = "confirmed", _("Suspension confirmed")
+        DISMISSED = "dismissed", _("Proposal dismissed")
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="suspension_proposals")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="suspension_proposals")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    reporters = models.PositiveIntegerField(_("reporting enterprises"))
+    reason = models.TextField(_("reason"), max_length=2000)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason of the decision"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("suspension proposal")
+        verbose_name_plural = _("suspension proposals")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"], condition=Q(status="proposed"), name="one_pending_suspension_proposal"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.membership_id}: {self.status}"
 
 
 class AuditEvent(models.Model):

@@ -12,6 +12,7 @@ from .models import (
     Invitation,
     Membership,
     Report,
+    SuspensionProposal,
 )
 from .permissions import is_cluster_administrator
 
@@ -61,10 +62,19 @@ def _with_enterprise(qs: QuerySet) -> QuerySet:
 def memberships_for(*, cluster, user, status: str | None = None) -> QuerySet[Membership]:
     """Administrators see every membership of the cluster; others only their enterprises'."""
     qs = Membership.objects.filter(cluster=cluster)
-    if not is_cluster_administrator(user=user, cluster=cluster):
+    administrator = is_cluster_administrator(user=user, cluster=cluster)
+    if not administrator:
         qs = qs.filter(enterprise__people__user=user)
     if status:
         qs = qs.filter(status=status)
+    if administrator:  # a proposed suspension is the administrators' to decide; the member does not see it
+        qs = qs.prefetch_related(
+            Prefetch(
+                "suspension_proposals",
+                queryset=SuspensionProposal.objects.filter(cluster=cluster, status=SuspensionProposal.Status.PROPOSED),
+                to_attr="pending_suspension_proposals",
+            )
+        )
     open_reports = (
         Report.objects.filter(cluster=cluster, subject=OuterRef("enterprise"), status=Report.Status.OPEN)
         .order_by()
@@ -112,6 +122,16 @@ def member_directory(
         )
         .distinct()
         .order_by("enterprise__legal_name_zh", "pk")
+    )
+
+
+def suspension_proposals_pending(*, cluster) -> QuerySet[Membership]:
+    """Memberships of the cluster with a suspension proposed by reports, oldest proposal first."""
+    pending = SuspensionProposal.objects.filter(cluster=cluster, status=SuspensionProposal.Status.PROPOSED)
+    return (
+        _with_enterprise(Membership.objects.filter(cluster=cluster, suspension_proposals__in=pending))
+        .prefetch_related(Prefetch("suspension_proposals", queryset=pending, to_attr="pending_suspension_proposals"))
+        .order_by("suspension_proposals__created_at", "pk")
     )
 
 

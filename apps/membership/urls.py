@@ -48,6 +48,11 @@ urlpatterns = [
         views.membership_decide,
         name="membership-decide",
     ),
+    path(
+        "clusters/<slug:slug>/moderation/<int:membership_id>/suspension/",
+        views.suspension_decide,
+        name="suspension-decide",
+    ),
     path("clusters/<slug:slug>/members/", views.member_directory, name="member-directory"),
     path("clusters/<slug:slug>/reports/", views.cluster_reports, name="cluster-reports"),
     path("clusters/<slug:slug>/reports/new/", views.report_create, name="report-create"),

@@ -42,6 +42,7 @@ from .forms import (
     ReportForm,
     ResolveForm,
     RoleForm,
+    SuspensionDecisionForm,
     add_service_error,
 )
 from .models import EnterpriseMember, Invitation, Membership, Report
@@ -83,6 +84,10 @@ AUDIT_ACTIONS = {
     "membership.reinstate": gettext_lazy("Reinstated"),
     "membership.expel": gettext_lazy("Expelled"),
     "membership.leave": gettext_lazy("Left the cluster"),
+    "membership.suspension_proposed": gettext_lazy("Suspension proposed by reports"),
+    "membership.suspension_confirmed": gettext_lazy("Proposed suspension confirmed"),
+    "membership.suspension_dismissed": gettext_lazy("Proposed suspension dismissed"),
+    "enterprise.verification_withdrawn": gettext_lazy("Verification withdrawn: identity changed"),
     "report.file": gettext_lazy("Report filed"),
     "report.dismiss": gettext_lazy("Report dismissed"),
     "report.warn": gettext_lazy("Warning issued"),
@@ -538,6 +543,7 @@ def moderation_queue(request, slug):
         "membership/moderation_queue.html",
         {
             "cluster": cluster,
+            "proposed_suspensions": selectors.suspension_proposals_pending(cluster=cluster)[:50],
             "page": page,
             "status": status,
             "tabs": QUEUE_TABS.items(),
@@ -571,6 +577,37 @@ def membership_decide(request, slug, membership_id):
         _refused(request, exc)
     else:
         messages.success(request, DECISIONS_DONE[action] % {"enterprise": membership.enterprise.name})
+    return redirect(back)
+
+
+SUSPENSION_DECISIONS_DONE = {
+    "confirm": gettext_lazy("%(enterprise)s is suspended."),
+    "dismiss": gettext_lazy("The proposed suspension of %(enterprise)s was dismissed."),
+}
+
+
+@login_required
+@require_POST
+@access_refusals
+def suspension_decide(request, slug, membership_id):
+    """Confirm or dismiss the suspension that reports propose for one member."""
+    cluster = _cluster(request, slug)
+    back = _next(request, reverse("moderation-queue", args=[cluster.slug]))
+    form = SuspensionDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision."))
+        return redirect(back)
+    decision = form.cleaned_data["decision"]
+    service = report_services.suspension_confirm if decision == "confirm" else report_services.suspension_dismiss
+    try:
+        membership = service(
+            actor=request.user, cluster=cluster, membership_id=membership_id, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        enterprise = selectors.enterprise_get(enterprise_id=membership.enterprise_id)
+        messages.success(request, SUSPENSION_DECISIONS_DONE[decision] % {"enterprise": enterprise.name})
     return redirect(back)
 
 
@@ -777,14 +814,19 @@ def report_create(request, slug):
             return forbidden(request, _("Your enterprise cannot report its own listing."))
         return forbidden(request, _("Your enterprise cannot report itself."))
     form = ReportForm(request.POST if request.method == "POST" else None, reporters=reporters)
+    status, headers = 200, {}
     if form.is_bound and form.is_valid():
         target = {"listing_kind": listing_kind, "listing_id": listing.pk} if listing is not None else {}
         try:
             report_services.report_file(
                 actor=request.user, cluster=cluster, subject=subject, **target, **form.cleaned_data
             )
+        except report_services.ReportRateLimitedError as exc:
+            messages.error(request, str(exc.message))
+            status, headers = 429, {"Retry-After": str(exc.retry_after)}
         except (DomainError, ValidationError) as exc:
             add_service_error(form, exc)
+            status = getattr(exc, "status", 400)
         else:
             if listing is not None:
                 done = _("Your report about “%(listing)s” of %(enterprise)s was sent to the administrators.") % {
@@ -797,7 +839,7 @@ def report_create(request, slug):
                 }
             messages.success(request, done)
             return redirect("cluster-reports", cluster.slug)
-    return render(
+    response = render(
         request,
         "membership/report_form.html",
         {
@@ -811,4 +853,8 @@ def report_create(request, slug):
             "form": form,
             "single_reporter": reporters[0] if len(reporters) == 1 else None,
         },
+        status=400 if status == 200 and form.errors else status,
     )
+    for name, value in headers.items():
+        response[name] = value
+    return response

@@ -59,7 +59,27 @@ REGISTRY: dict[str, RuleDefinition] = {
             minimum=1,
             maximum=50,
             unit="reports",
-            description=_("Open reports against a member that suspend it pending review."),
+            description=_(
+                "Distinct member enterprises with an open report against a member that propose its suspension."
+            ),
+        ),
+        RuleDefinition(
+            key="moderation.auto_suspend_without_review",
+            default=False,
+            minimum=0,
+            maximum=1,
+            unit="yes/no",
+            description=_(
+                "Whether reports reaching the threshold suspend a member at once, without an administrator's review."
+            ),
+        ),
+        RuleDefinition(
+            key="moderation.reports_per_day",
+            default=5,
+            minimum=1,
+            maximum=1000,
+            unit="reports",
+            description=_("Reports one person, and one member enterprise, may file in the cluster in 24 hours."),
         ),
         *(
             RuleDefinition(

@@ -701,7 +701,7 @@ def test_a_member_files_a_report(as_, world):
     url = reverse("report-create", args=[world.cluster.slug]) + f"?subject={world.peer.pk}"
     form = as_(world.owner).get(url, **EN)
     assert form.status_code == 200 and "Suzhou Precision Machinery" in text(form)
-    response = as_(world.owner).post(url, {"reporter": world.member.pk, "category": "delivery", "text": "Late twice"})
+    response = as_(world.owner).post(url, {"reporter": world.member.pk, "category": "delivery", "reason": "Late twice"})
     assert response.status_code == 302 and response.url == reverse("cluster-reports", args=[world.cluster.slug])
     report = Report.objects.get()
     assert (report.reporter, report.subject, report.category, report.reported_by_user) == (
@@ -716,13 +716,16 @@ def test_a_member_files_a_report(as_, world):
 
 def test_report_form_errors_and_refusals(as_, world):
     url = reverse("report-create", args=[world.cluster.slug])
-    empty = as_(world.owner).post(f"{url}?subject={world.peer.pk}", {"reporter": world.member.pk, "text": ""})
-    assert set(field_errors(empty)) == {"category", "text"}
+    empty = as_(world.owner).post(f"{url}?subject={world.peer.pk}", {"reporter": world.member.pk, "reason": ""})
+    assert empty.status_code == 400
+    assert set(field_errors(empty)) == {"category", "reason"}
     # the subject must be a member: the service's refusal is shown on the form
     response = as_(world.owner).post(
-        f"{url}?subject={world.foreign.pk}", {"reporter": world.member.pk, "category": "spam", "text": "?"}, **EN
+        f"{url}?subject={world.foreign.pk}",
+        {"reporter": world.member.pk, "category": "spam", "reason": "Sends spam every day"},
+        **EN,
     )
-    assert response.status_code == 200 and "not a member of the cluster" in text(response)
+    assert response.status_code == 400 and "not a member of the cluster" in text(response)
     assert as_(world.owner).get(f"{url}?subject={world.member.pk}").status_code == 403  # itself
     assert as_(world.owner).get(f"{url}?subject=999999").status_code == 404
     assert as_(world.owner).get(url).status_code == 404
@@ -802,7 +805,7 @@ def test_a_member_reports_a_listing_from_its_page(as_, world):
     assert "Counterfeit denim, 5,000 m" in shown and "Production order of Suzhou Precision Machinery" in shown
     assert listing_url(world, order) in shown
     response = as_(world.staff_person).post(
-        link, {"reporter": world.member.pk, "category": "fraud", "text": "Photos of another mill"}, **EN
+        link, {"reporter": world.member.pk, "category": "fraud", "reason": "Photos of another mill"}, **EN
     )
     assert response.status_code == 302 and response.url == reverse("cluster-reports", args=[world.cluster.slug])
     report = Report.objects.get()
@@ -835,7 +838,7 @@ def test_listing_report_form_refusals(as_, world):
     assert as_(world.foreign_owner).get(other).status_code == 404
     assert (
         as_(world.foreign_owner)
-        .post(other, {"reporter": world.foreign.pk, "category": "spam", "text": "x"})
+        .post(other, {"reporter": world.foreign.pk, "category": "spam", "reason": "Spam listing, again"})
         .status_code
         == 404
     )

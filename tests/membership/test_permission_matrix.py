@@ -84,6 +84,18 @@ MATRIX = {
         lambda w: {},
         row(401, 403, 403, 200, 403, 403, 403),
     ),
+    "confirm a proposed suspension": (
+        "post",
+        lambda w, r: f"{base(w)}/memberships/{w.peer_membership.pk}/confirm-suspension/",
+        lambda w: {"reason": "Upheld"},
+        row(401, 403, 403, 403, 409, 403, 409),  # none is proposed in this world
+    ),
+    "dismiss a proposed suspension": (
+        "post",
+        lambda w, r: f"{base(w)}/memberships/{w.peer_membership.pk}/dismiss-suspension/",
+        lambda w: {"reason": "Unfounded"},
+        row(401, 403, 403, 403, 409, 403, 409),
+    ),
     "bulk approve": (
         "post",
         lambda w, r: f"{base(w)}/memberships/bulk-approve/",
@@ -111,7 +123,7 @@ MATRIX = {
     "file a report": (
         "post",
         lambda w, r: f"{base(w)}/reports/",
-        lambda w: {"reporter": w.member.pk, "subject": w.peer.pk, "category": "quality", "text": "Loose threads"},
+        lambda w: {"reporter": w.member.pk, "subject": w.peer.pk, "category": "quality", "reason": "Loose threads"},
         row(401, 403, 201, 201, 403, 403, 403),
     ),
     "resolve a report": (
@@ -166,6 +178,9 @@ def test_matrix_covers_every_membership_route():
         if prefix in covered
         for name in [*(a.__name__ for a in viewset.get_extra_actions()), "list"]
     }
-    tested = {"list", "approve", "reject", "suspend", "expel", "leave", "bulk_approve", "resolve", "reinstate"}
+    tested = {
+        *("list", "approve", "reject", "suspend", "expel", "leave", "bulk_approve", "resolve", "reinstate"),
+        *("confirm_suspension", "dismiss_suspension"),
+    }
     # reinstate is proven from every state in test_memberships_api.test_every_administrator_transition
     assert actions <= tested, actions - tested

@@ -211,6 +211,16 @@ CASES = {
     ("GET", T + "memberships/"): (lambda w: {}, None, ALL_BUT_ANONYMOUS),  # each sees only their own
     ("POST", T + "memberships/"): (lambda w: {}, lambda w: {"enterprise": w.a.pk, "note": "x"}, frozenset()),
     ("GET", T + "memberships/{id}/"): (lambda w: {"id": w.application.pk}, None, frozenset()),
+    ("POST", T + "memberships/{id}/confirm-suspension/"): (
+        lambda w: {"id": w.application.pk},
+        lambda w: {"reason": "x"},
+        frozenset(),
+    ),
+    ("POST", T + "memberships/{id}/dismiss-suspension/"): (
+        lambda w: {"id": w.application.pk},
+        lambda w: {"reason": "x"},
+        frozenset(),
+    ),
     ("POST", T + "memberships/bulk-approve/"): (
         lambda w: {},
         lambda w: {"memberships": [w.application.pk]},
@@ -289,7 +299,7 @@ CASES = {
     ("GET", T + "reports/"): (lambda w: {}, None, frozenset({"plain_member"})),
     ("POST", T + "reports/"): (
         lambda w: {},
-        lambda w: {"reporter": w.a.pk, "subject": w.b.pk, "category": "spam", "text": "x"},
+        lambda w: {"reporter": w.a.pk, "subject": w.b.pk, "category": "spam", "reason": "Spam in every channel"},
         frozenset(),
     ),
     ("GET", T + "reports/{id}/"): (lambda w: {"id": w.report.pk}, None, frozenset()),

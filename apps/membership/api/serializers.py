@@ -9,6 +9,7 @@ from apps.reference.models import Capability, CertificationScheme, IndustryCode
 
 from ..models import (
     INVITABLE_ROLES,
+    REPORT_REASON_MIN_LENGTH,
     AuditEvent,
     Enterprise,
     EnterpriseCertification,
@@ -16,6 +17,7 @@ from ..models import (
     Invitation,
     Membership,
     Report,
+    SuspensionProposal,
 )
 from ..validators import normalize_credit_code, validate_credit_code
 
@@ -212,10 +214,18 @@ class InvitationAcceptSerializer(serializers.Serializer):
     token = serializers.CharField(max_length=500)
 
 
+class SuspensionProposalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SuspensionProposal
+        fields = ("id", "status", "reporters", "reason", "created_at")
+        read_only_fields = fields
+
+
 class MembershipSerializer(serializers.ModelSerializer):
     enterprise = EnterpriseSummarySerializer(read_only=True)
     decided_by = UserBriefSerializer(read_only=True, allow_null=True)
     open_reports = serializers.SerializerMethodField()
+    suspension_proposal = serializers.SerializerMethodField()
 
     class Meta:
         model = Membership
@@ -230,12 +240,19 @@ class MembershipSerializer(serializers.ModelSerializer):
             "decided_at",
             "joined_at",
             "open_reports",
+            "suspension_proposal",
         )
         read_only_fields = fields
 
     def get_open_reports(self, membership) -> int | None:
         """Open reports against the member here (in the administrators' queue; null elsewhere)."""
         return getattr(membership, "open_reports", None)
+
+    @extend_schema_field(SuspensionProposalSerializer(allow_null=True))
+    def get_suspension_proposal(self, membership):
+        """The suspension that reports propose and an administrator has yet to decide (administrators only)."""
+        pending = getattr(membership, "pending_suspension_proposals", None)
+        return SuspensionProposalSerializer(pending[0]).data if pending else None
 
 
 class MembershipApplySerializer(serializers.Serializer):
@@ -312,7 +329,20 @@ class ReportCreateSerializer(serializers.Serializer):
         help_text="The id of the reported listing, a listing of this cluster (with listing_kind).",
     )
     category = serializers.ChoiceField(choices=Report.Category.choices)
-    text = serializers.CharField(max_length=4000)
+    reason = serializers.CharField(
+        min_length=REPORT_REASON_MIN_LENGTH,
+        max_length=4000,
+        help_text=(
+            f"What happened: facts the administrators can check (at least {REPORT_REASON_MIN_LENGTH} characters). "
+            "Sent as `text`, the former name, it is accepted too."
+        ),
+    )
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys") and "reason" not in data and "text" in data:  # the field's former name
+            data = {key: data[key] for key in data}
+            data["reason"] = data.pop("text")
+        return super().to_internal_value(data)
 
     def validate(self, attrs):
         has_kind, has_id = "listing_kind" in attrs, "listing_id" in attrs

@@ -2,6 +2,7 @@ from django.db.models import Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 
 from apps.core.api.schema import ErrorSerializer
@@ -252,6 +253,8 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cluste
         "create": {AUTHENTICATED},
         "leave": {AUTHENTICATED},
         "bulk_approve": {ADMINISTRATOR},
+        "confirm_suspension": {ADMINISTRATOR},
+        "dismiss_suspension": {ADMINISTRATOR},
         **{name: {ADMINISTRATOR} for name in lifecycle.ADMINISTRATOR_ACTIONS},
     }
 
@@ -329,6 +332,36 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cluste
         return Response(s.MembershipSerializer(membership).data)
 
     @extend_schema(
+        summary="Confirm the suspension that reports propose (administrators): the member is suspended",
+        description="The reason is optional (the proposal's reason by default); the owners are notified.",
+        request=s.DecisionSerializer,
+        responses={200: s.MembershipSerializer, **CONFLICT},
+    )
+    @action(detail=True, methods=["post"], url_path="confirm-suspension")
+    def confirm_suspension(self, request, *args, **kwargs):
+        serializer = s.DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = report_services.suspension_confirm(
+            actor=request.user, cluster=self.cluster, membership_id=int(self.kwargs["pk"]), **serializer.validated_data
+        )
+        return Response(s.MembershipSerializer(membership).data)
+
+    @extend_schema(
+        summary="Dismiss the suspension that reports propose (administrators, with a reason): the member stays",
+        description="Reports filed before the dismissal no longer count towards a new proposal.",
+        request=s.DecisionSerializer,
+        responses={200: s.MembershipSerializer, **CONFLICT},
+    )
+    @action(detail=True, methods=["post"], url_path="dismiss-suspension")
+    def dismiss_suspension(self, request, *args, **kwargs):
+        serializer = s.DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = report_services.suspension_dismiss(
+            actor=request.user, cluster=self.cluster, membership_id=int(self.kwargs["pk"]), **serializer.validated_data
+        )
+        return Response(s.MembershipSerializer(membership).data)
+
+    @extend_schema(
         summary="Approve several applications with one reason (all or none)",
         request=s.BulkApproveSerializer,
         responses={200: s.MembershipSerializer(many=True), **CONFLICT},
@@ -387,10 +420,13 @@ class MemberDirectoryViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
         description=(
             "Name the reported member (subject), or a listing of this cluster (listing_kind and "
             "listing_id), whose owner then becomes the subject. Your own enterprise and its listings "
-            "cannot be reported."
+            "cannot be reported. One open report per enterprise and target (409 for a second); at most "
+            "the rulebook's moderation.reports_per_day per person and per enterprise in 24 hours (429 with "
+            "Retry-After). Reports by moderation.open_reports_to_suspend distinct enterprises propose a "
+            "suspension for the administrators to confirm or dismiss."
         ),
         request=s.ReportCreateSerializer,
-        responses={201: s.ReportSerializer, **CONFLICT},
+        responses={201: s.ReportSerializer, **CONFLICT, 429: ErrorSerializer},
     ),
 )
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScopedViewSet):
@@ -410,7 +446,10 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterSco
     def create(self, request, *args, **kwargs):
         serializer = s.ReportCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        report = report_services.report_file(actor=request.user, cluster=self.cluster, **serializer.validated_data)
+        try:
+            report = report_services.report_file(actor=request.user, cluster=self.cluster, **serializer.validated_data)
+        except report_services.ReportRateLimitedError as exc:
+            raise Throttled(wait=exc.retry_after, detail=str(exc.message)) from None
         return Response(s.ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -4,12 +4,15 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import DomainError, NotFoundError
+from apps.notifications.services import notify_users
 
-from ..models import Enterprise, EnterpriseCertification, EnterpriseMember
+from ..audit import audit_record
+from ..models import Enterprise, EnterpriseCertification, EnterpriseMember, Membership
 from ..permissions import require_enterprise_role
 from ..validators import normalize_credit_code
 
@@ -46,18 +49,65 @@ def enterprise_create(*, actor, capabilities=(), industry_codes=(), certificatio
     return enterprise
 
 
+def _field_label(name: str) -> str:
+    return str(Enterprise._meta.get_field(name).verbose_name)
+
+
+def _verification_withdrawn(*, actor, enterprise: Enterprise, before: dict, after: dict) -> None:
+    """Record the withdrawn badge in every cluster the enterprise belongs to, and tell its owner."""
+    fields = list(after)
+    reason = _("The verified identity changed: %(fields)s.") % {"fields": ", ".join(map(_field_label, fields))}
+    for membership in Membership.objects.filter(
+        enterprise=enterprise, status__in=Membership.OPEN_STATUSES
+    ).select_related("cluster"):
+        audit_record(
+            cluster=membership.cluster,
+            actor=actor,
+            action="enterprise.verification_withdrawn",
+            enterprise=enterprise,
+            membership=membership,
+            reason=reason,
+            before={"verified": True, **before},
+            after={"verified": False, **after},
+        )
+    owners = EnterpriseMember.objects.filter(enterprise=enterprise, role=EnterpriseMember.Role.OWNER).select_related(
+        "user"
+    )
+    notify_users(
+        users=[person.user for person in owners],
+        kind="membership.verification_withdrawn",
+        render=lambda: (
+            _("%(enterprise)s is no longer shown as verified") % {"enterprise": enterprise.name},
+            _("You changed %(fields)s. Platform staff will check the new identity before the badge returns.")
+            % {"fields": ", ".join(map(_field_label, fields))},
+        ),
+        link=reverse("enterprise-detail", args=[enterprise.pk]),
+    )
+
+
 @transaction.atomic
 def enterprise_update(*, actor, enterprise: Enterprise, capabilities=None, industry_codes=None, **fields) -> Enterprise:
+    """Edit the profile. A change to the verified identity (``Enterprise.IDENTITY_FIELDS``) withdraws the badge."""
     require_enterprise_role(user=actor, enterprise=enterprise)
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    previous_code = enterprise.credit_code
+    previous = {name: getattr(enterprise, name) for name in Enterprise.IDENTITY_FIELDS}
     changed = [name for name in fields if name in PROFILE_FIELDS]
     for name in changed:
         setattr(enterprise, name, fields[name])
-    if "credit_code" in changed and normalize_credit_code(fields["credit_code"]) != previous_code:
-        enterprise.verified = False  # a new code must be checked again
+    enterprise.credit_code = normalize_credit_code(enterprise.credit_code)
+    identity_changed = [name for name in Enterprise.IDENTITY_FIELDS if getattr(enterprise, name) != previous[name]]
+    withdrawn = enterprise.verified and bool(identity_changed)
+    if withdrawn:
+        enterprise.verified = False  # the new identity must be checked again
         changed.append("verified")
     _save(enterprise, update_fields=[*changed, "updated_at"])
+    if withdrawn:
+        _verification_withdrawn(
+            actor=actor,
+            enterprise=enterprise,
+            before={name: previous[name] for name in identity_changed},
+            after={name: getattr(enterprise, name) for name in identity_changed},
+        )
     if capabilities is not None:
         enterprise.capabilities.set(capabilities)
     if industry_codes is not None:

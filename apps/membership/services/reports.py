@@ -1,6 +1,20 @@
-"""Members reporting members and their listings, and the administrators' resolution of reports."""
+"""Members reporting members and their listings, and the administrators' resolution of reports.
 
-from django.db import transaction
+Reports are weighed by enterprise, not by count: one open report per reporting enterprise and
+target (a member, or one of its listings; a second is refused with 409), and the rulebook's
+threshold ``moderation.open_reports_to_suspend`` counts *distinct reporting enterprises*. Reaching
+it proposes a suspension that an administrator confirms or dismisses
+(``suspension_confirm`` / ``suspension_dismiss``), unless the rule
+``moderation.auto_suspend_without_review`` suspends at once. Each person, and each reporting
+enterprise, files at most ``moderation.reports_per_day`` reports in the cluster in 24 hours.
+"""
+
+import datetime
+import math
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,9 +26,23 @@ from apps.notifications.services import notify_users
 from apps.tenancy.rules import rule_value
 
 from ..audit import audit_record
-from ..models import EnterpriseMember, Membership, Report
+from ..models import REPORT_REASON_MIN_LENGTH, EnterpriseMember, Membership, Report, SuspensionProposal
 from ..permissions import require_cluster_administrator, require_enterprise_role
 from .memberships import _notify_administrators, membership_decide, membership_suspend_automatically
+
+RATE_WINDOW = datetime.timedelta(hours=24)
+
+
+class ReportRateLimitedError(DomainError):
+    """Too many reports in the window; ``retry_after`` is the number of seconds until the next is accepted."""
+
+    status = 429
+    code = "throttled"
+
+    def __init__(self, message, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
 
 RESOLUTIONS = {
     "dismiss": Report.Status.DISMISSED,
@@ -50,6 +78,63 @@ def _reported_listing(cluster, listing_kind: str | None, listing_id: int | None)
     return listing
 
 
+def check_report_reason(reason: str) -> str:
+    """The reason without surrounding spaces; refused when blank or shorter than the minimum."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say what happened: a report needs a reason."), field="reason", code="required")
+    if len(reason) < REPORT_REASON_MIN_LENGTH:
+        raise DomainError(
+            _("Give at least %(count)d characters: facts the administrators can check.")
+            % {"count": REPORT_REASON_MIN_LENGTH},
+            field="reason",
+            code="min_length",
+        )
+    return reason
+
+
+def _check_rate(*, cluster, reporter, actor, now) -> None:
+    """At most ``moderation.reports_per_day`` reports per person and per reporting enterprise in 24 hours."""
+    limit = rule_value(cluster=cluster, key="moderation.reports_per_day")
+    recent = Report.objects.filter(cluster=cluster, created_at__gt=now - RATE_WINDOW)
+    waits = []
+    for filed in (recent.filter(reporter=reporter), recent.filter(reported_by_user=actor)):
+        times = sorted(filed.values_list("created_at", flat=True))
+        if len(times) >= limit:
+            # the next report is accepted once enough of these have left the window
+            waits.append(times[len(times) - limit] + RATE_WINDOW - now)
+    if waits:
+        raise ReportRateLimitedError(
+            _("You have filed %(limit)d reports in the last 24 hours, the cluster's limit. Try again later.")
+            % {"limit": limit},
+            retry_after=max(1, math.ceil(max(waits).total_seconds())),
+        )
+
+
+def _open_report_of(*, cluster, reporter, subject, listing_kind, listing) -> Report | None:
+    """The reporter's open report about this target: the member itself, or this listing of it."""
+    reports = Report.objects.filter(cluster=cluster, reporter=reporter, subject=subject, status=Report.Status.OPEN)
+    if listing is None:
+        return reports.filter(listing_kind__isnull=True).first()
+    return reports.filter(listing_kind=listing_kind, listing_id=listing.pk).first()
+
+
+def _duplicate_refused(existing_pk: int, listing) -> ConflictError:
+    if listing is not None:
+        message = _(
+            "Your enterprise already has an open report about this listing (report %(id)d); "
+            "the administrators will review it."
+        )
+    else:
+        message = _(
+            "Your enterprise already has an open report about this member (report %(id)d); "
+            "the administrators will review it."
+        )
+    return ConflictError(
+        message % {"id": existing_pk}, field="listing" if listing is not None else "subject", code="duplicate_report"
+    )
+
+
 @transaction.atomic
 def report_file(
     *,
@@ -58,18 +143,20 @@ def report_file(
     reporter,
     subject=None,
     category: str,
-    text: str,
+    reason: str,
     listing_kind: str | None = None,
     listing_id: int | None = None,
 ) -> Report:
     """An active member reports another member of the same cluster, or one of its listings.
 
     A reported listing must be one of this cluster; its owner becomes the report's subject.
-    When the subject then has N open reports here (N from the cluster's rules), it is
-    suspended pending review.
+    One open report per reporting enterprise and target; ``moderation.reports_per_day`` per
+    person and per enterprise. Reaching the threshold of distinct reporting enterprises
+    proposes the subject's suspension (see ``review_reports``).
     """
     require_enterprise_role(user=actor, enterprise=reporter, roles=tuple(EnterpriseMember.Role.values))
-    if _membership(cluster, reporter, [Membership.Status.ACTIVE]) is None:
+    reporter_membership = _membership(cluster, reporter, [Membership.Status.ACTIVE])
+    if reporter_membership is None:
         raise DomainError(_("Only active members of this cluster can file reports."), field="reporter")
     listing = _reported_listing(cluster, listing_kind, listing_id)
     if listing is not None:
@@ -87,18 +174,40 @@ def report_file(
         raise DomainError(_("This enterprise is not a member of the cluster."), field="subject")
     if category not in Report.Category.values:
         raise DomainError(_("Unknown category."), field="category")
+    reason = check_report_reason(reason)
+    # Both memberships locked in one order: the reporter's reports are counted, the subject's weighed, one at a time.
+    list(
+        Membership.objects.select_for_update(of=("self",))
+        .filter(pk__in=[reporter_membership.pk, subject_membership.pk])
+        .order_by("pk")
+    )
+    duplicate = _open_report_of(
+        cluster=cluster, reporter=reporter, subject=subject, listing_kind=listing_kind, listing=listing
+    )
+    if duplicate is not None:
+        raise _duplicate_refused(duplicate.pk, listing)
+    _check_rate(cluster=cluster, reporter=reporter, actor=actor, now=timezone.now())
     report = Report(
         cluster=cluster,
         reporter=reporter,
         reported_by_user=actor,
         subject=subject,
         category=category,
-        text=text,
+        text=reason,
         listing_kind=listing_kind if listing is not None else None,
         listing_id=listing.pk if listing is not None else None,
     )
-    report.full_clean()
-    report.save()
+    try:
+        with transaction.atomic():
+            report.full_clean()
+            report.save()
+    except (IntegrityError, ValidationError):
+        duplicate = _open_report_of(
+            cluster=cluster, reporter=reporter, subject=subject, listing_kind=listing_kind, listing=listing
+        )
+        if duplicate is None:
+            raise
+        raise _duplicate_refused(duplicate.pk, listing) from None
     after = {"status": report.status, "category": category}
     if listing is not None:
         after["listing"] = f"{report.listing_kind}:{report.listing_id}"
@@ -108,7 +217,7 @@ def report_file(
         action="report.file",
         enterprise=subject,
         report=report,
-        reason=text[:500],
+        reason=reason[:500],
         after=after,
     )
 
@@ -123,16 +232,135 @@ def report_file(
         return title, report.get_category_display()
 
     _notify_administrators(cluster, "report.filed", render)
-
-    threshold = rule_value(cluster=cluster, key="moderation.open_reports_to_suspend")
-    open_reports = Report.objects.filter(cluster=cluster, subject=subject, status=Report.Status.OPEN).count()
-    if open_reports >= threshold:
-        membership_suspend_automatically(
-            membership=subject_membership,
-            reason=_("Suspended pending review: %(count)d open reports (the cluster's limit is %(limit)d).")
-            % {"count": open_reports, "limit": threshold},
-        )
+    review_reports(cluster=cluster, membership=subject_membership)
     return report
+
+
+def reporting_enterprises(*, cluster, membership: Membership) -> int:
+    """Distinct enterprises with an open report against the member filed since the last decided proposal."""
+    reports = Report.objects.filter(cluster=cluster, subject_id=membership.enterprise_id, status=Report.Status.OPEN)
+    last_decision = SuspensionProposal.objects.filter(
+        cluster=cluster, membership=membership, decided_at__isnull=False
+    ).aggregate(at=Max("decided_at"))["at"]
+    if last_decision is not None:
+        reports = reports.filter(created_at__gt=last_decision)
+    return reports.order_by().values("reporter_id").distinct().count()
+
+
+def review_reports(*, cluster, membership: Membership) -> SuspensionProposal | None:
+    """The automatic measure: enough distinct reporting enterprises propose (or, by rule, make) a suspension."""
+    membership = Membership.objects.select_related("enterprise", "cluster").get(pk=membership.pk)
+    if membership.status != Membership.Status.ACTIVE:
+        return None
+    threshold = rule_value(cluster=cluster, key="moderation.open_reports_to_suspend")
+    reporters = reporting_enterprises(cluster=cluster, membership=membership)
+    if reporters < threshold:
+        return None
+    params = {"count": reporters, "limit": threshold}
+    if rule_value(cluster=cluster, key="moderation.auto_suspend_without_review"):
+        membership_suspend_automatically(
+            membership=membership,
+            reason=_("Suspended pending review: %(count)d enterprises reported it (the cluster's limit is %(limit)d).")
+            % params,
+        )
+        return None
+    if SuspensionProposal.objects.filter(membership=membership, status=SuspensionProposal.Status.PROPOSED).exists():
+        return None
+    reason = (
+        _("%(count)d enterprises reported this member (the cluster's limit is %(limit)d): an administrator decides.")
+        % params
+    )
+    proposal = SuspensionProposal.objects.create(
+        cluster=cluster, membership=membership, reporters=reporters, reason=reason
+    )
+    audit_record(
+        cluster=cluster,
+        actor=None,
+        action="membership.suspension_proposed",
+        enterprise=membership.enterprise,
+        membership=membership,
+        reason=reason,
+        before={"status": membership.status},
+        after={"status": membership.status, "proposal": proposal.status, "reporters": reporters},
+    )
+    _notify_administrators(
+        cluster,
+        "report.suspension_proposed",
+        lambda: (
+            _("Suspension of %(enterprise)s proposed: confirm or dismiss it")
+            % {"enterprise": membership.enterprise.name},
+            _("%(count)d enterprises reported this member.") % {"count": reporters},
+        ),
+    )
+    return proposal
+
+
+def _pending_proposal(cluster, membership_id: int) -> SuspensionProposal:
+    membership = Membership.objects.filter(cluster=cluster, pk=membership_id).first()
+    if membership is None:
+        raise NotFoundError()
+    proposal = (
+        SuspensionProposal.objects.select_for_update(of=("self",))
+        .select_related("membership__enterprise", "membership__cluster")
+        .filter(cluster=cluster, membership=membership, status=SuspensionProposal.Status.PROPOSED)
+        .first()
+    )
+    if proposal is None:
+        raise ConflictError(_("No suspension is proposed for this member."), code="no_proposal")
+    return proposal
+
+
+def _decide_proposal(*, actor, proposal: SuspensionProposal, status: str, reason: str) -> SuspensionProposal:
+    proposal.status = status
+    proposal.decided_by = actor
+    proposal.decided_at = timezone.now()
+    proposal.decision_reason = reason
+    proposal.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    membership = proposal.membership
+    membership.refresh_from_db(fields=["status"])
+    audit_record(
+        cluster=proposal.cluster,
+        actor=actor,
+        action=f"membership.suspension_{status}",
+        enterprise=membership.enterprise,
+        membership=membership,
+        reason=reason,
+        before={"proposal": SuspensionProposal.Status.PROPOSED},
+        after={"proposal": status, "status": membership.status},
+    )
+    return proposal
+
+
+@transaction.atomic
+def suspension_confirm(*, actor, cluster, membership_id: int, reason: str = "") -> Membership:
+    """An administrator upholds a proposed suspension: the member is suspended (and its owners notified)."""
+    require_cluster_administrator(user=actor, cluster=cluster)
+    proposal = _pending_proposal(cluster, membership_id)
+    reason = reason.strip() or proposal.reason
+    if proposal.membership.status != Membership.Status.SUSPENDED:  # already suspended otherwise: confirm only
+        membership_decide(actor=actor, cluster=cluster, membership_id=membership_id, action="suspend", reason=reason)
+    _decide_proposal(actor=actor, proposal=proposal, status=SuspensionProposal.Status.CONFIRMED, reason=reason)
+    return Membership.objects.get(pk=membership_id)
+
+
+@transaction.atomic
+def suspension_dismiss(*, actor, cluster, membership_id: int, reason: str) -> Membership:
+    """An administrator rejects a proposed suspension: the member stays; earlier reports stop counting towards one."""
+    require_cluster_administrator(user=actor, cluster=cluster)
+    if not reason.strip():
+        raise DomainError(_("Give a reason for dismissing the proposal."), field="reason", code="required")
+    proposal = _pending_proposal(cluster, membership_id)
+    _decide_proposal(actor=actor, proposal=proposal, status=SuspensionProposal.Status.DISMISSED, reason=reason)
+    enterprise = proposal.membership.enterprise
+    _notify_administrators(
+        cluster,
+        "report.suspension_dismissed",
+        lambda: (
+            _("The proposed suspension of %(enterprise)s was dismissed") % {"enterprise": enterprise.name},
+            reason,
+        ),
+    )
+    return Membership.objects.get(pk=membership_id)
 
 
 @transaction.atomic
