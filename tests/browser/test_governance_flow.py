@@ -39,15 +39,19 @@ def scene(transactional_db):
     first = UserFactory(email="zhang@huafang.cn", name="Zhang Wei")
     second = UserFactory(email="prof.li@zju.edu.cn", name="Prof. Li Hua")
     now = timezone.now()
-    for holder, chamber in ((first, "leading_enterprises"), (second, "industry_experts")):
-        services.seat_appoint(
-            actor=admin,
-            cluster=cluster,
-            holder=holder,
-            chamber=chamber,
-            term_start=now - datetime.timedelta(days=30),
-            term_end=now + datetime.timedelta(days=700),
-        )
+    services.council_bootstrap(
+        actor=admin,
+        cluster=cluster,
+        seats=[
+            {
+                "holder": holder,
+                "chamber": chamber,
+                "term_start": now - datetime.timedelta(days=30),
+                "term_end": now + datetime.timedelta(days=700),
+            }
+            for holder, chamber in ((first, "leading_enterprises"), (second, "industry_experts"))
+        ],
+    )
     proposal = services.proposal_draft(
         actor=first,
         cluster=cluster,
