@@ -605,6 +605,22 @@ def test_author_opens_the_vote_with_a_closing_time_and_withdraws(gov, as_):
     assert "The proposal is withdrawn." in messages_of(response)
 
 
+def test_the_open_voting_form_refuses_a_window_outside_the_charter(gov, as_):
+    proposal = rule_change(gov, stage="deliberation")
+    client = as_(gov.admin)
+    for closes in (
+        timezone.localtime() + datetime.timedelta(minutes=2),
+        timezone.localtime() + datetime.timedelta(days=30),
+    ):
+        response = client.post(
+            url("proposal-open-voting", gov, proposal.pk), {"closes_at": closes.strftime("%Y-%m-%dT%H:%M")}, **EN
+        )
+        assert response.context["open_form"].errors["closes_at"] == [
+            "The charter lets a vote on a rule change last from 24 to 336 hours."
+        ]
+    assert Proposal.objects.get(pk=proposal.pk).status == "deliberation"
+
+
 def test_administrator_may_open_the_vote_with_the_default_window(gov, as_):
     proposal = rule_change(gov, stage="deliberation")
     as_(gov.admin).post(url("proposal-open-voting", gov, proposal.pk), {"closes_at": ""}, **EN)
