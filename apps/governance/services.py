@@ -536,11 +536,12 @@ def proposal_open_voting(*, actor, cluster, proposal_id: int, closes_at=None, op
         )
     # the electorate: the seats whose term covers the opening, as they stand now; seats filled
     # later do not vote on it, and seats that end later still count in its quorum
-    electorate = [
-        seat.pk
-        for seat in selectors.eligible_seats(cluster=cluster, at=opens_at).select_related("holder")
-        if not administers(user=seat.holder, cluster=cluster)
-    ]
+    administrators = ClusterRole.objects.filter(cluster=cluster, role=ClusterRole.Role.ADMINISTRATOR)
+    electorate = list(
+        selectors.eligible_seats(cluster=cluster, at=opens_at)
+        .exclude(holder__in=administrators.values("user"))
+        .values_list("pk", flat=True)
+    )
     proposal.status = P.VOTING
     proposal.voting_opens_at, proposal.voting_closes_at = opens_at, closes_at
     proposal.electorate = sorted(electorate)
