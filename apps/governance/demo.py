@@ -1,6 +1,7 @@
 """Demo council: seats in every chamber, an enacted rule change, a proposal in its vote.
 
-Idempotent: a cluster that already has seats is left as it is.
+Idempotent: a cluster that already has seats is left as it is. The cluster's administrator
+constitutes the council once (``council_bootstrap``); votes open with the charter's default window.
 """
 
 import datetime
@@ -48,17 +49,20 @@ def load(stdout=None) -> list[tuple[str, str, str]]:
             name="Industry Association 行业协会",
         )
         holders = [owners[0], owners[1], expert, institution, owners[2]]
-        [
-            services.seat_appoint(
-                actor=admin,
-                cluster=cluster,
-                holder=holder,
-                chamber=chamber,
-                term_start=now - datetime.timedelta(days=60),
-                term_end=now + datetime.timedelta(days=700),
-            )
-            for holder, chamber in zip(holders, CHAMBERS, strict=True)
-        ]
+        # the administrator constitutes the founding council once (no administrator holds a seat)
+        services.council_bootstrap(
+            actor=admin,
+            cluster=cluster,
+            seats=[
+                {
+                    "holder": holder,
+                    "chamber": chamber,
+                    "term_start": now - datetime.timedelta(days=60),
+                    "term_end": now + datetime.timedelta(days=700),
+                }
+                for holder, chamber in zip(holders, CHAMBERS, strict=True)
+            ],
+        )
         # an enacted rule change: price weighs more
         enacted = services.proposal_draft(
             actor=holders[0],

@@ -97,15 +97,81 @@ class SeatAppointForm(forms.Form):
             self.fields["term_end"].initial = now + datetime.timedelta(days=730)
 
     def clean_holder(self):
-        email = self.cleaned_data["holder"]
-        user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
-        if user is None:
-            raise ValidationError(_("Nobody has an account with this e-mail."), code="unknown_holder")
-        return user
+        return _user_by_email(self.cleaned_data["holder"])
 
     def clean_enterprise(self):
         pk = self.cleaned_data["enterprise"]
         return self.enterprises.get(pk) if pk else None
+
+
+def _user_by_email(email: str):
+    user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+    if user is None:
+        raise ValidationError(_("Nobody has an account with this e-mail."), code="unknown_holder")
+    return user
+
+
+class FoundingSeatForm(SeatAppointForm):
+    """One row of the founding council: left without a holder, the row is skipped."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("holder", "chamber", "term_start", "term_end"):
+            self.fields[name].required = False
+
+    def clean_holder(self):
+        email = self.cleaned_data["holder"]
+        return _user_by_email(email) if email else None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("holder") is None:
+            return data
+        for name in ("chamber", "term_start", "term_end"):
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, _("This field is required."))
+        return data
+
+    def seat(self) -> dict | None:
+        """The service's terms of this row (``None`` for a blank row)."""
+        data = self.cleaned_data
+        if data.get("holder") is None:
+            return None
+        return {name: data[name] for name in ("holder", "chamber", "enterprise", "term_start", "term_end")}
+
+
+class BaseFoundingSeatFormSet(forms.BaseFormSet):
+    def clean(self):
+        if not any(self.errors) and not self.seats():
+            raise ValidationError(_("Appoint at least one seat holder."))
+
+    def filled(self) -> list:
+        return [form for form in self.forms if form.seat() is not None]
+
+    def seats(self) -> list[dict]:
+        return [form.seat() for form in self.filled()]
+
+    def add_refusal(self, error: Exception) -> None:
+        """``seats.<n>.<field>`` goes on that field of the n-th filled row; the rest above the rows."""
+        field = getattr(error, "field", None) or ""
+        parts = field.split(".")
+        if isinstance(error, DomainError) and len(parts) == 3 and parts[0] == "seats" and parts[1].isdecimal():
+            if isinstance(error, PermissionDeniedError | NotFoundError):
+                raise error
+            rows = self.filled()
+            index = int(parts[1])
+            if index < len(rows):
+                add_refusal(rows[index], DomainError(error.message, field=parts[2]))
+                return
+        self.refusals.append(str(getattr(error, "message", error)))
+
+
+def founding_seat_formset(data=None, *, enterprises=(), rows: int = 5):
+    formset = forms.formset_factory(
+        FoundingSeatForm, formset=BaseFoundingSeatFormSet, extra=rows, max_num=100, validate_max=True, absolute_max=100
+    )(data, prefix="seats", form_kwargs={"enterprises": enterprises})
+    formset.refusals = ErrorList()
+    return formset
 
 
 # --- Proposals ------------------------------------------------------------------------------
@@ -209,6 +275,19 @@ class ProposalForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
+    seat_action = forms.ChoiceField(
+        label=_("Council seat"), choices=Proposal.SeatAction.choices, required=False, widget=forms.RadioSelect
+    )
+    seat = forms.TypedChoiceField(label=_("Seat to remove"), coerce=int, empty_value=None, required=False)
+    seat_holder = forms.EmailField(label=_("Candidate's e-mail"), required=False)
+    seat_chamber = forms.ChoiceField(
+        label=_("Chamber"), choices=[("", _("— choose a chamber —")), *Seat.Chamber.choices], required=False
+    )
+    seat_enterprise = forms.TypedChoiceField(
+        label=_("On behalf of (optional)"), coerce=int, empty_value=None, required=False
+    )
+    seat_term_start = forms.DateTimeField(label=_("Term starts"), required=False, **DATETIME)
+    seat_term_end = forms.DateTimeField(label=_("Term ends"), required=False, **DATETIME)
     effective_at = forms.DateField(
         label=_("Takes effect on (optional)"),
         required=False,
@@ -218,7 +297,27 @@ class ProposalForm(forms.Form):
 
     wide_fields = ("kind", "title", "body")
 
-    def __init__(self, data=None, *, values: dict, memberships=(), proposal: Proposal | None = None, kind=None):
+    seat_fields = (
+        "seat_action",
+        "seat",
+        "seat_holder",
+        "seat_chamber",
+        "seat_enterprise",
+        "seat_term_start",
+        "seat_term_end",
+    )
+
+    def __init__(
+        self,
+        data=None,
+        *,
+        values: dict,
+        memberships=(),
+        proposal: Proposal | None = None,
+        kind=None,
+        seats=(),
+        seat_enterprises=(),
+    ):
         self.proposal = proposal
         initial = {"kind": kind if kind in Proposal.Kind.values else None}
         if proposal is not None:
@@ -226,9 +325,18 @@ class ProposalForm(forms.Form):
             initial = {"title": proposal.title, "body": proposal.body, "effective_at": effective}
         super().__init__(data, initial=initial)
         if proposal is not None:
-            for name in ("kind", "sanction_membership", "sanction_action"):
+            for name in ("kind", "sanction_membership", "sanction_action", *self.seat_fields):
                 del self.fields[name]
         else:
+            self.seat_enterprises = {e.pk: e for e in seat_enterprises}
+            self.fields["seat"].choices = [
+                ("", _("— choose a seat —")),
+                *((seat.pk, f"{seat.get_chamber_display()} · {seat.holder.get_full_name()}") for seat in seats),
+            ]
+            self.fields["seat_enterprise"].choices = [
+                ("", _("— none —")),
+                *((e.pk, e.name) for e in seat_enterprises),
+            ]
             self.fields["sanction_membership"].choices = [
                 ("", _("— choose a member —")),
                 *((m.pk, f"{m.enterprise.name} · {m.get_status_display()}") for m in memberships),
@@ -270,7 +378,28 @@ class ProposalForm(forms.Form):
                 self.add_error("sanction_membership", _("Choose the member the sanction is about."))
             if not data.get("sanction_action"):
                 self.add_error("sanction_action", _("Choose suspend or reinstate."))
+        if self.proposal is None and data.get("kind") == Proposal.Kind.COUNCIL_SEAT:
+            self._clean_seat(data)
         return data
+
+    def _clean_seat(self, data: dict) -> None:
+        """The shape of a council-seat proposal (the service checks the charter's rules)."""
+        action = data.get("seat_action")
+        if not action:
+            self.add_error("seat_action", _("Choose whether to fill a seat or remove one."))
+        elif action == Proposal.SeatAction.REMOVE and not data.get("seat"):
+            self.add_error("seat", _("Choose the seat to remove."))
+        elif action == Proposal.SeatAction.FILL:
+            if not data.get("seat_holder"):
+                self.add_error("seat_holder", _("Give the candidate's e-mail."))
+            else:
+                try:
+                    data["seat_holder"] = _user_by_email(data["seat_holder"])
+                except ValidationError as error:
+                    self.add_error("seat_holder", error)
+            for name in ("seat_chamber", "seat_term_start", "seat_term_end"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("This field is required."))
 
     def service_kwargs(self) -> dict:
         """Keyword arguments of ``proposal_draft`` (or ``proposal_amend`` when amending)."""
@@ -284,6 +413,9 @@ class ProposalForm(forms.Form):
             if data["kind"] == Proposal.Kind.SANCTION:
                 kwargs["sanction_membership"] = data["sanction_membership"]
                 kwargs["sanction_action"] = data["sanction_action"]
+            if data["kind"] == Proposal.Kind.COUNCIL_SEAT:
+                kwargs.update({name: data.get(name) for name in self.seat_fields})
+                kwargs["seat_enterprise"] = self.seat_enterprises.get(data.get("seat_enterprise"))
         return kwargs
 
     def add_refusal(self, error: Exception) -> None:

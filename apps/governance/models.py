@@ -19,6 +19,10 @@ class Seat(models.Model):
         INSTITUTIONS = "institutions", _("Institutions")
         MEMBER_REPRESENTATIVES = "member_representatives", _("Member representatives")
 
+    class Removal(models.TextChoices):
+        RESIGNED = "resigned", _("Resigned")
+        PROPOSAL = "proposal", _("Removed by a passed proposal")
+
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="seats")
     chamber = models.CharField(_("chamber"), max_length=24, choices=Chamber.choices)
     holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="seats")
@@ -27,8 +31,25 @@ class Seat(models.Model):
     )
     term_start = models.DateTimeField(_("term starts"))
     term_end = models.DateTimeField(_("term ends"))
-    appointed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    appointed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The administrator who constituted the founding council (none for a seat a proposal filled)."),
+    )
+    proposal = models.ForeignKey(
+        "Proposal",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("filled by the proposal"),
+        help_text=_("The passed proposal that filled the seat (none for a seat of the founding council)."),
+    )
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removal = models.CharField(_("removed because"), max_length=12, choices=Removal.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = WatchedQuerySet.as_manager()
@@ -78,6 +99,7 @@ class Proposal(models.Model):
         POLICY = "policy", _("Policy")
         SANCTION = "sanction", _("Sanction")
         CHARTER_CHANGE = "charter_change", _("Charter change")
+        COUNCIL_SEAT = "council_seat", _("Council seat")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -94,6 +116,10 @@ class Proposal(models.Model):
         SUSPEND = "suspend", _("Suspend")
         REINSTATE = "reinstate", _("Reinstate")
 
+    class SeatAction(models.TextChoices):
+        FILL = "fill", _("Fill a seat")
+        REMOVE = "remove", _("Remove a seat")
+
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="proposals")
     kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
@@ -103,6 +129,25 @@ class Proposal(models.Model):
         Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     sanction_action = models.CharField(_("sanction"), max_length=10, choices=SanctionAction.choices, blank=True)
+    # a council-seat proposal: fill a seat (holder, chamber, term) or remove one
+    seat_action = models.CharField(_("seat action"), max_length=8, choices=SeatAction.choices, blank=True)
+    seat = models.ForeignKey(
+        Seat, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("seat to remove")
+    )
+    seat_holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("candidate"),
+    )
+    seat_chamber = models.CharField(_("chamber"), max_length=24, choices=Seat.Chamber.choices, blank=True)
+    seat_enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("on behalf of")
+    )
+    seat_term_start = models.DateTimeField(_("term starts"), null=True, blank=True)
+    seat_term_end = models.DateTimeField(_("term ends"), null=True, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     author_seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     petitioner = models.ForeignKey(
@@ -118,6 +163,12 @@ class Proposal(models.Model):
     revision = models.PositiveIntegerField(_("revision"), default=1)
     voting_opens_at = models.DateTimeField(_("voting opens"), null=True, blank=True)
     voting_closes_at = models.DateTimeField(_("voting closes"), null=True, blank=True)
+    electorate = models.JSONField(
+        _("seats that vote"),
+        null=True,
+        blank=True,
+        help_text=_("The ids of the seats whose term covered the opening of the vote: they alone vote and count."),
+    )
     effective_at = models.DateTimeField(_("takes effect"), null=True, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
     tallied_at = models.DateTimeField(_("tallied at"), null=True, blank=True)

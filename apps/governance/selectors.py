@@ -58,12 +58,34 @@ def eligible_seats(*, cluster, at) -> QuerySet[Seat]:
     )
 
 
+def electorate_seats(*, proposal, current_only: bool = False) -> QuerySet[Seat]:
+    """The seats that vote on ``proposal`` (its electorate at opening; legacy votes: the current seats)."""
+    if proposal.electorate is None:
+        qs = seats(cluster=proposal.cluster_id, current_only=True)
+    else:
+        qs = Seat.objects.filter(cluster=proposal.cluster_id, pk__in=proposal.electorate).select_related("holder")
+    if current_only:
+        now = timezone.now()
+        qs = qs.filter(removed_at__isnull=True, term_start__lte=now, term_end__gt=now)
+    return qs.order_by("chamber", "term_start", "pk")
+
+
+def voting_seats(*, proposal, seats: list[Seat]) -> list[Seat]:
+    """Those of ``seats`` that belong to the proposal's electorate (all of them for a legacy vote)."""
+    if proposal.electorate is None:
+        return list(seats)
+    electorate = set(proposal.electorate)
+    return [seat for seat in seats if seat.pk in electorate]
+
+
 def proposals(*, cluster, user) -> QuerySet[Proposal]:
     """Drafts are seen by their author only; everything else by members and the council."""
     qs = Proposal.objects.filter(cluster=cluster)
     if not (user.is_staff):
         qs = qs.filter(~Q(status=Proposal.Status.DRAFT) | Q(author=user))
-    return qs.select_related("author", "author_seat", "sanction_membership__enterprise").order_by("-created_at", "-pk")
+    return qs.select_related(
+        "author", "author_seat", "sanction_membership__enterprise", "seat_holder", "seat_enterprise"
+    ).order_by("-created_at", "-pk")
 
 
 def proposal_with_votes(*, cluster, pk):

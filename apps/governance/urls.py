@@ -6,8 +6,8 @@ from . import views
 
 urlpatterns = [
     path("clusters/<slug:slug>/council/", views.council, name="council"),
-    path("clusters/<slug:slug>/council/seats/", views.seat_appoint, name="seat-appoint"),
-    path("clusters/<slug:slug>/council/seats/<int:seat_id>/remove/", views.seat_remove, name="seat-remove"),
+    path("clusters/<slug:slug>/council/seats/", views.council_bootstrap, name="council-bootstrap"),
+    path("clusters/<slug:slug>/council/seats/<int:seat_id>/resign/", views.seat_resign, name="seat-resign"),
     path("clusters/<slug:slug>/proposals/", views.proposal_list, name="proposal-list"),
     path("clusters/<slug:slug>/proposals/new/", views.proposal_create, name="proposal-create"),
     path("clusters/<slug:slug>/petitions/new/", views.petition_create, name="petition-create"),

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from apps.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 from apps.membership.models import Enterprise, Membership
 from apps.membership.permissions import MANAGERS
 from apps.membership.views import access_refusals, forbidden
@@ -41,10 +41,9 @@ from .forms import (
     OpenVotingForm,
     PetitionForm,
     ProposalForm,
-    SeatAppointForm,
     VoteForm,
-    add_refusal,
     format_value,
+    founding_seat_formset,
 )
 from .models import Comment, PetitionSignature, Proposal, ProposalRevision, RuleVersion, Seat, Vote
 
@@ -66,6 +65,7 @@ UNIT_LABELS = {
     "fraction of seats": gettext_lazy("fraction of seats"),
     "fraction of votes cast": gettext_lazy("fraction of votes cast"),
     "yes/no": gettext_lazy("yes/no"),
+    "filled by": gettext_lazy("filled by"),
 }
 STATUS_TABS = {
     "all": gettext_lazy("All"),
@@ -93,6 +93,11 @@ RULE_GROUPS = {
     "governance": gettext_lazy("Governance (the charter)"),
     "monitoring": gettext_lazy("Monitoring"),
     "membership": gettext_lazy("Membership"),
+}
+SEAT_FILLING_LABELS = {
+    "election": gettext_lazy("Seats filled by election: a member enterprise's petition puts the candidate forward"),
+    "nomination": gettext_lazy("Seats filled by nomination: the chamber's seat holders put the candidate forward"),
+    "appointment": gettext_lazy("Seats filled by appointment: any seat holder puts the candidate forward"),
 }
 SEAT_STATES = {
     "current": gettext_lazy("Current"),
@@ -179,6 +184,8 @@ def _rule_range(key: str) -> str:
     rule = REGISTRY[key]
     if rule.type == "bool":
         return _("yes or no")
+    if rule.type == "choice":
+        return " / ".join(rule.choices)
     return f"{format_value(rule.minimum)} – {format_value(rule.maximum)}"
 
 
@@ -229,26 +236,31 @@ def _charter_summary(values: dict) -> list[tuple[str, str]]:
     ]
 
 
-def _render_council(request, access: Access, form=None):
+def _render_council(request, access: Access, founding=None):
     now = timezone.now()
     by_chamber = {value: [] for value in Seat.Chamber.values}
     for seat in selectors.seats(cluster=access.cluster):
         seat.state = "current" if seat.covers(now) else "upcoming" if seat.term_start > now else "ended"
         seat.state_label = SEAT_STATES[seat.state]
+        seat.can_resign = seat.holder_id == request.user.pk and seat.state != "ended"
         by_chamber.setdefault(seat.chamber, []).append(seat)
     chambers = [
         {"value": value, "label": Seat.Chamber(value).label, "seats": seats} for value, seats in by_chamber.items()
     ]
-    if access.is_admin and form is None:
-        form = SeatAppointForm(enterprises=_member_enterprises(access.cluster))
+    values = rules_in_force(access.cluster)
+    for chamber in chambers:
+        chamber["filled_by"] = SEAT_FILLING_LABELS.get(values[f"governance.seats.{chamber['value']}"], "")
+    may_found = access.is_admin and not services.council_is_constituted(cluster=access.cluster)
+    if may_found and founding is None:
+        founding = founding_seat_formset(enterprises=_member_enterprises(access.cluster))
     return render(
         request,
         "governance/council.html",
         access.context(
             chambers=chambers,
             current_count=sum(1 for c in chambers for s in c["seats"] if s.state == "current"),
-            appoint_form=form if access.is_admin else None,
-            charter=_charter_summary(rules_in_force(access.cluster)),
+            founding=founding if may_found else None,
+            charter=_charter_summary(values),
         ),
     )
 
@@ -262,39 +274,48 @@ def council(request, slug):
 @login_required
 @require_POST
 @access_refusals
-def seat_appoint(request, slug):
+def council_bootstrap(request, slug):
+    """An administrator constitutes the empty council, once: every founding seat in one act."""
     access = _access(request, slug)
     if not access.is_admin:
-        return forbidden(request, _("Only the cluster's administrators appoint council seats."))
-    form = SeatAppointForm(request.POST, enterprises=_member_enterprises(access.cluster))
-    if form.is_valid():
+        return forbidden(request, _("Only the cluster's administrators constitute the council."))
+    founding = founding_seat_formset(request.POST, enterprises=_member_enterprises(access.cluster))
+    if founding.is_valid():
         try:
-            seat = services.seat_appoint(actor=request.user, cluster=access.cluster, **form.cleaned_data)
+            seats = services.council_bootstrap(actor=request.user, cluster=access.cluster, seats=founding.seats())
+        except ConflictError as exc:
+            _refused(request, exc)
+            return redirect("council", access.cluster.slug)
         except (DomainError, ValidationError) as exc:
-            add_refusal(form, exc)
+            founding.add_refusal(exc)
         else:
             messages.success(
                 request,
-                _("%(holder)s holds a seat among the %(chamber)s.")
-                % {"holder": seat.holder.get_full_name(), "chamber": seat.get_chamber_display().lower()},
+                ngettext(
+                    "The council is constituted with %(count)d seat.",
+                    "The council is constituted with %(count)d seats.",
+                    len(seats),
+                )
+                % {"count": len(seats)},
             )
             return redirect("council", access.cluster.slug)
-    return _render_council(request, access, form)
+    return _render_council(request, access, founding)
 
 
 @login_required
 @require_POST
 @access_refusals
-def seat_remove(request, slug, seat_id):
+def seat_resign(request, slug, seat_id):
     access = _access(request, slug)
-    if not access.is_admin:
-        return forbidden(request, _("Only the cluster's administrators remove council seats."))
     try:
-        seat = services.seat_remove(actor=request.user, cluster=access.cluster, seat_id=seat_id)
+        seat = services.seat_resign(actor=request.user, cluster=access.cluster, seat_id=seat_id)
     except (DomainError, ValidationError) as exc:
         _refused(request, exc)
     else:
-        messages.success(request, _("%(holder)s no longer holds the seat.") % {"holder": seat.holder.get_full_name()})
+        messages.success(
+            request,
+            _("You resigned your seat among the %(chamber)s.") % {"chamber": seat.get_chamber_display().lower()},
+        )
     return redirect("council", access.cluster.slug)
 
 
@@ -362,6 +383,14 @@ def _sanctionable(cluster):
     )
 
 
+def _seat_choices(cluster) -> dict:
+    """What a council-seat proposal chooses from: the seats that have not ended, and the member enterprises."""
+    return {
+        "seats": list(selectors.seats(cluster=cluster).filter(term_end__gt=timezone.now())),
+        "seat_enterprises": _member_enterprises(cluster),
+    }
+
+
 def _form_page(request, access: Access, form: ProposalForm | None, *, proposal=None, petition=None):
     return render(
         request,
@@ -388,6 +417,7 @@ def proposal_create(request, slug):
         values=rules_in_force(access.cluster),
         memberships=_sanctionable(access.cluster),
         kind=request.GET.get("kind"),
+        **_seat_choices(access.cluster),
     )
     if form.is_bound and form.is_valid():
         try:
@@ -424,6 +454,7 @@ def petition_create(request, slug):
         memberships=_sanctionable(access.cluster),
         kind=request.GET.get("kind"),
         enterprises=enterprises,
+        **_seat_choices(access.cluster),
     )
     if form.is_bound and form.is_valid():
         try:
@@ -450,7 +481,7 @@ def _proposal_get(request, access: Access, pk: int) -> Proposal:
     """A proposal of the cluster the caller may see (drafts: their author only); 404 otherwise."""
     proposal = (
         selectors.proposals(cluster=access.cluster, user=request.user)
-        .select_related("petitioner")
+        .select_related("petitioner", "seat__holder")
         .prefetch_related(
             Prefetch("revisions", queryset=ProposalRevision.objects.select_related("author").order_by("number"))
         )
@@ -606,7 +637,8 @@ def _render_detail(request, access: Access, proposal: Proposal, *, vote_form=Non
     window_open = proposal.voting_is_open
 
     # The vote box: the caller's seats and their votes while the window is open.
-    my_seats = selectors.seats_of(user=user, cluster=cluster) if window_open else []
+    held = selectors.seats_of(user=user, cluster=cluster) if window_open else []
+    my_seats = selectors.voting_seats(proposal=proposal, seats=held)
     my_votes = (
         list(Vote.objects.filter(proposal=proposal, seat__in=my_seats).select_related("seat")) if my_seats else []
     )
@@ -805,7 +837,10 @@ def proposal_comment(request, slug, pk):
 def proposal_vote(request, slug, pk):
     access = _access(request, slug)
     proposal = _proposal_get(request, access, pk)
-    form = VoteForm(request.POST, seats=selectors.seats_of(user=request.user, cluster=access.cluster))
+    seats = selectors.voting_seats(
+        proposal=proposal, seats=selectors.seats_of(user=request.user, cluster=access.cluster)
+    )
+    form = VoteForm(request.POST, seats=seats)
     if form.is_valid():
         try:
             vote = services.vote_cast(

@@ -15,20 +15,28 @@ from apps.matching.engine.types import DEFAULT_CHANNEL_WEIGHTS, DEFAULT_WEIGHTS
 @dataclass(frozen=True)
 class RuleDefinition:
     key: str
-    default: int | float | bool
-    minimum: int | float
-    maximum: int | float
+    default: int | float | bool | str
+    minimum: int | float | None
+    maximum: int | float | None
     unit: str
     description: str
+    #: the values a ``choice`` rule may take (its default is one of them); empty for the others
+    choices: tuple[str, ...] = ()
 
     @property
     def type(self) -> str:
+        if self.choices:
+            return "choice"
         if isinstance(self.default, bool):
             return "bool"
         return "int" if isinstance(self.default, int) else "float"
 
     def clean(self, value):
         """The value converted to the rule's type, or ValueError naming what is wrong."""
+        if self.type == "choice":
+            if isinstance(value, str) and value in self.choices:
+                return value
+            raise ValueError(_("Expected one of: %(choices)s.") % {"choices": ", ".join(self.choices)})
         if self.type == "bool":
             if isinstance(value, bool):
                 return value
@@ -48,6 +56,19 @@ class RuleDefinition:
                 _("Must be between %(minimum)s and %(maximum)s.") % {"minimum": self.minimum, "maximum": self.maximum}
             )
         return number
+
+
+#: the proposal types (``governance.Proposal.Kind``) and their voting windows' bounds by default, in hours
+VOTING_HOURS_MIN = {"rule_change": 24, "policy": 24, "sanction": 48, "charter_change": 72, "council_seat": 48}
+VOTING_HOURS_MAX = {"rule_change": 336, "policy": 336, "sanction": 336, "charter_change": 720, "council_seat": 336}
+#: how a chamber's seats may be filled (``governance.seats.<chamber>``), and each chamber's default
+SEAT_FILLING = ("election", "nomination", "appointment")
+SEAT_FILLING_DEFAULTS = {
+    "leading_enterprises": "election",
+    "industry_experts": "nomination",
+    "institutions": "appointment",
+    "member_representatives": "election",
+}
 
 
 REGISTRY: dict[str, RuleDefinition] = {
@@ -216,6 +237,44 @@ REGISTRY: dict[str, RuleDefinition] = {
             maximum=720,
             unit="hours",
             description=_("Default length of a voting window."),
+        ),
+        *(
+            RuleDefinition(
+                key=f"governance.voting_hours_min.{kind}",
+                default=hours,
+                minimum=1,
+                maximum=720,
+                unit="hours",
+                description=_("Shortest voting window for this type of proposal."),
+            )
+            for kind, hours in VOTING_HOURS_MIN.items()
+        ),
+        *(
+            RuleDefinition(
+                key=f"governance.voting_hours_max.{kind}",
+                default=hours,
+                minimum=1,
+                maximum=2160,
+                unit="hours",
+                description=_("Longest voting window for this type of proposal."),
+            )
+            for kind, hours in VOTING_HOURS_MAX.items()
+        ),
+        *(
+            RuleDefinition(
+                key=f"governance.seats.{chamber}",
+                default=filled_by,
+                minimum=None,
+                maximum=None,
+                unit="filled by",
+                description=_(
+                    "How this chamber's seats are filled: election (a member enterprise's co-signed petition puts "
+                    "the candidate forward), nomination (the chamber's seat holders put the candidate forward) or "
+                    "appointment (any seat holder does); the council's vote then seats the candidate."
+                ),
+                choices=SEAT_FILLING,
+            )
+            for chamber, filled_by in SEAT_FILLING_DEFAULTS.items()
         ),
         RuleDefinition(
             key="monitoring.overdue_grace_days",

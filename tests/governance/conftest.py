@@ -30,17 +30,19 @@ def council(db):
     now = timezone.now()
     members = [UserFactory() for _ in range(3)]
     chambers = ["leading_enterprises", "industry_experts", "member_representatives"]
-    seats = [
-        services.seat_appoint(
-            actor=admin,
-            cluster=cluster,
-            holder=user,
-            chamber=chamber,
-            term_start=now - datetime.timedelta(days=30),
-            term_end=now + datetime.timedelta(days=365),
-        )
-        for user, chamber in zip(members, chambers, strict=True)
-    ]
+    seats = services.council_bootstrap(
+        actor=admin,
+        cluster=cluster,
+        seats=[
+            {
+                "holder": user,
+                "chamber": chamber,
+                "term_start": now - datetime.timedelta(days=30),
+                "term_end": now + datetime.timedelta(days=365),
+            }
+            for user, chamber in zip(members, chambers, strict=True)
+        ],
+    )
     member_owner = UserFactory()
     membership = MembershipFactory(cluster=cluster, enterprise=EnterpriseFactory(owner=member_owner))
     return Council(

@@ -35,18 +35,20 @@ def gov(db):
     alice, bob = UserFactory(name="Alice Zhang"), UserFactory(name="Bob Wang")
     enterprise = EnterpriseFactory(owner=alice, legal_name_en="Shaoxing Huafang Weaving")
     MembershipFactory(cluster=cluster, enterprise=enterprise)
-    seats = [
-        services.seat_appoint(
-            actor=admin,
-            cluster=cluster,
-            holder=holder,
-            chamber=chamber,
-            enterprise=firm,
-            term_start=now - datetime.timedelta(days=30),
-            term_end=now + datetime.timedelta(days=365),
-        )
-        for holder, chamber, firm in ((alice, "leading_enterprises", enterprise), (bob, "industry_experts", None))
-    ]
+    seats = services.council_bootstrap(
+        actor=admin,
+        cluster=cluster,
+        seats=[
+            {
+                "holder": holder,
+                "chamber": chamber,
+                "enterprise": firm,
+                "term_start": now - datetime.timedelta(days=30),
+                "term_end": now + datetime.timedelta(days=365),
+            }
+            for holder, chamber, firm in ((alice, "leading_enterprises", enterprise), (bob, "industry_experts", None))
+        ],
+    )
     member = UserFactory(name="Chen Jing")
     membership = MembershipFactory(cluster=cluster, enterprise=EnterpriseFactory(owner=member))
     return SimpleNamespace(
@@ -87,7 +89,7 @@ def messages_of(response) -> list[str]:
     return [str(m) for m in response.context["messages"]] if response.context else []
 
 
-def rule_change(gov, *, changes=None, stage="voting", author=None, closes_in=datetime.timedelta(hours=6), **extra):
+def rule_change(gov, *, changes=None, stage="voting", author=None, closes_in=datetime.timedelta(days=4), **extra):
     """A rule change by ``alice`` (or ``author``) taken through the services up to ``stage``."""
     author = author or gov.alice
     proposal = services.proposal_draft(
@@ -179,12 +181,30 @@ def test_the_cluster_page_links_to_the_council_pages_for_those_who_may_open_them
 # --- The council ----------------------------------------------------------------------------------
 
 
+def _fill_by_vote(gov, *, holder, chamber, term_start, term_end):
+    """A seat filled as the charter says: a passed council-seat proposal (institutions: appointment)."""
+    proposal = rule_change(
+        gov,
+        kind="council_seat",
+        changes={},
+        title=f"Seat {holder.get_full_name()}",
+        seat_action="fill",
+        seat_holder=holder,
+        seat_chamber=chamber,
+        seat_term_start=term_start,
+        seat_term_end=term_end,
+    )
+    for voter in (gov.alice, gov.bob):
+        services.vote_cast(actor=voter, cluster=gov.cluster, proposal_id=proposal.pk, choice="yes")
+    services.proposal_close(proposal_id=proposal.pk, now=proposal.voting_closes_at + datetime.timedelta(seconds=1))
+    return Seat.objects.get(proposal=proposal)
+
+
 def test_council_page_lists_seat_holders_by_chamber(gov, as_):
-    future = services.seat_appoint(
-        actor=gov.admin,
-        cluster=gov.cluster,
+    future = _fill_by_vote(
+        gov,
         holder=gov.member,
-        chamber="member_representatives",
+        chamber="institutions",
         term_start=timezone.now() + datetime.timedelta(days=10),
         term_end=timezone.now() + datetime.timedelta(days=400),
     )
@@ -192,81 +212,165 @@ def test_council_page_lists_seat_holders_by_chamber(gov, as_):
     page = text(response)
     leading = page.split('data-testid="chamber-leading_enterprises"')[1].split("</section>")[0]
     assert "Alice Zhang" in leading and "Shaoxing Huafang Weaving" in leading and "Current" in leading
+    assert "Seats filled by election" in leading
     experts = page.split('data-testid="chamber-industry_experts"')[1].split("</section>")[0]
-    assert "Bob Wang" in experts
-    representatives = page.split('data-testid="chamber-member_representatives"')[1].split("</section>")[0]
-    assert "Chen Jing" in representatives and "Upcoming" in representatives
+    assert "Bob Wang" in experts and "Seats filled by nomination" in experts
+    institutions = page.split('data-testid="chamber-institutions"')[1].split("</section>")[0]
+    assert "Chen Jing" in institutions and "Upcoming" in institutions
     assert f'data-testid="seat-{future.pk}"' in page
-    assert "No seat in this chamber." in page  # institutions
+    assert "No seat in this chamber." in page  # member representatives
     assert "2 seats are held today." in page
-    # members see no appointment form and no remove buttons
-    assert 'data-testid="appoint-form"' not in page and "remove-seat" not in page
+    # nobody sees a form to appoint or remove seats; the holder alone may resign
+    assert 'data-testid="bootstrap-form"' not in page and "remove-seat" not in page
+    assert f'data-testid="resign-seat-{future.pk}"' in page
+    assert f'data-testid="resign-seat-{gov.seats[0].pk}"' not in page
 
 
-def test_administrator_appoints_a_seat_holder_from_the_page(gov, as_):
-    client = as_(gov.admin)
-    assert 'data-testid="appoint-form"' in text(client.get(url("council", gov), **EN))
+def _founding_rows(*rows, extra: int = 2) -> dict:
+    rows = [*rows, *([{}] * extra)]
+    data = {"seats-TOTAL_FORMS": str(len(rows)), "seats-INITIAL_FORMS": "0", "seats-MAX_NUM_FORMS": "100"}
+    for index, row in enumerate(rows):
+        for name in ("holder", "chamber", "enterprise", "term_start", "term_end"):
+            data[f"seats-{index}-{name}"] = row.get(name, "")
+    return data
+
+
+@pytest.fixture
+def empty(db):
+    """A cluster whose council has no seat yet, its administrator and two people who will sit."""
+    cluster = ClusterFactory()
+    admin = ClusterRoleFactory(cluster=cluster, user=UserFactory(name="Li Ming")).user
+    first, second = UserFactory(name="Alice Zhang"), UserFactory(name="Bob Wang")
+    enterprise = EnterpriseFactory(owner=first, legal_name_en="Shaoxing Huafang Weaving")
+    MembershipFactory(cluster=cluster, enterprise=enterprise)
+    return SimpleNamespace(cluster=cluster, admin=admin, first=first, second=second, enterprise=enterprise)
+
+
+def test_administrator_constitutes_an_empty_council_once_from_the_page(empty, as_):
+    client = as_(empty.admin)
+    assert 'data-testid="bootstrap-form"' in text(client.get(url("council", empty), **EN))
+    seat = {"chamber": "industry_experts", "term_start": "2020-01-01T09:00", "term_end": "2099-12-31T18:00"}
+    # the administrator cannot seat himself; an unknown e-mail and a missing chamber are shown on their rows
     response = client.post(
-        url("seat-appoint", gov),
-        {
-            "holder": gov.member.email.upper(),
-            "chamber": "member_representatives",
-            "enterprise": str(gov.membership.enterprise_id),
-            "term_start": "2020-01-01T09:00",
-            "term_end": "2099-12-31T18:00",
-        },
+        url("council-bootstrap", empty),
+        _founding_rows(
+            {**seat, "holder": empty.first.email},
+            {**seat, "holder": empty.admin.email},
+        ),
+        **EN,
+    )
+    rows = response.context["founding"].forms
+    assert rows[1].errors["holder"] == [
+        "An administrator of the cluster cannot hold a council seat: the council checks the administration."
+    ]
+    response = client.post(
+        url("council-bootstrap", empty),
+        _founding_rows({**seat, "holder": "nobody@example.com"}, {**seat, "chamber": "", "holder": empty.second.email}),
+        **EN,
+    )
+    rows = response.context["founding"].forms
+    assert rows[0].errors["holder"] == ["Nobody has an account with this e-mail."]
+    assert rows[1].errors["chamber"] == ["This field is required."]
+    response = client.post(url("council-bootstrap", empty), _founding_rows(), **EN)
+    assert "Appoint at least one seat holder." in text(response)
+    assert not Seat.objects.filter(cluster=empty.cluster).exists()
+    # the founding council, all at once
+    response = client.post(
+        url("council-bootstrap", empty),
+        _founding_rows(
+            {
+                **seat,
+                "holder": empty.first.email.upper(),
+                "chamber": "leading_enterprises",
+                "enterprise": str(empty.enterprise.pk),
+            },
+            {**seat, "holder": empty.second.email},
+        ),
         follow=True,
         **EN,
     )
-    seat = Seat.objects.get(holder=gov.member)
-    assert (seat.chamber, seat.enterprise_id, seat.appointed_by_id) == (
-        "member_representatives",
-        gov.membership.enterprise_id,
-        gov.admin.pk,
-    )
-    assert timezone.localtime(seat.term_start).strftime("%Y-%m-%d %H:%M") == "2020-01-01 09:00"
-    assert "Chen Jing holds a seat among the member representatives." in messages_of(response)
-
-
-def test_appointment_errors_are_shown_on_their_fields(gov, as_):
-    client = as_(gov.admin)
-    data = {"holder": "nobody@example.com", "chamber": "institutions", "term_start": "2030-01-01T00:00"}
-    response = client.post(url("seat-appoint", gov), {**data, "term_end": "2029-01-01T00:00"}, **EN)
-    assert response.status_code == 200
-    form = response.context["appoint_form"]
-    assert form.errors["holder"] == ["Nobody has an account with this e-mail."]
-    # a known holder, a term that ends before it starts: the service's refusal, on term_end
-    data["holder"] = gov.member.email
-    response = client.post(url("seat-appoint", gov), {**data, "term_end": "2029-01-01T00:00"}, **EN)
-    assert response.context["appoint_form"].errors["term_end"] == ["The term must end after it starts."]
-    # an enterprise the holder does not belong to
+    assert "The council is constituted with 2 seats." in messages_of(response)
+    seats = list(Seat.objects.filter(cluster=empty.cluster).order_by("pk"))
+    assert [(s.holder, s.chamber, s.enterprise_id, s.appointed_by_id) for s in seats] == [
+        (empty.first, "leading_enterprises", empty.enterprise.pk, empty.admin.pk),
+        (empty.second, "industry_experts", None, empty.admin.pk),
+    ]
+    assert timezone.localtime(seats[0].term_start).strftime("%Y-%m-%d %H:%M") == "2020-01-01 09:00"
+    # once: no form any more, and a second post changes nothing
+    assert 'data-testid="bootstrap-form"' not in text(response)
     response = client.post(
-        url("seat-appoint", gov),
-        {**data, "term_end": "2031-01-01T00:00", "enterprise": str(gov.seats[0].enterprise_id)},
-        **EN,
+        url("council-bootstrap", empty), _founding_rows({**seat, "holder": empty.admin.email}), follow=True, **EN
     )
-    assert response.context["appoint_form"].errors["enterprise"] == ["The holder does not belong to this enterprise."]
-    assert not Seat.objects.filter(holder=gov.member).exists()
+    assert any("already constituted" in m for m in messages_of(response))
+    assert Seat.objects.filter(cluster=empty.cluster).count() == 2
 
 
-def test_only_administrators_appoint_and_remove_seats(gov, as_):
-    data = {"holder": gov.member.email, "chamber": "institutions", "term_start": "2020-01-01T00:00"}
-    data["term_end"] = "2099-01-01T00:00"
-    for user in (gov.alice, gov.member):
-        assert as_(user).post(url("seat-appoint", gov), data, **EN).status_code == 403
-        assert as_(user).post(url("seat-remove", gov, gov.seats[1].pk), **EN).status_code == 403
-    assert as_(gov.foreign_admin).post(url("seat-remove", gov, gov.seats[1].pk), **EN).status_code == 403
-    assert Seat.objects.filter(removed_at__isnull=True).count() == 2
+def test_only_administrators_constitute_the_council_and_nobody_removes_a_seat_from_the_page(empty, gov, as_):
+    seat = {"chamber": "institutions", "term_start": "2020-01-01T00:00", "term_end": "2099-01-01T00:00"}
+    data = _founding_rows({**seat, "holder": empty.second.email})
+    for user in (empty.first, gov.foreign_admin):
+        assert as_(user).post(url("council-bootstrap", empty), data, **EN).status_code == 403
+    assert not Seat.objects.filter(cluster=empty.cluster).exists()
+    # the old removal address is gone, for the administrator too
+    removal = f"/clusters/{gov.cluster.slug}/council/seats/{gov.seats[1].pk}/remove/"
+    assert as_(gov.admin).post(removal, **EN).status_code == 404
+    assert Seat.objects.filter(cluster=gov.cluster, removed_at__isnull=True).count() == 2
 
 
-def test_administrator_removes_a_seat(gov, as_):
-    response = as_(gov.admin).post(url("seat-remove", gov, gov.seats[1].pk), follow=True, **EN)
-    assert "Bob Wang no longer holds the seat." in messages_of(response)
-    assert Seat.objects.get(pk=gov.seats[1].pk).removed_at is not None
-    experts = text(response).split('data-testid="chamber-industry_experts"')[1].split("</section>")[0]
-    assert "Bob Wang" not in experts and "No seat in this chamber." in experts
-    # a second removal of the same seat: 404
-    assert as_(gov.admin).post(url("seat-remove", gov, gov.seats[1].pk), **EN).status_code == 404
+def test_a_holder_resigns_from_the_page(gov, as_):
+    assert as_(gov.alice).post(url("seat-resign", gov, gov.seats[1].pk), **EN).status_code == 403
+    assert as_(gov.admin).post(url("seat-resign", gov, gov.seats[1].pk), **EN).status_code == 403
+    response = as_(gov.bob).post(url("seat-resign", gov, gov.seats[1].pk), follow=True, **EN)
+    assert "You resigned your seat among the industry experts." in messages_of(response)
+    seat = Seat.objects.get(pk=gov.seats[1].pk)
+    assert seat.removed_at is not None and seat.removal == "resigned"
+    experts = text(as_(gov.alice).get(url("council", gov), **EN)).split('data-testid="chamber-industry_experts"')[1]
+    assert "Bob Wang" not in experts.split("</section>")[0]
+
+
+def test_a_council_member_proposes_to_remove_a_seat_from_the_page_and_the_vote_removes_it(gov, as_):
+    client = as_(gov.alice)
+    page = text(client.get(url("proposal-create", gov) + "?kind=council_seat", **EN))
+    assert 'data-testid="council-seat"' in page and f'value="{gov.seats[1].pk}"' in page
+    data = {"kind": "council_seat", "title": "Bob leaves", "body": "He moved abroad.", "seat_action": "remove"}
+    response = client.post(url("proposal-create", gov), {**data, **change_rows()}, **EN)
+    assert response.context["form"].errors["seat"] == ["Choose the seat to remove."]
+    response = client.post(
+        url("proposal-create", gov), {**data, "seat": str(gov.seats[1].pk), **change_rows()}, follow=True, **EN
+    )
+    proposal = Proposal.objects.get(title="Bob leaves")
+    assert (proposal.kind, proposal.seat_action, proposal.seat_id) == ("council_seat", "remove", gov.seats[1].pk)
+    assert "Remove the seat of Bob Wang (Industry experts)" in text(response)
+    services.proposal_submit(actor=gov.alice, cluster=gov.cluster, proposal_id=proposal.pk)
+    services.proposal_open_voting(actor=gov.alice, cluster=gov.cluster, proposal_id=proposal.pk)
+    for voter in (gov.alice, gov.bob):
+        services.vote_cast(actor=voter, cluster=gov.cluster, proposal_id=proposal.pk, choice="yes")
+    proposal.refresh_from_db()
+    services.proposal_close(proposal_id=proposal.pk, now=proposal.voting_closes_at + datetime.timedelta(seconds=1))
+    assert Seat.objects.get(pk=gov.seats[1].pk).removal == "proposal"
+
+
+def test_a_fill_proposal_from_the_page_follows_the_chambers_rule(gov, as_):
+    client = as_(gov.alice)
+    data = {
+        "kind": "council_seat",
+        "title": "A representative",
+        "body": "b",
+        "seat_action": "fill",
+        "seat_holder": gov.member.email,
+        "seat_chamber": "member_representatives",
+        "seat_term_start": "2030-01-01T00:00",
+        "seat_term_end": "2032-01-01T00:00",
+        **change_rows(),
+    }
+    response = client.post(url("proposal-create", gov), data, **EN)
+    assert response.context["form"].errors["seat_chamber"] == [
+        "The charter fills this chamber's seats by election: a member enterprise's petition puts the candidate forward."
+    ]
+    response = client.post(url("proposal-create", gov), {**data, "seat_chamber": "institutions"}, follow=True, **EN)
+    proposal = Proposal.objects.get(title="A representative")
+    assert (proposal.seat_holder, proposal.seat_chamber) == (gov.member, "institutions")
+    assert "Seat Chen Jing among the Institutions" in text(response)
 
 
 # --- The list of proposals --------------------------------------------------------------------------
@@ -274,8 +378,8 @@ def test_administrator_removes_a_seat(gov, as_):
 
 def test_proposal_list_puts_voting_first_with_the_time_left(gov, as_):
     deliberating = rule_change(gov, stage="deliberation", title="A policy in deliberation", kind="policy", changes={})
-    closing_later = rule_change(gov, title="Closes later", closes_in=datetime.timedelta(days=2))
-    closing_soon = rule_change(gov, title="Closes soon", closes_in=datetime.timedelta(hours=3))
+    closing_later = rule_change(gov, title="Closes later", closes_in=datetime.timedelta(days=5))
+    closing_soon = rule_change(gov, title="Closes soon", closes_in=datetime.timedelta(hours=27))
     withdrawn = rule_change(gov, stage="deliberation", title="Withdrawn one")
     services.proposal_withdraw(actor=gov.alice, cluster=gov.cluster, proposal_id=withdrawn.pk)
     response = as_(gov.member).get(url("proposal-list", gov), **EN)
@@ -499,6 +603,22 @@ def test_author_opens_the_vote_with_a_closing_time_and_withdraws(gov, as_):
     response = client.post(url("proposal-withdraw", gov, proposal.pk), follow=True, **EN)
     assert Proposal.objects.get(pk=proposal.pk).status == "withdrawn"
     assert "The proposal is withdrawn." in messages_of(response)
+
+
+def test_the_open_voting_form_refuses_a_window_outside_the_charter(gov, as_):
+    proposal = rule_change(gov, stage="deliberation")
+    client = as_(gov.admin)
+    for closes in (
+        timezone.localtime() + datetime.timedelta(minutes=2),
+        timezone.localtime() + datetime.timedelta(days=30),
+    ):
+        response = client.post(
+            url("proposal-open-voting", gov, proposal.pk), {"closes_at": closes.strftime("%Y-%m-%dT%H:%M")}, **EN
+        )
+        assert response.context["open_form"].errors["closes_at"] == [
+            "The charter lets a vote on a rule change last from 24 to 336 hours."
+        ]
+    assert Proposal.objects.get(pk=proposal.pk).status == "deliberation"
 
 
 def test_administrator_may_open_the_vote_with_the_default_window(gov, as_):

@@ -149,13 +149,17 @@ def build_world():
         text=f"{SECRET} report",
         reported_by_user=w.a_owner,
     )
-    w.seat = governance.seat_appoint(
+    [w.seat] = governance.council_bootstrap(
         actor=w.admin,
         cluster=target,
-        holder=w.council_user,
-        chamber="institutions",
-        term_start=now - datetime.timedelta(days=1),
-        term_end=now + datetime.timedelta(days=100),
+        seats=[
+            {
+                "holder": w.council_user,
+                "chamber": "institutions",
+                "term_start": now - datetime.timedelta(days=1),
+                "term_end": now + datetime.timedelta(days=100),
+            }
+        ],
     )
     w.proposal = governance.proposal_draft(
         actor=w.council_user,
@@ -251,14 +255,19 @@ CASES = {
     ("POST", T + "council/seats/"): (
         lambda w: {},
         lambda w: {
-            "holder": w.outsider.email,
-            "chamber": "institutions",
-            "term_start": "2026-01-01T00:00:00Z",
-            "term_end": "2027-01-01T00:00:00Z",
+            "seats": [
+                {
+                    "holder": w.outsider.email,
+                    "chamber": "institutions",
+                    "term_start": "2026-01-01T00:00:00Z",
+                    "term_end": "2099-01-01T00:00:00Z",
+                }
+            ]
         },
         frozenset(),
     ),
     ("DELETE", T + "council/seats/{id}/"): (lambda w: {"id": w.seat.pk}, None, frozenset()),
+    ("POST", T + "council/seats/{id}/resign/"): (lambda w: {"id": w.seat.pk}, None, frozenset()),
     ("GET", T + "proposals/"): (lambda w: {}, None, frozenset({"plain_member"})),
     ("POST", T + "proposals/"): (lambda w: {}, lambda w: {"kind": "policy", "title": "t", "body": "b"}, frozenset()),
     ("GET", T + "proposals/{id}/"): (lambda w: {"id": w.proposal.pk}, None, frozenset({"plain_member"})),

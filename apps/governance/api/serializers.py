@@ -15,7 +15,18 @@ class SeatSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Seat
-        fields = ("id", "chamber", "holder", "enterprise", "term_start", "term_end", "removed_at", "is_current")
+        fields = (
+            "id",
+            "chamber",
+            "holder",
+            "enterprise",
+            "term_start",
+            "term_end",
+            "proposal",
+            "removed_at",
+            "removal",
+            "is_current",
+        )
         read_only_fields = fields
 
     def get_is_current(self, seat) -> bool:
@@ -34,6 +45,10 @@ class SeatAppointSerializer(serializers.Serializer):
     term_end = serializers.DateTimeField()
 
 
+class CouncilBootstrapSerializer(serializers.Serializer):
+    seats = SeatAppointSerializer(many=True, allow_empty=False, max_length=100)
+
+
 class RevisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProposalRevision
@@ -46,6 +61,14 @@ class ProposalSerializer(serializers.ModelSerializer):
     petitioner = EnterpriseSummarySerializer(read_only=True, allow_null=True)
     signatures = serializers.SerializerMethodField()
     sanction_enterprise = serializers.SerializerMethodField()
+    seat_holder = UserBriefSerializer(read_only=True, allow_null=True)
+    seat_enterprise = EnterpriseSummarySerializer(read_only=True, allow_null=True)
+    electorate = serializers.ListField(
+        child=serializers.IntegerField(),
+        read_only=True,
+        allow_null=True,
+        help_text="The seats that vote: those whose term covered the opening of the vote.",
+    )
     result = serializers.SerializerMethodField()
 
     class Meta:
@@ -59,6 +82,13 @@ class ProposalSerializer(serializers.ModelSerializer):
             "sanction_membership",
             "sanction_action",
             "sanction_enterprise",
+            "seat_action",
+            "seat",
+            "seat_holder",
+            "seat_chamber",
+            "seat_enterprise",
+            "seat_term_start",
+            "seat_term_end",
             "author",
             "petitioner",
             "signatures",
@@ -66,6 +96,7 @@ class ProposalSerializer(serializers.ModelSerializer):
             "revision",
             "voting_opens_at",
             "voting_closes_at",
+            "electorate",
             "effective_at",
             "result",
             "tallied_at",
@@ -106,6 +137,25 @@ class ProposalDraftSerializer(serializers.Serializer):
         choices=Proposal.SanctionAction.choices, required=False, allow_blank=True, default=""
     )
     effective_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    # a council-seat proposal: fill a seat (candidate, chamber, term) or remove one
+    seat_action = serializers.ChoiceField(
+        choices=Proposal.SeatAction.choices, required=False, allow_blank=True, default=""
+    )
+    seat = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="The seat to remove.")
+    seat_holder = serializers.SlugRelatedField(
+        slug_field="email",
+        queryset=get_user_model().objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The candidate's e-mail (filling a seat).",
+    )
+    seat_chamber = serializers.ChoiceField(choices=Seat.Chamber.choices, required=False, allow_blank=True, default="")
+    seat_enterprise = serializers.PrimaryKeyRelatedField(
+        queryset=Enterprise.objects.all(), required=False, allow_null=True, default=None
+    )
+    seat_term_start = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    seat_term_end = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
 class PetitionSerializer(ProposalDraftSerializer):
@@ -163,8 +213,9 @@ class RuleSerializer(serializers.Serializer):
     value = serializers.JSONField()
     default = serializers.JSONField()
     type = serializers.CharField()
-    minimum = serializers.FloatField()
-    maximum = serializers.FloatField()
+    minimum = serializers.FloatField(allow_null=True)
+    maximum = serializers.FloatField(allow_null=True)
+    choices = serializers.ListField(child=serializers.CharField(), help_text="The values a choice may take.")
     unit = serializers.CharField()
     description = serializers.CharField()
     charter = serializers.BooleanField()

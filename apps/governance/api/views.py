@@ -22,30 +22,49 @@ READERS = {ADMINISTRATOR, MEMBER, COUNCIL}
 @extend_schema_view(
     list=extend_schema(summary="Council seats", responses={200: s.SeatSerializer(many=True), **ERRORS}),
     create=extend_schema(
-        summary="Appoint a seat holder (administrators)",
-        request=s.SeatAppointSerializer,
-        responses={201: s.SeatSerializer, **ERRORS},
+        summary="Constitute the empty council, once (administrators; no administrator may hold a seat)",
+        description=(
+            "Every founding seat in one audited act. Once the council has had a seat, seats are filled and "
+            "removed only by passed council-seat proposals, resignations and the end of terms: 409 "
+            "`council_already_constituted`."
+        ),
+        request=s.CouncilBootstrapSerializer,
+        responses={201: s.SeatSerializer(many=True), **ERRORS},
     ),
-    destroy=extend_schema(summary="Remove a seat holder (administrators)", responses={204: None, **ERRORS}),
+    destroy=extend_schema(
+        summary="Refused: a seat ends only by its term, resignation or a passed proposal",
+        description="Always 409 `seat_removal_needs_proposal` for a seat of the cluster (404 otherwise).",
+        responses={204: None, **ERRORS},
+    ),
 )
 class SeatViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, ClusterScopedViewSet):
     serializer_class = s.SeatSerializer
     queryset = Seat.objects.all()
     filter_backends = []
-    required_roles = {"list": READERS, "create": {ADMINISTRATOR}, "destroy": {ADMINISTRATOR}}
+    required_roles = {
+        "list": READERS,
+        "create": {ADMINISTRATOR},
+        "destroy": {ADMINISTRATOR, COUNCIL},
+        "resign": READERS,
+    }
 
     def scoped_queryset(self, *, cluster, user):
         return selectors.seats(cluster=cluster)
 
     def create(self, request, *args, **kwargs):
-        serializer = s.SeatAppointSerializer(data=request.data)
+        serializer = s.CouncilBootstrapSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        seat = services.seat_appoint(actor=request.user, cluster=self.cluster, **serializer.validated_data)
-        return Response(s.SeatSerializer(seat).data, status=status.HTTP_201_CREATED)
+        seats = services.council_bootstrap(actor=request.user, cluster=self.cluster, **serializer.validated_data)
+        return Response(s.SeatSerializer(seats, many=True).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request, *args, **kwargs):
-        services.seat_remove(actor=request.user, cluster=self.cluster, seat_id=int(kwargs["pk"]))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        services.seat_remove_refused(actor=request.user, cluster=self.cluster, seat_id=int(kwargs["pk"]))
+
+    @extend_schema(summary="Resign your seat (its holder)", request=None, responses={200: s.SeatSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def resign(self, request, *args, **kwargs):
+        seat = services.seat_resign(actor=request.user, cluster=self.cluster, seat_id=int(kwargs["pk"]))
+        return Response(s.SeatSerializer(seat).data)
 
 
 @extend_schema_view(
@@ -284,6 +303,7 @@ class RulebookViewSet(ClusterScopedViewSet):
                 "type": rule.type,
                 "minimum": rule.minimum,
                 "maximum": rule.maximum,
+                "choices": list(rule.choices),
                 "unit": rule.unit,
                 "description": str(rule.description),
                 "charter": key in CHARTER_KEYS,
