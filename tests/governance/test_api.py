@@ -13,6 +13,7 @@ from apps.governance.models import ChainEntry, Proposal, RuleVersion, Vote
 from apps.membership.models import Membership
 from apps.tenancy.rules import rules_in_force
 from tests.factories import UserFactory
+from tests.governance.conftest import proposal_in_vote
 
 pytestmark = pytest.mark.django_db
 
@@ -273,16 +274,7 @@ def test_the_verify_command_reports_an_intact_chain_and_its_checkpoint(council, 
 def test_two_concurrent_votes_by_one_seat_count_once(council):
     from django.test import Client
 
-    proposal = services.proposal_draft(
-        actor=council.members[0],
-        cluster=council.cluster,
-        kind="rule_change",
-        title="t",
-        body="b",
-        changes={"matching.weight.price": 0.3},
-    )
-    services.proposal_submit(actor=council.members[0], cluster=council.cluster, proposal_id=proposal.pk)
-    services.proposal_open_voting(actor=council.members[0], cluster=council.cluster, proposal_id=proposal.pk)
+    proposal = proposal_in_vote(council)
     barrier = threading.Barrier(2)
     statuses = []
 
