@@ -1,12 +1,12 @@
 # Cluster Platform: one image for every process (web, worker, beat, migrate).
 #
 #   docker build -t cluster-platform .
-#   docker run --rm -p 8000:8000 -e SECRET_KEY=… -e ALLOWED_HOSTS=… \
+#   docker run --rm -p 8000:8000 -e SECRET_KEY=… -e AUDIT_CHAIN_KEY=… -e ALLOWED_HOSTS=… \
 #     -e DATABASE_URL=postgres://… -e REDIS_URL=redis://… -e EMAIL_URL=smtp://… cluster-platform
 #
 # docker-compose.yml runs this image as web (the default CMD), worker, beat and migrate.
-# Production settings have no defaults for SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and
-# EMAIL_URL: the container refuses to start without them.
+# Production settings have no defaults for SECRET_KEY, AUDIT_CHAIN_KEY, ALLOWED_HOSTS,
+# DATABASE_URL and EMAIL_URL: the container refuses to start without them.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -35,14 +35,15 @@ USER app
 
 # Static files are collected (hashed and compressed by WhiteNoise) at build time, so
 # nothing is fetched or compiled when a container starts. The production settings demand
-# these four variables; the dummy values below exist for this one RUN step only (build
+# these five variables; the dummy values below exist for this one RUN step only (build
 # arguments are not kept in the image's environment) and nothing connects to them.
 ARG SECRET_KEY=collectstatic-only-dummy-key-never-used-at-runtime
+ARG AUDIT_CHAIN_KEY=collectstatic-only-dummy-chain-key-never-used-at-runtime
 ARG ALLOWED_HOSTS=localhost
 ARG DATABASE_URL=sqlite:////tmp/collectstatic-unused.sqlite3
 ARG EMAIL_URL=consolemail://
 RUN DJANGO_SETTINGS_MODULE=cluster_platform.settings.production \
-    SECRET_KEY="${SECRET_KEY}" ALLOWED_HOSTS="${ALLOWED_HOSTS}" \
+    SECRET_KEY="${SECRET_KEY}" AUDIT_CHAIN_KEY="${AUDIT_CHAIN_KEY}" ALLOWED_HOSTS="${ALLOWED_HOSTS}" \
     DATABASE_URL="${DATABASE_URL}" EMAIL_URL="${EMAIL_URL}" \
     python manage.py collectstatic --noinput -v 0
 

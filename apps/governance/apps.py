@@ -6,3 +6,6 @@ class GovernanceConfig(AppConfig):
     name = "apps.governance"
     label = "governance"
     verbose_name = _("Governance")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the deployment check of AUDIT_CHAIN_KEY)

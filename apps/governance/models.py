@@ -266,8 +266,39 @@ class Vote(models.Model):
         return f"{self.seat_id}: {self.choice}"
 
 
-class ChainEntry(models.Model):
-    """An append-only, hash-chained record per cluster: each entry carries the previous hash."""
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses bulk rewrites; the database refuses them too (a trigger, see migration 0004)."""
+
+    def update(self, **kwargs):
+        raise ValueError(f"{self.model._meta.verbose_name} rows are append-only.")
+
+    def delete(self):
+        raise ValueError(f"{self.model._meta.verbose_name} rows are append-only.")
+
+
+class AppendOnlyModel(models.Model):
+    """A row written once: ``save`` refuses updates and ``delete`` refuses, like ``AuditEvent``."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError(f"{self._meta.verbose_name} rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"{self._meta.verbose_name} rows are append-only.")
+
+
+class ChainEntry(AppendOnlyModel):
+    """An append-only, hash-chained record per cluster: each entry carries the previous hash.
+
+    ``hash`` is an HMAC-SHA256 under ``settings.AUDIT_CHAIN_KEY`` (not in the database) over the
+    cluster, position, kind, payload, time and previous hash (``chain.entry_hash``).
+    """
 
     cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="+")
     sequence = models.PositiveBigIntegerField()
@@ -283,3 +314,23 @@ class ChainEntry(models.Model):
 
     def __str__(self):
         return f"{self.cluster_id}#{self.sequence} {self.kind}"
+
+
+class ChainCheckpoint(AppendOnlyModel):
+    """The chain's head published at a moment, signed with the chain's key (``chain.checkpoint_signature``).
+
+    Members may copy checkpoints out of the platform; the verifier checks the chain against every one.
+    """
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="+")
+    sequence = models.PositiveBigIntegerField(_("entries"))
+    head_hash = models.CharField(_("head hash"), max_length=64)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+    signature = models.CharField(_("signature"), max_length=64)
+
+    class Meta:
+        ordering = ["cluster", "-sequence"]
+        constraints = [models.UniqueConstraint(fields=["cluster", "sequence"], name="one_checkpoint_per_head")]
+
+    def __str__(self):
+        return f"{self.cluster_id}@{self.sequence}"

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .models import Proposal, RuleVersion, Seat, Vote
+from .models import ChainCheckpoint, Proposal, RuleVersion, Seat, Vote
 
 
 def _cluster_id(cluster) -> int:
@@ -93,4 +93,11 @@ def proposal_with_votes(*, cluster, pk):
         Proposal.objects.filter(cluster=cluster, pk=pk)
         .prefetch_related(Prefetch("votes", queryset=Vote.objects.select_related("seat", "voter")))
         .first()
+    )
+
+
+def chain_checkpoints(*, cluster) -> QuerySet[ChainCheckpoint]:
+    """The cluster's signed checkpoints of its chain head, newest first."""
+    return (
+        ChainCheckpoint.objects.filter(cluster_id=_cluster_id(cluster)).select_related("cluster").order_by("-sequence")
     )

@@ -20,6 +20,7 @@ from apps.tenancy.rules import CHARTER_KEYS, REGISTRY, rules_in_force
 
 from . import selectors
 from .chain import chain_append
+from .chained import vote_chain_payload
 from .models import Comment, Proposal, ProposalRevision, RuleVersion, Seat, Vote
 
 P = Proposal.Status
@@ -646,11 +647,7 @@ def vote_cast(*, actor, cluster, proposal_id: int, choice: str, reason: str = ""
                 vote = Vote.objects.create(proposal=proposal, seat=seat, voter=actor, choice=choice, reason=reason)
         except IntegrityError:
             raise ConflictError(_("This seat has already voted."), code="already_voted") from None
-    chain_append(
-        cluster=cluster,
-        kind="vote",
-        payload={"proposal": proposal.pk, "seat": seat.pk, "voter": actor.pk, "choice": choice, "at": now},
-    )
+    chain_append(cluster=cluster, kind="vote", payload=vote_chain_payload(vote, at=now))
     return vote
 
 

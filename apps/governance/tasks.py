@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services
+from . import chain, services
 
 
 @shared_task(name="governance.close_due_proposals")
@@ -12,3 +12,9 @@ def close_due_proposals() -> int:
 @shared_task(name="governance.remind_closing")
 def remind_closing() -> int:
     return services.proposals_remind_closing()
+
+
+@shared_task(name="governance.checkpoint_chains")
+def checkpoint_chains() -> int:
+    """Beat, hourly: sign each cluster's chain head where it moved since its last checkpoint (idempotent)."""
+    return chain.checkpoint_all()

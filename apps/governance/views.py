@@ -934,5 +934,6 @@ def rulebook(request, slug):
             page=page,
             versions=versions,
             paging_query=_query_without_page(request),
+            checkpoint=selectors.chain_checkpoints(cluster=access.cluster).first(),
         ),
     )

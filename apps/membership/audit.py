@@ -1,6 +1,21 @@
-"""Writing the append-only audit trail."""
+"""Writing the append-only audit trail; every event is also appended to the cluster's chain."""
 
 from .models import AuditEvent
+
+
+def audit_chain_payload(event: AuditEvent) -> dict:
+    """What the chain records of an event (the verifier re-derives it from the row to compare)."""
+    return {
+        "event": event.pk,
+        "actor": event.actor_id,
+        "enterprise": event.enterprise_id,
+        "membership": event.membership_id,
+        "report": event.report_id,
+        "reason": event.reason,
+        "before": event.before,
+        "after": event.after,
+        "at": event.created_at,
+    }
 
 
 def audit_record(
@@ -28,19 +43,5 @@ def audit_record(
     )
     from apps.governance.chain import chain_append
 
-    chain_append(
-        cluster=cluster,
-        kind=f"audit.{action}",
-        payload={
-            "event": event.pk,
-            "actor": event.actor_id,
-            "enterprise": event.enterprise_id,
-            "membership": event.membership_id,
-            "report": event.report_id,
-            "reason": event.reason,
-            "before": event.before,
-            "after": event.after,
-            "at": event.created_at,
-        },
-    )
+    chain_append(cluster=cluster, kind=f"audit.{action}", payload=audit_chain_payload(event))
     return event

@@ -5,6 +5,7 @@ development default. Production secrets have no default (see ``production.py``).
 Per-cluster policy lives in the database (the rulebook), never here.
 """
 
+import hashlib
 from pathlib import Path
 
 import environ
@@ -19,6 +20,10 @@ if (BASE_DIR / ".env").exists():
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz")
+# The key of the audit chain's HMACs and checkpoint signatures (apps/governance/chain.py). It is
+# kept out of the database, so whoever can write the tables still cannot forge an entry. The
+# development default is derived from SECRET_KEY; production requires its own.
+AUDIT_CHAIN_KEY = env("AUDIT_CHAIN_KEY", default=hashlib.sha256(b"audit-chain:" + SECRET_KEY.encode()).hexdigest())
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://localhost:8000")
@@ -360,6 +365,7 @@ CELERY_BEAT_SCHEDULE = {
     "matching-reap-lapsed-runs": {"task": "matching.reap_lapsed_runs", "schedule": 30.0},
     "governance-close-due": {"task": "governance.close_due_proposals", "schedule": 60.0},
     "governance-remind-closing": {"task": "governance.remind_closing", "schedule": 15 * 60.0},
+    "governance-chain-checkpoints": {"task": "governance.checkpoint_chains", "schedule": 3600.0},
     "monitoring-scan": {"task": "monitoring.scan", "schedule": 15 * 60.0},
     "monitoring-kpi-snapshots": {"task": "monitoring.kpi_snapshots", "schedule": 3600.0},
 }

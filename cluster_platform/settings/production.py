@@ -8,6 +8,7 @@ from .base import MIDDLEWARE, env, tuned
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
+AUDIT_CHAIN_KEY = env("AUDIT_CHAIN_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": tuned(env.db("DATABASE_URL"))}
 

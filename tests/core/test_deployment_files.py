@@ -94,8 +94,9 @@ def test_every_app_service_is_configured_for_production_on_postgres_and_redis(se
         assert str(env.get("DATABASE_URL", "")).startswith("postgres://"), name
         assert "@postgres:5432/" in env["DATABASE_URL"], name
         assert env.get("REDIS_URL") == "redis://redis:6379/0", name
-        # No secret baked into the file: compose refuses to start without SECRET_KEY.
+        # No secret baked into the file: compose refuses to start without SECRET_KEY or AUDIT_CHAIN_KEY.
         assert env.get("SECRET_KEY") == "${SECRET_KEY:?set SECRET_KEY}", name
+        assert env.get("AUDIT_CHAIN_KEY") == "${AUDIT_CHAIN_KEY:?set AUDIT_CHAIN_KEY}", name
         for key in ("ALLOWED_HOSTS", "EMAIL_URL"):
             assert env.get(key), f"{name} must set {key} (production settings have no default)"
         assert env.get("EMAIL_URL") == "${EMAIL_URL:-consolemail://}", name

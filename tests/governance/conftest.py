@@ -54,3 +54,19 @@ def council(db):
         member_owner=member_owner,
         membership=membership,
     )
+
+
+def proposal_in_vote(council, changes=None):
+    """A rule change by the first seat holder, submitted and with its vote open."""
+    author, cluster = council.members[0], council.cluster
+    proposal = services.proposal_draft(
+        actor=author,
+        cluster=cluster,
+        kind="rule_change",
+        title="Weigh price more",
+        body="Buyers ask for cheaper offers.",
+        changes=changes or {"matching.weight.price": 0.3},
+    )
+    services.proposal_submit(actor=author, cluster=cluster, proposal_id=proposal.pk)
+    services.proposal_open_voting(actor=author, cluster=cluster, proposal_id=proposal.pk)
+    return proposal

@@ -17,6 +17,7 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from apps.governance import chain
 from apps.governance import services as governance
 from apps.marketplace.models import CapacityOffer, ChannelOffer, ChannelRequest, Deal, Match, MatchingRun, Order
 from apps.membership.models import EnterpriseCertification, Invitation, Membership, Report
@@ -173,6 +174,7 @@ def build_world():
     governance.proposal_open_voting(actor=w.council_user, cluster=target, proposal_id=w.proposal.pk)
     governance.comment_add(actor=w.council_user, cluster=target, proposal_id=w.proposal.pk, body=f"{SECRET} comment")
     governance.vote_cast(actor=w.council_user, cluster=target, proposal_id=w.proposal.pk, choice="yes", reason=SECRET)
+    chain.checkpoint_create(cluster=target)
     w.alert = Alert.objects.create(cluster=target, key="k:1", kind="deal_overdue", subject=f"{SECRET} alert")
     w.alert.enterprises.set([w.a])
     KpiSnapshot.objects.create(cluster=target, metrics={"secret": SECRET})
@@ -209,6 +211,8 @@ CASES = {
     ("GET", T + "alerts/"): (lambda w: {}, None, frozenset({"plain_member"})),
     ("POST", T + "alerts/{id}/acknowledge/"): (lambda w: {"id": w.alert.pk}, None, frozenset()),
     ("POST", T + "alerts/{id}/resolve/"): (lambda w: {"id": w.alert.pk}, None, frozenset()),
+    ("GET", T + "audit-chain/checkpoints/"): (lambda w: {}, None, frozenset({"plain_member"})),
+    ("POST", T + "audit-chain/checkpoints/"): (lambda w: {}, None, frozenset()),
     ("GET", T + "audit-chain/verify/"): (lambda w: {}, None, frozenset()),
     ("GET", T + "audit-events/"): (lambda w: {}, None, frozenset()),
     ("GET", T + "members/"): (lambda w: {}, None, frozenset({"plain_member"})),

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from apps.membership.api.serializers import EnterpriseSummarySerializer, UserBriefSerializer
 from apps.membership.models import Enterprise
 
-from ..models import Comment, Proposal, ProposalRevision, RuleVersion, Seat, Vote
+from ..models import ChainCheckpoint, Comment, Proposal, ProposalRevision, RuleVersion, Seat, Vote
 
 
 class SeatSerializer(serializers.ModelSerializer):
@@ -237,8 +237,26 @@ class RuleVersionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ChainCheckpointSerializer(serializers.ModelSerializer):
+    cluster = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    sequence = serializers.IntegerField(read_only=True, help_text="The number of entries the checkpoint covers.")
+    head_hash = serializers.CharField(read_only=True, help_text="The hash of the entry at `sequence`.")
+    signature = serializers.CharField(
+        read_only=True, help_text="HMAC-SHA256 under the platform's chain key over cluster, sequence, hash and time."
+    )
+
+    class Meta:
+        model = ChainCheckpoint
+        fields = ("cluster", "sequence", "head_hash", "created_at", "signature")
+        read_only_fields = fields
+
+
 class ChainVerificationSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
     entries = serializers.IntegerField()
     first_broken = serializers.IntegerField(allow_null=True)
     problem = serializers.CharField()
+    checkpoint = ChainCheckpointSerializer(
+        allow_null=True, help_text="The latest checkpoint, which the chain was checked against."
+    )
+    checked_at = serializers.DateTimeField()

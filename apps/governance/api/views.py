@@ -10,9 +10,8 @@ from apps.tenancy.api.base import ClusterScopedViewSet
 from apps.tenancy.rules import CHARTER_KEYS, REGISTRY, rules_in_force
 from apps.tenancy.selectors import ADMINISTRATOR, COUNCIL, MEMBER
 
-from .. import selectors, services
-from ..chain import chain_verify
-from ..models import Comment, Proposal, RuleVersion, Seat, Vote
+from .. import chain, selectors, services
+from ..models import ChainCheckpoint, Comment, Proposal, RuleVersion, Seat, Vote
 from . import serializers as s
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
@@ -329,7 +328,10 @@ class RulebookViewSet(ClusterScopedViewSet):
 
 @extend_schema_view(
     verify=extend_schema(
-        summary="Verify the cluster's hash-chained log", responses={200: s.ChainVerificationSerializer, **ERRORS}
+        summary="Verify the cluster's hash-chained log",
+        description="Walks the keyed chain, checks it against every signed checkpoint, and cross-checks the "
+        "audit events and votes with the entries that recorded them.",
+        responses={200: s.ChainVerificationSerializer, **ERRORS},
     )
 )
 class AuditChainViewSet(ClusterScopedViewSet):
@@ -343,13 +345,48 @@ class AuditChainViewSet(ClusterScopedViewSet):
 
     @action(detail=False, methods=["get"])
     def verify(self, request, *args, **kwargs):
-        result = chain_verify(cluster=self.cluster)
+        result = chain.chain_verify(cluster=self.cluster)
         return Response(
-            {
-                "ok": result.ok,
-                "entries": result.entries,
-                "first_broken": result.first_broken,
-                "problem": result.problem,
-                "checked_at": timezone.now(),
-            }
+            s.ChainVerificationSerializer(
+                {
+                    "ok": result.ok,
+                    "entries": result.entries,
+                    "first_broken": result.first_broken,
+                    "problem": result.problem,
+                    "checkpoint": result.checkpoint,
+                    "checked_at": timezone.now(),
+                }
+            ).data
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Signed checkpoints of the cluster's chain head, newest first (members)",
+        description="Beat signs the head every hour when it moved. Keep copies: a chain that later differs "
+        "from one, or is shorter, fails verification.",
+        responses={200: s.ChainCheckpointSerializer(many=True), **ERRORS},
+    ),
+    create=extend_schema(
+        summary="Sign the chain's head now (administrators and the council)",
+        description="201 with the new checkpoint; 200 with the latest one when the head has not moved since; "
+        "409 when the chain is empty or does not verify from the last checkpoint.",
+        request=None,
+        responses={201: s.ChainCheckpointSerializer, 200: s.ChainCheckpointSerializer, **ERRORS},
+    ),
+)
+class ChainCheckpointViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
+    serializer_class = s.ChainCheckpointSerializer
+    queryset = ChainCheckpoint.objects.all()
+    filter_backends = []
+    required_roles = {"list": READERS, "create": {ADMINISTRATOR, COUNCIL}}
+
+    def scoped_queryset(self, *, cluster, user):
+        return selectors.chain_checkpoints(cluster=cluster)
+
+    def create(self, request, *args, **kwargs):
+        checkpoint, created = chain.checkpoint_create(cluster=self.cluster)
+        return Response(
+            s.ChainCheckpointSerializer(checkpoint).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
