@@ -59,10 +59,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "apps.core.middleware.RejectNullCharactersMiddleware",
-    # every 429 under /api/ and /_allauth/ is JSON with Retry-After
-    "apps.core.rate_limit_answers.RateLimitAnswerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # a JSON body nested too deep or with a number no parser should meet is a 400 before any parser runs
+    "apps.core.request_bodies.JsonBodyGuardMiddleware",
+    # every 429 under /api/ and /_allauth/ is JSON with Retry-After
+    "apps.core.rate_limit_answers.RateLimitAnswerMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -77,6 +79,10 @@ MIDDLEWARE = [
     # last, as django-axes asks: it locks out repeated failed logins to Django admin
     "axes.middleware.AxesMiddleware",
 ]
+
+# The deepest JSON nesting a request body may have (apps/core/request_bodies.py); the API's own
+# bodies nest a few levels at most.
+JSON_MAX_DEPTH = 32
 
 ROOT_URLCONF = "cluster_platform.urls"
 WSGI_APPLICATION = "cluster_platform.wsgi.application"
@@ -265,6 +271,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "apps.core.api.parsers.JSONParser",  # no RecursionError, no inf, no NaN
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
