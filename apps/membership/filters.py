@@ -12,8 +12,8 @@ from .models import AuditEvent, Membership, Report
 
 
 class MembershipFilter(filters.FilterSet):
-    status = filters.ChoiceFilter(choices=Membership.Status.choices, help_text=_("Only this status."))
-    search = filters.CharFilter(method="filter_search", help_text=_("Enterprise name contains."))
+    status = filters.ChoiceFilter(choices=Membership.Status.choices, help_text="Only this status.")
+    search = filters.CharFilter(method="filter_search", help_text="Enterprise name contains.")
 
     class Meta:
         model = Membership
@@ -29,10 +29,10 @@ class MembershipFilter(filters.FilterSet):
 
 
 class DirectoryFilter(filters.FilterSet):
-    search = filters.CharFilter(help_text=_("Name or description contains."))
-    capability = filters.CharFilter(help_text=_("Capability code, e.g. cnc-machining."))
-    region = filters.CharFilter(help_text=_("Region code prefix (e.g. 33 or 330600) or name."))
-    certification = filters.CharFilter(help_text=_("Certification scheme code with a valid certificate."))
+    search = filters.CharFilter(help_text="Name or description contains.")
+    capability = filters.CharFilter(help_text="Capability code, e.g. cnc-machining.")
+    region = filters.CharFilter(help_text="Region code prefix (e.g. 33 or 330600) or name.")
+    certification = filters.CharFilter(help_text="Certification scheme code with a valid certificate.")
 
     LENGTHS = {"search": 100, "capability": 60, "region": 60, "certification": 40}
 
@@ -56,8 +56,8 @@ class ReportFilter(filters.FilterSet):
 
 
 class AuditEventFilter(filters.FilterSet):
-    enterprise = IdFilter(field_name="enterprise_id", help_text=_("Only events about this enterprise."))
-    membership = IdFilter(field_name="membership_id", help_text=_("Only events about this membership."))
+    enterprise = IdFilter(field_name="enterprise_id", help_text="Only events about this enterprise.")
+    membership = IdFilter(field_name="membership_id", help_text="Only events about this membership.")
 
     class Meta:
         model = AuditEvent

@@ -1,6 +1,5 @@
 """The declared query parameters of the monitoring API: each answers 400 naming itself when it is wrong."""
 
-from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 
@@ -8,7 +7,7 @@ from .models import Alert
 
 
 class AlertFilter(filters.FilterSet):
-    state = filters.ChoiceFilter(choices=Alert.State.choices, help_text=_("Default: every alert not resolved."))
+    state = filters.ChoiceFilter(choices=Alert.State.choices, help_text="Default: every alert not resolved.")
 
     class Meta:
         model = Alert
@@ -22,5 +21,5 @@ class AlertFilter(filters.FilterSet):
 
 class MetricsQuery(serializers.Serializer):
     limit = serializers.IntegerField(
-        min_value=1, max_value=1000, default=100, help_text=_("Most recent N snapshots (default 100, max 1000).")
+        min_value=1, max_value=1000, default=100, help_text="Most recent N snapshots (default 100, max 1000)."
     )

@@ -1,6 +1,5 @@
 """The declared query parameters of the notifications API: each answers 400 naming itself when wrong."""
 
-from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from .models import Notification
@@ -10,7 +9,7 @@ TRUE, FALSE = ("1", "true", "yes"), ("0", "false", "no")
 
 class NotificationFilter(filters.FilterSet):
     unread = filters.ChoiceFilter(
-        choices=[(value, value) for value in TRUE + FALSE], method="filter_unread", help_text=_("Only unread ones.")
+        choices=[(value, value) for value in TRUE + FALSE], method="filter_unread", help_text="Only unread ones."
     )
 
     class Meta:
