@@ -92,6 +92,26 @@ def member_directory(
 ) -> QuerySet[Membership]:
     """Active members of the cluster, searchable by name, capability, region and certification."""
     qs = Membership.objects.filter(cluster=cluster, status=Membership.Status.ACTIVE)
+    qs = directory_filter(qs, search=search, capability=capability, region=region, certification=certification)
+    valid_certifications = EnterpriseCertification.objects.filter(valid_until__gte=timezone.localdate()).select_related(
+        "scheme"
+    )
+    return (
+        qs.select_related("enterprise")
+        .prefetch_related(
+            "enterprise__capabilities",
+            "enterprise__industry_codes",
+            Prefetch("enterprise__certifications", queryset=valid_certifications, to_attr="valid_certifications"),
+        )
+        .distinct()
+        .order_by("enterprise__legal_name_zh", "pk")
+    )
+
+
+def directory_filter(
+    qs: QuerySet[Membership], *, search: str = "", capability: str = "", region: str = "", certification: str = ""
+) -> QuerySet[Membership]:
+    """The directory's filters (the page and the API's FilterSet share them)."""
     if search:
         qs = qs.filter(
             Q(enterprise__legal_name_zh__icontains=search)
@@ -110,19 +130,7 @@ def member_directory(
                 )
             )
         )
-    valid_certifications = EnterpriseCertification.objects.filter(valid_until__gte=timezone.localdate()).select_related(
-        "scheme"
-    )
-    return (
-        qs.select_related("enterprise")
-        .prefetch_related(
-            "enterprise__capabilities",
-            "enterprise__industry_codes",
-            Prefetch("enterprise__certifications", queryset=valid_certifications, to_attr="valid_certifications"),
-        )
-        .distinct()
-        .order_by("enterprise__legal_name_zh", "pk")
-    )
+    return qs
 
 
 def suspension_proposals_pending(*, cluster) -> QuerySet[Membership]:

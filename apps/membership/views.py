@@ -29,6 +29,7 @@ from apps.marketplace.services.listings import REMOVABLE
 from apps.tenancy import selectors as tenancy_selectors
 
 from . import lifecycle, selectors
+from .filters import ReportTargetForm
 from .forms import (
     ApplicationForm,
     BulkApproveForm,
@@ -789,17 +790,20 @@ def report_create(request, slug):
     if tenancy_selectors.MEMBER not in tenancy_selectors.cluster_roles_for(user=request.user, cluster=cluster):
         return forbidden(request, _("Only active members of this cluster can file reports."))
     listing, listing_kind = None, None
+    target = ReportTargetForm(request.GET)
+    if not target.is_valid():  # ?subject=² or ?listing=order:x names nothing that exists
+        raise Http404
     if "listing" in request.GET:
         # ?listing=order:123 — a listing of this cluster that the caller may see (drafts only their owners)
-        listing_kind, _sep, listing_id = request.GET["listing"].partition(":")
-        if listing_kind in Report.ListingKind.values and listing_id.isdigit() and len(listing_id) <= 18:
-            listing = marketplace_selectors.listing_get(cluster=cluster, kind=listing_kind, listing_id=int(listing_id))
+        listing_kind, listing_id = target.cleaned_data["listing"] or (None, None)
+        if listing_kind:
+            listing = marketplace_selectors.listing_get(cluster=cluster, kind=listing_kind, listing_id=listing_id)
         if listing is None or listing.status == ListingStatus.DRAFT:
             raise Http404
         subject = listing.owner
     else:
-        subject_id = request.GET.get("subject", "")
-        subject = selectors.enterprise_get(enterprise_id=int(subject_id)) if subject_id.isdigit() else None
+        subject_id = target.cleaned_data["subject"]
+        subject = selectors.enterprise_get(enterprise_id=subject_id) if subject_id else None
     if subject is None:
         raise Http404
     reporters = [

@@ -1,5 +1,5 @@
-from django.db.models import Q
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -10,6 +10,7 @@ from apps.tenancy.api.base import ClusterScopedViewSet
 from apps.tenancy.selectors import ADMINISTRATOR, MEMBER
 
 from . import services
+from .filters import AlertFilter, MetricsQuery
 from .models import Alert, KpiSnapshot
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
@@ -47,14 +48,14 @@ class SnapshotSerializer(serializers.ModelSerializer):
 @extend_schema_view(
     list=extend_schema(
         summary="Alerts (administrators: all of the cluster; members: their enterprises')",
-        parameters=[OpenApiParameter("state", str, enum=Alert.State.values)],
         responses={200: AlertSerializer(many=True), **ERRORS},
     )
 )
 class AlertViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
     serializer_class = AlertSerializer
     queryset = Alert.objects.all()
-    filter_backends = []
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AlertFilter
     required_roles = {
         "list": {ADMINISTRATOR, MEMBER},
         "acknowledge": {ADMINISTRATOR, MEMBER},
@@ -65,8 +66,6 @@ class AlertViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
         qs = Alert.objects.filter(cluster=cluster)
         if ADMINISTRATOR not in self.cluster_roles and not user.is_staff:
             qs = qs.filter(enterprises__in=my_enterprise_ids(user)).distinct()
-        state = self.request.query_params.get("state")
-        qs = qs.filter(state=state) if state else qs.filter(~Q(state=Alert.State.RESOLVED))
         return qs.order_by("-last_seen_at", "-pk")
 
     @extend_schema(request=None, responses={200: AlertSerializer, **ERRORS})
@@ -89,7 +88,7 @@ class AlertViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="KPI time series of the cluster (administrators and members)",
-        parameters=[OpenApiParameter("limit", int, description="Most recent N snapshots (default 100, max 1000).")],
+        parameters=[MetricsQuery],
         responses={200: SnapshotSerializer(many=True), **ERRORS},
     ),
     snapshot=extend_schema(
@@ -112,9 +111,9 @@ class MetricsViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
         return response
 
     def scoped_queryset(self, *, cluster, user):
-        raw = self.request.query_params.get("limit", "100")
-        limit = min(int(raw), 1000) if raw.isdigit() and int(raw) > 0 else 100
-        latest = KpiSnapshot.objects.filter(cluster=cluster).order_by("-taken_at")[:limit]
+        query = MetricsQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        latest = KpiSnapshot.objects.filter(cluster=cluster).order_by("-taken_at")[: query.validated_data["limit"]]
         return sorted(latest, key=lambda s: s.taken_at)
 
     @action(detail=False, methods=["post"])

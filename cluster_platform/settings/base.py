@@ -66,6 +66,10 @@ MIDDLEWARE = [
     "apps.core.middleware.RejectNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # a JSON body nested too deep or with a number no parser should meet is a 400 before any parser runs
+    "apps.core.request_bodies.JsonBodyGuardMiddleware",
+    # every 429 under /api/ and /_allauth/ is JSON with Retry-After
+    "apps.core.rate_limit_answers.RateLimitAnswerMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -80,6 +84,10 @@ MIDDLEWARE = [
     # last, as django-axes asks: it locks out repeated failed logins to Django admin
     "axes.middleware.AxesMiddleware",
 ]
+
+# The deepest JSON nesting a request body may have (apps/core/request_bodies.py); the API's own
+# bodies nest a few levels at most.
+JSON_MAX_DEPTH = 32
 
 ROOT_URLCONF = "cluster_platform.urls"
 WSGI_APPLICATION = "cluster_platform.wsgi.application"
@@ -168,11 +176,24 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_REDIRECT_URL = "home"
 
-# django-axes guards the staff login of Django admin (members' logins are rate limited by allauth).
+# How many proxies in front of the web processes append to X-Forwarded-For (the documented TLS
+# proxy: 1). 0 ignores the header: REMOTE_ADDR is the client. The admin lockout and allauth's
+# rate limits key on the address read this way (apps/accounts/client_address.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ACCOUNT_ADAPTER = "apps.accounts.client_address.AccountAdapter"
+
+# django-axes guards the staff login of Django admin, and only that: members' logins (allauth's
+# pages and headless API) are rate limited by allauth and never counted here
+# (apps/accounts/admin_lockout.py). An account is locked from one address at a time.
 AXES_ONLY_ADMIN_SITE = True
+AXES_HANDLER = "apps.accounts.admin_lockout.AdminSiteHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]  # the admin login form reaches axes without a username
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"  # the admin form's field (it holds the e-mail address)
+AXES_USERNAME_CALLABLE = "apps.accounts.admin_lockout.admin_username"
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.client_address.client_ip"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.admin_lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 
 # Content Security Policy for pages: scripts only from our own static files, never inline.
@@ -255,6 +276,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "apps.core.api.parsers.JSONParser",  # no RecursionError, no inf, no NaN
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [

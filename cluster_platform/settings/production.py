@@ -13,6 +13,10 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": tuned(env.db("DATABASE_URL"))}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind the TLS proxy set TRUSTED_PROXY_COUNT=1 (one more per further proxy that appends to
+# X-Forwarded-For); otherwise the admin lockout and allauth's rate limits see only the proxy.
+# Left at 0 when nothing proxies: a client's own X-Forwarded-For must then never be believed.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = True

@@ -1,4 +1,5 @@
 from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -11,6 +12,7 @@ from apps.tenancy.rules import CHARTER_KEYS, REGISTRY, rules_in_force
 from apps.tenancy.selectors import ADMINISTRATOR, COUNCIL, MEMBER
 
 from .. import chain, selectors, services
+from ..filters import ProposalFilter
 from ..models import ChainCheckpoint, Comment, Proposal, RuleVersion, Seat, Vote
 from . import serializers as s
 
@@ -91,7 +93,8 @@ class ProposalViewSet(
 ):
     serializer_class = s.ProposalSerializer
     queryset = Proposal.objects.all()
-    filter_backends = []
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ProposalFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
     required_roles = {
         "list": READERS,
@@ -109,8 +112,6 @@ class ProposalViewSet(
         qs = selectors.proposals(cluster=cluster, user=user).prefetch_related("signatures")
         if self.action == "retrieve":
             qs = qs.prefetch_related("revisions")
-        if self.request.query_params.get("status"):
-            qs = qs.filter(status=self.request.query_params["status"])
         return qs
 
     def get_serializer_class(self):

@@ -2,19 +2,21 @@ from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.utils.translation import get_language
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from apps.core import generations
+from apps.core.api.filters import IdFilter
 from apps.core.api.schema import ErrorSerializer
 from apps.matching.services import matching_run_start
 from apps.membership.models import EnterpriseMember
 from apps.tenancy.api.base import ClusterScopedViewSet
 from apps.tenancy.selectors import ADMINISTRATOR, MEMBER
 
+from ..filters import DealFilter, MatchFilter
 from ..models import CapacityOffer, ChannelOffer, ChannelRequest, Deal, DealEvent, Match, MatchingRun, Order, Rating
 from ..services import deals as deal_services
 from ..services import listings as listing_services
@@ -30,7 +32,7 @@ def my_enterprise_ids(user) -> set[int]:
 
 class ListingFilter(filters.FilterSet):
     status = filters.CharFilter(field_name="status")
-    owner = filters.NumberFilter(field_name="owner_id")
+    owner = IdFilter(field_name="owner_id")
     mine = filters.BooleanFilter(method="filter_mine", label="Only my enterprises' listings")
     created_after = filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
 
@@ -263,7 +265,6 @@ class ChannelRequestViewSet(ListingViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="My matches (administrators: all of the cluster)",
-        parameters=[OpenApiParameter("status", str, enum=Match.Status.values), OpenApiParameter("kind", str)],
         responses={200: s.MatchSerializer(many=True), **ERRORS},
     ),
     retrieve=extend_schema(summary="A match with its score explanation", responses={200: s.MatchSerializer, **ERRORS}),
@@ -271,7 +272,8 @@ class ChannelRequestViewSet(ListingViewSet):
 class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScopedViewSet):
     serializer_class = s.MatchSerializer
     queryset = Match.objects.all()
-    filter_backends = []
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = MatchFilter
     required_roles = {
         "list": {ADMINISTRATOR, MEMBER},
         "retrieve": {ADMINISTRATOR, MEMBER},
@@ -284,11 +286,6 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScop
         if ADMINISTRATOR not in self.cluster_roles and not user.is_staff:
             mine = my_enterprise_ids(user)
             qs = qs.filter(Q(demand_owner_id__in=mine) | Q(supply_owner_id__in=mine))
-        params = self.request.query_params
-        if params.get("status"):
-            qs = qs.filter(status=params["status"])
-        if params.get("kind"):
-            qs = qs.filter(kind=params["kind"])
         return qs.select_related("demand_owner", "supply_owner", "deal").order_by("-created_at", "-pk")
 
     def get_serializer_context(self):
@@ -327,7 +324,8 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScop
 class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScopedViewSet):
     serializer_class = s.DealSerializer
     queryset = Deal.objects.all()
-    filter_backends = []
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = DealFilter
     required_roles = {
         "list": {ADMINISTRATOR, MEMBER},
         "retrieve": {ADMINISTRATOR, MEMBER},
@@ -340,8 +338,6 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScope
         if ADMINISTRATOR not in self.cluster_roles and not user.is_staff:
             mine = my_enterprise_ids(user)
             qs = qs.filter(Q(buyer_id__in=mine) | Q(supplier_id__in=mine))
-        if self.request.query_params.get("status"):
-            qs = qs.filter(status=self.request.query_params["status"])
         return (
             qs.select_related("buyer", "supplier")
             .prefetch_related(

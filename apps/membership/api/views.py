@@ -1,5 +1,5 @@
-from django.db.models import Q
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
@@ -11,6 +11,7 @@ from apps.tenancy.api.base import ClusterScopedViewSet
 from apps.tenancy.selectors import ADMINISTRATOR, AUTHENTICATED, MEMBER
 
 from .. import lifecycle, selectors
+from ..filters import AuditEventFilter, DirectoryFilter, MembershipFilter, ReportFilter
 from ..models import AuditEvent, Enterprise, EnterpriseMember, Membership, Report
 from ..permissions import enterprise_role, require_enterprise_role
 from ..services import enterprises as enterprise_services
@@ -227,13 +228,10 @@ class InvitationAcceptViewSet(viewsets.GenericViewSet):
 
 # --- Inside a cluster -----------------------------------------------------------------------
 
-STATUS_PARAM = OpenApiParameter("status", str, enum=Membership.Status.values, description="Only this status.")
-
 
 @extend_schema_view(
     list=extend_schema(
         summary="Memberships (the moderation queue for administrators; your own otherwise)",
-        parameters=[STATUS_PARAM, OpenApiParameter("search", str, description="Enterprise name contains.")],
         responses={200: s.MembershipSerializer(many=True), **ERRORS},
     ),
     retrieve=extend_schema(summary="A membership", responses={200: s.MembershipSerializer, **ERRORS}),
@@ -246,7 +244,8 @@ STATUS_PARAM = OpenApiParameter("status", str, enum=Membership.Status.values, de
 class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScopedViewSet):
     serializer_class = s.MembershipSerializer
     queryset = Membership.objects.all()
-    filter_backends = []
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = MembershipFilter
     required_roles = {
         "list": {ADMINISTRATOR, AUTHENTICATED},
         "retrieve": {ADMINISTRATOR, AUTHENTICATED},
@@ -259,13 +258,7 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cluste
     }
 
     def scoped_queryset(self, *, cluster, user):
-        qs = selectors.memberships_for(cluster=cluster, user=user, status=self.request.query_params.get("status"))
-        search = self.request.query_params.get("search", "").strip()[:100]
-        if search:
-            qs = qs.filter(
-                Q(enterprise__legal_name_zh__icontains=search) | Q(enterprise__legal_name_en__icontains=search)
-            )
-        return qs
+        return selectors.memberships_for(cluster=cluster, user=user)
 
     def create(self, request, *args, **kwargs):
         serializer = s.MembershipApplySerializer(data=request.data)
@@ -382,36 +375,23 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cluste
 @extend_schema_view(
     list=extend_schema(
         summary="Member directory (active members; visible to members and administrators)",
-        parameters=[
-            OpenApiParameter("search", str, description="Name or description contains."),
-            OpenApiParameter("capability", str, description="Capability code, e.g. cnc-machining."),
-            OpenApiParameter("region", str, description="Region code prefix (e.g. 33 or 330600) or name."),
-            OpenApiParameter("certification", str, description="Certification scheme code with a valid certificate."),
-        ],
         responses={200: s.DirectoryEntrySerializer(many=True), **ERRORS},
     )
 )
 class MemberDirectoryViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
     serializer_class = s.DirectoryEntrySerializer
     queryset = Membership.objects.all()
-    filter_backends = []
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DirectoryFilter
     required_roles = {"list": {ADMINISTRATOR, MEMBER}}
 
     def scoped_queryset(self, *, cluster, user):
-        params = self.request.query_params
-        return selectors.member_directory(
-            cluster=cluster,
-            search=params.get("search", "").strip()[:100],
-            capability=params.get("capability", "").strip()[:60],
-            region=params.get("region", "").strip()[:60],
-            certification=params.get("certification", "").strip()[:40],
-        )
+        return selectors.member_directory(cluster=cluster)
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="Reports (all for administrators; the ones you filed otherwise)",
-        parameters=[OpenApiParameter("status", str, enum=Report.Status.values)],
         responses={200: s.ReportSerializer(many=True), **ERRORS},
     ),
     retrieve=extend_schema(summary="A report", responses={200: s.ReportSerializer, **ERRORS}),
@@ -432,7 +412,8 @@ class MemberDirectoryViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScopedViewSet):
     serializer_class = s.ReportSerializer
     queryset = Report.objects.all()
-    filter_backends = []
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ReportFilter
     required_roles = {
         "list": {ADMINISTRATOR, MEMBER},
         "retrieve": {ADMINISTRATOR, MEMBER},
@@ -441,7 +422,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterSco
     }
 
     def scoped_queryset(self, *, cluster, user):
-        return selectors.reports_for(cluster=cluster, user=user, status=self.request.query_params.get("status"))
+        return selectors.reports_for(cluster=cluster, user=user)
 
     def create(self, request, *args, **kwargs):
         serializer = s.ReportCreateSerializer(data=request.data)
@@ -474,26 +455,15 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterSco
 @extend_schema_view(
     list=extend_schema(
         summary="Audit trail of moderation (administrators)",
-        parameters=[
-            OpenApiParameter("enterprise", int, description="Only events about this enterprise."),
-            OpenApiParameter("membership", int, description="Only events about this membership."),
-        ],
         responses={200: s.AuditEventSerializer(many=True), **ERRORS},
     )
 )
 class AuditEventViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
     serializer_class = s.AuditEventSerializer
     queryset = AuditEvent.objects.all()
-    filter_backends = []
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AuditEventFilter
     required_roles = {"list": {ADMINISTRATOR}}
 
     def scoped_queryset(self, *, cluster, user):
-        params = self.request.query_params
-
-        def as_int(name):
-            value = params.get(name, "")
-            return int(value) if value.isdigit() else None
-
-        return selectors.audit_events(
-            cluster=cluster, enterprise_id=as_int("enterprise"), membership_id=as_int("membership")
-        )
+        return selectors.audit_events(cluster=cluster)

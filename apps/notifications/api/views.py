@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -7,6 +7,7 @@ from apps.core.api.schema import ErrorSerializer
 from apps.core.errors import NotFoundError
 
 from .. import services
+from ..filters import NotificationFilter
 from ..models import Notification, NotificationPreference
 
 
@@ -30,18 +31,16 @@ class MarkedSerializer(serializers.Serializer):
 @extend_schema_view(
     list=extend_schema(
         summary="My notifications, newest first",
-        parameters=[OpenApiParameter("unread", bool, description="Only unread ones.")],
     )
 )
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = NotificationSerializer
     queryset = Notification.objects.none()
+    filterset_class = NotificationFilter
     lookup_value_regex = r"[0-9]{1,18}"
 
     def get_queryset(self):
         qs = Notification.objects.filter(user=self.request.user).select_related("cluster")
-        if self.request.query_params.get("unread") in ("1", "true", "yes"):
-            qs = qs.filter(read_at__isnull=True)
         return qs.order_by("-created_at", "-pk")
 
     @extend_schema(request=None, responses={200: MarkedSerializer, 404: ErrorSerializer})
