@@ -284,7 +284,6 @@ def run_full(run: MatchingRun, *, lease: leases.Lease | None = None) -> Matching
     cluster, today = run.cluster, timezone.localdate()
     rules = matching_rules(cluster=cluster, today=today)
     run.counts = {}
-    _progress(run, lease, 0)
     for index, spec in enumerate((PRODUCTION, CHANNEL)):
         demands, supplies = load_inputs(spec, cluster, today)
         _progress(

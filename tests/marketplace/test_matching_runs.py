@@ -5,6 +5,7 @@ tests/matching/test_worker_faults.py."""
 
 import datetime
 import inspect
+import time
 
 import pytest
 from django.urls import reverse
@@ -220,3 +221,27 @@ def test_the_runs_page_lets_a_new_run_start_once_the_lease_lapsed(client, as_use
     response = client.post(page_url, follow=True, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert MatchingRun.objects.filter(kind="full", status="queued").exclude(pk=run.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_live_worker_keeps_renewing_its_lease_through_a_long_solve(market, monkeypatch, settings):
+    """The lease is renewed from a thread while the solver runs: a solve three leases long is
+    never taken for a dead worker's."""
+    settings.MATCHING_RUN_LEASE_SECONDS = 1
+    run = MatchingRun.objects.create(cluster=market.cluster, kind="full")  # queued; its message comes below
+    real_solve = planner.solve
+    seen = []
+
+    def slow_solve(*args, **kwargs):
+        for _ in range(3):
+            time.sleep(settings.MATCHING_RUN_LEASE_SECONDS)
+            seen.append(reap_lapsed_runs())  # beat's scan, meanwhile
+        return real_solve(*args, **kwargs)
+
+    monkeypatch.setattr(planner, "solve", slow_solve)
+
+    assert replan_cluster(run.pk) == "done"
+
+    assert seen and all(scan == {"requeued": 0, "failed": 0} for scan in seen)
+    run.refresh_from_db()
+    assert (run.status, run.attempt, run.error) == ("succeeded", 1, "")

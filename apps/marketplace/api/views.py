@@ -2,7 +2,7 @@ from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.utils.translation import get_language
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
@@ -397,7 +397,13 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScope
             "lease lapsed (its worker died) does not block: the new run supersedes it."
         ),
         request=None,
-        responses={202: s.MatchingRunSerializer, **ERRORS},
+        responses={
+            202: s.MatchingRunSerializer,
+            **ERRORS,
+            409: OpenApiResponse(
+                ErrorSerializer, description="Another full run holds a live lease; `retry_at` says until when."
+            ),
+        },
         parameters=[
             OpenApiParameter(
                 "Retry-After",
