@@ -22,7 +22,7 @@ from rest_framework.test import APIClient
 
 import apps
 from apps.core.api.fields import DateField, DateTimeField
-from apps.core.dates import DATE_MAX, DATE_MIN, DateSpanValidator, format_utc
+from apps.core.dates import DATE_MAX, DATE_MIN, FIELD_SPANS, DateSpanValidator, format_utc, span_of
 from apps.governance.models import Proposal, Seat
 from apps.marketplace.models import CapacityOffer, Order
 from apps.membership.models import EnterpriseCertification
@@ -96,6 +96,17 @@ def test_model_fields_get_their_span_from_the_one_table():
     assert OrderSerializer().fields["need_by"].span.name == "plan"
     assert CertificationSerializer().fields["valid_until"].span.name == "validity"
     assert OrderSerializer().fields["created_at"].span.name == "any"
+
+
+def test_every_named_span_names_a_real_date_field():
+    from django.apps import apps as registry
+    from django.db import models
+
+    for key in FIELD_SPANS:
+        label, name = key.rsplit(".", 1)
+        field = registry.get_model(label)._meta.get_field(name)
+        assert isinstance(field, models.DateField | models.DateTimeField), key
+        assert span_of(field) is FIELD_SPANS[key]
 
 
 def _views():
