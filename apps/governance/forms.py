@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.dates import PLAN, TERM
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from apps.core.forms import DateField, DateTimeField
 from apps.tenancy.rules import CHARTER_KEYS, REGISTRY
 
 from .models import Proposal, Seat, Vote
@@ -84,8 +86,8 @@ class SeatAppointForm(forms.Form):
         required=False,
         help_text=_("A member enterprise the holder belongs to."),
     )
-    term_start = forms.DateTimeField(label=_("Term starts"), **DATETIME)
-    term_end = forms.DateTimeField(label=_("Term ends"), **DATETIME)
+    term_start = DateTimeField(label=_("Term starts"), span=TERM, **DATETIME)
+    term_end = DateTimeField(label=_("Term ends"), span=TERM, **DATETIME)
 
     def __init__(self, *args, enterprises=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -286,9 +288,10 @@ class ProposalForm(forms.Form):
     seat_enterprise = forms.TypedChoiceField(
         label=_("On behalf of (optional)"), coerce=int, empty_value=None, required=False
     )
-    seat_term_start = forms.DateTimeField(label=_("Term starts"), required=False, **DATETIME)
-    seat_term_end = forms.DateTimeField(label=_("Term ends"), required=False, **DATETIME)
-    effective_at = forms.DateField(
+    seat_term_start = DateTimeField(label=_("Term starts"), span=TERM, required=False, **DATETIME)
+    seat_term_end = DateTimeField(label=_("Term ends"), span=TERM, required=False, **DATETIME)
+    effective_at = DateField(
+        span=PLAN,
         label=_("Takes effect on (optional)"),
         required=False,
         help_text=_("Left empty, an enacted change applies as soon as the vote is tallied."),
@@ -497,7 +500,8 @@ class CosignForm(forms.Form):
 
 
 class OpenVotingForm(forms.Form):
-    closes_at = forms.DateTimeField(
+    closes_at = DateTimeField(
+        span=PLAN,
         label=_("Voting closes at (optional)"),
         required=False,
         help_text=_("Left empty, the window lasts the charter's default number of hours."),

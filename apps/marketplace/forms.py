@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from apps.core.forms import DateField, model_formfield
 from apps.membership.forms import add_service_error, capability_choices, coordinate_field, region_choices
 from apps.reference.models import Capability, CertificationScheme, Region
 
@@ -33,8 +34,9 @@ FIELD_ALIASES = {
 
 
 def model_field(model, name: str, **overrides) -> forms.Field:
-    """The model field's form field (label, help text, max length, choices), with overrides."""
-    return model._meta.get_field(name).formfield(**overrides)
+    """The model field's form field (label, help text, max length, choices), with overrides;
+    dates are bounded by their span (``apps.core.dates``)."""
+    return model_formfield(model, name, **overrides)
 
 
 def money(model, name: str, **overrides) -> forms.Field:
@@ -434,10 +436,10 @@ class MarketFilterForm(forms.Form):
         required=False,
         error_messages={"invalid": _("Up to six letters or digits, e.g. 33 or 3306.")},
     )
-    need_by_after = forms.DateField(label=_("Need by, from"), required=False, **DATE)
-    need_by_before = forms.DateField(label=_("Need by, until"), required=False, **DATE)
-    available_on = forms.DateField(label=_("Available on"), required=False, **DATE)
-    start_by_before = forms.DateField(label=_("Starting by"), required=False, **DATE)
+    need_by_after = DateField(label=_("Need by, from"), required=False, **DATE)
+    need_by_before = DateField(label=_("Need by, until"), required=False, **DATE)
+    available_on = DateField(label=_("Available on"), required=False, **DATE)
+    start_by_before = DateField(label=_("Starting by"), required=False, **DATE)
 
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)

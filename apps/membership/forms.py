@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.dates import VALIDITY
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from apps.core.forms import DateField
 from apps.reference.models import Capability, CertificationScheme, IndustryCode, Region
 
 from .lifecycle import ADMINISTRATOR_ACTIONS
@@ -224,8 +226,8 @@ class CertificationForm(forms.Form):
     )
     number = EnterpriseCertification._meta.get_field("number").formfield()
     issuer = EnterpriseCertification._meta.get_field("issuer").formfield()
-    valid_until = forms.DateField(
-        label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    valid_until = DateField(
+        span=VALIDITY, label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args, **kwargs):

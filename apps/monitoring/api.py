@@ -1,10 +1,11 @@
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.core.api.schema import ErrorSerializer
+from apps.core.api.serializers import ModelSerializer
 from apps.marketplace.api.views import my_enterprise_ids
 from apps.tenancy.api.base import ClusterScopedViewSet
 from apps.tenancy.selectors import ADMINISTRATOR, MEMBER
@@ -16,7 +17,7 @@ from .models import Alert, KpiSnapshot
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
 
-class AlertSerializer(serializers.ModelSerializer):
+class AlertSerializer(ModelSerializer):
     class Meta:
         model = Alert
         fields = (
@@ -38,7 +39,7 @@ class AlertSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SnapshotSerializer(serializers.ModelSerializer):
+class SnapshotSerializer(ModelSerializer):
     class Meta:
         model = KpiSnapshot
         fields = ("taken_at", "metrics")

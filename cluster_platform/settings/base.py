@@ -291,7 +291,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "apps.core.api.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -305,7 +305,11 @@ SPECTACULAR_SETTINGS = {
         "Virtual industrial clusters: membership, orders, capacity and channels, "
         "matching, deals and council governance. Tenant resources live under "
         "/api/v1/clusters/{slug}/. Authenticate with a browser session or with the "
-        "X-Session-Token header obtained from the allauth headless API (/_allauth/app/v1/)."
+        "X-Session-Token header obtained from the allauth headless API (/_allauth/app/v1/). "
+        "Every date-time is answered in UTC with Z (2026-12-01T08:00:00Z); one sent without an "
+        "offset is read in the platform's time zone. Dates and date-times sent must lie between "
+        "2000-01-01 and 2100-12-31 (planning dates at most ten years ahead, seat terms and "
+        "certificate validity from ten years back); outside that the answer is a 400 naming the field."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

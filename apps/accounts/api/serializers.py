@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.models import User
+from apps.core.api.serializers import ModelSerializer
 
 
 class ClusterRoleSummarySerializer(serializers.Serializer):
@@ -11,7 +12,7 @@ class ClusterRoleSummarySerializer(serializers.Serializer):
     role = serializers.CharField()
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(ModelSerializer):
     email_verified = serializers.SerializerMethodField()
     is_platform_staff = serializers.BooleanField(source="is_staff", read_only=True)
     roles = serializers.SerializerMethodField()

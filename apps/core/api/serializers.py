@@ -2,10 +2,36 @@
 
 import copy
 
+from django.db import models
 from rest_framework import serializers
 
+from apps.core.dates import span_of
 
-class FieldsBuiltOnceModelSerializer(serializers.ModelSerializer):
+from .fields import DateField, DateTimeField
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """The base of every ModelSerializer of the API.
+
+    A model's DateField and DateTimeField become the API's bounded fields (``fields.py``),
+    with the span ``apps.core.dates.FIELD_SPANS`` gives the model field, so a new
+    serializer refuses dates out of range and answers datetimes in UTC without saying so.
+    """
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateField: DateField,
+        models.DateTimeField: DateTimeField,
+    }
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        if issubclass(field_class, DateField | DateTimeField):
+            field_kwargs["span"] = span_of(model_field)
+        return field_class, field_kwargs
+
+
+class FieldsBuiltOnceModelSerializer(ModelSerializer):
     """A ModelSerializer that works out its fields from the model once per class.
 
     DRF rebuilds every field from the model's metadata each time a serializer is created

@@ -2,13 +2,16 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.api.fields import DateTimeField
+from apps.core.api.serializers import ModelSerializer
+from apps.core.dates import PLAN, TERM
 from apps.membership.api.serializers import EnterpriseSummarySerializer, UserBriefSerializer
 from apps.membership.models import Enterprise
 
 from ..models import ChainCheckpoint, Comment, Proposal, ProposalRevision, RuleVersion, Seat, Vote
 
 
-class SeatSerializer(serializers.ModelSerializer):
+class SeatSerializer(ModelSerializer):
     holder = UserBriefSerializer(read_only=True)
     enterprise = EnterpriseSummarySerializer(read_only=True, allow_null=True)
     is_current = serializers.SerializerMethodField()
@@ -41,22 +44,22 @@ class SeatAppointSerializer(serializers.Serializer):
     )
     chamber = serializers.ChoiceField(choices=Seat.Chamber.choices)
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
-    term_start = serializers.DateTimeField()
-    term_end = serializers.DateTimeField()
+    term_start = DateTimeField(span=TERM)
+    term_end = DateTimeField(span=TERM)
 
 
 class CouncilBootstrapSerializer(serializers.Serializer):
     seats = SeatAppointSerializer(many=True, allow_empty=False, max_length=100)
 
 
-class RevisionSerializer(serializers.ModelSerializer):
+class RevisionSerializer(ModelSerializer):
     class Meta:
         model = ProposalRevision
         fields = ("number", "title", "body", "changes", "created_at")
         read_only_fields = fields
 
 
-class ProposalSerializer(serializers.ModelSerializer):
+class ProposalSerializer(ModelSerializer):
     author = UserBriefSerializer(read_only=True)
     petitioner = EnterpriseSummarySerializer(read_only=True, allow_null=True)
     signatures = serializers.SerializerMethodField()
@@ -136,7 +139,7 @@ class ProposalDraftSerializer(serializers.Serializer):
     sanction_action = serializers.ChoiceField(
         choices=Proposal.SanctionAction.choices, required=False, allow_blank=True, default=""
     )
-    effective_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    effective_at = DateTimeField(span=PLAN, required=False, allow_null=True, default=None)
     # a council-seat proposal: fill a seat (candidate, chamber, term) or remove one
     seat_action = serializers.ChoiceField(
         choices=Proposal.SeatAction.choices, required=False, allow_blank=True, default=""
@@ -154,8 +157,8 @@ class ProposalDraftSerializer(serializers.Serializer):
     seat_enterprise = serializers.PrimaryKeyRelatedField(
         queryset=Enterprise.objects.all(), required=False, allow_null=True, default=None
     )
-    seat_term_start = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    seat_term_end = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    seat_term_start = DateTimeField(span=TERM, required=False, allow_null=True, default=None)
+    seat_term_end = DateTimeField(span=TERM, required=False, allow_null=True, default=None)
 
 
 class PetitionSerializer(ProposalDraftSerializer):
@@ -174,14 +177,14 @@ class ProposalAmendSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False)
     body = serializers.CharField(max_length=20000, required=False)
     changes = serializers.DictField(required=False)
-    effective_at = serializers.DateTimeField(required=False, allow_null=True)
+    effective_at = DateTimeField(span=PLAN, required=False, allow_null=True)
 
 
 class OpenVotingSerializer(serializers.Serializer):
-    closes_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    closes_at = DateTimeField(span=PLAN, required=False, allow_null=True, default=None)
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class CommentSerializer(ModelSerializer):
     author = UserBriefSerializer(read_only=True)
 
     class Meta:
@@ -190,7 +193,7 @@ class CommentSerializer(serializers.ModelSerializer):
         read_only_fields = ("id", "author", "created_at")
 
 
-class VoteSerializer(serializers.ModelSerializer):
+class VoteSerializer(ModelSerializer):
     seat = serializers.PrimaryKeyRelatedField(read_only=True)
     chamber = serializers.CharField(source="seat.chamber", read_only=True)
 
@@ -223,12 +226,12 @@ class RuleSerializer(serializers.Serializer):
 
 class RulebookSerializer(serializers.Serializer):
     version = serializers.IntegerField(allow_null=True)
-    effective_at = serializers.DateTimeField(allow_null=True)
+    effective_at = DateTimeField(allow_null=True)
     proposal = serializers.IntegerField(allow_null=True)
     rules = RuleSerializer(many=True)
 
 
-class RuleVersionSerializer(serializers.ModelSerializer):
+class RuleVersionSerializer(ModelSerializer):
     proposal_title = serializers.CharField(source="proposal.title", read_only=True, allow_null=True, default=None)
 
     class Meta:

@@ -2,7 +2,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.core.api.serializers import FieldsBuiltOnceModelSerializer
+from apps.core.api.serializers import FieldsBuiltOnceModelSerializer, ModelSerializer
 from apps.membership.api.serializers import EnterpriseSummarySerializer
 from apps.membership.models import Enterprise
 from apps.membership.validators import validate_region_code
@@ -212,7 +212,7 @@ class ListingTransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=LISTING_TRANSITION_TARGETS)
 
 
-class MatchSerializer(serializers.ModelSerializer):
+class MatchSerializer(ModelSerializer):
     demand_owner = EnterpriseSummarySerializer(read_only=True)
     supply_owner = EnterpriseSummarySerializer(read_only=True)
     my_side = serializers.SerializerMethodField()
@@ -260,21 +260,21 @@ class DeclineSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class DealEventSerializer(serializers.ModelSerializer):
+class DealEventSerializer(ModelSerializer):
     class Meta:
         model = DealEvent
         fields = ("status", "side", "note", "attachments", "created_at")
         read_only_fields = fields
 
 
-class RatingSerializer(serializers.ModelSerializer):
+class RatingSerializer(ModelSerializer):
     class Meta:
         model = Rating
         fields = ("rater", "ratee", "quality", "on_time", "communication", "comment", "published_at", "created_at")
         read_only_fields = fields
 
 
-class DealSerializer(serializers.ModelSerializer):
+class DealSerializer(ModelSerializer):
     buyer = EnterpriseSummarySerializer(read_only=True)
     supplier = EnterpriseSummarySerializer(read_only=True)
     events = DealEventSerializer(many=True, read_only=True)
@@ -328,7 +328,7 @@ class DealRateSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class MatchingRunSerializer(serializers.ModelSerializer):
+class MatchingRunSerializer(ModelSerializer):
     class Meta:
         model = MatchingRun
         fields = (

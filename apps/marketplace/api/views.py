@@ -9,7 +9,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from apps.core import generations
-from apps.core.api.filters import IdFilter
+from apps.core.api.filters import DateFilter, FilterSet, IdFilter
 from apps.core.api.schema import ErrorSerializer
 from apps.matching.services import matching_run_start
 from apps.membership.models import EnterpriseMember
@@ -30,11 +30,11 @@ def my_enterprise_ids(user) -> set[int]:
     return set(EnterpriseMember.objects.filter(user=user).values_list("enterprise_id", flat=True))
 
 
-class ListingFilter(filters.FilterSet):
+class ListingFilter(FilterSet):
     status = filters.CharFilter(field_name="status")
     owner = IdFilter(field_name="owner_id")
     mine = filters.BooleanFilter(method="filter_mine", label="Only my enterprises' listings")
-    created_after = filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_after = DateFilter(field_name="created_at", lookup_expr="date__gte")
 
     def filter_mine(self, queryset, name, value):
         if not value:
@@ -48,8 +48,8 @@ class ProductionFilter(ListingFilter):
 
 class OrderFilter(ProductionFilter):
     region = filters.CharFilter(field_name="delivery_region_code", lookup_expr="startswith")
-    need_by_before = filters.DateFilter(field_name="need_by", lookup_expr="lte")
-    need_by_after = filters.DateFilter(field_name="need_by", lookup_expr="gte")
+    need_by_before = DateFilter(field_name="need_by", lookup_expr="lte")
+    need_by_after = DateFilter(field_name="need_by", lookup_expr="gte")
 
     class Meta:
         model = Order
@@ -58,7 +58,7 @@ class OrderFilter(ProductionFilter):
 
 class CapacityFilter(ProductionFilter):
     region = filters.CharFilter(field_name="region_code", lookup_expr="startswith")
-    available_on = filters.DateFilter(method="filter_available_on", label="Window covers this date")
+    available_on = DateFilter(method="filter_available_on", label="Window covers this date")
 
     class Meta:
         model = CapacityOffer

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.core.api.serializers import FieldsBuiltOnceModelSerializer
+from apps.core.api.serializers import FieldsBuiltOnceModelSerializer, ModelSerializer
 from apps.reference.models import Capability, CertificationScheme, IndustryCode
 
 from ..models import (
@@ -42,7 +42,7 @@ class BlankableURLField(serializers.CharField):
         return value
 
 
-class CertificationSerializer(serializers.ModelSerializer):
+class CertificationSerializer(ModelSerializer):
     scheme = serializers.SlugRelatedField(slug_field="code", queryset=CertificationScheme.objects.all())
     scheme_label = serializers.CharField(source="scheme.label", read_only=True)
     is_valid = serializers.BooleanField(read_only=True)
@@ -57,7 +57,7 @@ class CertificationSerializer(serializers.ModelSerializer):
         return value
 
 
-class PublicCertificationSerializer(serializers.ModelSerializer):
+class PublicCertificationSerializer(ModelSerializer):
     scheme = serializers.CharField(source="scheme_id")
     scheme_label = serializers.CharField(source="scheme.label")
 
@@ -66,7 +66,7 @@ class PublicCertificationSerializer(serializers.ModelSerializer):
         fields = ("scheme", "scheme_label", "valid_until")
 
 
-class EnterpriseSerializer(serializers.ModelSerializer):
+class EnterpriseSerializer(ModelSerializer):
     """The full profile, for the enterprise's own people. Writes go through services."""
 
     name = serializers.CharField(read_only=True)
@@ -131,7 +131,7 @@ class EnterpriseUpdateSerializer(EnterpriseSerializer):
         read_only_fields = ("verified", "created_at", "certifications")
 
 
-class PublicEnterpriseSerializer(serializers.ModelSerializer):
+class PublicEnterpriseSerializer(ModelSerializer):
     """What anyone signed in may see of an enterprise: no exact location, no certificate numbers."""
 
     name = serializers.CharField(read_only=True)
@@ -183,7 +183,7 @@ class UserBriefSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ModelSerializer):
     user = UserBriefSerializer(read_only=True)
 
     class Meta:
@@ -200,7 +200,7 @@ class OwnershipTransferSerializer(serializers.Serializer):
     user = serializers.IntegerField(help_text="Id of the person who becomes the owner.")
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(ModelSerializer):
     invited_by = UserBriefSerializer(read_only=True)
     role = serializers.ChoiceField(choices=INVITABLE_ROLES)
 
@@ -214,14 +214,14 @@ class InvitationAcceptSerializer(serializers.Serializer):
     token = serializers.CharField(max_length=500)
 
 
-class SuspensionProposalSerializer(serializers.ModelSerializer):
+class SuspensionProposalSerializer(ModelSerializer):
     class Meta:
         model = SuspensionProposal
         fields = ("id", "status", "reporters", "reason", "created_at")
         read_only_fields = fields
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ModelSerializer):
     enterprise = EnterpriseSummarySerializer(read_only=True)
     decided_by = UserBriefSerializer(read_only=True, allow_null=True)
     open_reports = serializers.SerializerMethodField()
@@ -273,7 +273,7 @@ class BulkApproveSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class DirectoryEntrySerializer(serializers.ModelSerializer):
+class DirectoryEntrySerializer(ModelSerializer):
     enterprise = PublicEnterpriseSerializer(read_only=True)
 
     class Meta:
@@ -282,7 +282,7 @@ class DirectoryEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(ModelSerializer):
     reporter = EnterpriseSummarySerializer(read_only=True)
     subject = EnterpriseSummarySerializer(read_only=True)
 
@@ -363,7 +363,7 @@ class ReportResolveSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
+class AuditEventSerializer(ModelSerializer):
     actor = UserBriefSerializer(read_only=True, allow_null=True)
     enterprise = EnterpriseSummarySerializer(read_only=True, allow_null=True)
 

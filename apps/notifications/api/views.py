@@ -4,6 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.core.api.schema import ErrorSerializer
+from apps.core.api.serializers import ModelSerializer
 from apps.core.errors import NotFoundError
 
 from .. import services
@@ -11,7 +12,7 @@ from ..filters import NotificationFilter
 from ..models import Notification, NotificationPreference
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(ModelSerializer):
     cluster = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     is_read = serializers.SerializerMethodField()
 

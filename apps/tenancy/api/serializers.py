@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
+from apps.core.api.serializers import ModelSerializer
 from apps.tenancy.models import Cluster, ClusterRole
 
 
-class ClusterSerializer(serializers.ModelSerializer):
+class ClusterSerializer(ModelSerializer):
     name = serializers.CharField(read_only=True, help_text="Name in the language of the request.")
     administrator_count = serializers.IntegerField(read_only=True, required=False)
 
@@ -26,13 +27,13 @@ class ClusterSerializer(serializers.ModelSerializer):
         read_only_fields = ("created_at", "updated_at")
 
 
-class ClusterCreateSerializer(serializers.ModelSerializer):
+class ClusterCreateSerializer(ModelSerializer):
     class Meta:
         model = Cluster
         fields = ("slug", "name_zh", "name_en", "kind", "industry_focus", "region", "status", "description")
 
 
-class ClusterUpdateSerializer(serializers.ModelSerializer):
+class ClusterUpdateSerializer(ModelSerializer):
     """The slug is the tenant's address and never changes."""
 
     class Meta:
@@ -46,7 +47,7 @@ class UserSummarySerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
 
 
-class ClusterAdministratorSerializer(serializers.ModelSerializer):
+class ClusterAdministratorSerializer(ModelSerializer):
     user = UserSummarySerializer(read_only=True)
     appointed_by = UserSummarySerializer(read_only=True, allow_null=True)
 
