@@ -130,7 +130,7 @@ def rewritable(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("governance", "0003_row_level_security"),
+        ("governance", "0004_council_seat_proposals_and_electorate"),
         ("tenancy", "0002_tenant_role"),
     ]
 
