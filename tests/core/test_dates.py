@@ -188,14 +188,17 @@ def test_a_seat_term_out_of_range_is_400_naming_the_field(db, field, when):
     }
     if when.startswith("2099") and field == "term_start":
         body["term_end"] = "2100-01-01T00:00:00"  # a term that starts in 2099 is in range, and ordered
-    response = _as(admin).post(f"/api/v1/clusters/{cluster.slug}/council/seats/", body, format="json")
+    # an empty council is constituted in one act, its seats in a list
+    response = _as(admin).post(f"/api/v1/clusters/{cluster.slug}/council/seats/", {"seats": [body]}, format="json")
     if when.startswith("2099"):  # within the span: the bounds do not refuse what is sensible
         assert response.status_code == 201, response.content
         return
     errors = _errors(response)
-    assert list(errors) == [field]
+    assert list(errors) == [f"seats.0.{field}"]
     low = (timezone.localdate() - datetime.timedelta(days=3653)).isoformat()[:4]
-    assert errors[field][0].startswith(f"Enter a date between {low}-") and errors[field][0].endswith(f"{DATE_MAX}.")
+    assert errors[f"seats.0.{field}"][0].startswith(f"Enter a date between {low}-") and errors[f"seats.0.{field}"][
+        0
+    ].endswith(f"{DATE_MAX}.")
     assert not Seat.objects.filter(cluster=cluster).exists()
 
 
@@ -281,18 +284,22 @@ def as_(client):
 
 def test_pages_show_a_date_out_of_range_on_its_field(world, as_):
     slug = world.target.slug
-    response = as_(world.admin).post(
-        reverse("seat-appoint", args=[slug]),
+    empty = ClusterFactory()  # the founding council's page form: only an empty council is constituted
+    row = {"holder": world.outsider.email, "chamber": "institutions", "enterprise": ""}
+    response = as_(ClusterRoleFactory(cluster=empty).user).post(
+        reverse("council-bootstrap", args=[empty.slug]),
         {
-            "holder": world.outsider.email,
-            "chamber": "institutions",
-            "term_start": "0031-01-01T00:00",
-            "term_end": "5532-01-01T00:00",
+            "seats-TOTAL_FORMS": "1",
+            "seats-INITIAL_FORMS": "0",
+            "seats-MAX_NUM_FORMS": "100",
+            **{f"seats-0-{name}": value for name, value in row.items()},
+            "seats-0-term_start": "0031-01-01T00:00",
+            "seats-0-term_end": "5532-01-01T00:00",
         },
         **EN,
     )
     assert response.status_code == 200
-    errors = response.context["appoint_form"].errors
+    errors = response.context["founding"].forms[0].errors
     assert set(errors) == {"term_start", "term_end"} and errors["term_end"][0].startswith("Enter a date between")
     assert not Seat.objects.filter(holder=world.outsider).exists()
 

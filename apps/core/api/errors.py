@@ -16,11 +16,12 @@ from django.db import DataError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from apps.core.dates import format_utc
 from apps.core.errors import DomainError
 
 
@@ -51,7 +52,7 @@ def _body(status_code: int, code: str, detail, errors=None) -> dict:
 
 def _say_when_to_retry(response: Response, retry_at) -> None:
     """A refusal that ends at a known time names it: ``retry_at`` in the body, ``Retry-After`` in seconds."""
-    response.data["retry_at"] = serializers.DateTimeField().to_representation(retry_at)
+    response.data["retry_at"] = format_utc(retry_at)
     response["Retry-After"] = str(max(1, math.ceil((retry_at - timezone.now()).total_seconds())))
 
 

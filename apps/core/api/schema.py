@@ -3,6 +3,8 @@
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import serializers
 
+from apps.core.api.fields import DateTimeField
+
 
 class SessionTokenScheme(OpenApiAuthenticationExtension):
     target_class = "apps.core.api.authentication.SessionTokenAuthentication"
@@ -28,7 +30,7 @@ class ErrorSerializer(serializers.Serializer):
         required=False,
         help_text="Validation messages keyed by field name (dotted paths for nested fields).",
     )
-    retry_at = serializers.DateTimeField(
+    retry_at = DateTimeField(
         required=False,
         help_text="When the refusal will no longer hold, if that is known (also sent as `Retry-After`, in seconds).",
     )

@@ -240,7 +240,7 @@ class RuleVersionSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class ChainCheckpointSerializer(serializers.ModelSerializer):
+class ChainCheckpointSerializer(ModelSerializer):
     cluster = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     sequence = serializers.IntegerField(read_only=True, help_text="The number of entries the checkpoint covers.")
     head_hash = serializers.CharField(read_only=True, help_text="The hash of the entry at `sequence`.")
@@ -262,4 +262,4 @@ class ChainVerificationSerializer(serializers.Serializer):
     checkpoint = ChainCheckpointSerializer(
         allow_null=True, help_text="The latest checkpoint, which the chain was checked against."
     )
-    checked_at = serializers.DateTimeField()
+    checked_at = DateTimeField()
