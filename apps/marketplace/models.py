@@ -42,6 +42,15 @@ LISTING_TRANSITION_TARGETS = [
 MATCHABLE = (ListingStatus.OPEN, ListingStatus.PARTIALLY_FILLED)
 
 
+class ListingQuerySet(models.QuerySet):
+    def visible_to(self, enterprise_ids):
+        """The listings a viewer whose enterprises are ``enterprise_ids`` may see: a draft is its
+        owner's alone (the owner enterprise's people), whoever else asks (members, administrators,
+        platform staff). The one rule behind every page, API answer and selector that shows listings.
+        """
+        return self.filter(~Q(status=ListingStatus.DRAFT) | Q(owner_id__in=list(enterprise_ids)))
+
+
 class Listing(TimeStampedModel):
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="+")
     owner = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+", verbose_name=_("owner"))
@@ -50,6 +59,8 @@ class Listing(TimeStampedModel):
     description = models.TextField(_("description"), blank=True, max_length=5000)
     status = models.CharField(_("status"), max_length=20, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    objects = ListingQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -496,3 +496,70 @@ def test_no_actor_outside_reaches_the_target_cluster():
             if response.status_code not in expected:
                 failures.append(f"{method} {path} as {actor}: {response.status_code}, expected {sorted(expected)}")
     assert not failures, "\n".join(failures)
+
+
+# --- Drafts: a draft is its owner's alone ---------------------------------------------------------
+
+DRAFT = "DRAFTONLY"  # planted in the title of each draft of enterprise A
+#: API path segment -> (world attribute, page kind)
+LISTING_KINDS = {
+    "orders": ("order", "order"),
+    "capacities": ("capacity", "capacity"),
+    "channel-offers": ("channel_offer", "channel_offer"),
+    "channel-requests": ("channel_request", "channel_request"),
+}
+
+
+def add_drafts(w):
+    """A draft of each kind, owned by enterprise A (a copy of the world's open listing)."""
+    for attr, _page_kind in LISTING_KINDS.values():
+        draft = type(getattr(w, attr)).objects.get(pk=getattr(w, attr).pk)
+        draft.pk = None
+        draft._state.adding = True
+        draft.owner, draft.status, draft.title, draft.published_at = w.a, "draft", f"{DRAFT} {attr}", None
+        draft.save()
+        setattr(w, f"draft_{attr}", draft)
+    return w
+
+
+def logged_in(user):
+    client = APIClient()
+    client.force_login(user)  # a session, as browsers and the read-ahead use
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", list(LISTING_KINDS))
+def test_a_draft_is_its_owners_alone_by_id_filter_and_page(kind):
+    w = add_drafts(build_world())
+    attr, page_kind = LISTING_KINDS[kind]
+    draft = getattr(w, f"draft_{attr}")
+    api = T.format(cluster_slug=w.target.slug) + kind + "/"
+    page = f"/clusters/{w.target.slug}/market/{page_kind}/{draft.pk}/"
+    queries = ("", "?status=draft", "?mine=true", f"?owner={w.a.pk}", "?ordering=-created_at")
+    # another member of the same cluster, the other side of the market, an administrator
+    for user in (w.plain_member, w.b_owner, w.admin):
+        client = logged_in(user)
+        for query in queries:
+            response = client.get(api + query)
+            assert response.status_code == 200, (user, query, response.content)
+            assert DRAFT not in response.content.decode(), (user, query)
+        assert client.get(api + "?status=draft").json()["count"] == 0
+        assert client.get(f"{api}{draft.pk}/").status_code == 404
+        # writes are the members' (an administrator is refused by role before the lookup)
+        assert client.patch(f"{api}{draft.pk}/", {"title": "x"}, format="json").status_code in (403, 404)
+        assert client.post(f"{api}{draft.pk}/transition/", {"status": "open"}, format="json").status_code in (403, 404)
+        assert client.get(page).status_code == 404
+        for market_page in (
+            f"/clusters/{w.target.slug}/market/?kind={page_kind}",
+            f"/clusters/{w.target.slug}/market/mine/?kind={page_kind}&show=all",
+        ):
+            response = client.get(market_page)
+            assert response.status_code in (200, 403), market_page
+            assert DRAFT not in response.content.decode()
+    # the owner enterprise's people see it everywhere
+    for user in (w.a_owner, w.a_staff):
+        client = logged_in(user)
+        assert [row["id"] for row in client.get(api + "?status=draft").json()["results"]] == [draft.pk]
+        assert client.get(f"{api}{draft.pk}/").json()["title"] == draft.title
+        assert client.get(page).status_code == 200
