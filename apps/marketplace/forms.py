@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
-from apps.membership.forms import add_service_error, capability_choices, coordinate_field, region_choices
+from apps.membership.forms import add_service_error, capability_choices, region_choices
+from apps.reference import coordinates
 from apps.reference.models import Capability, CertificationScheme, Region
 
 from .models import LISTING_TRANSITION_TARGETS, CapacityOffer, ChannelOffer, ChannelRequest, Deal, Order
@@ -205,8 +206,8 @@ class OrderForm(CapabilityMixin, ListingForm):
     currency = model_field(Order, "currency")
     need_by = model_field(Order, "need_by", **DATE)
     delivery_region = forms.ChoiceField(label=_("Delivery region"), help_text=_("The city to deliver to."))
-    delivery_latitude = coordinate_field(_("Delivery latitude"), 90)
-    delivery_longitude = coordinate_field(_("Delivery longitude"), 180)
+    delivery_latitude = coordinates.form_field("latitude", _("Delivery latitude"))
+    delivery_longitude = coordinates.form_field("longitude", _("Delivery longitude"))
     required_certifications = forms.ModelMultipleChoiceField(
         label=_("Required certifications"),
         required=False,

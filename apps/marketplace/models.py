@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
 from apps.membership.models import Enterprise
+from apps.reference import coordinates
 from apps.reference.models import Capability, CertificationScheme
 from apps.tenancy.models import Cluster
 
@@ -83,8 +84,8 @@ class Order(Listing):
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="CNY")
     need_by = models.DateField(_("need by"))
     delivery_region_code = models.CharField(_("delivery region code"), max_length=6)
-    delivery_latitude = models.DecimalField(_("delivery latitude"), max_digits=8, decimal_places=5)
-    delivery_longitude = models.DecimalField(_("delivery longitude"), max_digits=8, decimal_places=5)
+    delivery_latitude = coordinates.model_field("latitude", _("delivery latitude"))
+    delivery_longitude = coordinates.model_field("longitude", _("delivery longitude"))
     required_certifications = models.ManyToManyField(CertificationScheme, blank=True, related_name="+")
     splittable = models.BooleanField(_("may be split across suppliers"), default=True)
     min_lot = models.PositiveIntegerField(_("minimum lot"), default=1, validators=[MinValueValidator(1)])
@@ -96,6 +97,8 @@ class Order(Listing):
         constraints = [
             models.CheckConstraint(condition=Q(filled_quantity__lte=F("quantity")), name="order_never_overfilled"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="order_quantity_positive"),
+            coordinates.check("order", "delivery_latitude"),
+            coordinates.check("order", "delivery_longitude"),
         ]
         indexes = [
             # the market: a cluster's open listings of a capability, newest first (the LIMIT reads the index)
@@ -131,8 +134,8 @@ class CapacityOffer(Listing):
     min_order_quantity = models.PositiveIntegerField(_("minimum order quantity"), default=1)
     lead_time_days = models.PositiveIntegerField(_("lead time (days)"), validators=[MaxValueValidator(365)])
     region_code = models.CharField(_("region code"), max_length=6)
-    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5)
-    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5)
+    latitude = coordinates.model_field("latitude", _("latitude"))
+    longitude = coordinates.model_field("longitude", _("longitude"))
 
     class Meta:
         verbose_name = _("capacity offer")
@@ -145,6 +148,8 @@ class CapacityOffer(Listing):
             models.CheckConstraint(
                 condition=Q(available_until__gte=F("available_from")), name="capacity_window_ordered"
             ),
+            coordinates.check("capacity", "latitude"),
+            coordinates.check("capacity", "longitude"),
         ]
         indexes = [
             # the market: a cluster's open listings of a capability, newest first (the LIMIT reads the index)

@@ -6,6 +6,7 @@ from apps.core.api.serializers import FieldsBuiltOnceModelSerializer
 from apps.membership.api.serializers import EnterpriseSummarySerializer
 from apps.membership.models import Enterprise
 from apps.membership.validators import validate_region_code
+from apps.reference import coordinates
 from apps.reference.models import Capability, CertificationScheme
 
 from ..models import (
@@ -100,8 +101,12 @@ class CapacityOfferSerializer(ListingSerializer):
     capability = serializers.SlugRelatedField(slug_field="code", queryset=Capability.objects.all())
     remaining_quantity = serializers.IntegerField(read_only=True)
     region_code = serializers.CharField(max_length=6, required=False, help_text="Defaults to the enterprise's.")
-    latitude = serializers.DecimalField(max_digits=8, decimal_places=5, required=False, min_value=-90, max_value=90)
-    longitude = serializers.DecimalField(max_digits=8, decimal_places=5, required=False, min_value=-180, max_value=180)
+    latitude = coordinates.serializer_field(
+        "latitude",
+        required=False,
+        help_text="Blank: the centre of the region (the enterprise's exact point stays private).",
+    )
+    longitude = coordinates.serializer_field("longitude", required=False, help_text="Blank: the centre of the region.")
 
     class Meta:
         model = CapacityOffer
