@@ -301,14 +301,14 @@ class CapacityForm(CapabilityMixin, ListingForm):
     region = forms.ChoiceField(
         label=_("Where the capacity is"),
         required=False,
-        help_text=_("Blank: the enterprise's registered location."),
+        help_text=_("Blank: the centre of the enterprise's city (its exact location stays private)."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_capability()
         current = self.listing.region_code if self.listing else None
-        self.fields["region"].choices = [("", _("The enterprise's location")), *_region_choices_with(current)]
+        self.fields["region"].choices = [("", _("The enterprise's city")), *_region_choices_with(current)]
 
     def initial_from(self, listing) -> dict:
         initial = super().initial_from(listing)
@@ -318,7 +318,8 @@ class CapacityForm(CapabilityMixin, ListingForm):
     def service_fields(self) -> dict:
         fields = super().service_fields()
         code = self.cleaned_data.get("region")
-        # Unchanged (or blank): keep the stored location; the service defaults a new one to the owner's.
+        # Unchanged (or blank): keep the stored location; the service places a new one at the centre
+        # of the owner's city (never at the owner's own point, which is private).
         if code and (self.listing is None or code != self.listing.region_code):
             region = Region.objects.filter(pk=code).first()
             if region is not None:

@@ -13,6 +13,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
@@ -709,3 +710,58 @@ def test_a_cached_answer_is_never_served_to_another_caller(case):
                 failures.append(f"{url}: {second} after {first} got {warm[0]} {warm[1][:120]!r}")
     assert not failures, "\n".join(failures)
     assert differing, f"{case}: no URL answers two callers differently, so the case proves nothing"
+
+
+# --- An enterprise's exact location is its own ----------------------------------------------------
+
+HIDDEN_POINT = ("29.87654", "121.34567")  # enterprise B's own location, not any city's centre
+
+
+@pytest.mark.django_db
+def test_an_enterprise_location_reaches_no_other_enterprise(django_capture_on_commit_callbacks):
+    """B posts capacity without coordinates (API and page), an order is matched against it;
+    then every GET of the schema and the market pages, asked by another member, another
+    enterprise's owner and an administrator, must not show B's own point."""
+    from apps.membership.models import Enterprise
+    from apps.reference.selectors import region_centre
+
+    w = build_world()
+    Enterprise.objects.filter(pk=w.b.pk).update(latitude=HIDDEN_POINT[0], longitude=HIDDEN_POINT[1])
+    body = dict(LISTING_BODIES["capacities"])
+    b = logged_in(w.b_owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = b.post(T.format(cluster_slug=w.target.slug) + "capacities/", {**body, "owner": w.b.pk}, format="json")
+        assert posted.status_code == 201, posted.content
+        browser = Client()
+        browser.force_login(w.b_owner)
+        page = browser.post(
+            f"/clusters/{w.target.slug}/market/capacity/new/",
+            {**body, "owner": w.b.pk, "min_order_quantity": 1, "region": ""},
+        )
+        assert page.status_code == 302, re.findall(r"errorlist.{0,300}", page.content.decode())
+        logged_in(w.a_owner).post(
+            T.format(cluster_slug=w.target.slug) + "orders/",
+            {**LISTING_BODIES["orders"], "owner": w.a.pk, "title": "matched"},
+            format="json",
+        )
+    offers = CapacityOffer.objects.filter(owner=w.b, title="x")
+    assert offers.count() == 2
+    centre = region_centre(w.b.region_code)
+    assert all((offer.latitude, offer.longitude) == centre for offer in offers)  # the city, not the point
+    urls = [f"/clusters/{w.target.slug}/market/?kind=capacity", f"/clusters/{w.target.slug}/matches/"]
+    urls += [f"/clusters/{w.target.slug}/market/capacity/{offer.pk}/" for offer in offers]
+    for method, path in operations():
+        if method == "GET" and not PUBLIC_REFERENCE.match(path):
+            params, _body, _open_to = CASES[(method, path)]
+            urls.append(path.format(cluster_slug=w.target.slug, **params(w)))
+    urls += [T.format(cluster_slug=w.target.slug) + f"capacities/{offer.pk}/" for offer in offers]
+    urls.append(f"/api/v1/enterprises/{w.b.pk}/")
+    leaks = []
+    for user in (w.plain_member, w.a_owner, w.admin):
+        client = logged_in(user)
+        for url in urls:
+            content = client.get(url).content.decode()
+            leaks += [f"{url} as {user.email}" for value in HIDDEN_POINT if value in content]
+    assert not leaks, leaks
+    # B's own people still see their enterprise's point
+    assert logged_in(w.b_owner).get(f"/api/v1/enterprises/{w.b.pk}/").json()["latitude"] == HIDDEN_POINT[0]

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -24,6 +25,14 @@ from ..models import (
 )
 
 LISTING_READ_ONLY = ("status", "published_at", "created_at", "updated_at")
+
+
+def checked_region_code(value: str) -> str:
+    try:
+        validate_region_code(value)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.messages) from None
+    return value
 
 
 class ListingSerializer(FieldsBuiltOnceModelSerializer):
@@ -88,19 +97,13 @@ class OrderSerializer(ListingSerializer):
         return value
 
     def validate_delivery_region_code(self, value):
-        from django.core.exceptions import ValidationError
-
-        try:
-            validate_region_code(value)
-        except ValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from None
-        return value
+        return checked_region_code(value)
 
 
 class CapacityOfferSerializer(ListingSerializer):
     capability = serializers.SlugRelatedField(slug_field="code", queryset=Capability.objects.all())
     remaining_quantity = serializers.IntegerField(read_only=True)
-    region_code = serializers.CharField(max_length=6, required=False, help_text="Defaults to the enterprise's.")
+    region_code = serializers.CharField(max_length=6, required=False, help_text="Defaults to the enterprise's region.")
     latitude = coordinates.serializer_field(
         "latitude",
         required=False,
@@ -139,6 +142,9 @@ class CapacityOfferSerializer(ListingSerializer):
             "updated_at",
         )
         read_only_fields = (*LISTING_READ_ONLY, "total_quantity", "reserved_quantity")
+
+    def validate_region_code(self, value):
+        return checked_region_code(value)
 
     def validate(self, attrs):
         start = attrs.get("available_from", getattr(self.instance, "available_from", None))
