@@ -12,6 +12,7 @@ from django.utils import timezone
 from apps.core.errors import ConflictError
 from apps.matching import planner
 from apps.membership.models import EnterpriseMember, Membership
+from apps.reference.selectors import region_centre
 from apps.tenancy.models import Cluster
 
 from .models import ChannelOffer, Deal, Match, MatchingRun, Order
@@ -74,6 +75,8 @@ def _post_listings(cluster, members, rng, today):
         product, unit, price = PRODUCTS[capability]
         if index % 3 == 0:
             quantity = rng.choice([800, 1500, 3000, 5000, 12000]) if unit not in ("sets", "hours", "orders") else 40
+            # delivered to the city's centre: an enterprise's own point is private to its people
+            latitude, longitude = region_centre(enterprise.region_code)
             listing_services.listing_create(
                 actor=user,
                 cluster=cluster,
@@ -88,8 +91,8 @@ def _post_listings(cluster, members, rng, today):
                 currency="CNY",
                 need_by=today + datetime.timedelta(days=rng.randint(25, 90)),
                 delivery_region_code=enterprise.region_code,
-                delivery_latitude=enterprise.latitude,
-                delivery_longitude=enterprise.longitude,
+                delivery_latitude=latitude,
+                delivery_longitude=longitude,
                 splittable=index % 2 == 0,
                 min_lot=1,
             )

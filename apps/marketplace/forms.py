@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from apps.core.forms import DateField, model_formfield
-from apps.membership.forms import add_service_error, capability_choices, coordinate_field, region_choices
+from apps.membership.forms import add_service_error, capability_choices, region_choices
+from apps.reference import coordinates
 from apps.reference.models import Capability, CertificationScheme, Region
 
 from .models import LISTING_TRANSITION_TARGETS, CapacityOffer, ChannelOffer, ChannelRequest, Deal, Order
@@ -207,8 +208,8 @@ class OrderForm(CapabilityMixin, ListingForm):
     currency = model_field(Order, "currency")
     need_by = model_field(Order, "need_by", **DATE)
     delivery_region = forms.ChoiceField(label=_("Delivery region"), help_text=_("The city to deliver to."))
-    delivery_latitude = coordinate_field(_("Delivery latitude"), 90)
-    delivery_longitude = coordinate_field(_("Delivery longitude"), 180)
+    delivery_latitude = coordinates.form_field("latitude", _("Delivery latitude"))
+    delivery_longitude = coordinates.form_field("longitude", _("Delivery longitude"))
     required_certifications = forms.ModelMultipleChoiceField(
         label=_("Required certifications"),
         required=False,
@@ -302,14 +303,14 @@ class CapacityForm(CapabilityMixin, ListingForm):
     region = forms.ChoiceField(
         label=_("Where the capacity is"),
         required=False,
-        help_text=_("Blank: the enterprise's registered location."),
+        help_text=_("Blank: the centre of the enterprise's city (its exact location stays private)."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_capability()
         current = self.listing.region_code if self.listing else None
-        self.fields["region"].choices = [("", _("The enterprise's location")), *_region_choices_with(current)]
+        self.fields["region"].choices = [("", _("The enterprise's city")), *_region_choices_with(current)]
 
     def initial_from(self, listing) -> dict:
         initial = super().initial_from(listing)
@@ -319,7 +320,8 @@ class CapacityForm(CapabilityMixin, ListingForm):
     def service_fields(self) -> dict:
         fields = super().service_fields()
         code = self.cleaned_data.get("region")
-        # Unchanged (or blank): keep the stored location; the service defaults a new one to the owner's.
+        # Unchanged (or blank): keep the stored location; the service places a new one at the centre
+        # of the owner's city (never at the owner's own point, which is private).
         if code and (self.listing is None or code != self.listing.region_code):
             region = Region.objects.filter(pk=code).first()
             if region is not None:

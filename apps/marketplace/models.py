@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
 from apps.membership.models import Enterprise
+from apps.reference import coordinates
 from apps.reference.models import Capability, CertificationScheme
 from apps.tenancy.models import Cluster
 
@@ -42,6 +43,15 @@ LISTING_TRANSITION_TARGETS = [
 MATCHABLE = (ListingStatus.OPEN, ListingStatus.PARTIALLY_FILLED)
 
 
+class ListingQuerySet(models.QuerySet):
+    def visible_to(self, enterprise_ids):
+        """The listings a viewer whose enterprises are ``enterprise_ids`` may see: a draft is its
+        owner's alone (the owner enterprise's people), whoever else asks (members, administrators,
+        platform staff). The one rule behind every page, API answer and selector that shows listings.
+        """
+        return self.filter(~Q(status=ListingStatus.DRAFT) | Q(owner_id__in=list(enterprise_ids)))
+
+
 class Listing(TimeStampedModel):
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="+")
     owner = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+", verbose_name=_("owner"))
@@ -50,6 +60,8 @@ class Listing(TimeStampedModel):
     description = models.TextField(_("description"), blank=True, max_length=5000)
     status = models.CharField(_("status"), max_length=20, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    objects = ListingQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -72,8 +84,8 @@ class Order(Listing):
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="CNY")
     need_by = models.DateField(_("need by"))
     delivery_region_code = models.CharField(_("delivery region code"), max_length=6)
-    delivery_latitude = models.DecimalField(_("delivery latitude"), max_digits=8, decimal_places=5)
-    delivery_longitude = models.DecimalField(_("delivery longitude"), max_digits=8, decimal_places=5)
+    delivery_latitude = coordinates.model_field("latitude", _("delivery latitude"))
+    delivery_longitude = coordinates.model_field("longitude", _("delivery longitude"))
     required_certifications = models.ManyToManyField(CertificationScheme, blank=True, related_name="+")
     splittable = models.BooleanField(_("may be split across suppliers"), default=True)
     min_lot = models.PositiveIntegerField(_("minimum lot"), default=1, validators=[MinValueValidator(1)])
@@ -85,6 +97,8 @@ class Order(Listing):
         constraints = [
             models.CheckConstraint(condition=Q(filled_quantity__lte=F("quantity")), name="order_never_overfilled"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="order_quantity_positive"),
+            coordinates.check("order", "delivery_latitude"),
+            coordinates.check("order", "delivery_longitude"),
         ]
         indexes = [
             # the market: a cluster's open listings of a capability, newest first (the LIMIT reads the index)
@@ -120,8 +134,8 @@ class CapacityOffer(Listing):
     min_order_quantity = models.PositiveIntegerField(_("minimum order quantity"), default=1)
     lead_time_days = models.PositiveIntegerField(_("lead time (days)"), validators=[MaxValueValidator(365)])
     region_code = models.CharField(_("region code"), max_length=6)
-    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5)
-    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5)
+    latitude = coordinates.model_field("latitude", _("latitude"))
+    longitude = coordinates.model_field("longitude", _("longitude"))
 
     class Meta:
         verbose_name = _("capacity offer")
@@ -134,6 +148,8 @@ class CapacityOffer(Listing):
             models.CheckConstraint(
                 condition=Q(available_until__gte=F("available_from")), name="capacity_window_ordered"
             ),
+            coordinates.check("capacity", "latitude"),
+            coordinates.check("capacity", "longitude"),
         ]
         indexes = [
             # the market: a cluster's open listings of a capability, newest first (the LIMIT reads the index)

@@ -33,6 +33,7 @@ from apps.membership.views import access_refusals, forbidden
 from apps.reference.models import Region
 from apps.tenancy import selectors as tenancy_selectors
 
+from . import selectors as marketplace_selectors
 from .forms import (
     LISTING_FORMS,
     DealStepForm,
@@ -293,9 +294,12 @@ def _tab(request, name: str, tabs: dict, default: str) -> str:
 # --- Listings: reads ----------------------------------------------------------------------------
 
 
-def _listings(kind: str, cluster):
-    """Listings of one kind in ``cluster`` with what their rows show (no per-row queries)."""
-    qs = KINDS[kind].objects.filter(cluster=cluster).select_related(*RELATED.get(kind, ("owner",)))
+def _listings(kind: str, access: Access):
+    """Listings of one kind that the caller may see (drafts only their owners'), with what their
+    rows show (no per-row queries)."""
+    qs = marketplace_selectors.listings_visible(
+        cluster=access.cluster, kind=kind, enterprise_ids=access.enterprise_ids
+    ).select_related(*RELATED.get(kind, ("owner",)))
     if kind == "order":
         qs = qs.prefetch_related("required_certifications")
     return qs
@@ -349,14 +353,12 @@ def _with_region_names(listings, kind: str) -> None:
 
 
 def _listing_get(access: Access, kind: str, pk: int):
-    """A listing of the cluster; drafts only for the owner's people (404 otherwise)."""
-    listing = _listings(kind, access.cluster).filter(pk=pk).first()
+    """A listing of the cluster that the caller may see; another enterprise's draft is a 404."""
+    listing = _listings(kind, access).filter(pk=pk).first()
     if listing is None:
         raise Http404
     listing.kind = kind
     listing.is_mine = listing.owner_id in access.enterprise_ids
-    if listing.status == ListingStatus.DRAFT and not listing.is_mine:
-        raise Http404
     _fill(listing, kind)
     _with_region_names([listing], kind)
     return listing
@@ -372,9 +374,9 @@ def market(request, slug):
     kind = _tab(request, "kind", KINDS, "order")
     form = MarketFilterForm(request.GET, kind=kind)
     form.is_valid()  # invalid filters are shown with their error and ignored
-    listings = _market_filter(
-        _listings(kind, access.cluster).filter(status__in=MATCHABLE), kind, form.cleaned_data
-    ).order_by("-published_at", "-pk")
+    listings = _market_filter(_listings(kind, access).filter(status__in=MATCHABLE), kind, form.cleaned_data).order_by(
+        "-published_at", "-pk"
+    )
     page = _page(request, listings)
     for listing in page.object_list:
         listing.kind = kind
@@ -413,7 +415,7 @@ def my_listings(request, slug):
     tabs = [
         (k, label, shown(KINDS[k].objects.filter(cluster=access.cluster)).count()) for k, label in KIND_TABS.items()
     ]
-    listings = shown(_listings(kind, access.cluster))
+    listings = shown(_listings(kind, access))
     page = _page(request, listings.order_by("-created_at", "-pk"))
     for listing in page.object_list:
         listing.kind = kind

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.dates import VALIDITY
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from apps.core.forms import DateField
+from apps.reference import coordinates
 from apps.reference.models import Capability, CertificationScheme, IndustryCode, Region
 
 from .lifecycle import ADMINISTRATOR_ACTIONS
@@ -105,20 +106,6 @@ def industry_division_choices() -> list[tuple[str, str]]:
     ]
 
 
-def coordinate_field(label, limit: int) -> forms.DecimalField:
-    """An optional latitude or longitude (|value| <= limit); blank means the city's centre."""
-    return forms.DecimalField(
-        label=label,
-        required=False,
-        max_digits=8,
-        decimal_places=5,
-        min_value=-limit,
-        max_value=limit,
-        widget=forms.NumberInput(attrs={"step": "0.00001", "inputmode": "decimal"}),
-        help_text=_("Optional: blank means the centre of the city."),
-    )
-
-
 class EnterpriseForm(forms.Form):
     """The enterprise profile (create and edit).
 
@@ -138,8 +125,8 @@ class EnterpriseForm(forms.Form):
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"}),
     )
     region = forms.ChoiceField(label=_("Region"), help_text=_("The prefecture-level city of the registered address."))
-    latitude = coordinate_field(_("Latitude"), 90)
-    longitude = coordinate_field(_("Longitude"), 180)
+    latitude = coordinates.form_field("latitude", _("Latitude"))
+    longitude = coordinates.form_field("longitude", _("Longitude"))
     capabilities = forms.MultipleChoiceField(
         label=_("Capabilities"),
         required=False,

@@ -1,7 +1,6 @@
 """Enterprises, their people, their memberships in clusters, reports and the audit trail."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.generations import WatchedQuerySet
 from apps.core.models import TimeStampedModel
+from apps.reference import coordinates
 from apps.reference.models import Capability, CertificationScheme, IndustryCode
 from apps.tenancy.models import Cluster
 
@@ -36,12 +36,8 @@ class Enterprise(TimeStampedModel):
     )
     region_code = models.CharField(_("region code"), max_length=6, validators=[validate_region_code])
     region_name = models.CharField(_("region name"), max_length=60)
-    latitude = models.DecimalField(
-        _("latitude"), max_digits=8, decimal_places=5, validators=[MinValueValidator(-90), MaxValueValidator(90)]
-    )
-    longitude = models.DecimalField(
-        _("longitude"), max_digits=8, decimal_places=5, validators=[MinValueValidator(-180), MaxValueValidator(180)]
-    )
+    latitude = coordinates.model_field("latitude", _("latitude"))
+    longitude = coordinates.model_field("longitude", _("longitude"))
     industry_codes = models.ManyToManyField(IndustryCode, blank=True, related_name="enterprises")
     capabilities = models.ManyToManyField(Capability, blank=True, related_name="enterprises")
     size_band = models.CharField(_("size"), max_length=10, choices=SizeBand.choices, default=SizeBand.SMALL)
@@ -62,6 +58,7 @@ class Enterprise(TimeStampedModel):
         verbose_name_plural = _("enterprises")
         ordering = ["legal_name_zh"]
         indexes = [models.Index(fields=["region_code"], name="enterprise_region")]
+        constraints = [coordinates.check("enterprise", "latitude"), coordinates.check("enterprise", "longitude")]
 
     def __str__(self):
         return self.name

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from . import coordinates
+
 
 class BilingualNameMixin(models.Model):
     name_zh = models.CharField(_("name (Chinese)"), max_length=120)
@@ -77,10 +79,11 @@ class Region(BilingualNameMixin):
     code = models.CharField(_("code"), max_length=6, primary_key=True)
     province_zh = models.CharField(_("province (Chinese)"), max_length=30)
     province_en = models.CharField(_("province (English)"), max_length=40)
-    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5)
-    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5)
+    latitude = coordinates.model_field("latitude", _("latitude"))
+    longitude = coordinates.model_field("longitude", _("longitude"))
 
     class Meta:
         verbose_name = _("region")
         verbose_name_plural = _("regions")
         ordering = ["code"]
+        constraints = [coordinates.check("region", "latitude"), coordinates.check("region", "longitude")]

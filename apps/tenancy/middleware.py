@@ -47,7 +47,7 @@ def keys_to_read_ahead(request, slug: str, view) -> list[str]:
     """Every cache key the request is likely to read, so that they come in one round trip:
     the cluster and the caller's session; with what earlier requests taught this process
     (the session's user, the cluster's id), the user and their roles; and whatever the view
-    declares (``read_ahead(request, cluster_id=…)`` on its class, such as a market page)."""
+    declares (``read_ahead(request, cluster_id=…, user_id=…)`` on its class, such as a market page)."""
     keys = [*_keys(*cluster_read(slug))]
     session_key = request.headers.get("X-Session-Token") or request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if not session_key:
@@ -56,13 +56,12 @@ def keys_to_read_ahead(request, slug: str, view) -> list[str]:
     user_id, cluster_id = _user_id(sessions.user_id_hint(session_key)), cluster_id_hint(slug)
     if user_id is not None:
         keys += _keys(*user_read(user_id))
-    if cluster_id is None:
+    if cluster_id is None or user_id is None:
         return keys
-    if user_id is not None:
-        keys += _keys(*roles_read(cluster_id, user_id))
+    keys += _keys(*roles_read(cluster_id, user_id))
     read_ahead = getattr(getattr(view, "cls", None), "read_ahead", None)
-    if read_ahead is not None:
-        keys += read_ahead(request, cluster_id=cluster_id)
+    if read_ahead is not None:  # a cached answer is the caller's own: its key names the user
+        keys += read_ahead(request, cluster_id=cluster_id, user_id=user_id)
     return keys
 
 

@@ -13,6 +13,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
@@ -519,3 +520,271 @@ def test_no_actor_outside_reaches_the_target_cluster():
             if response.status_code not in expected:
                 failures.append(f"{method} {path} as {actor}: {response.status_code}, expected {sorted(expected)}")
     assert not failures, "\n".join(failures)
+
+
+# --- Drafts: a draft is its owner's alone ---------------------------------------------------------
+
+DRAFT = "DRAFTONLY"  # planted in the title of each draft of enterprise A
+#: API path segment -> (world attribute, page kind)
+LISTING_KINDS = {
+    "orders": ("order", "order"),
+    "capacities": ("capacity", "capacity"),
+    "channel-offers": ("channel_offer", "channel_offer"),
+    "channel-requests": ("channel_request", "channel_request"),
+}
+
+
+def add_drafts(w):
+    """A draft of each kind, owned by enterprise A (a copy of the world's open listing)."""
+    for attr, _page_kind in LISTING_KINDS.values():
+        draft = type(getattr(w, attr)).objects.get(pk=getattr(w, attr).pk)
+        draft.pk = None
+        draft._state.adding = True
+        draft.owner, draft.status, draft.title, draft.published_at = w.a, "draft", f"{DRAFT} {attr}", None
+        draft.save()
+        setattr(w, f"draft_{attr}", draft)
+    return w
+
+
+def logged_in(user):
+    client = APIClient()
+    client.force_login(user)  # a session, as browsers and the read-ahead use
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", list(LISTING_KINDS))
+def test_a_draft_is_its_owners_alone_by_id_filter_and_page(kind):
+    w = add_drafts(build_world())
+    attr, page_kind = LISTING_KINDS[kind]
+    draft = getattr(w, f"draft_{attr}")
+    api = T.format(cluster_slug=w.target.slug) + kind + "/"
+    page = f"/clusters/{w.target.slug}/market/{page_kind}/{draft.pk}/"
+    queries = ("", "?status=draft", "?mine=true", f"?owner={w.a.pk}", "?ordering=-created_at")
+    # another member of the same cluster, the other side of the market, an administrator
+    for user in (w.plain_member, w.b_owner, w.admin):
+        client = logged_in(user)
+        for query in queries:
+            response = client.get(api + query)
+            assert response.status_code == 200, (user, query, response.content)
+            assert DRAFT not in response.content.decode(), (user, query)
+        assert client.get(api + "?status=draft").json()["count"] == 0
+        assert client.get(f"{api}{draft.pk}/").status_code == 404
+        # writes are the members' (an administrator is refused by role before the lookup)
+        assert client.patch(f"{api}{draft.pk}/", {"title": "x"}, format="json").status_code in (403, 404)
+        assert client.post(f"{api}{draft.pk}/transition/", {"status": "open"}, format="json").status_code in (403, 404)
+        assert client.get(page).status_code == 404
+        for market_page in (
+            f"/clusters/{w.target.slug}/market/?kind={page_kind}",
+            f"/clusters/{w.target.slug}/market/mine/?kind={page_kind}&show=all",
+        ):
+            response = client.get(market_page)
+            assert response.status_code in (200, 403), market_page
+            assert DRAFT not in response.content.decode()
+    # the owner enterprise's people see it everywhere
+    for user in (w.a_owner, w.a_staff):
+        client = logged_in(user)
+        assert [row["id"] for row in client.get(api + "?status=draft").json()["results"]] == [draft.pk]
+        assert client.get(f"{api}{draft.pk}/").json()["title"] == draft.title
+        assert client.get(page).status_code == 200
+
+
+# --- Cached answers: two callers asking the same URL each get their own -----------------------
+
+
+def _listing_urls(kind):
+    attr = LISTING_KINDS[kind][0]
+
+    def urls(w):
+        base = T.format(cluster_slug=w.target.slug) + kind + "/"
+        listing, draft = getattr(w, attr), getattr(w, f"draft_{attr}")
+        return [
+            base,
+            base + "?mine=true",
+            base + "?mine=false",
+            base + "?status=draft",
+            base + f"?owner={w.a.pk}",
+            f"{base}{listing.pk}/",
+            f"{base}{draft.pk}/",
+        ]
+
+    return urls
+
+
+#: every cached view (``apps.core.cached_views``), and the reads every tenant request makes from
+#: the cache (the cluster, the caller's user and roles) -> the URLs two callers ask in turn
+CACHED_CASES = {
+    "apps.marketplace.api.views.OrderViewSet": _listing_urls("orders"),
+    "apps.marketplace.api.views.CapacityOfferViewSet": _listing_urls("capacities"),
+    "apps.marketplace.api.views.ChannelOfferViewSet": _listing_urls("channel-offers"),
+    "apps.marketplace.api.views.ChannelRequestViewSet": _listing_urls("channel-requests"),
+    "access reads": lambda w: [
+        "/api/v1/me/",
+        T.format(cluster_slug=w.target.slug) + "administrators/",
+        T.format(cluster_slug=w.target.slug) + "alerts/",
+        f"/clusters/{w.target.slug}/market/",
+        f"/clusters/{w.target.slug}/dashboard/",
+    ],
+}
+#: the reads of ``generations.cached`` that every request makes, each keyed by what it depends on
+#: (``apps/tenancy/selectors.py``: the cluster by slug, the roles by cluster and user;
+#: ``apps/accounts/selectors.py``: the user by id)
+ACCESS_READ = re.compile(r"^(cluster:[\w-]+|roles:\d+:\d+|user)$")
+#: pairs of callers asking the same URL one after the other: different enterprises, and a
+#: member and an administrator, both ways round
+CALLER_PAIRS = (("a_owner", "b_owner"), ("b_owner", "a_owner"), ("a_owner", "admin"), ("admin", "a_owner"))
+
+
+def cached_views() -> dict[str, type]:
+    """The registry, once every view module is imported (the URLconf imports them all)."""
+    from django.urls import get_resolver
+
+    from apps.core.cached_views import CACHED_VIEWS
+
+    get_resolver().url_patterns  # noqa: B018 -- imports every view module
+    return CACHED_VIEWS
+
+
+def test_every_cached_view_has_a_two_caller_case():
+    assert set(CACHED_CASES) == {*cached_views(), "access reads"}
+
+
+def test_only_registered_views_cache_their_answers():
+    """A cached read outside the registry's modules (and the access reads) fails here at once."""
+    import pathlib
+
+    # the access reads, and the sessions (Django's cached_db, keyed by the session's own key)
+    allowed = {"apps/tenancy/selectors.py", "apps/accounts/selectors.py", "apps/accounts/sessions.py"}
+    allowed |= {cls.__module__.replace(".", "/") + ".py" for cls in cached_views().values()}
+    root = pathlib.Path(__file__).resolve().parents[2]
+    found = {
+        str(path.relative_to(root))
+        for path in (root / "apps").rglob("*.py")
+        if re.search(r"generations\.cached\(|\bcache_page\(|@cache_page|cache\.set\(", path.read_text())
+    }
+    found -= {"apps/core/generations.py", "apps/core/health.py"}  # the mechanism itself; the health probe
+    assert found <= allowed, f"cached reads outside the registry: {sorted(found - allowed)}"
+
+
+CSRF_TOKEN = re.compile(rb"[A-Za-z0-9]{64}")  # masked afresh on every render of a page
+
+
+def _answer(client, url):
+    response = client.get(url)
+    return response.status_code, CSRF_TOKEN.sub(b"<csrf>", response.content)
+
+
+@pytest.mark.django_db
+def test_every_cached_answer_through_the_api_is_registered(monkeypatch):
+    """Walk every GET of the schema as a member and an administrator; any view whose answer
+    came from ``generations.cached`` (beyond the access reads) must be in the registry."""
+    from django.urls import resolve
+
+    from apps.core import generations
+    from apps.core.cached_views import is_cached_view
+
+    w = add_drafts(build_world())
+    seen = []
+    original = generations.cached
+
+    def spy(scopes, variant, compute, **kwargs):
+        if not ACCESS_READ.match(variant):
+            seen.append(variant)
+        return original(scopes, variant, compute, **kwargs)
+
+    monkeypatch.setattr(generations, "cached", spy)
+    unregistered = []
+    for method, path in operations():
+        if method != "GET" or PUBLIC_REFERENCE.match(path):
+            continue
+        params, _body, _open_to = CASES[(method, path)]
+        url = path.format(cluster_slug=w.target.slug, **params(w))
+        for user in (w.a_owner, w.admin):
+            seen.clear()
+            _answer(logged_in(user), url)
+            view = getattr(resolve(url).func, "cls", None)
+            if seen and not (view is not None and is_cached_view(view)):
+                unregistered.append(f"{path} ({view})")
+    assert not unregistered, f"cached answers from unregistered views: {sorted(set(unregistered))}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", list(CACHED_CASES))
+def test_a_cached_answer_is_never_served_to_another_caller(case):
+    """For each URL of the case, the second caller gets what it would get from a cold cache,
+    whoever asked just before; and the case proves something (some answers differ by caller)."""
+    from django.core.cache import cache
+
+    w = add_drafts(build_world())
+    callers = {"a_owner": w.a_owner, "b_owner": w.b_owner, "admin": w.admin}
+    clients = {name: logged_in(user) for name, user in callers.items()}
+    failures, differing = [], 0
+    for url in CACHED_CASES[case](w):
+        cold = {}
+        for name, client in clients.items():
+            cache.clear()
+            cold[name] = _answer(client, url)
+        differing += len(set(cold.values())) > 1
+        for first, second in CALLER_PAIRS:
+            cache.clear()
+            _answer(clients[first], url)
+            warm = _answer(clients[second], url)
+            if warm != cold[second]:
+                failures.append(f"{url}: {second} after {first} got {warm[0]} {warm[1][:120]!r}")
+    assert not failures, "\n".join(failures)
+    assert differing, f"{case}: no URL answers two callers differently, so the case proves nothing"
+
+
+# --- An enterprise's exact location is its own ----------------------------------------------------
+
+HIDDEN_POINT = ("29.87654", "121.34567")  # enterprise B's own location, not any city's centre
+
+
+@pytest.mark.django_db
+def test_an_enterprise_location_reaches_no_other_enterprise(django_capture_on_commit_callbacks):
+    """B posts capacity without coordinates (API and page), an order is matched against it;
+    then every GET of the schema and the market pages, asked by another member, another
+    enterprise's owner and an administrator, must not show B's own point."""
+    from apps.membership.models import Enterprise
+    from apps.reference.selectors import region_centre
+
+    w = build_world()
+    Enterprise.objects.filter(pk=w.b.pk).update(latitude=HIDDEN_POINT[0], longitude=HIDDEN_POINT[1])
+    body = dict(LISTING_BODIES["capacities"])
+    b = logged_in(w.b_owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = b.post(T.format(cluster_slug=w.target.slug) + "capacities/", {**body, "owner": w.b.pk}, format="json")
+        assert posted.status_code == 201, posted.content
+        browser = Client()
+        browser.force_login(w.b_owner)
+        page = browser.post(
+            f"/clusters/{w.target.slug}/market/capacity/new/",
+            {**body, "owner": w.b.pk, "min_order_quantity": 1, "region": ""},
+        )
+        assert page.status_code == 302, re.findall(r"errorlist.{0,300}", page.content.decode())
+        logged_in(w.a_owner).post(
+            T.format(cluster_slug=w.target.slug) + "orders/",
+            {**LISTING_BODIES["orders"], "owner": w.a.pk, "title": "matched"},
+            format="json",
+        )
+    offers = CapacityOffer.objects.filter(owner=w.b, title="x")
+    assert offers.count() == 2
+    centre = region_centre(w.b.region_code)
+    assert all((offer.latitude, offer.longitude) == centre for offer in offers)  # the city, not the point
+    urls = [f"/clusters/{w.target.slug}/market/?kind=capacity", f"/clusters/{w.target.slug}/matches/"]
+    urls += [f"/clusters/{w.target.slug}/market/capacity/{offer.pk}/" for offer in offers]
+    for method, path in operations():
+        if method == "GET" and not PUBLIC_REFERENCE.match(path):
+            params, _body, _open_to = CASES[(method, path)]
+            urls.append(path.format(cluster_slug=w.target.slug, **params(w)))
+    urls += [T.format(cluster_slug=w.target.slug) + f"capacities/{offer.pk}/" for offer in offers]
+    urls.append(f"/api/v1/enterprises/{w.b.pk}/")
+    leaks = []
+    for user in (w.plain_member, w.a_owner, w.admin):
+        client = logged_in(user)
+        for url in urls:
+            content = client.get(url).content.decode()
+            leaks += [f"{url} as {user.email}" for value in HIDDEN_POINT if value in content]
+    assert not leaks, leaks
+    # B's own people still see their enterprise's point
+    assert logged_in(w.b_owner).get(f"/api/v1/enterprises/{w.b.pk}/").json()["latitude"] == HIDDEN_POINT[0]

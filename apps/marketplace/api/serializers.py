@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -6,6 +7,7 @@ from apps.core.api.serializers import FieldsBuiltOnceModelSerializer, ModelSeria
 from apps.membership.api.serializers import EnterpriseSummarySerializer
 from apps.membership.models import Enterprise
 from apps.membership.validators import validate_region_code
+from apps.reference import coordinates
 from apps.reference.models import Capability, CertificationScheme
 
 from ..models import (
@@ -23,6 +25,14 @@ from ..models import (
 )
 
 LISTING_READ_ONLY = ("status", "published_at", "created_at", "updated_at")
+
+
+def checked_region_code(value: str) -> str:
+    try:
+        validate_region_code(value)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.messages) from None
+    return value
 
 
 class ListingSerializer(FieldsBuiltOnceModelSerializer):
@@ -87,21 +97,19 @@ class OrderSerializer(ListingSerializer):
         return value
 
     def validate_delivery_region_code(self, value):
-        from django.core.exceptions import ValidationError
-
-        try:
-            validate_region_code(value)
-        except ValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from None
-        return value
+        return checked_region_code(value)
 
 
 class CapacityOfferSerializer(ListingSerializer):
     capability = serializers.SlugRelatedField(slug_field="code", queryset=Capability.objects.all())
     remaining_quantity = serializers.IntegerField(read_only=True)
-    region_code = serializers.CharField(max_length=6, required=False, help_text="Defaults to the enterprise's.")
-    latitude = serializers.DecimalField(max_digits=8, decimal_places=5, required=False, min_value=-90, max_value=90)
-    longitude = serializers.DecimalField(max_digits=8, decimal_places=5, required=False, min_value=-180, max_value=180)
+    region_code = serializers.CharField(max_length=6, required=False, help_text="Defaults to the enterprise's region.")
+    latitude = coordinates.serializer_field(
+        "latitude",
+        required=False,
+        help_text="Blank: the centre of the region (the enterprise's exact point stays private).",
+    )
+    longitude = coordinates.serializer_field("longitude", required=False, help_text="Blank: the centre of the region.")
 
     class Meta:
         model = CapacityOffer
@@ -134,6 +142,9 @@ class CapacityOfferSerializer(ListingSerializer):
             "updated_at",
         )
         read_only_fields = (*LISTING_READ_ONLY, "total_quantity", "reserved_quantity")
+
+    def validate_region_code(self, value):
+        return checked_region_code(value)
 
     def validate(self, attrs):
         start = attrs.get("available_from", getattr(self.instance, "available_from", None))

@@ -11,11 +11,14 @@ from rest_framework.response import Response
 from apps.core import generations
 from apps.core.api.filters import DateFilter, FilterSet, IdFilter
 from apps.core.api.schema import ErrorSerializer
+from apps.core.cached_views import cached_view
 from apps.matching.services import matching_run_start
 from apps.membership.models import EnterpriseMember
+from apps.tenancy.access import ACCESS
 from apps.tenancy.api.base import ClusterScopedViewSet
 from apps.tenancy.selectors import ADMINISTRATOR, MEMBER
 
+from .. import selectors
 from ..filters import DealFilter, MatchFilter
 from ..models import CapacityOffer, ChannelOffer, ChannelRequest, Deal, DealEvent, Match, MatchingRun, Order, Rating
 from ..services import deals as deal_services
@@ -109,8 +112,9 @@ class ListingViewSet(
     related_fields: tuple[str, ...] = ()
 
     def scoped_queryset(self, *, cluster, user):
-        model = listing_services.LISTING_MODELS[self.kind]
-        qs = model.objects.filter(cluster=cluster).select_related("owner", *self.related_fields)
+        qs = selectors.listings_visible(
+            cluster=cluster, kind=self.kind, enterprise_ids=selectors.viewer_enterprise_ids(user)
+        ).select_related("owner", *self.related_fields)
         if self.m2m_fields:
             qs = qs.prefetch_related(*self.m2m_fields)
         return qs
@@ -124,9 +128,8 @@ class ListingViewSet(
     def _cached(self, request, respond):
         """A cluster's market is read far more often than it changes: each page and listing
         is cached, rendered, until a listing of this kind in the cluster changes
-        (``market_changed``), and at most ``MARKET_LIST_TTL`` seconds. Everyone allowed to
-        read sees the same data, and the permission checks have run before this. Errors
-        (404, 400) are not cached."""
+        (``market_changed``), and at most ``MARKET_LIST_TTL`` seconds. The permission checks
+        have run before this. Errors (404, 400) are not cached."""
         if request.accepted_renderer.format != "json":
             return respond()
         media_type = request.accepted_media_type
@@ -134,21 +137,27 @@ class ListingViewSet(
         def render():
             return request.accepted_renderer.render(respond().data, media_type, self.get_renderer_context())
 
-        page = generations.cached(*self._page_read(request, self.cluster.pk, media_type), render, ttl=MARKET_LIST_TTL)
+        read = self._page_read(request, self.cluster.pk, request.user.pk, media_type)
+        page = generations.cached(*read, render, ttl=MARKET_LIST_TTL)
         return HttpResponse(page, content_type=media_type)
 
     @classmethod
-    def _page_read(cls, request, cluster_id: int, media_type: str) -> tuple[tuple[str, ...], str]:
-        scopes = (listing_services.market_scope(cluster_id, cls.kind), listing_services.ALL_MARKETS)
-        return scopes, f"{request.get_host()}|{get_language()}|{media_type}|{request.get_full_path()}"
+    def _page_read(cls, request, cluster_id: int, user_id: int, media_type: str) -> tuple[tuple[str, ...], str]:
+        """The scopes and variant of a cached answer. Besides the cluster's market of this kind,
+        the host, language, media type and query, an answer depends on who asks: the viewer's
+        enterprises decide which drafts it shows and what ``?mine=true`` means. So the key
+        carries the user, and ``ACCESS`` (bumped when people join or leave enterprises)."""
+        scopes = (listing_services.market_scope(cluster_id, cls.kind), listing_services.ALL_MARKETS, ACCESS)
+        variant = f"{request.get_host()}|{get_language()}|{media_type}|{request.get_full_path()}|viewer:{user_id}"
+        return scopes, variant
 
     @classmethod
-    def read_ahead(cls, request, *, cluster_id: int) -> tuple[str, ...]:
+    def read_ahead(cls, request, *, cluster_id: int, user_id) -> tuple[str, ...]:
         """The cached page a GET will most likely read (JSON, the usual media type), for
         ``TenantScopeMiddleware`` to fetch with the caller's session and roles."""
         if request.method != "GET":
             return ()
-        keys, slot = generations.keys_of(*cls._page_read(request, cluster_id, JSON))
+        keys, slot = generations.keys_of(*cls._page_read(request, cluster_id, user_id, JSON))
         return (*keys, slot)
 
     def filter_queryset(self, queryset):
@@ -224,6 +233,7 @@ def listing_schema(noun: str, serializer):
 
 
 @listing_schema("Production order", s.OrderSerializer)
+@cached_view
 class OrderViewSet(ListingViewSet):
     kind = "order"
     serializer_class = s.OrderSerializer
@@ -235,6 +245,7 @@ class OrderViewSet(ListingViewSet):
 
 
 @listing_schema("Capacity offer", s.CapacityOfferSerializer)
+@cached_view
 class CapacityOfferViewSet(ListingViewSet):
     kind = "capacity"
     serializer_class = s.CapacityOfferSerializer
@@ -245,6 +256,7 @@ class CapacityOfferViewSet(ListingViewSet):
 
 
 @listing_schema("Channel offer", s.ChannelOfferSerializer)
+@cached_view
 class ChannelOfferViewSet(ListingViewSet):
     kind = "channel_offer"
     serializer_class = s.ChannelOfferSerializer
@@ -254,6 +266,7 @@ class ChannelOfferViewSet(ListingViewSet):
 
 
 @listing_schema("Channel request", s.ChannelRequestSerializer)
+@cached_view
 class ChannelRequestViewSet(ListingViewSet):
     kind = "channel_request"
     serializer_class = s.ChannelRequestSerializer

@@ -12,6 +12,7 @@ from apps.core import generations, outbox
 from apps.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 from apps.membership.models import EnterpriseMember, Membership
 from apps.membership.permissions import require_cluster_administrator
+from apps.reference.selectors import region_centre
 from apps.tenancy.rules import rule_value
 
 from ..models import MATCHABLE, CapacityOffer, ChannelOffer, ChannelRequest, ListingStatus, Match, Order
@@ -61,6 +62,28 @@ def capacity_total(*, quantity_per_period: int, period: str, available_from, ava
     days = (available_until - available_from).days + 1
     period_days = 7 if period == CapacityOffer.Period.WEEK else 30
     return max(quantity_per_period, round(quantity_per_period * days / period_days))
+
+
+def _place_at_region_centre(fields: dict) -> None:
+    """A capacity offer given no exact point is shown at the centre of its region's city.
+
+    Never the owner's own point: an enterprise's exact location is private to its people
+    (outsiders see its city), and a listing is read by every member of the cluster.
+    """
+    given = [name for name in ("latitude", "longitude") if fields.get(name) is not None]
+    if len(given) == 2:
+        return
+    if given:
+        missing = "longitude" if given == ["latitude"] else "latitude"
+        raise DomainError(_("Give the latitude and the longitude together, or neither."), field=missing)
+    centre = region_centre(fields["region_code"])
+    if centre is None:
+        raise DomainError(
+            _("No centre is known for region %(code)s: give the latitude and longitude.")
+            % {"code": fields["region_code"]},
+            field="latitude",
+        )
+    fields["latitude"], fields["longitude"] = centre
 
 
 def _check_open_limit(cluster, owner) -> None:
@@ -131,8 +154,7 @@ def listing_create(
         _check_open_limit(cluster, owner)
     if model is CapacityOffer:
         fields.setdefault("region_code", owner.region_code)
-        fields.setdefault("latitude", owner.latitude)
-        fields.setdefault("longitude", owner.longitude)
+        _place_at_region_centre(fields)
         fields["total_quantity"] = 0  # computed in _validate
     listing = model(cluster=cluster, owner=owner, created_by=actor, **fields)
     if publish:
@@ -173,6 +195,15 @@ def listing_update(*, actor, listing, m2m: dict | None = None, **fields):
         raise ConflictError(
             _("A listing that is %(status)s cannot be edited.") % {"status": listing.get_status_display().lower()}
         )
+    if (
+        isinstance(listing, CapacityOffer)
+        and fields.get("region_code", listing.region_code) != listing.region_code
+        and "latitude" not in fields
+        and "longitude" not in fields
+    ):
+        # moved to another region without a point: its centre, not the old point
+        fields = {**fields, "latitude": None, "longitude": None}
+        _place_at_region_centre(fields)
     for name, value in fields.items():
         setattr(listing, name, value)
     _validate(listing, creating=False)
