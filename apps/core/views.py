@@ -5,7 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .health import run_checks
-from .middleware import DATABASE_ERRORS
+from .middleware import DATABASE_ERRORS, is_api
 
 
 @never_cache
@@ -26,30 +26,26 @@ def _is_staff(request) -> bool:
         return False
 
 
-def _is_api(request) -> bool:
-    return request.path.startswith(("/api/", "/_allauth/"))
-
-
 def _api_error(status: int, code: str, detail) -> JsonResponse:
     return JsonResponse({"status": status, "code": code, "detail": str(detail)}, status=status)
 
 
 def bad_request(request, exception=None):
     """400 raised by Django itself (a malformed or oversized body): the API's format under /api/."""
-    if _is_api(request):
+    if is_api(request):
         return _api_error(400, "bad_request", _("The request body could not be read."))
     return defaults.bad_request(request, exception)
 
 
 def not_found(request, exception=None):
     """404: the API's error format under /api/, the site's page elsewhere."""
-    if _is_api(request):
+    if is_api(request):
         return _api_error(404, "not_found", _("Not found."))
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
-    if _is_api(request):
+    if is_api(request):
         return _api_error(500, "server_error", _("Server error."))
     return defaults.server_error(request)
 
