@@ -114,7 +114,8 @@ class RedisCache(django_redis.RedisCache):
         seconds = float(options.pop("breaker_seconds", 5))
         super().__init__(server, {**params, "OPTIONS": options})
         self._class = ReusingRedisCacheClient
-        self.breaker = breaker_for(str(server), seconds)
+        # one breaker per server and key prefix: its epoch is renewed under that prefix
+        self.breaker = breaker_for(f"{server} {self.key_prefix}".strip(), seconds)
 
     def validate_key(self, key):
         """Django warns about keys memcached could not store; Redis stores any key, and a
