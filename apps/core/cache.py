@@ -139,6 +139,9 @@ class RedisCache(django_redis.RedisCache):
             breaker.dirty = breaker.dirty or write
             breaker.failed(exc)
             return missed()
+        except Exception:
+            breaker.succeeded()  # Redis answered (``incr`` of a missing key, say)
+            raise
         breaker.succeeded()
         return result
 

@@ -2,6 +2,7 @@
 
 * A class-based view (Django's ``View``, DRF's ``APIView``) implements the methods it has a
   handler for; a DRF viewset's route implements the methods its router mapped to actions.
+  Either way only among the class's ``http_method_names`` (several viewsets drop PUT).
   DRF answers OPTIONS only with a metadata class (the platform has none).
 * A function view implements what Django's ``require_http_methods`` (``require_GET``,
   ``require_POST``…) lets through, wherever it sits among the view's decorators; with no such
@@ -48,9 +49,10 @@ def _layers(view):
 
 def _of_class(view_class, actions) -> frozenset[str]:
     if actions is not None:  # a DRF viewset route: the methods its router mapped
-        methods = {method.upper() for method in actions}
+        names = [method for method in actions if method in view_class.http_method_names]
     else:
-        methods = {method.upper() for method in view_class.http_method_names if hasattr(view_class, method)}
+        names = [method for method in view_class.http_method_names if hasattr(view_class, method)]
+    methods = {method.upper() for method in names}
     if "GET" in methods:
         methods.add("HEAD")  # Django's View and DRF's viewsets answer HEAD as GET
     if getattr(view_class, "metadata_class", True) is None:  # DRF without metadata refuses OPTIONS
