@@ -138,7 +138,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "apps.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            # Redis away is a cache miss; after a failure the breaker answers at once for this
+            # many seconds before trying Redis again (apps/core/cache.py)
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2, "breaker_seconds": 5},
         }
     }
 else:
