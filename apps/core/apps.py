@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from apps.core.api import schema  # noqa: F401  (registers OpenAPI extensions)
+        from apps.core.request_id import install_log_record_factory
+
+        install_log_record_factory()

@@ -10,6 +10,12 @@ A generation that is missing from the cache (never set, or evicted) starts at a 
 timestamp rather than 0, so it can never meet an entry stored under an earlier life of the
 counter. Entries also expire after their TTL, which bounds how long a change made outside
 the bumping services (an enterprise renamed, say) can stay hidden.
+
+A cache that is away answers as a miss (``apps.core.cache``). A generation that cannot be
+read is never trusted: the value is computed and not stored. Every entry also carries the
+cache's epoch (``EPOCH_KEY``), which a process that had to drop a bump while the cache was
+away renews once the cache answers again; so an entry stored before the outage, which a
+lost bump should have retired, is never served after it.
 """
 
 import functools
@@ -21,13 +27,19 @@ from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 
 from . import readahead
+from .cache import EPOCH_KEY
 
 
 def _key(scope: str) -> str:
     return f"gen:{scope}"
 
 
-def current(scope: str) -> int:
+#: the scope every cached entry is also stored under: the cache's epoch (``_key(EPOCH) == EPOCH_KEY``)
+EPOCH = EPOCH_KEY.removeprefix("gen:")
+
+
+def current(scope: str) -> int | None:
+    """The scope's generation, or None when the cache cannot say (it is away)."""
     key = _key(scope)
     value = cache.get(key)
     if value is None:
@@ -61,7 +73,7 @@ def keys_of(scopes: tuple[str, ...], variant: str) -> tuple[tuple[str, ...], str
     """The cache keys ``cached(scopes, variant, …)`` reads: the generations, and the entry
     (remembered: every request of a hot page asks for the same ones)."""
     slot = "cached:" + hashlib.sha256(f"{'|'.join(scopes)}|{variant}".encode()).hexdigest()
-    return tuple(_key(scope) for scope in scopes), slot
+    return tuple(_key(scope) for scope in (EPOCH, *scopes)), slot
 
 
 def cached(scopes: tuple[str, ...], variant: str, compute, *, ttl: int, valid=None):
@@ -74,8 +86,10 @@ def cached(scopes: tuple[str, ...], variant: str, compute, *, ttl: int, valid=No
     """
     keys, slot = keys_of(scopes, variant)
     found = readahead.get_many([*keys, slot])
-    generations = tuple(found.get(key) or current(scope) for key, scope in zip(keys, scopes, strict=True))
+    generations = tuple(found.get(key) or current(scope) for key, scope in zip(keys, (EPOCH, *scopes), strict=True))
     entry = found.get(slot)
+    if None in generations:  # the cache is away: nothing it holds, or would hold, can be trusted
+        return compute()
     if entry is not None and entry[0] == generations and (valid is None or valid(entry[1])):
         return entry[1]
     value = compute()

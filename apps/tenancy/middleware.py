@@ -13,7 +13,7 @@ from django.urls import Resolver404, resolve
 from apps.accounts import sessions
 from apps.accounts.selectors import user_read
 from apps.core import generations, readahead
-from apps.core.middleware import DATABASE_ERRORS, database_unavailable
+from apps.core.middleware import DATABASE_ERRORS, database_unavailable, database_unreachable
 
 from .rls import tenant_scope
 from .selectors import cluster_by_slug, cluster_id_hint, cluster_read, roles_read
@@ -106,8 +106,10 @@ class TenantScopeMiddleware:
                     response = self.get_response(request)
                     if response.status_code >= 400:
                         transaction.set_rollback(True)
-        except DATABASE_ERRORS:
-            return database_unavailable(request)
+        except DATABASE_ERRORS as exc:
+            if not database_unreachable(exc):
+                raise  # a statement failed on a live database: Django logs it and answers 500
+            return database_unavailable(request, exc)
         return response
 
 

@@ -62,7 +62,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: every log record of the request carries its id (X-Request-ID, echoed in the answer)
+    "apps.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # 405 for every method the addressed view does not implement (TRACE, CONNECT… everywhere)
+    "apps.core.middleware.AllowedMethodsMiddleware",
     "apps.core.middleware.RejectNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -147,7 +151,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "apps.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            # Redis away is a cache miss; after a failure the breaker answers at once for this
+            # many seconds before trying Redis again (apps/core/cache.py)
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2, "breaker_seconds": 5},
         }
     }
 else:
@@ -413,7 +419,9 @@ MATCHING_RUN_MAX_ATTEMPTS = env.int("MATCHING_RUN_MAX_ATTEMPTS", default=2)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # request_id: the X-Request-ID of the request being answered, "-" outside one (apps/core/request_id.py)
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "filters": {"request_id": {"()": "apps.core.request_id.RequestIdFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }

@@ -1,7 +1,8 @@
 """Security headers and CSP on pages, admin login lockout, and a 503 while the database is away."""
 
 import pytest
-from django.db import connection
+
+from tests.core.test_database_errors import database_away
 
 pytestmark = pytest.mark.django_db
 
@@ -37,30 +38,12 @@ def test_member_logins_are_not_locked_by_the_admin_guard(client, user):
 def test_requests_get_503_while_the_database_is_away_and_recover(client, user, monkeypatch):
     client.force_login(user)
     assert client.get("/api/v1/me/").status_code == 200
-    real = dict(connection.settings_dict)
-    if connection.vendor == "postgresql":
-        connection.close()
-        connection.settings_dict["PORT"] = "1"  # nothing listens there: like a restart in progress
-    else:  # the test database is in memory and cannot be closed: make every query fail instead
-        from django.db import OperationalError
-
-        def unavailable(*args, **kwargs):
-            raise OperationalError("database is restarting")
-
-        from django.db import connections
-
-        monkeypatch.setattr(type(connections["default"]), "create_cursor", unavailable)
-    try:
+    with database_away(monkeypatch):
         response = client.get("/api/v1/me/")
         assert response.status_code == 503
         assert response.json()["code"] == "database_unavailable"
         assert response["Retry-After"] == "10"
         assert client.get("/").status_code == 503
-    finally:
-        monkeypatch.undo()
-        if connection.vendor == "postgresql":
-            connection.close()
-            connection.settings_dict.update(real)
     assert client.get("/api/v1/me/").status_code == 200  # back, with no restart
 
 

@@ -49,7 +49,8 @@ ERROR_DESCRIPTIONS = {
 
 
 def add_error_responses(result, generator, request, public):
-    """Postprocessing hook: every operation documents the one error format for every 4xx."""
+    """Postprocessing hook: every operation documents the one error format for every 4xx,
+    and the 503 (with ``Retry-After``) of a database that cannot be reached."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     if "Error" not in schemas:
         schemas["Error"] = {
@@ -64,10 +65,18 @@ def add_error_responses(result, generator, request, public):
             "required": ["status", "code", "detail"],
         }
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    database_unavailable = {
+        "description": "The database cannot be reached (`code`: `database_unavailable`); retry after `Retry-After`.",
+        "headers": {
+            "Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer"}},
+        },
+        "content": error,
+    }
     for path_item in result.get("paths", {}).values():
         for operation in path_item.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             for code, description in ERROR_DESCRIPTIONS.items():
                 operation["responses"].setdefault(code, {"description": description, "content": error})
+            operation["responses"].setdefault("503", database_unavailable)
     return result
