@@ -348,6 +348,7 @@ SPECTACULAR_SETTINGS = {
         "ChannelOfferKindEnum": "apps.marketplace.models.ChannelOffer.Kind",
         "ProposalStatusEnum": "apps.governance.models.Proposal.Status",
         "ProposalKindEnum": "apps.governance.models.Proposal.Kind",
+        "ChamberEnum": "apps.governance.models.Seat.Chamber",
         "AlertStateEnum": "apps.monitoring.models.Alert.State",
         "NotificationCategoryEnum": "apps.notifications.models.NotificationPreference.Category",
         "ReportCategoryEnum": "apps.membership.models.Report.Category",

@@ -37,6 +37,7 @@ def production_env(**extra):
         ALLOWED_HOSTS="cluster.example.com",
         DATABASE_URL="postgres://app@db.example.com:5432/cluster",
         EMAIL_URL="smtp://mail.example.com:587",
+        AUDIT_CHAIN_KEY="a-separate-long-random-key-for-the-audit-chain-0123456789",
     )
     env.update(extra)
     return env

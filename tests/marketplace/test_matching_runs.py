@@ -10,8 +10,8 @@ import time
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.fields import DateTimeField
 
+from apps.core.dates import format_utc
 from apps.marketplace.models import Match, MatchingRun
 from apps.matching import leases, planner
 from apps.matching.tasks import reap_lapsed_runs, replan_cluster
@@ -55,7 +55,7 @@ def test_a_live_run_refuses_a_second_one_and_names_when_its_lease_ends(as_user, 
     assert response.status_code == 409
     body = response.json()
     assert body["code"] == "run_in_progress" and f"(run {run.pk})" in body["detail"]
-    assert body["retry_at"] == DateTimeField().to_representation(run.lease_expires_at)
+    assert body["retry_at"] == format_utc(run.lease_expires_at)
     assert 1 <= int(response["Retry-After"]) <= 90
     assert timezone.localtime(run.lease_expires_at).strftime("%H:%M:%S") in body["detail"]
     assert MatchingRun.objects.filter(kind="full").count() == 1

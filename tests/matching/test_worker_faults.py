@@ -14,9 +14,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
-from rest_framework.fields import DateTimeField
 from rest_framework.test import APIClient
 
+from apps.core.dates import format_utc
 from apps.marketplace.models import Match, MatchingRun
 from apps.matching.tasks import reap_lapsed_runs
 from cluster_platform.celery import app
@@ -128,7 +128,7 @@ def test_sigkilled_worker_run_is_taken_over_once_its_lease_lapses(settings):
         # While the dead worker's lease lasts, a new run is refused, naming when the lease ends.
         response = admin.post(runs_url)
         assert response.status_code == 409, response.content
-        assert response.json()["retry_at"] == DateTimeField().to_representation(run_state(run_id).lease_expires_at)
+        assert response.json()["retry_at"] == format_utc(run_state(run_id).lease_expires_at)
         assert 1 <= int(response["Retry-After"]) <= LEASE_SECONDS
 
         # Once it lapsed, beat's scan re-queues the run, and the fresh worker takes it over.
