@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", include(("cluster_platform.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("_allauth/", include("apps.accounts.headless")),  # before allauth: the routes it must not serve
     path("_allauth/", include("allauth.headless.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
