@@ -22,7 +22,7 @@ from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from apps.core.forms import DateField, DateTimeField
 from apps.tenancy.rules import CHARTER_KEYS, REGISTRY
 
-from .models import Proposal, Seat, Vote
+from .models import SEAT_FIELDS, Proposal, Seat, Vote
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 DATETIME = {"widget": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
@@ -300,15 +300,7 @@ class ProposalForm(forms.Form):
 
     wide_fields = ("kind", "title", "body")
 
-    seat_fields = (
-        "seat_action",
-        "seat",
-        "seat_holder",
-        "seat_chamber",
-        "seat_enterprise",
-        "seat_term_start",
-        "seat_term_end",
-    )
+    seat_fields = SEAT_FIELDS
 
     def __init__(
         self,

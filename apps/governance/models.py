@@ -334,3 +334,15 @@ class ChainCheckpoint(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.cluster_id}@{self.sequence}"
+
+
+# A council-seat proposal's terms, as the services, the API and the page form name them.
+SEAT_FIELDS = (
+    "seat_action",
+    "seat",
+    "seat_holder",
+    "seat_chamber",
+    "seat_enterprise",
+    "seat_term_start",
+    "seat_term_end",
+)

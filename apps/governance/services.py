@@ -21,7 +21,7 @@ from apps.tenancy.rules import CHARTER_KEYS, REGISTRY, rules_in_force
 from . import selectors
 from .chain import chain_append
 from .chained import vote_chain_payload
-from .models import Comment, Proposal, ProposalRevision, RuleVersion, Seat, Vote
+from .models import SEAT_FIELDS, Comment, Proposal, ProposalRevision, RuleVersion, Seat, Vote
 
 P = Proposal.Status
 
@@ -233,17 +233,6 @@ def _check_window_bounds(*, values: dict, changed: dict) -> None:
 def voting_window_bounds(*, kind: str, rules: dict) -> tuple[int, int]:
     """The charter's shortest and longest voting window for a type of proposal, in hours."""
     return rules[f"governance.voting_hours_min.{kind}"], rules[f"governance.voting_hours_max.{kind}"]
-
-
-SEAT_FIELDS = (
-    "seat_action",
-    "seat",
-    "seat_holder",
-    "seat_chamber",
-    "seat_enterprise",
-    "seat_term_start",
-    "seat_term_end",
-)
 
 
 def _seat_fields(given: dict) -> dict:

@@ -8,7 +8,7 @@ from apps.core.dates import PLAN, TERM
 from apps.membership.api.serializers import EnterpriseSummarySerializer, UserBriefSerializer
 from apps.membership.models import Enterprise
 
-from ..models import ChainCheckpoint, Comment, Proposal, ProposalRevision, RuleVersion, Seat, Vote
+from ..models import SEAT_FIELDS, ChainCheckpoint, Comment, Proposal, ProposalRevision, RuleVersion, Seat, Vote
 
 
 class SeatSerializer(ModelSerializer):
@@ -85,13 +85,7 @@ class ProposalSerializer(ModelSerializer):
             "sanction_membership",
             "sanction_action",
             "sanction_enterprise",
-            "seat_action",
-            "seat",
-            "seat_holder",
-            "seat_chamber",
-            "seat_enterprise",
-            "seat_term_start",
-            "seat_term_end",
+            *SEAT_FIELDS,
             "author",
             "petitioner",
             "signatures",
