@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, F, IntegerField, Prefetch, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -27,6 +26,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
+from apps.core.forms import PageQuery, query_string
 from apps.membership.models import Enterprise, Membership
 from apps.membership.permissions import MANAGERS
 from apps.membership.views import access_refusals, forbidden
@@ -159,16 +159,6 @@ def _refused(request, error: Exception) -> None:
         messages.error(request, " ".join(error.messages))
     else:
         raise error
-
-
-def _page(request, queryset, size=PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 def _percent(fraction) -> str:
@@ -341,16 +331,14 @@ def _listed(queryset):
 @access_refusals
 def proposal_list(request, slug):
     access = _access(request, slug)
-    status = request.GET.get("status", "all")
-    status = status if status in STATUS_TABS else "all"
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in Proposal.Kind.values else ""
+    query = PageQuery(request.GET, status=(STATUS_TABS, "all"), kind=(Proposal.Kind.values, ""))
+    status, kind = query.value("status"), query.value("kind")
     proposals = selectors.proposals(cluster=access.cluster, user=request.user).select_related("petitioner")
     if TAB_STATUSES[status]:
         proposals = proposals.filter(status__in=TAB_STATUSES[status])
     if kind:
         proposals = proposals.filter(kind=kind)
-    page = _page(request, _listed(proposals))
+    page = query.page_of(_listed(proposals), PAGE_SIZE)
     for proposal in page.object_list:
         proposal.window_open = proposal.voting_is_open
         proposal.counted = bool(proposal.tallied_at and proposal.result)
@@ -363,7 +351,7 @@ def proposal_list(request, slug):
             tabs=STATUS_TABS.items(),
             kind=kind,
             kinds=Proposal.Kind.choices,
-            paging_query=_query_without_page(request),
+            paging_query=query_string(query),
             can_propose=access.is_council,
             can_petition=access.is_member
             and bool(rules_in_force(access.cluster)["governance.petition_cosigners"])
@@ -416,7 +404,7 @@ def proposal_create(request, slug):
         request.POST if request.method == "POST" else None,
         values=rules_in_force(access.cluster),
         memberships=_sanctionable(access.cluster),
-        kind=request.GET.get("kind"),
+        kind=PageQuery(request.GET, kind=(Proposal.Kind.values, None)).value("kind"),
         **_seat_choices(access.cluster),
     )
     if form.is_bound and form.is_valid():
@@ -452,7 +440,7 @@ def petition_create(request, slug):
         request.POST if request.method == "POST" else None,
         values=values,
         memberships=_sanctionable(access.cluster),
-        kind=request.GET.get("kind"),
+        kind=PageQuery(request.GET, kind=(Proposal.Kind.values, None)).value("kind"),
         enterprises=enterprises,
         **_seat_choices(access.cluster),
     )
@@ -649,10 +637,10 @@ def _render_detail(request, access: Access, proposal: Proposal, *, vote_form=Non
         vote_form = VoteForm(seats=my_seats, initial={"choice": mine.choice, "reason": mine.reason} if mine else None)
 
     can_comment = (access.is_member or access.is_council) and proposal.status in (P.DELIBERATION, P.VOTING)
-    comments = _page(
-        request,
+    query = PageQuery(request.GET)
+    comments = query.page_of(
         Comment.objects.filter(proposal=proposal).select_related("author").order_by("created_at", "pk"),
-        size=COMMENT_PAGE_SIZE,
+        COMMENT_PAGE_SIZE,
     )
     result = _result(proposal)
     roll_call = (
@@ -695,7 +683,7 @@ def _render_detail(request, access: Access, proposal: Proposal, *, vote_form=Non
                 proposal.status == P.VOTING or petition or can_amend or can_submit or can_open or can_withdraw
             ),
             default_hours=values["governance.voting_hours"],
-            paging_query=_query_without_page(request),
+            paging_query=query_string(query),
         ),
     )
 
@@ -915,7 +903,8 @@ def rulebook(request, slug):
     ]
     for rule in rules:
         rule["group_label"] = RULE_GROUPS.get(rule["group"], rule["group"].capitalize())
-    page = _page(request, selectors.rulebook_history(cluster=access.cluster), size=HISTORY_PAGE_SIZE)
+    query = PageQuery(request.GET)
+    page = query.page_of(selectors.rulebook_history(cluster=access.cluster), HISTORY_PAGE_SIZE)
     versions = list(page.object_list)
     previous = None
     if versions and versions[-1].number > 1:
@@ -933,7 +922,7 @@ def rulebook(request, slug):
             in_force=in_force,
             page=page,
             versions=versions,
-            paging_query=_query_without_page(request),
+            paging_query=query_string(query),
             checkpoint=selectors.chain_checkpoints(cluster=access.cluster).first(),
         ),
     )

@@ -13,18 +13,17 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from apps.core.forms import PageQuery, next_url, query_string
 from apps.matching.engine.types import CHANNEL_FACTORS, FACTORS
 from apps.matching.selectors import full_run_blocking
 from apps.matching.services import matching_run_start
@@ -267,30 +266,6 @@ def _refused(request, error: Exception) -> None:
         raise error
 
 
-def _next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
-def _page(request, queryset, size=PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
-def _tab(request, name: str, tabs: dict, default: str) -> str:
-    value = request.GET.get(name, default)
-    return value if value in tabs else default
-
-
 # --- Listings: reads ----------------------------------------------------------------------------
 
 
@@ -371,13 +346,14 @@ def _listing_get(access: Access, kind: str, pk: int):
 @access_refusals
 def market(request, slug):
     access = _access(request, slug)
-    kind = _tab(request, "kind", KINDS, "order")
+    query = PageQuery(request.GET, kind=(KINDS, "order"))
+    kind = query.value("kind")
     form = MarketFilterForm(request.GET, kind=kind)
     form.is_valid()  # invalid filters are shown with their error and ignored
     listings = _market_filter(_listings(kind, access).filter(status__in=MATCHABLE), kind, form.cleaned_data).order_by(
         "-published_at", "-pk"
     )
-    page = _page(request, listings)
+    page = query.page_of(listings, PAGE_SIZE)
     for listing in page.object_list:
         listing.kind = kind
         listing.is_mine = listing.owner_id in access.enterprise_ids
@@ -391,7 +367,7 @@ def market(request, slug):
             tabs=KIND_TABS.items(),
             form=form,
             page=page,
-            paging_query=_query_without_page(request),
+            paging_query=query_string(query, form),
             new_label=NEW_LISTING[kind],
             can_post=access.is_member,
             filtered=any(form.cleaned_data.get(name) for name in form.fields) if form.is_bound else False,
@@ -403,9 +379,8 @@ def market(request, slug):
 @access_refusals
 def my_listings(request, slug):
     access = _access(request, slug)
-    kind = _tab(request, "kind", KINDS, "order")
-    show = request.GET.get("show", "active")
-    show = show if show in ("active", "all") else "active"
+    query = PageQuery(request.GET, kind=(KINDS, "order"), show=(("active", "all"), "active"))
+    kind, show = query.value("kind"), query.value("show")
     mine = Q(owner_id__in=access.enterprise_ids)
     live = ~Q(status__in=[ListingStatus.CLOSED, ListingStatus.CANCELLED, ListingStatus.EXPIRED])
 
@@ -416,7 +391,7 @@ def my_listings(request, slug):
         (k, label, shown(KINDS[k].objects.filter(cluster=access.cluster)).count()) for k, label in KIND_TABS.items()
     ]
     listings = shown(_listings(kind, access))
-    page = _page(request, listings.order_by("-created_at", "-pk"))
+    page = query.page_of(listings.order_by("-created_at", "-pk"), PAGE_SIZE)
     for listing in page.object_list:
         listing.kind = kind
         _fill(listing, kind)
@@ -429,7 +404,7 @@ def my_listings(request, slug):
             tabs=tabs,
             show=show,
             page=page,
-            paging_query=_query_without_page(request),
+            paging_query=query_string(query),
             new_label=NEW_LISTING[kind],
             can_post=access.is_member,
         ),
@@ -660,17 +635,16 @@ def _decorate_matches(matches, mine: set[int]) -> list[Match]:
 @access_refusals
 def my_matches(request, slug):
     access = _access(request, slug)
-    status = _tab(request, "status", MATCH_TABS, "all")
     scopes = ["mine", "all"] if access.is_admin and access.is_member else ["all"] if access.is_admin else ["mine"]
-    scope = request.GET.get("scope", scopes[0])
-    scope = scope if scope in scopes else scopes[0]
+    query = PageQuery(request.GET, status=(MATCH_TABS, "all"), scope=(scopes, scopes[0]))
+    status, scope = query.value("status"), query.value("scope")
     matches = _matches_base(access.cluster)
     if scope == "mine":
         ids = access.enterprise_ids
         matches = matches.filter(Q(demand_owner_id__in=ids) | Q(supply_owner_id__in=ids))
     if MATCH_TAB_STATUSES[status]:
         matches = matches.filter(status__in=MATCH_TAB_STATUSES[status])
-    page = _page(request, matches)
+    page = query.page_of(matches, PAGE_SIZE)
     page.object_list = _decorate_matches(page.object_list, access.enterprise_ids)
     return render(
         request,
@@ -681,7 +655,7 @@ def my_matches(request, slug):
             tabs=MATCH_TABS.items(),
             scope=scope,
             scopes=scopes if len(scopes) > 1 else [],
-            paging_query=_query_without_page(request),
+            paging_query=query_string(query),
             factor_glossary=[(FACTOR_LABELS[name], hint) for name, hint in FACTOR_HINTS.items()],
         ),
     )
@@ -703,7 +677,7 @@ def _require_visible_match(access: Access, pk: int) -> None:
 def match_accept(request, slug, pk):
     access = _access(request, slug)
     _require_visible_match(access, pk)
-    back = _next(request, reverse("my-matches", args=[access.cluster.slug]))
+    back = next_url(request, reverse("my-matches", args=[access.cluster.slug]))
     try:
         match = match_services.match_accept(actor=request.user, cluster=access.cluster, match_id=pk)
     except (DomainError, ValidationError) as exc:
@@ -725,7 +699,7 @@ def match_accept(request, slug, pk):
 def match_decline(request, slug, pk):
     access = _access(request, slug)
     _require_visible_match(access, pk)
-    back = _next(request, reverse("my-matches", args=[access.cluster.slug]))
+    back = next_url(request, reverse("my-matches", args=[access.cluster.slug]))
     form = DeclineForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -775,17 +749,16 @@ def _decorate_deal(deal: Deal, mine: set[int]) -> Deal:
 @access_refusals
 def my_deals(request, slug):
     access = _access(request, slug)
-    status = _tab(request, "status", DEAL_TABS, "active")
     scopes = ["all", "mine"] if access.is_admin and access.is_member else ["all"] if access.is_admin else ["mine"]
-    scope = request.GET.get("scope", scopes[0])
-    scope = scope if scope in scopes else scopes[0]
+    query = PageQuery(request.GET, status=(DEAL_TABS, "active"), scope=(scopes, scopes[0]))
+    status, scope = query.value("status"), query.value("scope")
     deals = _deals_base(access.cluster)
     if scope == "mine":
         ids = access.enterprise_ids
         deals = deals.filter(Q(buyer_id__in=ids) | Q(supplier_id__in=ids))
     if DEAL_TAB_STATUSES[status]:
         deals = deals.filter(status__in=DEAL_TAB_STATUSES[status])
-    page = _page(request, deals)
+    page = query.page_of(deals, PAGE_SIZE)
     for deal in page.object_list:
         _decorate_deal(deal, access.enterprise_ids)
     return render(
@@ -797,7 +770,7 @@ def my_deals(request, slug):
             tabs=DEAL_TABS.items(),
             scope=scope,
             scopes=scopes if len(scopes) > 1 else [],
-            paging_query=_query_without_page(request),
+            paging_query=query_string(query),
         ),
     )
 
@@ -983,11 +956,12 @@ def matching_runs(request, slug):
         else:
             messages.success(request, _("A full re-plan was started (run %(id)d).") % {"id": run.pk})
         return redirect("matching-runs", access.cluster.slug)
-    kind = _tab(request, "kind", RUN_TABS, "all")
+    query = PageQuery(request.GET, kind=(RUN_TABS, "all"))
+    kind = query.value("kind")
     runs = MatchingRun.objects.filter(cluster=access.cluster).select_related("requested_by")
     if kind != "all":
         runs = runs.filter(kind=kind)
-    page = _page(request, runs.order_by("-created_at", "-pk"))
+    page = query.page_of(runs.order_by("-created_at", "-pk"), PAGE_SIZE)
     for run in page.object_list:
         run.count_groups = _run_counts(run)
         run.seconds = _seconds(run)
@@ -995,7 +969,5 @@ def matching_runs(request, slug):
     return render(
         request,
         "marketplace/matching_runs.html",
-        access.context(
-            page=page, kind=kind, tabs=RUN_TABS.items(), busy=busy, paging_query=_query_without_page(request)
-        ),
+        access.context(page=page, kind=kind, tabs=RUN_TABS.items(), busy=busy, paging_query=query_string(query)),
     )

@@ -12,17 +12,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from apps.core.forms import PageQuery, SearchPageQuery, next_url, query_string
 from apps.marketplace import selectors as marketplace_selectors
 from apps.marketplace.models import ListingStatus
 from apps.marketplace.services.listings import REMOVABLE
@@ -141,15 +140,6 @@ def _refused(request, error: Exception) -> None:
     messages.error(request, _error_text(error))
 
 
-def _next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
 def _cluster(request, slug):
     return tenancy_selectors.cluster_get(slug=slug, user=request.user)  # NotFoundError -> 404
 
@@ -168,16 +158,6 @@ def _person_of(request, pk):
     if role is None:
         raise Http404
     return enterprise, role
-
-
-def _page(request, queryset, size=PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 # --- Enterprises --------------------------------------------------------------------------------
@@ -525,10 +505,8 @@ def moderation_queue(request, slug):
     cluster = _administered_cluster(request, slug)
     if cluster is None:
         return forbidden(request, _("Only the cluster's administrators can moderate its members."))
-    status = request.GET.get("status", "pending")
-    if status not in QUEUE_TABS:
-        status = "pending"
-    query = request.GET.get("q", "").strip()[:100]
+    search = SearchPageQuery(request.GET, status=(QUEUE_TABS, "pending"))
+    status, query = search.value("status"), search.value("q")
     memberships = selectors.memberships_for(
         cluster=cluster, user=request.user, status=None if status == "all" else status
     )
@@ -536,7 +514,7 @@ def moderation_queue(request, slug):
         memberships = memberships.filter(
             Q(enterprise__legal_name_zh__icontains=query) | Q(enterprise__legal_name_en__icontains=query)
         )
-    page = _page(request, memberships)
+    page = search.page_of(memberships, PAGE_SIZE)
     for membership in page.object_list:
         membership.decisions = _decision_buttons(membership)
     return render(
@@ -549,7 +527,8 @@ def moderation_queue(request, slug):
             "status": status,
             "tabs": QUEUE_TABS.items(),
             "query": query,
-            "paging_query": _query_without_page(request),
+            "query_errors": search["q"].errors,
+            "paging_query": query_string(search),
             "has_pending": any(m.status == Membership.Status.PENDING for m in page.object_list),
         },
     )
@@ -560,7 +539,7 @@ def moderation_queue(request, slug):
 @access_refusals
 def membership_decide(request, slug, membership_id):
     cluster = _cluster(request, slug)
-    back = _next(request, reverse("moderation-queue", args=[cluster.slug]))
+    back = next_url(request, reverse("moderation-queue", args=[cluster.slug]))
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a decision."))
@@ -593,7 +572,7 @@ SUSPENSION_DECISIONS_DONE = {
 def suspension_decide(request, slug, membership_id):
     """Confirm or dismiss the suspension that reports propose for one member."""
     cluster = _cluster(request, slug)
-    back = _next(request, reverse("moderation-queue", args=[cluster.slug]))
+    back = next_url(request, reverse("moderation-queue", args=[cluster.slug]))
     form = SuspensionDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a decision."))
@@ -617,7 +596,7 @@ def suspension_decide(request, slug, membership_id):
 @access_refusals
 def memberships_bulk_approve(request, slug):
     cluster = _cluster(request, slug)
-    back = _next(request, reverse("moderation-queue", args=[cluster.slug]))
+    back = next_url(request, reverse("moderation-queue", args=[cluster.slug]))
     form = BulkApproveForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -647,7 +626,7 @@ def member_history(request, slug, membership_id):
         raise Http404
     membership.decisions = _decision_buttons(membership)
     enterprise = selectors.enterprise_get(enterprise_id=membership.enterprise_id)
-    page = _page(request, selectors.audit_events(cluster=cluster, enterprise_id=enterprise.pk), size=50)
+    page = PageQuery(request.GET).page_of(selectors.audit_events(cluster=cluster, enterprise_id=enterprise.pk), 50)
     for event in page.object_list:
         event.label = AUDIT_ACTIONS.get(event.action, event.action)
         before, after = event.before.get("status"), event.after.get("status")
@@ -677,6 +656,7 @@ def member_directory(request, slug):
     is_member = tenancy_selectors.MEMBER in tenancy_selectors.cluster_roles_for(user=request.user, cluster=cluster)
     if not (is_member or is_cluster_administrator(user=request.user, cluster=cluster)):
         return forbidden(request, _("The member directory is open to the cluster's members and administrators."))
+    query = PageQuery(request.GET)
     form = DirectoryFilterForm(request.GET)
     form.is_valid()  # invalid filters are shown with their error and ignored
     filters = form.cleaned_data
@@ -699,8 +679,8 @@ def member_directory(request, slug):
         {
             "cluster": cluster,
             "form": form,
-            "page": _page(request, members, size=24),
-            "paging_query": _query_without_page(request),
+            "page": query.page_of(members, 24),
+            "paging_query": query_string(form),
             "can_report": is_member,
             "mine": mine,
         },
@@ -718,13 +698,12 @@ def cluster_reports(request, slug):
     is_member = tenancy_selectors.MEMBER in tenancy_selectors.cluster_roles_for(user=request.user, cluster=cluster)
     if not (is_admin or is_member):
         return forbidden(request, _("Reports are open to the cluster's members and administrators."))
-    status = request.GET.get("status", "open") if is_admin else "all"
-    if status not in ("open", "all"):
-        status = "open"
+    query = PageQuery(request.GET, status=(("open", "all") if is_admin else ("all",), "open" if is_admin else "all"))
+    status = query.value("status")
     reports = selectors.reports_for(
         cluster=cluster, user=request.user, status=Report.Status.OPEN if status == "open" else None
     )
-    page = _page(request, reports)
+    page = query.page_of(reports, PAGE_SIZE)
     listings = marketplace_selectors.listing_summaries(
         cluster=cluster, refs=[(r.listing_kind, r.listing_id) for r in page.object_list if r.listing_kind]
     )
@@ -743,7 +722,7 @@ def cluster_reports(request, slug):
             "is_admin": is_admin,
             "status": status,
             "page": page,
-            "paging_query": _query_without_page(request),
+            "paging_query": query_string(query),
         },
     )
 
@@ -768,7 +747,7 @@ def _reported_listing(cluster, report, listings: dict) -> dict | None:
 @access_refusals
 def report_resolve(request, slug, report_id):
     cluster = _cluster(request, slug)
-    back = _next(request, reverse("cluster-reports", args=[cluster.slug]))
+    back = next_url(request, reverse("cluster-reports", args=[cluster.slug]))
     form = ResolveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a resolution and give a reason."))
@@ -793,7 +772,7 @@ def report_create(request, slug):
     target = ReportTargetForm(request.GET)
     if not target.is_valid():  # ?subject=² or ?listing=order:x names nothing that exists
         raise Http404
-    if "listing" in request.GET:
+    if target["listing"].data is not None:
         # ?listing=order:123 — a listing of this cluster that the caller may see (drafts only their owners)
         listing_kind, listing_id = target.cleaned_data["listing"] or (None, None)
         if listing_kind:

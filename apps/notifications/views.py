@@ -3,13 +3,14 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.core.forms import PageQuery
 
 from . import services
 from .models import Notification, NotificationPreference
@@ -25,7 +26,7 @@ def notification_list(request):
     notifications = (
         Notification.objects.filter(user=request.user).select_related("cluster").order_by("-created_at", "-pk")
     )
-    page = Paginator(notifications, 25).get_page(request.GET.get("page"))
+    page = PageQuery(request.GET).page_of(notifications, 25)
     for notification in page.object_list:
         notification.href = _local_link(notification.link)
     return render(request, "notifications/notification_list.html", {"page": page})

@@ -1,11 +1,11 @@
 """Pages of the tenancy app: the cluster directory (home) and a cluster's page."""
 
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 
 from apps.core.errors import NotFoundError
+from apps.core.forms import SearchPageQuery
 
 from . import selectors
 from .models import Cluster
@@ -13,8 +13,8 @@ from .models import Cluster
 
 def home(request):
     clusters = selectors.cluster_list()
-    query = request.GET.get("q", "").strip()[:100]
-    kind = request.GET.get("kind", "")
+    search = SearchPageQuery(request.GET, kind=(Cluster.Kind.values, ""))
+    query, kind = search.value("q"), search.value("kind")
     if query:
         clusters = clusters.filter(
             Q(name_zh__icontains=query)
@@ -22,13 +22,19 @@ def home(request):
             | Q(industry_focus__icontains=query)
             | Q(region__icontains=query)
         )
-    if kind in Cluster.Kind.values:
+    if kind:
         clusters = clusters.filter(kind=kind)
-    page = Paginator(clusters.order_by("name_en"), 24).get_page(request.GET.get("page"))
+    page = search.page_of(clusters.order_by("name_en"), 24)
     return render(
         request,
         "tenancy/home.html",
-        {"page": page, "query": query, "kind": kind, "kinds": Cluster.Kind.choices},
+        {
+            "page": page,
+            "query": query,
+            "query_errors": search["q"].errors,
+            "kind": kind,
+            "kinds": Cluster.Kind.choices,
+        },
     )
 
 
