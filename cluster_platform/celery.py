@@ -3,14 +3,15 @@
 import os
 from pathlib import Path
 
-from celery import Celery, Task
+from celery import Celery
+from celery.contrib.django.task import DjangoTask
 from celery.utils.time import get_exponential_backoff_interval
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cluster_platform.settings.local")
 
 
-class PlatformTask(Task):
-    """The base of every task: one that meets a transient database error (SQLite's "database is
+class PlatformTask(DjangoTask):
+    """The base of every task (Django's, with ``delay_on_commit``): one that meets a transient database error (SQLite's "database is
     locked", a PostgreSQL deadlock, serialization failure or lost connection) is retried later,
     with exponential backoff and full jitter, at most ``database_retries`` times, never dropped.
     Every task is idempotent, so running it again is safe; a task's own ``autoretry_for`` still applies."""
