@@ -15,7 +15,7 @@ from apps.accounts.selectors import user_read
 from apps.core import generations, readahead
 from apps.core.middleware import DATABASE_ERRORS, database_unavailable, database_unreachable
 
-from .rls import tenant_scope
+from .rls import enforced, tenant_scope
 from .selectors import cluster_by_slug, cluster_id_hint, cluster_read, roles_read
 
 
@@ -79,6 +79,10 @@ def _user_id(hint):
         return None
 
 
+#: methods that change nothing: on SQLite they need no request-long transaction (and its write lock)
+READS = frozenset({"GET", "HEAD"})
+
+
 class TenantScopeMiddleware:
     """Wraps a cluster's requests in ``tenant_scope``: one transaction, bound to the cluster.
 
@@ -86,6 +90,11 @@ class TenantScopeMiddleware:
     request never leaves half a change behind. Requests that address no cluster, or an
     unknown one (the view answers 404), pass through unchanged. The request's cache reads
     are fetched ahead, in one round trip (``keys_to_read_ahead``).
+
+    On SQLite there is no row-level security to bind, and a transaction takes the write lock
+    when it begins (``transaction_mode`` IMMEDIATE, settings ``tuned``): a read (GET, HEAD)
+    runs without one, so reads never queue behind each other or the worker's writes; a
+    write still runs in one transaction, rolled back on an error.
     """
 
     def __init__(self, get_response):
@@ -102,6 +111,8 @@ class TenantScopeMiddleware:
                 if cluster is None:
                     return self.get_response(request)
                 request.tenant_cluster = cluster  # the views reuse it instead of reading it again
+                if request.method in READS and not enforced():
+                    return self.get_response(request)
                 with tenant_scope(cluster.pk):
                     response = self.get_response(request)
                     if response.status_code >= 400:

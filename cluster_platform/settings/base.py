@@ -12,11 +12,13 @@ import environ
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Where the embedded defaults keep their files (the SQLite database, the file cache, the broker's
+# folders, beat's schedule); VAR_DIR moves them all, e.g. a test's web + worker + beat to a temporary folder.
+VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz")
@@ -124,14 +126,24 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 def tuned(database: dict) -> dict:
     """Persistent, health-checked connections on PostgreSQL (through Django's backend with a
-    health check that costs no round trip: apps/core/db/postgresql); a lock timeout on SQLite."""
+    health check that costs no round trip: apps/core/db/postgresql).
+
+    On SQLite, one file shared by the web server, the worker and beat (`make run`): WAL, so
+    readers never wait for the writer nor the writer for them; transactions that take the write
+    lock when they begin (IMMEDIATE), so two of them queue behind the busy timeout instead of
+    one failing at once with "database is locked" when it tries to write after reading."""
     if database["ENGINE"] == "django.db.backends.postgresql":
         database["ENGINE"] = "apps.core.db.postgresql"
         database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
         database["CONN_HEALTH_CHECKS"] = True
         database.setdefault("OPTIONS", {})["connect_timeout"] = env.int("DB_CONNECT_TIMEOUT", default=5)
-    else:
-        database.setdefault("OPTIONS", {})["timeout"] = 20
+    elif database["ENGINE"] == "django.db.backends.sqlite3":
+        timeout = env.int("SQLITE_BUSY_TIMEOUT", default=20)  # seconds a statement waits for the lock
+        database.setdefault("OPTIONS", {}).update(
+            timeout=timeout,
+            transaction_mode="IMMEDIATE",
+            init_command=(f"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={timeout * 1000}"),
+        )
     return database
 
 
@@ -359,7 +371,7 @@ SPECTACULAR_SETTINGS = {
 # --- Celery -----------------------------------------------------------------
 # REDIS_URL unset: kombu's filesystem transport under var/, so a real worker and
 # beat still run as separate processes on a machine with no Redis.
-CELERY_BROKER_DIR = VAR_DIR / "celery-broker"
+CELERY_BROKER_DIR = Path(env("CELERY_BROKER_DIR", default=str(VAR_DIR / "celery-broker")))
 if REDIS_URL:
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
     # A task whose worker died is redelivered once this many seconds have passed unacknowledged
@@ -378,6 +390,9 @@ else:
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
+        # how long an idle worker waits before looking at the folder again (kombu's default, 1 s,
+        # let at most a task or two start per second behind beat's own)
+        "polling_interval": env.float("CELERY_BROKER_POLLING_INTERVAL", default=0.1),
     }
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -394,6 +409,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A request that enqueues while the broker is away waits at most this long, then the outbox keeps the task.
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# CELERY_BEAT_SCALE multiplies every interval below (0.03: each minute becomes 1.8 s), so a test can
+# run beat's whole schedule in seconds; 1 in every real deployment.
+CELERY_BEAT_SCALE = env.float("CELERY_BEAT_SCALE", default=1.0)
 CELERY_BEAT_SCHEDULE = {
     "record-heartbeat": {"task": "core.record_heartbeat", "schedule": 60.0},
     "relay-outbox": {"task": "core.relay_outbox", "schedule": 30.0},
@@ -406,6 +424,8 @@ CELERY_BEAT_SCHEDULE = {
     "monitoring-scan": {"task": "monitoring.scan", "schedule": 15 * 60.0},
     "monitoring-kpi-snapshots": {"task": "monitoring.kpi_snapshots", "schedule": 3600.0},
 }
+for _entry in CELERY_BEAT_SCHEDULE.values():
+    _entry["schedule"] = max(0.5, _entry["schedule"] * CELERY_BEAT_SCALE)
 
 # --- Matching runs ----------------------------------------------------------
 # A run's worker holds a lease on it and renews it every sixth of this many seconds (from a
