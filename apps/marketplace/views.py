@@ -27,7 +27,7 @@ from apps.core.forms import PageQuery, next_url, query_string
 from apps.matching.engine.types import CHANNEL_FACTORS, FACTORS
 from apps.matching.selectors import full_run_blocking
 from apps.matching.services import matching_run_start
-from apps.membership.models import Enterprise, EnterpriseMember, Membership
+from apps.membership.models import Enterprise, Membership
 from apps.membership.views import access_refusals, forbidden
 from apps.reference.models import Region
 from apps.tenancy import selectors as tenancy_selectors
@@ -237,7 +237,7 @@ def _access(request, slug) -> Access:
     is_member = tenancy_selectors.MEMBER in roles
     if not (is_admin or is_member):
         raise PermissionDeniedError(_("The marketplace is open to the cluster's members and administrators."))
-    ids = set(EnterpriseMember.objects.filter(user=request.user).values_list("enterprise_id", flat=True))
+    ids = marketplace_selectors.viewer_enterprise_ids(request.user)
     return Access(cluster=cluster, is_admin=is_admin, is_member=is_member, enterprise_ids=ids)
 
 

@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from apps.core.api.schema import ErrorSerializer
 from apps.core.api.serializers import ModelSerializer
-from apps.marketplace.api.views import my_enterprise_ids
+from apps.marketplace.selectors import viewer_enterprise_ids
 from apps.tenancy.api.base import ClusterScopedViewSet
 from apps.tenancy.selectors import ADMINISTRATOR, MEMBER
 
@@ -66,7 +66,7 @@ class AlertViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
     def scoped_queryset(self, *, cluster, user):
         qs = Alert.objects.filter(cluster=cluster)
         if ADMINISTRATOR not in self.cluster_roles and not user.is_staff:
-            qs = qs.filter(enterprises__in=my_enterprise_ids(user)).distinct()
+            qs = qs.filter(enterprises__in=viewer_enterprise_ids(user)).distinct()
         return qs.order_by("-last_seen_at", "-pk")
 
     @extend_schema(request=None, responses={200: AlertSerializer, **ERRORS})

@@ -25,8 +25,9 @@ from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from apps.marketplace.models import MATCHABLE, Deal, Match, MatchKind
+from apps.marketplace.selectors import viewer_enterprise_ids
 from apps.marketplace.services.listings import LISTING_MODELS
-from apps.membership.models import Enterprise, EnterpriseMember, Membership
+from apps.membership.models import Enterprise, Membership
 from apps.membership.views import access_refusals, forbidden
 from apps.reference.models import Capability
 from apps.tenancy import selectors as tenancy_selectors
@@ -430,7 +431,7 @@ def enterprise_dashboard(request, slug):
     is_member = tenancy_selectors.MEMBER in roles
     if not (is_admin or is_member):
         return forbidden(request, _("This dashboard is open to the people of the cluster's member enterprises."))
-    mine = set(EnterpriseMember.objects.filter(user=request.user).values_list("enterprise_id", flat=True))
+    mine = viewer_enterprise_ids(request.user)
     today = timezone.localdate()
     by_status, under_way, late = _deals(cluster, mine, today)
     listing_groups = _open_listings(cluster, mine)

@@ -13,7 +13,6 @@ from apps.core.api.filters import DateFilter, FilterSet, IdFilter
 from apps.core.api.schema import ErrorSerializer
 from apps.core.cached_views import cached_view
 from apps.matching.services import matching_run_start
-from apps.membership.models import EnterpriseMember
 from apps.tenancy.access import ACCESS
 from apps.tenancy.api.base import ClusterScopedViewSet
 from apps.tenancy.selectors import ADMINISTRATOR, MEMBER
@@ -27,10 +26,6 @@ from ..services import matches as match_services
 from . import serializers as s
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
-
-
-def my_enterprise_ids(user) -> set[int]:
-    return set(EnterpriseMember.objects.filter(user=user).values_list("enterprise_id", flat=True))
 
 
 class ListingFilter(FilterSet):
@@ -297,14 +292,14 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScop
     def scoped_queryset(self, *, cluster, user):
         qs = Match.objects.filter(cluster=cluster)
         if ADMINISTRATOR not in self.cluster_roles and not user.is_staff:
-            mine = my_enterprise_ids(user)
+            mine = selectors.viewer_enterprise_ids(user)
             qs = qs.filter(Q(demand_owner_id__in=mine) | Q(supply_owner_id__in=mine))
         return qs.select_related("demand_owner", "supply_owner", "deal").order_by("-created_at", "-pk")
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
         if self.request is not None and self.request.user.is_authenticated:
-            context["my_enterprises"] = my_enterprise_ids(self.request.user)
+            context["my_enterprises"] = selectors.viewer_enterprise_ids(self.request.user)
         return context
 
     @extend_schema(summary="Accept the match for your side", request=None, responses={200: s.MatchSerializer, **ERRORS})
@@ -349,7 +344,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScope
     def scoped_queryset(self, *, cluster, user):
         qs = Deal.objects.filter(cluster=cluster)
         if ADMINISTRATOR not in self.cluster_roles and not user.is_staff:
-            mine = my_enterprise_ids(user)
+            mine = selectors.viewer_enterprise_ids(user)
             qs = qs.filter(Q(buyer_id__in=mine) | Q(supplier_id__in=mine))
         return (
             qs.select_related("buyer", "supplier")
