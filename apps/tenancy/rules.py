@@ -71,6 +71,11 @@ SEAT_FILLING_DEFAULTS = {
 }
 
 
+def per_name(prefix: str, defaults: dict, **common) -> tuple["RuleDefinition", ...]:
+    """One rule per name of ``defaults`` (``<prefix>.<name>``, its default beside it), alike otherwise."""
+    return tuple(RuleDefinition(key=f"{prefix}.{name}", default=value, **common) for name, value in defaults.items())
+
+
 REGISTRY: dict[str, RuleDefinition] = {
     rule.key: rule
     for rule in (
@@ -102,27 +107,21 @@ REGISTRY: dict[str, RuleDefinition] = {
             unit="reports",
             description=_("Reports one person, and one member enterprise, may file in the cluster in 24 hours."),
         ),
-        *(
-            RuleDefinition(
-                key=f"matching.weight.{factor}",
-                default=weight,
-                minimum=0.0,
-                maximum=1.0,
-                unit="weight",
-                description=_("Weight of a factor in a production match's score."),
-            )
-            for factor, weight in DEFAULT_WEIGHTS.items()
+        *per_name(
+            "matching.weight",
+            DEFAULT_WEIGHTS,
+            minimum=0.0,
+            maximum=1.0,
+            unit="weight",
+            description=_("Weight of a factor in a production match's score."),
         ),
-        *(
-            RuleDefinition(
-                key=f"matching.channel_weight.{factor}",
-                default=weight,
-                minimum=0.0,
-                maximum=1.0,
-                unit="weight",
-                description=_("Weight of a factor in a channel match's score."),
-            )
-            for factor, weight in DEFAULT_CHANNEL_WEIGHTS.items()
+        *per_name(
+            "matching.channel_weight",
+            DEFAULT_CHANNEL_WEIGHTS,
+            minimum=0.0,
+            maximum=1.0,
+            unit="weight",
+            description=_("Weight of a factor in a channel match's score."),
         ),
         RuleDefinition(
             key="matching.price_tolerance",
@@ -238,27 +237,21 @@ REGISTRY: dict[str, RuleDefinition] = {
             unit="hours",
             description=_("Default length of a voting window."),
         ),
-        *(
-            RuleDefinition(
-                key=f"governance.voting_hours_min.{kind}",
-                default=hours,
-                minimum=1,
-                maximum=720,
-                unit="hours",
-                description=_("Shortest voting window for this type of proposal."),
-            )
-            for kind, hours in VOTING_HOURS_MIN.items()
+        *per_name(
+            "governance.voting_hours_min",
+            VOTING_HOURS_MIN,
+            minimum=1,
+            maximum=720,
+            unit="hours",
+            description=_("Shortest voting window for this type of proposal."),
         ),
-        *(
-            RuleDefinition(
-                key=f"governance.voting_hours_max.{kind}",
-                default=hours,
-                minimum=1,
-                maximum=2160,
-                unit="hours",
-                description=_("Longest voting window for this type of proposal."),
-            )
-            for kind, hours in VOTING_HOURS_MAX.items()
+        *per_name(
+            "governance.voting_hours_max",
+            VOTING_HOURS_MAX,
+            minimum=1,
+            maximum=2160,
+            unit="hours",
+            description=_("Longest voting window for this type of proposal."),
         ),
         *(
             RuleDefinition(

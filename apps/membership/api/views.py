@@ -332,12 +332,7 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cluste
     )
     @action(detail=True, methods=["post"], url_path="confirm-suspension")
     def confirm_suspension(self, request, *args, **kwargs):
-        serializer = s.DecisionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        membership = report_services.suspension_confirm(
-            actor=request.user, cluster=self.cluster, membership_id=int(self.kwargs["pk"]), **serializer.validated_data
-        )
-        return Response(s.MembershipSerializer(membership).data)
+        return self._decide_suspension(request, report_services.suspension_confirm)
 
     @extend_schema(
         summary="Dismiss the suspension that reports propose (administrators, with a reason): the member stays",
@@ -347,9 +342,12 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cluste
     )
     @action(detail=True, methods=["post"], url_path="dismiss-suspension")
     def dismiss_suspension(self, request, *args, **kwargs):
+        return self._decide_suspension(request, report_services.suspension_dismiss)
+
+    def _decide_suspension(self, request, service):
         serializer = s.DecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        membership = report_services.suspension_dismiss(
+        membership = service(
             actor=request.user, cluster=self.cluster, membership_id=int(self.kwargs["pk"]), **serializer.validated_data
         )
         return Response(s.MembershipSerializer(membership).data)
