@@ -6,8 +6,11 @@ from pathlib import Path
 from celery import Celery
 from celery.contrib.django.task import DjangoTask
 from celery.utils.time import get_exponential_backoff_interval
+from kombu.transport import TRANSPORT_ALIASES
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cluster_platform.settings.local")
+# filesystem:// (the embedded broker) writes each message whole (apps/core/broker.py)
+TRANSPORT_ALIASES["filesystem"] = "apps.core.broker:Transport"
 
 
 class PlatformTask(DjangoTask):

@@ -384,9 +384,6 @@ if REDIS_URL:
     }
 else:
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
-    if CELERY_BROKER_URL.startswith("filesystem://"):
-        # kombu's filesystem transport, with each message renamed into place whole (apps/core/broker.py)
-        CELERY_BROKER_TRANSPORT = "apps.core.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
