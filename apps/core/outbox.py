@@ -39,9 +39,12 @@ def _send(message_id: int, task_name: str, args: list) -> bool:
     return True
 
 
-def enqueue(task, *args) -> OutboxMessage:
-    """Record ``task(*args)`` in the current transaction; send it after commit (or later)."""
-    message = OutboxMessage.objects.create(task=task.name, args=list(args))
+def enqueue(task: str, *args) -> OutboxMessage:
+    """Record the task named ``task`` (``"apps.matching.tasks.match_listing"``) with ``args`` in the
+    current transaction; send it after commit (or later). A name, not the task object, so that a
+    service never imports the tasks module that imports it back."""
+    name = task if isinstance(task, str) else task.name
+    message = OutboxMessage.objects.create(task=name, args=list(args))
     transaction.on_commit(lambda: _send(message.pk, message.task, message.args) and relay_pending(limit=20))
     return message
 

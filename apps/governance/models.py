@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.generations import WatchedQuerySet
 from apps.membership.models import Enterprise, Membership
 from apps.tenancy.models import Cluster
+from apps.tenancy.scoping import tenant_manager
 
 
 class Seat(models.Model):
@@ -52,7 +53,7 @@ class Seat(models.Model):
     removal = models.CharField(_("removed because"), max_length=12, choices=Removal.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = WatchedQuerySet.as_manager()
+    objects = tenant_manager(WatchedQuerySet)
 
     class Meta:
         verbose_name = _("council seat")
@@ -82,6 +83,8 @@ class RuleVersion(models.Model):
     )
     effective_at = models.DateTimeField(_("effective from"), default=timezone.now)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = tenant_manager()
 
     class Meta:
         verbose_name = _("rulebook version")
@@ -177,6 +180,8 @@ class Proposal(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = tenant_manager()
+
     class Meta:
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
@@ -207,6 +212,8 @@ class ProposalRevision(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = tenant_manager(path="proposal__cluster_id")
+
     class Meta:
         ordering = ["number"]
         constraints = [models.UniqueConstraint(fields=["proposal", "number"], name="one_revision_number")]
@@ -223,6 +230,8 @@ class PetitionSignature(models.Model):
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = tenant_manager(path="proposal__cluster_id")
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["proposal", "enterprise"], name="one_signature_per_enterprise")]
 
@@ -235,6 +244,8 @@ class Comment(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("comment"), max_length=5000)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = tenant_manager(path="proposal__cluster_id")
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -256,6 +267,8 @@ class Vote(models.Model):
     reason = models.TextField(_("reason"), blank=True, max_length=2000)
     cast_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = tenant_manager(path="proposal__cluster_id")
 
     class Meta:
         verbose_name = _("vote")
@@ -279,7 +292,7 @@ class AppendOnlyQuerySet(models.QuerySet):
 class AppendOnlyModel(models.Model):
     """A row written once: ``save`` refuses updates and ``delete`` refuses, like ``AuditEvent``."""
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = tenant_manager(AppendOnlyQuerySet)
 
     class Meta:
         abstract = True

@@ -19,6 +19,7 @@ from apps.membership.models import Enterprise
 from apps.reference import coordinates
 from apps.reference.models import Capability, CertificationScheme
 from apps.tenancy.models import Cluster
+from apps.tenancy.scoping import tenant_manager
 
 CURRENCIES = [("CNY", "CNY"), ("USD", "USD"), ("EUR", "EUR"), ("HKD", "HKD"), ("JPY", "JPY")]
 UNITS = [(u, u) for u in ("pcs", "sets", "kg", "t", "m", "m2", "hours", "orders")]
@@ -61,7 +62,7 @@ class Listing(TimeStampedModel):
     status = models.CharField(_("status"), max_length=20, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
-    objects = ListingQuerySet.as_manager()
+    objects = tenant_manager(ListingQuerySet)
 
     class Meta:
         abstract = True
@@ -268,6 +269,8 @@ class MatchingRun(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
+    objects = tenant_manager()
+
     class Meta:
         verbose_name = _("matching run")
         verbose_name_plural = _("matching runs")
@@ -326,6 +329,8 @@ class Match(TimeStampedModel):
         related_name="replacement_proposals",
         help_text=_("A deal whose supplier missed its date: accepting this proposal cancels it."),
     )
+
+    objects = tenant_manager()
 
     class Meta:
         verbose_name = _("match")
@@ -411,6 +416,8 @@ class Deal(TimeStampedModel):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     reason = models.TextField(_("reason (dispute or cancellation)"), blank=True)
 
+    objects = tenant_manager()
+
     class Meta:
         verbose_name = _("deal")
         verbose_name_plural = _("deals")
@@ -482,6 +489,8 @@ class DealEvent(models.Model):
     )
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
+    objects = tenant_manager(path="deal__cluster_id")
+
     class Meta:
         verbose_name = _("deal event")
         verbose_name_plural = _("deal events")
@@ -503,6 +512,8 @@ class Rating(models.Model):
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("rated at"), auto_now_add=True)
+
+    objects = tenant_manager(path="deal__cluster_id")
 
     class Meta:
         verbose_name = _("rating")
@@ -540,6 +551,8 @@ class Reputation(models.Model):
     average_score = models.FloatField(_("average rating"), null=True, blank=True)
     ratings_count = models.PositiveIntegerField(_("ratings"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = tenant_manager()
 
     class Meta:
         verbose_name = _("reputation")

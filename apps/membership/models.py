@@ -12,6 +12,7 @@ from apps.core.models import TimeStampedModel
 from apps.reference import coordinates
 from apps.reference.models import Capability, CertificationScheme, IndustryCode
 from apps.tenancy.models import Cluster
+from apps.tenancy.scoping import tenant_manager
 
 from .validators import validate_credit_code, validate_region_code
 
@@ -189,7 +190,7 @@ class Membership(TimeStampedModel):
     reason = models.TextField(_("reason of the last decision"), blank=True, max_length=2000)
     joined_at = models.DateTimeField(_("member since"), null=True, blank=True)
 
-    objects = WatchedQuerySet.as_manager()
+    objects = tenant_manager(WatchedQuerySet)
 
     class Meta:
         verbose_name = _("membership")
@@ -264,6 +265,8 @@ class Report(models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     created_at = models.DateTimeField(_("filed at"), auto_now_add=True)
 
+    objects = tenant_manager()
+
     class Meta:
         verbose_name = _("report")
         verbose_name_plural = _("reports")
@@ -318,6 +321,8 @@ class SuspensionProposal(models.Model):
     decision_reason = models.TextField(_("reason of the decision"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("proposed at"), default=timezone.now)
 
+    objects = tenant_manager()
+
     class Meta:
         verbose_name = _("suspension proposal")
         verbose_name_plural = _("suspension proposals")
@@ -351,6 +356,8 @@ class AuditEvent(models.Model):
     before = models.JSONField(_("before"), default=dict, blank=True)
     after = models.JSONField(_("after"), default=dict, blank=True)
     created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    objects = tenant_manager()
 
     class Meta:
         verbose_name = _("audit event")

@@ -26,6 +26,7 @@ from apps.marketplace import selectors as marketplace_selectors
 from apps.marketplace.models import ListingStatus
 from apps.marketplace.services.listings import REMOVABLE
 from apps.tenancy import selectors as tenancy_selectors
+from apps.tenancy.pages import forbidden
 
 from . import lifecycle, selectors
 from .filters import ReportTargetForm
@@ -98,16 +99,6 @@ STATUS_LABELS = {**dict(Report.Status.choices), **dict(Membership.Status.choices
 
 
 # --- Helpers ------------------------------------------------------------------------------------
-
-
-def forbidden(request, message=None):
-    """A 403 page that says why, inside the site layout."""
-    return render(
-        request,
-        "membership/forbidden.html",
-        {"message": message or _("You do not have permission to open this page.")},
-        status=403,
-    )
 
 
 def access_refusals(view):

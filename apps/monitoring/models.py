@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.membership.models import Enterprise
 from apps.tenancy.models import Cluster
+from apps.tenancy.scoping import tenant_manager
 
 
 class Alert(models.Model):
@@ -45,6 +46,8 @@ class Alert(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
 
+    objects = tenant_manager()
+
     class Meta:
         verbose_name = _("alert")
         verbose_name_plural = _("alerts")
@@ -64,6 +67,8 @@ class KpiSnapshot(models.Model):
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="kpi_snapshots")
     taken_at = models.DateTimeField(_("taken at"), default=timezone.now, db_index=True)
     metrics = models.JSONField(_("metrics"))
+
+    objects = tenant_manager()
 
     class Meta:
         verbose_name = _("KPI snapshot")

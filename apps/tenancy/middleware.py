@@ -15,6 +15,7 @@ from apps.accounts.selectors import user_read
 from apps.core import generations, readahead
 from apps.core.middleware import DATABASE_ERRORS, database_unavailable, database_unreachable
 
+from . import pages, scoping
 from .rls import enforced, tenant_scope
 from .selectors import cluster_by_slug, cluster_id_hint, cluster_read, roles_read
 
@@ -84,7 +85,9 @@ READS = frozenset({"GET", "HEAD"})
 
 
 class TenantScopeMiddleware:
-    """Wraps a cluster's requests in ``tenant_scope``: one transaction, bound to the cluster.
+    """Wraps a cluster's requests in ``tenant_scope``: one transaction, bound to the cluster,
+    with the tenant models' managers scoped to it (``scoping``); a page is admitted to the
+    cluster by the roles it declares (``pages``) before it runs.
 
     The transaction is rolled back when the response is an error (4xx/5xx), so a refused
     request never leaves half a change behind. Requests that address no cluster, or an
@@ -112,9 +115,11 @@ class TenantScopeMiddleware:
                     return self.get_response(request)
                 request.tenant_cluster = cluster  # the views reuse it instead of reading it again
                 if request.method in READS and not enforced():
-                    return self.get_response(request)
+                    with scoping.active(cluster.pk):
+                        return self.get_response(request)
                 with tenant_scope(cluster.pk):
-                    response = self.get_response(request)
+                    with scoping.active(cluster.pk):
+                        response = self.get_response(request)
                     if response.status_code >= 400:
                         transaction.set_rollback(True)
         except DATABASE_ERRORS as exc:
@@ -122,6 +127,13 @@ class TenantScopeMiddleware:
                 raise  # a statement failed on a live database: Django logs it and answers 500
             return database_unavailable(request, exc)
         return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """A page of a cluster admits its caller here, before it runs (``pages.admit``); the
+        API's viewsets check their own ``required_roles``."""
+        if getattr(view_func, "cls", None) is not None or cluster_route_of(request.path_info) is None:
+            return None
+        return pages.admit(request, view_func, getattr(request, "tenant_cluster", None))
 
 
 @receiver(setting_changed)

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.generations import WatchedQuerySet
 from apps.core.models import TimeStampedModel
 
+from .scoping import tenant_manager
+
 slug_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
     _("Use lower-case letters, digits and single hyphens, e.g. 'yangtze-textile'."),
@@ -82,7 +84,7 @@ class ClusterRole(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = WatchedQuerySet.as_manager()
+    objects = tenant_manager(WatchedQuerySet)
 
     class Meta:
         verbose_name = _("cluster role")
