@@ -8,4 +8,14 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Governance")
 
     def ready(self):
+        from apps.tenancy.access import provide_roles
+        from apps.tenancy.rules import provide_rulebook, provide_rules
+
         from . import checks  # noqa: F401  (registers the deployment check of AUDIT_CHAIN_KEY)
+        from .roles import COUNCIL_ROLE
+        from .rules import CHARTER_RULES
+        from .selectors import rulebook_changes_in_force
+
+        provide_roles(COUNCIL_ROLE)
+        provide_rules(*CHARTER_RULES, order=40, charter=True)
+        provide_rulebook(rulebook_changes_in_force)

@@ -6,3 +6,11 @@ class MatchingConfig(AppConfig):
     name = "apps.matching"
     label = "matching"
     verbose_name = _("Matching")
+
+    def ready(self):
+        from apps.tenancy.rules import provide_matching_rules, provide_rules
+
+        from .rules import MATCHING_RULES, matching_rules
+
+        provide_rules(*MATCHING_RULES, order=20)
+        provide_matching_rules(matching_rules)

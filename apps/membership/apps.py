@@ -6,3 +6,14 @@ class MembershipConfig(AppConfig):
     name = "apps.membership"
     label = "membership"
     verbose_name = _("Membership")
+
+    def ready(self):
+        from apps.tenancy.access import provide_roles
+        from apps.tenancy.rules import provide_rules
+
+        from .roles import MEMBER_ROLE
+        from .rules import MEMBERSHIP_RULES, MODERATION_RULES
+
+        provide_roles(MEMBER_ROLE)
+        provide_rules(*MODERATION_RULES, order=10)
+        provide_rules(*MEMBERSHIP_RULES, order=60)

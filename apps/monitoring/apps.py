@@ -6,3 +6,10 @@ class MonitoringConfig(AppConfig):
     name = "apps.monitoring"
     label = "monitoring"
     verbose_name = _("Monitoring")
+
+    def ready(self):
+        from apps.tenancy.rules import provide_rules
+
+        from .rules import MONITORING_RULES
+
+        provide_rules(*MONITORING_RULES, order=50)

@@ -142,7 +142,7 @@ def replan_late_deal(deal: Deal, *, today) -> int:
     if Match.objects.filter(replaces_deal=deal).exists():
         return 0
     from apps.matching import engine, planner
-    from apps.tenancy.rules import matching_rules
+    from apps.matching.rules import matching_rules
 
     order = Order.objects.prefetch_related("required_certifications").get(pk=deal.match.order_id)
     demand = engine.Demand(
@@ -274,7 +274,7 @@ def scan_listings(cluster, now=None) -> dict:
 def best_alternatives_text(order: Order, today) -> str:
     """The closest capacity offers if the price tolerance were relaxed, as advice for the owner."""
     from apps.matching import engine, planner
-    from apps.tenancy.rules import matching_rules
+    from apps.matching.rules import matching_rules
 
     demands, supplies = planner.load_inputs(planner.PRODUCTION, order.cluster, today, demand_ids=[order.pk])
     if not demands:

@@ -10,7 +10,16 @@ bump whenever an answer could change (``apps.core.generations``).
 
 A revoked role, a suspended membership or a removed seat is therefore refused on the very
 next request (``tests/tenancy/test_access_cache.py`` proves each through the API).
+
+Tenancy appoints only ``administrator`` itself. The other roles belong to the apps whose rows
+grant them (``member``: membership; ``council``: governance): each provides a ``RoleSource``
+from its ``AppConfig.ready()`` with ``provide_roles``, and ``roles_sql`` joins every source into
+the one statement that ``selectors.cluster_roles_for`` sends on a cache miss.
 """
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
 
 CLUSTERS = "clusters"
 ACCESS = "access"
@@ -20,15 +29,61 @@ def access_scope(cluster_id: int) -> str:
     return f"access:{cluster_id}"
 
 
-def watch_access() -> None:
-    """Connect the models whose rows decide a cluster or a role (called once, at start-up)."""
+@dataclass(frozen=True)
+class RoleSource:
+    """Where an app's role comes from.
+
+    ``sql()`` returns one SELECT of two columns: the role held (or NULL) and, for a role that
+    starts or ends by itself, the next such moment (or NULL), for the caller ``%(user)s`` in the
+    cluster ``%(cluster)s`` at ``%(now)s``. ``timed`` says the second column is a timestamp (such
+    sources come first in the union, which takes its column types from its first member).
+    A saved or deleted row of ``cluster_models`` (which have a ``cluster_id``) changes that
+    cluster's access; one of ``shared_models`` changes every cluster's.
+    """
+
+    sql: Callable[[], str]
+    cluster_models: tuple = ()
+    shared_models: tuple = ()
+    timed: bool = False
+
+
+_SOURCES: list[RoleSource] = []
+
+
+def _appointed_roles() -> str:
+    from django.db import connection
+
+    from .models import ClusterRole
+
+    role = connection.ops.quote_name(ClusterRole._meta.db_table)
+    return f"""
+        SELECT r.role, NULL FROM {role} r WHERE r.cluster_id = %(cluster)s AND r.user_id = %(user)s"""
+
+
+def provide_roles(source: RoleSource) -> None:
+    """Add ``source`` to the roles query and watch its models (from an ``AppConfig.ready()``)."""
     from apps.core.generations import watch
-    from apps.governance.models import Seat
-    from apps.membership.models import EnterpriseMember, Membership
+
+    _SOURCES.append(source)
+    roles_sql.cache_clear()
+    for model in source.cluster_models:
+        watch(model, scopes=lambda row: (access_scope(row.cluster_id),), bulk=ACCESS)
+    for model in source.shared_models:
+        watch(model, scopes=lambda row: (ACCESS,), bulk=ACCESS)
+
+
+@functools.cache
+def roles_sql() -> str:
+    """One row per role held, from every source; a timed row's second column is its next boundary."""
+    sources = sorted(_SOURCES, key=lambda source: not source.timed)  # stable: timed first, else as provided
+    return "\n        UNION ALL".join(source.sql() for source in sources)
+
+
+def watch_access() -> None:
+    """Connect tenancy's own models and provide the appointed roles (called once, at start-up)."""
+    from apps.core.generations import watch
 
     from .models import Cluster, ClusterRole
 
     watch(Cluster, scopes=lambda cluster: (CLUSTERS,), bulk=CLUSTERS)
-    for model in (ClusterRole, Membership, Seat):
-        watch(model, scopes=lambda row: (access_scope(row.cluster_id),), bulk=ACCESS)
-    watch(EnterpriseMember, scopes=lambda person: (ACCESS,), bulk=ACCESS)
+    provide_roles(RoleSource(sql=_appointed_roles, cluster_models=(ClusterRole,)))

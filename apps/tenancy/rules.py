@@ -2,14 +2,19 @@
 
 Every value in force is read through one selector, ``rule_value(cluster=…, key=…)`` (or
 ``rules_in_force(cluster)`` for many at once): the value of the cluster's latest enacted
-rulebook version (``governance.RuleVersion``), else the registry default.
+rulebook version, else the registry default.
+
+Tenancy keeps the registry, not its contents: the app that reads a family of parameters
+declares it and provides it from its ``AppConfig.ready()`` (``provide_rules``: membership the
+``moderation.*`` and ``membership.*`` ones, matching ``matching.*``, governance the charter,
+``governance.*``, monitoring ``monitoring.*``), and governance, which keeps the enacted
+versions, provides where they are read (``provide_rulebook``).
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
-
-from apps.matching.engine.types import DEFAULT_CHANNEL_WEIGHTS, DEFAULT_WEIGHTS
 
 
 @dataclass(frozen=True)
@@ -58,271 +63,79 @@ class RuleDefinition:
         return number
 
 
-#: the proposal types (``governance.Proposal.Kind``) and their voting windows' bounds by default, in hours
-VOTING_HOURS_MIN = {"rule_change": 24, "policy": 24, "sanction": 48, "charter_change": 72, "council_seat": 48}
-VOTING_HOURS_MAX = {"rule_change": 336, "policy": 336, "sanction": 336, "charter_change": 720, "council_seat": 336}
-#: how a chamber's seats may be filled (``governance.seats.<chamber>``), and each chamber's default
-SEAT_FILLING = ("election", "nomination", "appointment")
-SEAT_FILLING_DEFAULTS = {
-    "leading_enterprises": "election",
-    "industry_experts": "nomination",
-    "institutions": "appointment",
-    "member_representatives": "election",
-}
-
-
-def per_name(prefix: str, defaults: dict, **common) -> tuple["RuleDefinition", ...]:
+def per_name(prefix: str, defaults: dict, **common) -> tuple[RuleDefinition, ...]:
     """One rule per name of ``defaults`` (``<prefix>.<name>``, its default beside it), alike otherwise."""
     return tuple(RuleDefinition(key=f"{prefix}.{name}", default=value, **common) for name, value in defaults.items())
 
 
-REGISTRY: dict[str, RuleDefinition] = {
-    rule.key: rule
-    for rule in (
-        RuleDefinition(
-            key="moderation.open_reports_to_suspend",
-            default=3,
-            minimum=1,
-            maximum=50,
-            unit="reports",
-            description=_(
-                "Distinct member enterprises with an open report against a member that propose its suspension."
-            ),
-        ),
-        RuleDefinition(
-            key="moderation.auto_suspend_without_review",
-            default=False,
-            minimum=0,
-            maximum=1,
-            unit="yes/no",
-            description=_(
-                "Whether reports reaching the threshold suspend a member at once, without an administrator's review."
-            ),
-        ),
-        RuleDefinition(
-            key="moderation.reports_per_day",
-            default=5,
-            minimum=1,
-            maximum=1000,
-            unit="reports",
-            description=_("Reports one person, and one member enterprise, may file in the cluster in 24 hours."),
-        ),
-        *per_name(
-            "matching.weight",
-            DEFAULT_WEIGHTS,
-            minimum=0.0,
-            maximum=1.0,
-            unit="weight",
-            description=_("Weight of a factor in a production match's score."),
-        ),
-        *per_name(
-            "matching.channel_weight",
-            DEFAULT_CHANNEL_WEIGHTS,
-            minimum=0.0,
-            maximum=1.0,
-            unit="weight",
-            description=_("Weight of a factor in a channel match's score."),
-        ),
-        RuleDefinition(
-            key="matching.price_tolerance",
-            default=0.10,
-            minimum=0.0,
-            maximum=1.0,
-            unit="fraction",
-            description=_("How far above an order's target price a supply may ask (0.10 = 10 %)."),
-        ),
-        RuleDefinition(
-            key="matching.candidates_per_demand",
-            default=20,
-            minimum=1,
-            maximum=200,
-            unit="supplies",
-            description=_("Best feasible supplies kept per demand before allocation."),
-        ),
-        RuleDefinition(
-            key="marketplace.proposal_expiry_hours",
-            default=72,
-            minimum=1,
-            maximum=720,
-            unit="hours",
-            description=_("Hours a proposed match waits for both sides before it expires."),
-        ),
-        RuleDefinition(
-            key="marketplace.open_listings_per_member",
-            default=200,
-            minimum=1,
-            maximum=10000,
-            unit="listings",
-            description=_("Open listings one member enterprise may have in the cluster at once."),
-        ),
-        RuleDefinition(
-            key="marketplace.rating_publication_days",
-            default=7,
-            minimum=1,
-            maximum=60,
-            unit="days",
-            description=_("Days after delivery when ratings are published even if one side has not rated."),
-        ),
-        RuleDefinition(
-            key="marketplace.payment_term_days_max",
-            default=90,
-            minimum=0,
-            maximum=365,
-            unit="days",
-            description=_("Longest payment term a deal may carry."),
-        ),
-        RuleDefinition(
-            key="governance.quorum",
-            default=0.5,
-            minimum=0.0,
-            maximum=1.0,
-            unit="fraction of seats",
-            description=_("Share of the seats that must vote for a result to count."),
-        ),
-        RuleDefinition(
-            key="governance.majority_threshold",
-            default=0.5,
-            minimum=0.5,
-            maximum=1.0,
-            unit="fraction of votes cast",
-            description=_("Yes votes must exceed this share of yes and no votes for rules, policies and sanctions."),
-        ),
-        RuleDefinition(
-            key="governance.charter_threshold",
-            default=2 / 3,
-            minimum=0.5,
-            maximum=1.0,
-            unit="fraction of seats",
-            description=_("Share of all seats that must vote yes to change the charter."),
-        ),
-        RuleDefinition(
-            key="governance.per_chamber_quorum",
-            default=False,
-            minimum=0,
-            maximum=1,
-            unit="yes/no",
-            description=_("Whether every chamber must reach the quorum on its own."),
-        ),
-        RuleDefinition(
-            key="governance.votes_changeable",
-            default=True,
-            minimum=0,
-            maximum=1,
-            unit="yes/no",
-            description=_("Whether a seat may change its vote until the window closes."),
-        ),
-        RuleDefinition(
-            key="governance.petition_cosigners",
-            default=3,
-            minimum=0,
-            maximum=1000,
-            unit="enterprises",
-            description=_(
-                "Member enterprises that must co-sign a petition before the council debates it (0: no petitions)."
-            ),
-        ),
-        RuleDefinition(
-            key="governance.open_proposals_per_author",
-            default=5,
-            minimum=1,
-            maximum=100,
-            unit="proposals",
-            description=_("Proposals one person may have open (drafting, deliberation or voting) at once."),
-        ),
-        RuleDefinition(
-            key="governance.voting_hours",
-            default=72,
-            minimum=1,
-            maximum=720,
-            unit="hours",
-            description=_("Default length of a voting window."),
-        ),
-        *per_name(
-            "governance.voting_hours_min",
-            VOTING_HOURS_MIN,
-            minimum=1,
-            maximum=720,
-            unit="hours",
-            description=_("Shortest voting window for this type of proposal."),
-        ),
-        *per_name(
-            "governance.voting_hours_max",
-            VOTING_HOURS_MAX,
-            minimum=1,
-            maximum=2160,
-            unit="hours",
-            description=_("Longest voting window for this type of proposal."),
-        ),
-        *(
-            RuleDefinition(
-                key=f"governance.seats.{chamber}",
-                default=filled_by,
-                minimum=None,
-                maximum=None,
-                unit="filled by",
-                description=_(
-                    "How this chamber's seats are filled: election (a member enterprise's co-signed petition puts "
-                    "the candidate forward), nomination (the chamber's seat holders put the candidate forward) or "
-                    "appointment (any seat holder does); the council's vote then seats the candidate."
-                ),
-                choices=SEAT_FILLING,
-            )
-            for chamber, filled_by in SEAT_FILLING_DEFAULTS.items()
-        ),
-        RuleDefinition(
-            key="monitoring.overdue_grace_days",
-            default=3,
-            minimum=0,
-            maximum=60,
-            unit="days",
-            description=_("Days a supplier may miss a deal's due date before other suppliers are proposed."),
-        ),
-        RuleDefinition(
-            key="monitoring.replacement_horizon_days",
-            default=30,
-            minimum=1,
-            maximum=180,
-            unit="days",
-            description=_("Delivery horizon given to other suppliers proposed for a late deal."),
-        ),
-        RuleDefinition(
-            key="monitoring.stale_listing_days",
-            default=30,
-            minimum=1,
-            maximum=365,
-            unit="days",
-            description=_("Days without change after which an open listing is marked stale."),
-        ),
-        RuleDefinition(
-            key="monitoring.expiry_warning_days",
-            default=7,
-            minimum=1,
-            maximum=90,
-            unit="days",
-            description=_("How many days ahead capacity windows and need-by dates raise an alert."),
-        ),
-        RuleDefinition(
-            key="monitoring.certification_warning_days",
-            default=30,
-            minimum=1,
-            maximum=180,
-            unit="days",
-            description=_("How many days before expiry a certification raises an alert."),
-        ),
-        RuleDefinition(
-            key="membership.invitation_days",
-            default=14,
-            minimum=1,
-            maximum=90,
-            unit="days",
-            description=_("Days an invitation to join an enterprise stays valid."),
-        ),
-    )
-}
-
-
+#: every parameter, by key: the families in their ``order`` (the rulebook's sections), each in its own order
+REGISTRY: dict[str, RuleDefinition] = {}
 #: Parameters that belong to the charter: changed only by a charter-change proposal.
-CHARTER_KEYS = frozenset(key for key in REGISTRY if key.startswith("governance."))
+CHARTER_KEYS: set[str] = set()
+#: (order, arrival, rules) of each family provided
+_FAMILIES: list[tuple[int, int, tuple[RuleDefinition, ...]]] = []
+#: ``changes_in_force(cluster=…, at=…)``: the changes of the enacted versions in effect, in the order they took effect
+_RULEBOOK: list[Callable[..., Iterable[dict]]] = []
+
+
+def provide_rules(*rules: RuleDefinition, order: int, charter: bool = False) -> None:
+    """Add a family of parameters to the registry (from an ``AppConfig.ready()``). ``order`` places the
+    family among the others (the rulebook lists its sections in that order); ``charter`` marks
+    parameters that only a charter change may change."""
+    taken = [rule.key for rule in rules if rule.key in REGISTRY]
+    if taken:
+        raise ValueError(f"rulebook parameters provided twice: {', '.join(taken)}")
+    _FAMILIES.append((order, len(_FAMILIES), rules))
+    ordered = [rule for _order, _arrival, family in sorted(_FAMILIES) for rule in family]
+    REGISTRY.clear()
+    REGISTRY.update({rule.key: rule for rule in ordered})
+    if charter:
+        CHARTER_KEYS.update(rule.key for rule in rules)
+
+
+def provide_rulebook(changes_in_force: Callable[..., Iterable[dict]]) -> None:
+    """Where the enacted versions are read (governance's ``rulebook_changes_in_force``)."""
+    _RULEBOOK[:] = [changes_in_force]
+
+
+# The marketplace's parameters, declared here until the marketplace provides them itself
+# (``apps/marketplace/rules.py`` from ``MarketplaceConfig.ready()``; that app is being restructured).
+MARKETPLACE_RULES = (
+    RuleDefinition(
+        key="marketplace.proposal_expiry_hours",
+        default=72,
+        minimum=1,
+        maximum=720,
+        unit="hours",
+        description=_("Hours a proposed match waits for both sides before it expires."),
+    ),
+    RuleDefinition(
+        key="marketplace.open_listings_per_member",
+        default=200,
+        minimum=1,
+        maximum=10000,
+        unit="listings",
+        description=_("Open listings one member enterprise may have in the cluster at once."),
+    ),
+    RuleDefinition(
+        key="marketplace.rating_publication_days",
+        default=7,
+        minimum=1,
+        maximum=60,
+        unit="days",
+        description=_("Days after delivery when ratings are published even if one side has not rated."),
+    ),
+    RuleDefinition(
+        key="marketplace.payment_term_days_max",
+        default=90,
+        minimum=0,
+        maximum=365,
+        unit="days",
+        description=_("Longest payment term a deal may carry."),
+    ),
+)
+
+provide_rules(*MARKETPLACE_RULES, order=30)
 
 
 def defaults() -> dict:
@@ -339,10 +152,9 @@ def rules_in_force(cluster, at=None) -> dict:
     values = defaults()
     if cluster is None:
         return values
-    from apps.governance.selectors import rulebook_changes_in_force
-
-    for changes in rulebook_changes_in_force(cluster=cluster, at=at):
-        values.update({k: v for k, v in changes.items() if k in REGISTRY})
+    for changes_in_force in _RULEBOOK:
+        for changes in changes_in_force(cluster=cluster, at=at):
+            values.update({k: v for k, v in changes.items() if k in REGISTRY})
     return values
 
 
@@ -351,15 +163,16 @@ def rule_value(*, cluster, key: str):
     return rules_in_force(cluster)[key]
 
 
-def matching_rules(*, cluster, today):
-    """The engine's ``Rules`` for ``cluster`` as in force today."""
-    from apps.matching.engine import Rules
+#: matching's ``apps.matching.rules.matching_rules`` (``provide_matching_rules``)
+_MATCHING_RULES: list[Callable] = []
 
-    values = rules_in_force(cluster)
-    return Rules(
-        today=today,
-        price_tolerance=float(values["matching.price_tolerance"]),
-        weights={f: float(values[f"matching.weight.{f}"]) for f in DEFAULT_WEIGHTS},
-        channel_weights={f: float(values[f"matching.channel_weight.{f}"]) for f in DEFAULT_CHANNEL_WEIGHTS},
-        max_candidates_per_demand=int(values["matching.candidates_per_demand"]),
-    )
+
+def provide_matching_rules(build: Callable) -> None:
+    """Transitional, with ``matching_rules`` below: matching provides its builder from ``MatchingConfig.ready()``."""
+    _MATCHING_RULES[:] = [build]
+
+
+def matching_rules(*, cluster, today):
+    """Transitional: ``apps.matching.rules.matching_rules``, for the callers that still import it from here
+    (``apps/matching/planner.py``); remove with ``provide_matching_rules`` once they import it from matching."""
+    return _MATCHING_RULES[0](cluster=cluster, today=today)

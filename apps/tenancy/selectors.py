@@ -1,7 +1,6 @@
 """Reads of the tenancy app. Every tenant query is built here from a cluster."""
 
 import datetime
-import functools
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
@@ -12,7 +11,7 @@ from apps.accounts.selectors import user_scopes
 from apps.core import generations
 from apps.core.errors import NotFoundError
 
-from .access import ACCESS, CLUSTERS, access_scope
+from .access import ACCESS, CLUSTERS, access_scope, roles_sql
 from .models import Cluster, ClusterRole
 
 ADMINISTRATOR = ClusterRole.Role.ADMINISTRATOR.value
@@ -99,7 +98,9 @@ def cluster_roles_for(*, user, cluster: Cluster) -> frozenset[str]:
     or person of the cluster changes (``access``), or until the next council term starts
     or ends; on a miss it is one hand-written statement (the ORM spent five times longer
     composing the equivalent ``Exists`` subqueries than the database took to answer).
-    ``tests/tenancy/test_roles.py`` holds it to the models' meaning.
+    The statement joins what each role's owner provides (``access.provide_roles``: membership the
+    ``member`` role, governance ``council``); ``tests/tenancy/test_roles.py`` holds it to the
+    models' meaning.
     """
     if user is None or not user.is_authenticated:
         return frozenset()
@@ -116,7 +117,7 @@ def _roles_from_database(*, user_id: int, cluster_id: int) -> tuple[frozenset[st
     """The roles, and when the answer next changes by itself (a council term starting or ending)."""
     with connection.cursor() as cursor:
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        cursor.execute(_roles_sql(), {"cluster": cluster_id, "user": user_id, "now": now})
+        cursor.execute(roles_sql(), {"cluster": cluster_id, "user": user_id, "now": now})
         rows = cursor.fetchall()
     roles = frozenset({AUTHENTICATED, *(role for role, _boundary in rows if role)})
     boundaries = [_as_datetime(boundary) for _role, boundary in rows if boundary is not None]
@@ -128,32 +129,6 @@ def _as_datetime(value) -> datetime.datetime:
     if isinstance(value, str):
         value = parse_datetime(value)
     return value if timezone.is_aware(value) else timezone.make_aware(value, datetime.UTC)
-
-
-@functools.cache
-def _roles_sql() -> str:
-    """One row per role held; a council seat whose term covers now or is still to come adds a
-    row whose second column is the seat's next boundary (start or end of term)."""
-    from apps.governance.models import Seat
-    from apps.membership.models import EnterpriseMember, Membership
-
-    q = connection.ops.quote_name
-    role, membership, person, seat = (q(m._meta.db_table) for m in (ClusterRole, Membership, EnterpriseMember, Seat))
-    # the seats come first: their boundary column gives the union its timestamp type
-    return f"""
-        SELECT CASE WHEN s.term_start <= %(now)s THEN '{COUNCIL}' END,
-               CASE WHEN s.term_start <= %(now)s THEN s.term_end ELSE s.term_start END
-        FROM {seat} s
-        WHERE s.cluster_id = %(cluster)s AND s.holder_id = %(user)s AND s.removed_at IS NULL
-          AND s.term_end > %(now)s
-        UNION ALL
-        SELECT r.role, NULL FROM {role} r WHERE r.cluster_id = %(cluster)s AND r.user_id = %(user)s
-        UNION ALL
-        SELECT '{MEMBER}', NULL WHERE EXISTS (
-            SELECT 1 FROM {membership} m JOIN {person} p ON p.enterprise_id = m.enterprise_id
-            WHERE m.cluster_id = %(cluster)s AND p.user_id = %(user)s AND m.status = '{Membership.Status.ACTIVE}'
-        )
-    """
 
 
 def cluster_administrators(*, cluster: Cluster) -> QuerySet[ClusterRole]:
