@@ -1,13 +1,13 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from apps.accounts.api.views import MeView
 from apps.governance.api import views as governance
 from apps.marketplace.api import views as marketplace
 from apps.membership.api import views as membership
 from apps.monitoring import api as monitoring
 from apps.notifications.api.views import NotificationPreferenceViewSet, NotificationViewSet
 from apps.reference import api as reference
+from apps.tenancy.api.me import MeView
 from apps.tenancy.api.views import ClusterAdministratorViewSet, ClusterViewSet
 
 router = SimpleRouter()
