@@ -23,7 +23,6 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -31,15 +30,12 @@ from django.utils.translation import gettext as _
 from apps.core.errors import ConflictError
 from apps.tenancy.models import Cluster
 
+from .canonical import canonical
 from .models import ChainCheckpoint, ChainEntry
 
 logger = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
-
-
-def canonical(payload) -> str:
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, cls=DjangoJSONEncoder)
 
 
 def _mac(*parts) -> str:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from apps.membership.audit import audit_chain_payload
 from apps.membership.models import AuditEvent
 
-from .chain import canonical
+from .canonical import canonical
 from .models import ChainEntry, Vote
 
 

@@ -1,6 +1,13 @@
-"""Writing the append-only audit trail; every event is also appended to the cluster's chain."""
+"""Writing the append-only audit trail; every event is also appended to the cluster's chain
+(governance, the chain's owner, connects to ``audit_recorded``)."""
+
+from django.dispatch import Signal
 
 from .models import AuditEvent
+
+#: sent with ``event`` and ``cluster`` for every event written, inside the writing transaction (a receiver
+#: that fails undoes the event): governance appends the event to the cluster's chain
+audit_recorded = Signal()
 
 
 def audit_chain_payload(event: AuditEvent) -> dict:
@@ -41,7 +48,5 @@ def audit_record(
         before=before or {},
         after=after or {},
     )
-    from apps.governance.chain import chain_append
-
-    chain_append(cluster=cluster, kind=f"audit.{action}", payload=audit_chain_payload(event))
+    audit_recorded.send(sender=AuditEvent, event=event, cluster=cluster)
     return event
