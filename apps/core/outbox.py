@@ -25,6 +25,8 @@ def _send(message_id: int, task_name: str, args: list) -> bool:
     from cluster_platform.celery import app
 
     if app.conf.task_always_eager:  # tests and scripts: run in process, let failures surface
+        if task_name not in app.tasks:  # enqueued by name: the tasks modules load as a worker's would
+            app.loader.import_default_modules()
         app.tasks[task_name].apply(args=args, throw=True)
     else:
         try:

@@ -25,8 +25,6 @@ def notify_users(
     so translated strings come out in Chinese for a Chinese-speaking user. E-mails are
     sent by a Celery task enqueued once the surrounding transaction commits.
     """
-    from .tasks import send_notification_email
-
     users = list(users)
     category = category_of(kind)
     preferences = {
@@ -46,7 +44,7 @@ def notify_users(
     for notification in created:
         preference = preferences.get(notification.user_id)
         if email and (preference is None or preference.email):
-            outbox.enqueue(send_notification_email, notification.pk)
+            outbox.enqueue("notifications.send_email", notification.pk)
         if preference is not None and not preference.in_app:
             # e-mail only: the row exists for the e-mail task, already read in the app
             Notification.objects.filter(pk=notification.pk).update(read_at=notification.created_at)

@@ -63,9 +63,7 @@ def invitation_create(*, actor, enterprise: Enterprise, email: str, role: str) -
             )
     except IntegrityError:
         raise ConflictError(_("This address already has a pending invitation."), field="email") from None
-    from ..tasks import send_invitation_email
-
-    outbox.enqueue(send_invitation_email, invitation.pk)
+    outbox.enqueue("membership.send_invitation_email", invitation.pk)
     return invitation
 
 
