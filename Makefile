@@ -41,9 +41,10 @@ run: install ## Migrate, load demo data and run web + worker + beat on embedded 
 test: install ## Run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set, else SQLite)
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: install ## ruff check and format check
+lint: install ## ruff check and format check; the apps' import contracts (pyproject.toml, import-linter)
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/lint-imports --no-logo --no-cache
 
 format: install ## Apply ruff's fixes and formatting
 	@$(VENV)/bin/ruff check --fix .
