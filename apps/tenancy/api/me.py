@@ -5,7 +5,7 @@ from rest_framework import generics, serializers
 
 from apps.accounts.api.serializers import UserSerializer
 from apps.core.api.schema import ErrorSerializer
-from apps.tenancy.selectors import user_cluster_roles
+from apps.tenancy import selectors
 
 
 class ClusterRoleSummarySerializer(serializers.Serializer):
@@ -22,7 +22,7 @@ class MeSerializer(UserSerializer):
 
     @extend_schema_field(ClusterRoleSummarySerializer(many=True))
     def get_roles(self, user):
-        return ClusterRoleSummarySerializer(user_cluster_roles(user=user), many=True).data
+        return ClusterRoleSummarySerializer(selectors.user_cluster_roles(user=user), many=True).data
 
 
 @extend_schema(responses={200: MeSerializer, 400: ErrorSerializer, 401: ErrorSerializer})
