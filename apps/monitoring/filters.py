@@ -2,7 +2,6 @@
 
 from django import forms
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from .models import Alert, KpiSnapshot
@@ -21,9 +20,8 @@ class AlertFilter(filters.FilterSet):
         return super().filter_queryset(queryset)
 
 
-@extend_schema_field(OpenApiTypes.INT)
 class LimitFilter(filters.NumberFilter):
-    """How many of the most recent rows: an integer within bounds, else a 400 naming the parameter."""
+    """How many of the latest snapshots: an integer within bounds, else a 400 naming the parameter."""
 
     field_class = forms.IntegerField
 
@@ -35,10 +33,13 @@ class LimitFilter(filters.NumberFilter):
         return qs.order_by("-taken_at")[: value or self.default]
 
 
+LIMIT = {"minimum": 1, "maximum": 1000, "default": 100}
+
+
 class MetricsFilter(filters.FilterSet):
-    limit = LimitFilter(
-        min_value=1, max_value=1000, default=100, help_text="Most recent N snapshots (default 100, max 1000)."
-    )
+    limit = extend_schema_field(
+        {"type": "integer", **LIMIT, "description": "Most recent N snapshots (default 100, max 1000)."}
+    )(LimitFilter(min_value=LIMIT["minimum"], max_value=LIMIT["maximum"], default=LIMIT["default"]))
 
     class Meta:
         model = KpiSnapshot
