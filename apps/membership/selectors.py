@@ -53,11 +53,19 @@ def user_active_enterprises_in(*, user, cluster) -> QuerySet[Enterprise]:
     )
 
 
-def enterprise_get(*, enterprise_id: int) -> Enterprise | None:
+def enterprise_get(*, enterprise_id: int, profile: bool = True) -> Enterprise | None:
+    """The enterprise, with its profile (capabilities, industry codes, certifications) unless ``profile=False``."""
+    qs = Enterprise.objects.filter(pk=enterprise_id)
+    if profile:
+        qs = qs.prefetch_related("capabilities", "industry_codes", "certifications__scheme")
+    return qs.first()
+
+
+def enterprise_certifications(*, enterprise) -> QuerySet[EnterpriseCertification]:
     return (
-        Enterprise.objects.prefetch_related("capabilities", "industry_codes", "certifications__scheme")
-        .filter(pk=enterprise_id)
-        .first()
+        EnterpriseCertification.objects.filter(enterprise=enterprise)
+        .select_related("scheme")
+        .order_by("scheme_id", "pk")
     )
 
 

@@ -110,7 +110,7 @@ class MetricsViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
         return response
 
     def scoped_queryset(self, *, cluster, user):
-        return KpiSnapshot.objects.filter(cluster=cluster)
+        return selectors.snapshots_of(cluster=cluster)
 
     def filter_queryset(self, queryset):
         # the latest ``limit`` snapshots (MetricsFilter), listed oldest first as the charts draw them

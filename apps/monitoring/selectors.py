@@ -61,9 +61,13 @@ def alerts_shown(*, cluster, enterprise_ids=None) -> QuerySet[Alert]:
 # --- KPI snapshots ------------------------------------------------------------------------------
 
 
+def snapshots_of(*, cluster) -> QuerySet[KpiSnapshot]:
+    return KpiSnapshot.objects.filter(cluster=cluster)
+
+
 def snapshots_latest(*, cluster, limit: int) -> list[KpiSnapshot]:
     """The cluster's ``limit`` latest snapshots, oldest first (the charts' series)."""
-    latest = KpiSnapshot.objects.filter(cluster=cluster).order_by("-taken_at")[:limit]
+    latest = snapshots_of(cluster=cluster).order_by("-taken_at")[:limit]
     return sorted(latest, key=lambda snapshot: snapshot.taken_at)
 
 
