@@ -6,3 +6,26 @@ class MarketplaceConfig(AppConfig):
     name = "apps.marketplace"
     label = "marketplace"
     verbose_name = _("Marketplace")
+
+    def ready(self):
+        # membership's reports may name a listing: it declares what it needs, the marketplace provides it
+        from django.urls import reverse
+
+        from apps.membership import report_targets
+
+        from . import selectors
+        from .models import ListingStatus
+        from .services.listings import REMOVABLE, listing_remove_by_moderator
+
+        report_targets.register(
+            report_targets.ListingProvider(
+                get=selectors.listing_get,
+                summaries=selectors.listing_summaries,
+                status_label=lambda *, status: ListingStatus(status).label,
+                removable=lambda *, status: status in REMOVABLE,
+                remove=listing_remove_by_moderator,
+                url=lambda *, cluster, kind, listing_id: reverse(
+                    "listing-detail", args=[cluster.slug, kind, listing_id]
+                ),
+            )
+        )

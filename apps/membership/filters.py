@@ -1,13 +1,18 @@
-"""The declared query parameters of the membership API and pages: each answers 400 naming itself when wrong."""
+"""The declared query parameters of the membership API and pages.
+
+In the API each answers 400 naming itself when wrong; the pages (``PageFilterSet``) show the
+default tab for an unknown one and a filter's error beside its field.
+"""
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from apps.core.api.filters import MAX_ID, IdFilter
+from apps.core.api.filters import MAX_ID, IdFilter, PageFilterSet, TabFilter
+from apps.reference.models import CertificationScheme
 
 from . import selectors
+from .forms import capability_choices
 from .models import AuditEvent, Membership, Report
 
 
@@ -20,12 +25,7 @@ class MembershipFilter(filters.FilterSet):
         fields = ["status"]
 
     def filter_search(self, queryset, name, value):
-        search = value.strip()[:100]
-        if not search:
-            return queryset
-        return queryset.filter(
-            Q(enterprise__legal_name_zh__icontains=search) | Q(enterprise__legal_name_en__icontains=search)
-        )
+        return selectors.membership_search(queryset, value.strip()[:100])
 
 
 class DirectoryFilter(filters.FilterSet):
@@ -62,6 +62,89 @@ class AuditEventFilter(filters.FilterSet):
     class Meta:
         model = AuditEvent
         fields = []
+
+
+# --- The pages' lists ----------------------------------------------------------------------------
+
+QUEUE_TABS = {
+    "pending": _("Pending"),
+    "active": _("Active"),
+    "suspended": _("Suspended"),
+    "all": _("All"),
+}
+
+
+class ModerationQueueFilter(PageFilterSet):
+    """The moderation queue: a status tab (pending by default) and a search by enterprise name."""
+
+    status = TabFilter(tabs=QUEUE_TABS, default="pending")
+    q = filters.CharFilter(max_length=100, method="filter_q")
+
+    class Meta:
+        model = Membership
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return selectors.membership_search(queryset, value)
+
+
+class ReportListFilter(PageFilterSet):
+    """The reports page: administrators see the open ones by default, or all; members all they filed."""
+
+    status = TabFilter(tabs=("open", "all"), default="open")
+
+    class Meta:
+        model = Report
+        fields = []
+
+    def __init__(self, *args, is_admin: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not is_admin:
+            self.filters["status"].set_tabs(("all",), "all")
+
+
+class SelectFilter(filters.Filter):
+    """A select whose choices may be a callable (read when the form is built)."""
+
+    field_class = forms.ChoiceField
+
+
+def _any_capability():
+    return [("", _("Any capability")), *capability_choices()]
+
+
+class DirectoryPageFilter(PageFilterSet):
+    """The member directory page's filters (the API's are ``DirectoryFilter``; both filter with
+    ``selectors.directory_filter``)."""
+
+    q = filters.CharFilter(
+        label=_("Name"), max_length=100, widget=forms.TextInput(attrs={"placeholder": _("Name or description")})
+    )
+    capability = SelectFilter(label=_("Capability"), choices=_any_capability)
+    region = filters.CharFilter(
+        label=_("Region"), max_length=60, widget=forms.TextInput(attrs={"placeholder": _("City or code, e.g. 3306")})
+    )
+    certification = filters.ModelChoiceFilter(
+        label=_("Certification"),
+        queryset=CertificationScheme.objects.order_by("code"),
+        to_field_name="code",
+        empty_label=_("Any certification"),
+    )
+
+    class Meta:
+        model = Membership
+        fields = []
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data  # a filter that refused its value is not in it: left out
+        certification = data.get("certification")
+        return selectors.directory_filter(
+            queryset,
+            search=data.get("q") or "",
+            capability=data.get("capability") or "",
+            region=data.get("region") or "",
+            certification=certification.code if certification else "",
+        )
 
 
 class ReportTargetForm(forms.Form):

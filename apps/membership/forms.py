@@ -322,22 +322,3 @@ class ResolveForm(forms.Form):
         if remove_listing:
             choices.append(("listing_removed", _("Remove the listing")))
         self.fields["resolution"].choices = choices
-
-
-class DirectoryFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name"), required=False, max_length=100)
-    capability = forms.ChoiceField(label=_("Capability"), required=False)
-    region = forms.CharField(label=_("Region"), required=False, max_length=60)
-    certification = forms.ModelChoiceField(
-        label=_("Certification"),
-        required=False,
-        queryset=CertificationScheme.objects.order_by("code"),
-        to_field_name="code",
-        empty_label=_("Any certification"),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["capability"].choices = [("", _("Any capability")), *capability_choices()]
-        self.fields["q"].widget.attrs["placeholder"] = _("Name or description")
-        self.fields["region"].widget.attrs["placeholder"] = _("City or code, e.g. 3306")

@@ -39,11 +39,33 @@ def user_enterprises(*, user) -> QuerySet[Enterprise]:
     )
 
 
-def enterprise_get(*, enterprise_id: int) -> Enterprise | None:
+def user_enterprise_ids(*, user) -> set[int]:
+    """The ids of the enterprises ``user`` belongs to (none for anonymous callers)."""
+    if user is None or not user.is_authenticated:
+        return set()
+    return set(EnterpriseMember.objects.filter(user=user).values_list("enterprise_id", flat=True))
+
+
+def user_active_enterprises_in(*, user, cluster) -> QuerySet[Enterprise]:
+    """The enterprises of ``user`` that are active members of ``cluster`` (those it may act for there)."""
+    return user_enterprises(user=user).filter(
+        memberships__cluster=cluster, memberships__status=Membership.Status.ACTIVE
+    )
+
+
+def enterprise_get(*, enterprise_id: int, profile: bool = True) -> Enterprise | None:
+    """The enterprise, with its profile (capabilities, industry codes, certifications) unless ``profile=False``."""
+    qs = Enterprise.objects.filter(pk=enterprise_id)
+    if profile:
+        qs = qs.prefetch_related("capabilities", "industry_codes", "certifications__scheme")
+    return qs.first()
+
+
+def enterprise_certifications(*, enterprise) -> QuerySet[EnterpriseCertification]:
     return (
-        Enterprise.objects.prefetch_related("capabilities", "industry_codes", "certifications__scheme")
-        .filter(pk=enterprise_id)
-        .first()
+        EnterpriseCertification.objects.filter(enterprise=enterprise)
+        .select_related("scheme")
+        .order_by("scheme_id", "pk")
     )
 
 
@@ -51,8 +73,20 @@ def enterprise_people(*, enterprise) -> QuerySet[EnterpriseMember]:
     return EnterpriseMember.objects.filter(enterprise=enterprise).select_related("user").order_by("joined_at", "pk")
 
 
-def enterprise_invitations(*, enterprise) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(enterprise=enterprise).select_related("invited_by").order_by("-created_at")
+def enterprise_invitations(*, enterprise, status: str | None = None) -> QuerySet[Invitation]:
+    qs = Invitation.objects.filter(enterprise=enterprise)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("invited_by").order_by("-created_at")
+
+
+def enterprise_memberships(*, enterprise) -> QuerySet[Membership]:
+    """The enterprise's memberships in every cluster, newest first (for its own people)."""
+    return Membership.objects.filter(enterprise=enterprise).select_related("cluster").order_by("-created_at", "-pk")
+
+
+def enterprise_membership_get(*, enterprise, membership_id: int) -> Membership | None:
+    return enterprise_memberships(enterprise=enterprise).filter(pk=membership_id).first()
 
 
 def _with_enterprise(qs: QuerySet) -> QuerySet:
@@ -85,6 +119,18 @@ def memberships_for(*, cluster, user, status: str | None = None) -> QuerySet[Mem
     return (
         _with_enterprise(qs).annotate(open_reports=Coalesce(Subquery(open_reports), 0)).order_by("-created_at", "-pk")
     )
+
+
+def membership_get_for(*, cluster, user, membership_id: int) -> Membership | None:
+    """One membership of the cluster as ``memberships_for`` shows it to ``user``, or None."""
+    return memberships_for(cluster=cluster, user=user).filter(pk=membership_id).first()
+
+
+def membership_search(qs: QuerySet[Membership], search: str) -> QuerySet[Membership]:
+    """Memberships whose enterprise's name (Chinese or English) contains ``search``."""
+    if not search:
+        return qs
+    return qs.filter(Q(enterprise__legal_name_zh__icontains=search) | Q(enterprise__legal_name_en__icontains=search))
 
 
 def member_directory(
@@ -143,13 +189,15 @@ def suspension_proposals_pending(*, cluster) -> QuerySet[Membership]:
     )
 
 
-def reports_for(*, cluster, user, status: str | None = None) -> QuerySet[Report]:
+def reports_for(*, cluster, user, status: str | None = None, subject=None) -> QuerySet[Report]:
     """Administrators see every report of the cluster; members see the reports they filed."""
     qs = Report.objects.filter(cluster=cluster)
     if not is_cluster_administrator(user=user, cluster=cluster):
         qs = qs.filter(reporter__people__user=user)
     if status:
         qs = qs.filter(status=status)
+    if subject is not None:
+        qs = qs.filter(subject=subject)
     return qs.select_related("reporter", "subject", "resolved_by").order_by("-created_at", "-pk")
 
 

@@ -10,8 +10,8 @@ from apps.marketplace.selectors import viewer_enterprise_ids
 from apps.tenancy.api.base import ClusterScopedViewSet
 from apps.tenancy.selectors import ADMINISTRATOR, MEMBER
 
-from . import services
-from .filters import AlertFilter, MetricsQuery
+from . import selectors, services
+from .filters import AlertFilter, MetricsFilter
 from .models import Alert, KpiSnapshot
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
@@ -64,10 +64,8 @@ class AlertViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
     }
 
     def scoped_queryset(self, *, cluster, user):
-        qs = Alert.objects.filter(cluster=cluster)
-        if ADMINISTRATOR not in self.cluster_roles and not user.is_staff:
-            qs = qs.filter(enterprises__in=viewer_enterprise_ids(user)).distinct()
-        return qs.order_by("-last_seen_at", "-pk")
+        everything = ADMINISTRATOR in self.cluster_roles or user.is_staff
+        return selectors.alerts_for(cluster=cluster, enterprise_ids=None if everything else viewer_enterprise_ids(user))
 
     @extend_schema(request=None, responses={200: AlertSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
@@ -89,7 +87,6 @@ class AlertViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="KPI time series of the cluster (administrators and members)",
-        parameters=[MetricsQuery],
         responses={200: SnapshotSerializer(many=True), **ERRORS},
     ),
     snapshot=extend_schema(
@@ -99,7 +96,8 @@ class AlertViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
 class MetricsViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
     serializer_class = SnapshotSerializer
     queryset = KpiSnapshot.objects.all()
-    filter_backends = []
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = MetricsFilter
     pagination_class = None
     required_roles = {"list": {ADMINISTRATOR, MEMBER}, "snapshot": {ADMINISTRATOR}}
 
@@ -112,10 +110,11 @@ class MetricsViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
         return response
 
     def scoped_queryset(self, *, cluster, user):
-        query = MetricsQuery(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        latest = KpiSnapshot.objects.filter(cluster=cluster).order_by("-taken_at")[: query.validated_data["limit"]]
-        return sorted(latest, key=lambda s: s.taken_at)
+        return selectors.snapshots_of(cluster=cluster)
+
+    def filter_queryset(self, queryset):
+        # the latest ``limit`` snapshots (MetricsFilter), listed oldest first as the charts draw them
+        return sorted(super().filter_queryset(queryset), key=lambda snapshot: snapshot.taken_at)
 
     @action(detail=False, methods=["post"])
     def snapshot(self, request, *args, **kwargs):

@@ -1,9 +1,10 @@
 """The declared query parameters of the monitoring API: each answers 400 naming itself when it is wrong."""
 
+from django import forms
 from django_filters import rest_framework as filters
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema_field
 
-from .models import Alert
+from .models import Alert, KpiSnapshot
 
 
 class AlertFilter(filters.FilterSet):
@@ -19,7 +20,27 @@ class AlertFilter(filters.FilterSet):
         return super().filter_queryset(queryset)
 
 
-class MetricsQuery(serializers.Serializer):
-    limit = serializers.IntegerField(
-        min_value=1, max_value=1000, default=100, help_text="Most recent N snapshots (default 100, max 1000)."
-    )
+class LimitFilter(filters.NumberFilter):
+    """How many of the latest snapshots: an integer within bounds, else a 400 naming the parameter."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, default: int, **kwargs):
+        self.default = default
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        return qs.order_by("-taken_at")[: value or self.default]
+
+
+LIMIT = {"minimum": 1, "maximum": 1000, "default": 100}
+
+
+class MetricsFilter(filters.FilterSet):
+    limit = extend_schema_field(
+        {"type": "integer", **LIMIT, "description": "Most recent N snapshots (default 100, max 1000)."}
+    )(LimitFilter(min_value=LIMIT["minimum"], max_value=LIMIT["maximum"], default=LIMIT["default"]))
+
+    class Meta:
+        model = KpiSnapshot
+        fields = []

@@ -2,7 +2,7 @@
 
 from functools import cache
 
-from .models import Notification
+from .selectors import unread_count
 
 
 def unread_notifications(request):
@@ -13,6 +13,6 @@ def unread_notifications(request):
 
     @cache
     def count() -> int:
-        return Notification.objects.filter(user=user, read_at__isnull=True).count()
+        return unread_count(user=user)
 
     return {"unread_notification_count": count}

@@ -6,14 +6,16 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from apps.core.forms import PageQuery
+from apps.core.forms import PageQuery, next_url
 
-from . import services
-from .models import Notification, NotificationPreference
+from . import selectors, services
+from .filters import NotificationFilter
+from .models import NotificationPreference
 
 
 def _local_link(link: str) -> str:
@@ -23,10 +25,8 @@ def _local_link(link: str) -> str:
 
 @login_required
 def notification_list(request):
-    notifications = (
-        Notification.objects.filter(user=request.user).select_related("cluster").order_by("-created_at", "-pk")
-    )
-    page = PageQuery(request.GET).page_of(notifications, 25)
+    filters = NotificationFilter(request.GET, queryset=selectors.notifications_of(user=request.user))
+    page = PageQuery(request.GET).page_of(filters.qs, 25)  # ?unread=1 as in the API
     for notification in page.object_list:
         notification.href = _local_link(notification.link)
     return render(request, "notifications/notification_list.html", {"page": page})
@@ -35,13 +35,10 @@ def notification_list(request):
 @login_required
 @require_POST
 def notification_read(request, pk):
-    if not Notification.objects.filter(user=request.user, pk=pk).exists():
+    if not selectors.notification_exists(user=request.user, notification_id=pk):
         raise Http404
     services.notification_mark_read(user=request.user, notification_id=pk)
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect("notification-list")
+    return redirect(next_url(request, reverse("notification-list")))
 
 
 @login_required
@@ -87,7 +84,7 @@ class PreferencesForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def notification_preferences(request):
-    stored = {p.category: p for p in NotificationPreference.objects.filter(user=request.user)}
+    stored = selectors.preferences_stored(user=request.user)
     form = PreferencesForm(request.POST if request.method == "POST" else None, stored=stored)
     if form.is_bound and form.is_valid():
         with transaction.atomic():

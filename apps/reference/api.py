@@ -1,7 +1,10 @@
 """Public, read-only reference lists (small: not paginated)."""
 
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import permissions, serializers, viewsets
 
+from . import selectors
+from .filters import CapabilityFilter, IndustryCodeFilter
 from .models import Capability, CertificationScheme, IndustryCode, Region
 
 
@@ -32,32 +35,36 @@ class RegionSerializer(serializers.ModelSerializer):
 
 
 class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
+    """A reference list: public, small (not paginated), filtered only by its declared FilterSet."""
+
     permission_classes = [permissions.AllowAny]
     pagination_class = None
-    filter_backends = []
+    filter_backends = [DjangoFilterBackend]
 
 
 class CapabilityViewSet(ReferenceViewSet):
     """The shared process taxonomy."""
 
-    queryset = Capability.objects.prefetch_related("industry_divisions").order_by("category", "code")
+    queryset = selectors.capabilities()
     serializer_class = CapabilitySerializer
+    filterset_class = CapabilityFilter
 
 
 class IndustryCodeViewSet(ReferenceViewSet):
     """GB/T 4754-2017 sections and divisions."""
 
-    queryset = IndustryCode.objects.order_by("code")
+    queryset = selectors.industry_codes()
     serializer_class = IndustryCodeSerializer
+    filterset_class = IndustryCodeFilter
 
 
 class CertificationSchemeViewSet(ReferenceViewSet):
-    queryset = CertificationScheme.objects.order_by("code")
+    queryset = selectors.certification_schemes()
     serializer_class = CertificationSchemeSerializer
 
 
 class RegionViewSet(ReferenceViewSet):
     """Cities (GB/T 2260 codes) with their centres."""
 
-    queryset = Region.objects.order_by("code")
+    queryset = selectors.regions()
     serializer_class = RegionSerializer

@@ -2,7 +2,26 @@
 
 from decimal import Decimal
 
-from .models import Region
+from django.db.models import QuerySet
+
+from .models import Capability, CertificationScheme, IndustryCode, Region
+
+
+def capabilities() -> QuerySet[Capability]:
+    """The shared process taxonomy, by category."""
+    return Capability.objects.prefetch_related("industry_divisions").order_by("category", "code")
+
+
+def industry_codes() -> QuerySet[IndustryCode]:
+    return IndustryCode.objects.order_by("code")
+
+
+def certification_schemes() -> QuerySet[CertificationScheme]:
+    return CertificationScheme.objects.order_by("code")
+
+
+def regions() -> QuerySet[Region]:
+    return Region.objects.order_by("code")
 
 
 def region_centre(code: str) -> tuple[Decimal, Decimal] | None:

@@ -51,6 +51,7 @@ __all__ = [
     "POST",
     "READ",
     "ClusterAccess",
+    "access_refusals",
     "admit",
     "cluster_page",
     "forbidden",
@@ -102,6 +103,23 @@ def forbidden(request, message=None):
     )
 
 
+def access_refusals(view):
+    """Turn the access refusals a view raises (``PermissionDeniedError``, ``NotFoundError``) into
+    the 403 page and a 404; ``cluster_page`` applies it, and pages outside a cluster (an
+    enterprise's) use it alone."""
+
+    @wraps(view)
+    def page(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDeniedError as exc:
+            return forbidden(request, str(exc.message))
+        except NotFoundError:
+            raise Http404 from None
+
+    return page
+
+
 def cluster_page(*roles: str, methods=READ, refusal=None):
     """Declare a page of a cluster: the roles that may open it (one of them suffices), the
     HTTP methods it answers (others are 405), and the reason a refused caller reads."""
@@ -112,16 +130,7 @@ def cluster_page(*roles: str, methods=READ, refusal=None):
         raise TypeError(f"cluster_page(): unknown roles {sorted(unknown)}")
 
     def decorate(view):
-        @wraps(view)
-        def page(request, *args, **kwargs):
-            try:
-                return view(request, *args, **kwargs)
-            except PermissionDeniedError as exc:
-                return forbidden(request, str(exc.message))
-            except NotFoundError:
-                raise Http404 from None
-
-        guarded = require_http_methods(list(methods))(page)
+        guarded = require_http_methods(list(methods))(access_refusals(view))
         guarded.cluster_page_roles = frozenset(roles)
         guarded.cluster_page_refusal = refusal
         return guarded

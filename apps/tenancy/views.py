@@ -1,64 +1,48 @@
 """Pages of the tenancy app: the cluster directory (home) and a cluster's page."""
 
-from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import render
 
-from apps.core.errors import NotFoundError
-from apps.core.forms import SearchPageQuery
+from apps.core.forms import PageQuery
 
 from . import selectors
+from .figures import public_figures
+from .filters import ClusterDirectoryFilter
 from .models import Cluster
+from .pages import ANYONE, cluster_page
 
 
 def home(request):
-    clusters = selectors.cluster_list()
-    search = SearchPageQuery(request.GET, kind=(Cluster.Kind.values, ""))
-    query, kind = search.value("q"), search.value("kind")
-    if query:
-        clusters = clusters.filter(
-            Q(name_zh__icontains=query)
-            | Q(name_en__icontains=query)
-            | Q(industry_focus__icontains=query)
-            | Q(region__icontains=query)
-        )
-    if kind:
-        clusters = clusters.filter(kind=kind)
-    page = search.page_of(clusters.order_by("name_en"), 24)
+    filters = ClusterDirectoryFilter(request.GET, queryset=selectors.cluster_list())
     return render(
         request,
         "tenancy/home.html",
         {
-            "page": page,
-            "query": query,
-            "query_errors": search["q"].errors,
-            "kind": kind,
+            "page": PageQuery(request.GET).page_of(filters.qs.order_by("name_en"), 24),
+            "query": filters.form.cleaned_data.get("q") or "",
+            "query_errors": filters.form["q"].errors,
+            "kind": filters.tab("kind"),
             "kinds": Cluster.Kind.choices,
         },
     )
 
 
+@cluster_page(ANYONE)
 def cluster_detail(request, slug):
-    try:
-        cluster = selectors.cluster_get(slug=slug, user=request.user)
-    except NotFoundError:
-        raise Http404 from None
-    roles = selectors.cluster_roles_for(user=request.user, cluster=cluster)
-    from apps.monitoring.views import public_figures  # monitoring builds on tenancy, not the other way
-
+    access = request.cluster_access
+    roles, user = access.roles, request.user
     return render(
         request,
         "tenancy/cluster_detail.html",
         {
-            "cluster": cluster,
+            "cluster": access.cluster,
             "roles": roles,
-            "is_administrator": "administrator" in roles,
-            "is_member": selectors.MEMBER in roles,
-            "can_moderate": selectors.ADMINISTRATOR in roles or request.user.is_staff,
-            "figures": public_figures(cluster),
+            "is_administrator": selectors.ADMINISTRATOR in roles,
+            "is_member": access.is_member,
+            "can_moderate": access.is_admin,
+            "figures": public_figures(access.cluster),
             "administrators": (
-                selectors.cluster_administrators(cluster=cluster)
-                if roles & {selectors.ADMINISTRATOR, selectors.MEMBER} or request.user.is_staff
+                selectors.cluster_administrators(cluster=access.cluster)
+                if roles & {selectors.ADMINISTRATOR, selectors.MEMBER} or user.is_staff
                 else None
             ),
         },

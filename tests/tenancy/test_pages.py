@@ -64,3 +64,13 @@ def test_signup_page_flow_requires_the_emailed_code(client, mailoutbox):
     assert mailoutbox[-1].to == ["weaver@shaoxing.cn"]
     # not logged in yet
     assert client.get("/api/v1/me/").status_code in (401, 403)
+
+
+def test_the_cluster_page_shows_figures_only_when_an_app_provides_them(client, cluster, monkeypatch):
+    from apps.tenancy import figures
+
+    assert 'data-testid="cluster-figures"' in client.get(f"/clusters/{cluster.slug}/").content.decode()
+    monkeypatch.setattr(figures, "_provider", None)  # monitoring not installed
+    page = client.get(f"/clusters/{cluster.slug}/")
+    assert page.status_code == 200
+    assert 'data-testid="cluster-figures"' not in page.content.decode()

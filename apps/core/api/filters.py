@@ -1,4 +1,5 @@
-"""The API's filters, shared by the apps' FilterSets (``apps/<app>/filters.py``).
+"""The API's filters, shared by the apps' FilterSets (``apps/<app>/filters.py``), and the
+pages' (``PageFilterSet``: a list page's tabs and filters, read through its ``.form``).
 
 Date parameters carry the bounds of ``apps.core.dates``: declare date filters with these
 classes and derive FilterSets from ``FilterSet`` (which maps the model's date fields to
@@ -46,3 +47,51 @@ class FilterSet(filters.FilterSet):
         models.DateField: {"filter_class": DateFilter},
         models.DateTimeField: {"filter_class": DateTimeFilter},
     }
+
+
+class TabFilter(filters.ChoiceFilter):
+    """A list page's tab (``?status=``, ``?kind=``): one of ``tabs``, else the ``default`` tab.
+
+    A value outside the tabs is the field's error (so the page's own links leave it out) and the
+    page shows the default tab, as ``PageFilterSet.tab`` reads it. ``every`` is the tab that
+    filters nothing (``all``).
+    """
+
+    field_class = django_forms.ChoiceField
+
+    def __init__(self, *args, tabs=(), default="", every="all", **kwargs):
+        self.default, self.every = default, every
+        super().__init__(*args, choices=[(str(tab), str(tab)) for tab in tabs], **kwargs)
+
+    def set_tabs(self, tabs, default) -> None:
+        """Tabs that depend on the caller (before the FilterSet's form is built)."""
+        self.extra["choices"] = [(str(tab), str(tab)) for tab in tabs]
+        self.default = default
+
+
+class PageFilterSet(FilterSet):
+    """The declared filters of a list page: the page renders ``.form`` and lists ``.qs``.
+
+    Always bound (an empty query is the default tabs, no filter). A tab that is missing or
+    unknown is its default; any other filter that refuses its value is left out, and its
+    error is the form's, shown beside the field.
+    """
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__({} if data is None else data, *args, **kwargs)
+
+    def tab(self, name: str) -> str:
+        """The tab the page shows for ``name``: the valid value, else the default."""
+        self.is_valid()
+        value = self.form.cleaned_data.get(name)
+        return value if value not in (None, "") else self.filters[name].default
+
+    def filter_queryset(self, queryset):
+        for name, declared in self.filters.items():
+            if isinstance(declared, TabFilter):
+                value = self.tab(name)
+                if value != declared.every:
+                    queryset = declared.filter(queryset, value)
+            elif name in self.form.cleaned_data:
+                queryset = declared.filter(queryset, self.form.cleaned_data[name])
+        return queryset

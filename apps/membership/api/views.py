@@ -99,7 +99,7 @@ class EnterpriseChildViewSet(viewsets.GenericViewSet):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.enterprise = Enterprise.objects.filter(pk=kwargs["enterprise_pk"]).first()
+        self.enterprise = selectors.enterprise_get(enterprise_id=kwargs["enterprise_pk"], profile=False)
         if self.enterprise is None or enterprise_role(user=request.user, enterprise=self.enterprise) is None:
             raise NotFoundError()  # outsiders do not learn who works where
 
@@ -194,7 +194,7 @@ class CertificationViewSet(mixins.ListModelMixin, EnterpriseChildViewSet):
     http_method_names = ["get", "post", "delete", "head", "options"]
 
     def get_queryset(self):
-        return self.enterprise.certifications.select_related("scheme").order_by("scheme_id", "pk")
+        return selectors.enterprise_certifications(enterprise=self.enterprise)
 
     def create(self, request, *args, **kwargs):
         serializer = s.CertificationSerializer(data=request.data)

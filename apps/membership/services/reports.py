@@ -15,19 +15,17 @@ import math
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ConflictError, DomainError, NotFoundError
-from apps.marketplace import selectors as marketplace_selectors
-from apps.marketplace.services.listings import listing_remove_by_moderator
 from apps.notifications.services import notify_users
 from apps.tenancy.rules import rule_value
 
 from ..audit import audit_record
 from ..models import REPORT_REASON_MIN_LENGTH, EnterpriseMember, Membership, Report, SuspensionProposal
 from ..permissions import require_cluster_administrator, require_enterprise_role
+from ..report_targets import listings
 from .memberships import _notify_administrators, membership_decide, membership_suspend_automatically
 
 RATE_WINDOW = datetime.timedelta(hours=24)
@@ -72,7 +70,7 @@ def _reported_listing(cluster, listing_kind: str | None, listing_id: int | None)
         return None
     if not listing_kind or not listing_id:
         raise DomainError(_("Name the listing by its kind and its id."), field="listing")
-    listing = marketplace_selectors.listing_get(cluster=cluster, kind=listing_kind, listing_id=listing_id)
+    listing = listings().get(cluster=cluster, kind=listing_kind, listing_id=listing_id)
     if listing is None:
         raise DomainError(_("There is no such listing in this cluster."), field="listing", code="not_found")
     return listing
@@ -392,13 +390,11 @@ def report_resolve(*, actor, cluster, report_id: int, resolution: str, reason: s
                 field="resolution",
                 code="no_listing",
             )
-        listing = marketplace_selectors.listing_get(
-            cluster=cluster, kind=report.listing_kind, listing_id=report.listing_id
-        )
+        listing = listings().get(cluster=cluster, kind=report.listing_kind, listing_id=report.listing_id)
         if listing is None:
             raise ConflictError(_("The reported listing no longer exists."), field="resolution", code="no_listing")
         before["listing_status"] = listing.status
-        listing = listing_remove_by_moderator(actor=actor, cluster=cluster, listing=listing)
+        listing = listings().remove(actor=actor, cluster=cluster, listing=listing)
         after = {"listing": f"{report.listing_kind}:{report.listing_id}", "listing_status": listing.status}
     report.status = RESOLUTIONS[resolution]
     report.resolution_reason = reason
@@ -440,7 +436,7 @@ def report_resolve(*, actor, cluster, report_id: int, resolution: str, reason: s
                 % {"cluster": cluster.name, "listing": listing.title},
                 reason,
             ),
-            link=reverse("listing-detail", args=[cluster.slug, report.listing_kind, report.listing_id]),
+            link=listings().url(cluster=cluster, kind=report.listing_kind, listing_id=report.listing_id),
             cluster=cluster,
         )
     return report

@@ -1,3 +1,4 @@
+from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -7,7 +8,7 @@ from apps.core.api.schema import ErrorSerializer
 from apps.core.api.serializers import ModelSerializer
 from apps.core.errors import NotFoundError
 
-from .. import services
+from .. import selectors, services
 from ..filters import NotificationFilter
 from ..models import Notification, NotificationPreference
 
@@ -41,13 +42,12 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = r"[0-9]{1,18}"
 
     def get_queryset(self):
-        qs = Notification.objects.filter(user=self.request.user).select_related("cluster")
-        return qs.order_by("-created_at", "-pk")
+        return selectors.notifications_of(user=self.request.user)
 
     @extend_schema(request=None, responses={200: MarkedSerializer, 404: ErrorSerializer})
     @action(detail=True, methods=["post"])
     def read(self, request, *args, **kwargs):
-        if not Notification.objects.filter(user=request.user, pk=kwargs["pk"]).exists():
+        if not selectors.notification_exists(user=request.user, notification_id=int(kwargs["pk"])):
             raise NotFoundError()
         marked = services.notification_mark_read(user=request.user, notification_id=int(kwargs["pk"]))
         return Response({"marked": marked}, status=status.HTTP_200_OK)
@@ -64,18 +64,6 @@ class PreferenceSerializer(serializers.Serializer):
     email = serializers.BooleanField()
 
 
-def _preferences(user) -> list[dict]:
-    stored = {p.category: p for p in NotificationPreference.objects.filter(user=user)}
-    return [
-        {
-            "category": category,
-            "in_app": stored[category].in_app if category in stored else True,
-            "email": stored[category].email if category in stored else True,
-        }
-        for category in NotificationPreference.Category.values
-    ]
-
-
 class NotificationPreferenceViewSet(viewsets.GenericViewSet):
     """Which notifications you get in the app and by e-mail, per category."""
 
@@ -85,7 +73,7 @@ class NotificationPreferenceViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses={200: PreferenceSerializer(many=True)})
     def list(self, request, *args, **kwargs):
-        return Response(_preferences(request.user))
+        return Response(selectors.preferences_of(user=request.user))
 
     @extend_schema(
         request=PreferenceSerializer(many=True), responses={200: PreferenceSerializer(many=True), 400: ErrorSerializer}
@@ -94,8 +82,6 @@ class NotificationPreferenceViewSet(viewsets.GenericViewSet):
     def set_preferences(self, request, *args, **kwargs):
         serializer = PreferenceSerializer(data=request.data, many=True)
         serializer.is_valid(raise_exception=True)
-        from django.db import transaction
-
         with transaction.atomic():
             for item in serializer.validated_data:
                 NotificationPreference.objects.update_or_create(
@@ -103,4 +89,4 @@ class NotificationPreferenceViewSet(viewsets.GenericViewSet):
                     category=item["category"],
                     defaults={"in_app": item["in_app"], "email": item["email"]},
                 )
-        return Response(_preferences(request.user))
+        return Response(selectors.preferences_of(user=request.user))

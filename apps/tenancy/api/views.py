@@ -1,10 +1,10 @@
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.response import Response
 
 from apps.core.api.schema import ErrorSerializer
 from apps.tenancy import selectors, services
+from apps.tenancy.filters import ClusterFilter
 from apps.tenancy.models import Cluster, ClusterRole
 
 from .base import ClusterScopedViewSet
@@ -24,12 +24,6 @@ class IsStaffOrReadOnly(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return True
         return bool(request.user and request.user.is_authenticated and request.user.is_staff)
-
-
-class ClusterFilter(filters.FilterSet):
-    class Meta:
-        model = Cluster
-        fields = {"kind": ["exact"], "status": ["exact"], "region": ["exact", "icontains"]}
 
 
 @extend_schema_view(
