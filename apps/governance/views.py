@@ -33,7 +33,7 @@ from apps.membership.views import access_refusals, forbidden
 from apps.tenancy import selectors as tenancy_selectors
 from apps.tenancy.rules import CHARTER_KEYS, REGISTRY, defaults, rules_in_force
 
-from . import selectors, services
+from . import selectors
 from .forms import (
     CHANGE_KINDS,
     CommentForm,
@@ -46,6 +46,10 @@ from .forms import (
     founding_seat_formset,
 )
 from .models import Comment, PetitionSignature, Proposal, ProposalRevision, RuleVersion, Seat, Vote
+from .services import council as council_services
+from .services import petitions as petitions_services
+from .services import proposals as proposals_services
+from .services import voting as voting_services
 
 PAGE_SIZE = 25
 HISTORY_PAGE_SIZE = 20
@@ -240,7 +244,7 @@ def _render_council(request, access: Access, founding=None):
     values = rules_in_force(access.cluster)
     for chamber in chambers:
         chamber["filled_by"] = SEAT_FILLING_LABELS.get(values[f"governance.seats.{chamber['value']}"], "")
-    may_found = access.is_admin and not services.council_is_constituted(cluster=access.cluster)
+    may_found = access.is_admin and not selectors.council_is_constituted(cluster=access.cluster)
     if may_found and founding is None:
         founding = founding_seat_formset(enterprises=_member_enterprises(access.cluster))
     return render(
@@ -272,7 +276,9 @@ def council_bootstrap(request, slug):
     founding = founding_seat_formset(request.POST, enterprises=_member_enterprises(access.cluster))
     if founding.is_valid():
         try:
-            seats = services.council_bootstrap(actor=request.user, cluster=access.cluster, seats=founding.seats())
+            seats = council_services.council_bootstrap(
+                actor=request.user, cluster=access.cluster, seats=founding.seats()
+            )
         except ConflictError as exc:
             _refused(request, exc)
             return redirect("council", access.cluster.slug)
@@ -298,7 +304,7 @@ def council_bootstrap(request, slug):
 def seat_resign(request, slug, seat_id):
     access = _access(request, slug)
     try:
-        seat = services.seat_resign(actor=request.user, cluster=access.cluster, seat_id=seat_id)
+        seat = council_services.seat_resign(actor=request.user, cluster=access.cluster, seat_id=seat_id)
     except (DomainError, ValidationError) as exc:
         _refused(request, exc)
     else:
@@ -409,7 +415,9 @@ def proposal_create(request, slug):
     )
     if form.is_bound and form.is_valid():
         try:
-            proposal = services.proposal_draft(actor=request.user, cluster=access.cluster, **form.service_kwargs())
+            proposal = proposals_services.proposal_draft(
+                actor=request.user, cluster=access.cluster, **form.service_kwargs()
+            )
         except (DomainError, ValidationError) as exc:
             form.add_refusal(exc)
         else:
@@ -446,7 +454,9 @@ def petition_create(request, slug):
     )
     if form.is_bound and form.is_valid():
         try:
-            proposal = services.petition_start(actor=request.user, cluster=access.cluster, **form.service_kwargs())
+            proposal = petitions_services.petition_start(
+                actor=request.user, cluster=access.cluster, **form.service_kwargs()
+            )
         except (DomainError, ValidationError) as exc:
             form.add_refusal(exc)
         else:
@@ -497,7 +507,7 @@ def proposal_amend(request, slug, pk):
     )
     if form.is_bound and form.is_valid():
         try:
-            amended = services.proposal_amend(
+            amended = proposals_services.proposal_amend(
                 actor=request.user, cluster=access.cluster, proposal_id=proposal.pk, **form.service_kwargs()
             )
         except (DomainError, ValidationError) as exc:
@@ -706,7 +716,7 @@ def proposal_submit(request, slug, pk):
     access = _access(request, slug)
     proposal = _proposal_get(request, access, pk)
     try:
-        services.proposal_submit(actor=request.user, cluster=access.cluster, proposal_id=proposal.pk)
+        proposals_services.proposal_submit(actor=request.user, cluster=access.cluster, proposal_id=proposal.pk)
     except (DomainError, ValidationError) as exc:
         _refused(request, exc)
     else:
@@ -723,7 +733,7 @@ def proposal_open_voting(request, slug, pk):
     form = OpenVotingForm(request.POST)
     if form.is_valid():
         try:
-            opened = services.proposal_open_voting(
+            opened = proposals_services.proposal_open_voting(
                 actor=request.user,
                 cluster=access.cluster,
                 proposal_id=proposal.pk,
@@ -752,7 +762,7 @@ def proposal_withdraw(request, slug, pk):
     access = _access(request, slug)
     proposal = _proposal_get(request, access, pk)
     try:
-        services.proposal_withdraw(actor=request.user, cluster=access.cluster, proposal_id=proposal.pk)
+        proposals_services.proposal_withdraw(actor=request.user, cluster=access.cluster, proposal_id=proposal.pk)
     except (DomainError, ValidationError) as exc:
         _refused(request, exc)
     else:
@@ -776,7 +786,7 @@ def proposal_cosign(request, slug, pk):
         return _back(access, proposal)
     enterprise = form.cleaned_data["enterprise"]
     try:
-        signed = services.petition_cosign(
+        signed = petitions_services.petition_cosign(
             actor=request.user, cluster=access.cluster, proposal_id=proposal.pk, enterprise=enterprise
         )
     except (DomainError, ValidationError) as exc:
@@ -804,7 +814,7 @@ def proposal_comment(request, slug, pk):
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            services.comment_add(
+            proposals_services.comment_add(
                 actor=request.user, cluster=access.cluster, proposal_id=proposal.pk, body=form.cleaned_data["body"]
             )
         except (DomainError, ValidationError) as exc:
@@ -831,7 +841,7 @@ def proposal_vote(request, slug, pk):
     form = VoteForm(request.POST, seats=seats)
     if form.is_valid():
         try:
-            vote = services.vote_cast(
+            vote = voting_services.vote_cast(
                 actor=request.user,
                 cluster=access.cluster,
                 proposal_id=proposal.pk,
