@@ -417,3 +417,14 @@ def test_no_petitions_when_the_charter_says_so_and_a_per_author_limit(as_user, c
         for i in range(6)
     ]
     assert statuses == [201] * 5 + [409]
+
+
+def test_proposals_filter_by_status_and_kind_and_a_wrong_value_names_its_parameter(as_user, council):
+    voting = proposal_in_vote(council)
+    reader = as_user(council.member_owner)
+    listed = reader.get(council.url("proposals/"), {"status": "voting", "kind": "rule_change"}).json()["results"]
+    assert [p["id"] for p in listed] == [voting.pk]
+    assert reader.get(council.url("proposals/"), {"kind": "policy"}).json()["results"] == []
+    for parameter in ("status", "kind"):
+        response = reader.get(council.url("proposals/"), {parameter: "nope"})
+        assert response.status_code == 400 and list(response.json()["errors"]) == [parameter]
