@@ -13,8 +13,11 @@ from apps.membership.models import EnterpriseMember, Membership
 from apps.tenancy.demo import DEMO_PASSWORD
 from apps.tenancy.models import Cluster, ClusterRole
 
-from . import chain, services
+from . import chain
 from .models import Seat
+from .services.council import council_bootstrap
+from .services.proposals import proposal_draft, proposal_open_voting, proposal_submit
+from .services.voting import proposal_close, vote_cast
 
 CHAMBERS = ["leading_enterprises", "leading_enterprises", "industry_experts", "institutions", "member_representatives"]
 
@@ -50,7 +53,7 @@ def load(stdout=None) -> list[tuple[str, str, str]]:
         )
         holders = [owners[0], owners[1], expert, institution, owners[2]]
         # the administrator constitutes the founding council once (no administrator holds a seat)
-        services.council_bootstrap(
+        council_bootstrap(
             actor=admin,
             cluster=cluster,
             seats=[
@@ -64,7 +67,7 @@ def load(stdout=None) -> list[tuple[str, str, str]]:
             ],
         )
         # an enacted rule change: price weighs more
-        enacted = services.proposal_draft(
+        enacted = proposal_draft(
             actor=holders[0],
             cluster=cluster,
             kind="rule_change",
@@ -72,14 +75,14 @@ def load(stdout=None) -> list[tuple[str, str, str]]:
             body="Members asked for offers closer to their target prices.\n成员希望撮合更贴近目标价格。",
             changes={"matching.weight.price": 0.3, "matching.weight.certifications": 0.0},
         )
-        services.proposal_submit(actor=holders[0], cluster=cluster, proposal_id=enacted.pk)
-        services.proposal_open_voting(actor=holders[0], cluster=cluster, proposal_id=enacted.pk)
+        proposal_submit(actor=holders[0], cluster=cluster, proposal_id=enacted.pk)
+        proposal_open_voting(actor=holders[0], cluster=cluster, proposal_id=enacted.pk)
         for holder, choice in zip(holders, ["yes", "yes", "yes", "abstain", "no"], strict=True):
-            services.vote_cast(actor=holder, cluster=cluster, proposal_id=enacted.pk, choice=choice)
+            vote_cast(actor=holder, cluster=cluster, proposal_id=enacted.pk, choice=choice)
         enacted.refresh_from_db()
-        services.proposal_close(proposal_id=enacted.pk, now=enacted.voting_closes_at + datetime.timedelta(seconds=1))
+        proposal_close(proposal_id=enacted.pk, now=enacted.voting_closes_at + datetime.timedelta(seconds=1))
         # one in its voting window, one in deliberation
-        voting = services.proposal_draft(
+        voting = proposal_draft(
             actor=holders[2],
             cluster=cluster,
             kind="rule_change",
@@ -87,17 +90,17 @@ def load(stdout=None) -> list[tuple[str, str, str]]:
             body="Three reports suspend too quickly for large members.\n对大型成员而言，三次举报即暂停过于严厉。",
             changes={"moderation.open_reports_to_suspend": 4},
         )
-        services.proposal_submit(actor=holders[2], cluster=cluster, proposal_id=voting.pk)
-        services.proposal_open_voting(actor=holders[2], cluster=cluster, proposal_id=voting.pk)
-        services.vote_cast(actor=holders[2], cluster=cluster, proposal_id=voting.pk, choice="yes")
-        policy = services.proposal_draft(
+        proposal_submit(actor=holders[2], cluster=cluster, proposal_id=voting.pk)
+        proposal_open_voting(actor=holders[2], cluster=cluster, proposal_id=voting.pk)
+        vote_cast(actor=holders[2], cluster=cluster, proposal_id=voting.pk, choice="yes")
+        policy = proposal_draft(
             actor=holders[1],
             cluster=cluster,
             kind="policy",
             title="Payment within 60 days / 60天内付款",
             body="Buyers pay suppliers within 60 days of delivery.\n采购方应在交付后60天内向供应商付款。",
         )
-        services.proposal_submit(actor=holders[1], cluster=cluster, proposal_id=policy.pk)
+        proposal_submit(actor=holders[1], cluster=cluster, proposal_id=policy.pk)
         if index == 0:
             logins.append((holders[2].email, DEMO_PASSWORD, f"council member (industry expert) of {cluster.slug}"))
     chain.checkpoint_all()  # the rulebook pages show a signed head at once (beat signs the next one within the hour)

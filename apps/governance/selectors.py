@@ -1,9 +1,15 @@
-"""Reads of governance."""
+"""Reads of governance, shared by the pages and the API: seats, proposals and their debate,
+votes, petitions' signatures, the rulebook's versions and the chain's checkpoints."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from .models import ChainCheckpoint, Proposal, RuleVersion, Seat, Vote
+from apps.membership.models import Enterprise, Membership
+from apps.membership.permissions import MANAGERS
+
+from .models import ChainCheckpoint, Comment, PetitionSignature, Proposal, ProposalRevision, RuleVersion, Seat, Vote
+
+P = Proposal.Status
 
 
 def _cluster_id(cluster) -> int:
@@ -31,12 +37,34 @@ def rulebook_history(*, cluster) -> QuerySet[RuleVersion]:
     return RuleVersion.objects.filter(cluster=cluster).select_related("proposal").order_by("-number")
 
 
+def rule_version_before(*, cluster, number: int) -> RuleVersion | None:
+    """The version that ``number`` followed (None for the first)."""
+    if number <= 1:
+        return None
+    return RuleVersion.objects.filter(cluster=cluster, number__lt=number).order_by("-number").first()
+
+
+def rule_version_enacted_by(*, proposal) -> RuleVersion | None:
+    """The rulebook version a passed rule or charter change enacted."""
+    return RuleVersion.objects.filter(cluster=proposal.cluster_id, proposal=proposal).order_by("number").first()
+
+
 def seats(*, cluster, current_only: bool = False) -> QuerySet[Seat]:
     qs = Seat.objects.filter(cluster=cluster, removed_at__isnull=True).select_related("holder", "enterprise")
     if current_only:
         now = timezone.now()
         qs = qs.filter(term_start__lte=now, term_end__gt=now)
     return qs.order_by("chamber", "term_start", "pk")
+
+
+def council_is_constituted(*, cluster) -> bool:
+    """Whether the cluster's council was ever constituted (a seat, even ended or removed, exists)."""
+    return Seat.objects.filter(cluster=cluster).exists()
+
+
+def seats_not_ended(*, cluster) -> QuerySet[Seat]:
+    """The seats whose term has not ended (current and upcoming): what a council-seat proposal may remove."""
+    return seats(cluster=cluster).filter(term_end__gt=timezone.now())
 
 
 def current_seats_of(*, user, at=None) -> QuerySet[Seat]:
@@ -84,15 +112,107 @@ def proposals(*, cluster, user) -> QuerySet[Proposal]:
     if not (user.is_staff):
         qs = qs.filter(~Q(status=Proposal.Status.DRAFT) | Q(author=user))
     return qs.select_related(
-        "author", "author_seat", "sanction_membership__enterprise", "seat_holder", "seat_enterprise"
+        "author", "author_seat", "sanction_membership__enterprise", "seat_holder", "seat_enterprise", "petitioner"
     ).order_by("-created_at", "-pk")
 
 
-def proposal_with_votes(*, cluster, pk):
+def in_list_order(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """Voting first (closing soonest first), then deliberation, petitions, drafts, and the rest, newest first."""
+    return queryset.annotate(
+        stage=Case(
+            When(status=P.VOTING, then=Value(0)),
+            When(status=P.DELIBERATION, then=Value(1)),
+            When(status=P.PETITION, then=Value(2)),
+            When(status=P.DRAFT, then=Value(3)),
+            default=Value(4),
+            output_field=IntegerField(),
+        ),
+        closing=Case(When(status=P.VOTING, then=F("voting_closes_at")), default=None),
+    ).order_by("stage", F("closing").asc(nulls_last=True), "-created_at", "-pk")
+
+
+def proposal_visible(*, cluster, user, pk) -> Proposal | None:
+    """A proposal of the cluster that ``user`` may see (drafts: their author only)."""
+    return proposals(cluster=cluster, user=user).filter(pk=pk).first()
+
+
+def proposal_page(*, cluster, user, pk) -> Proposal | None:
+    """``proposal_visible`` with what its page shows: the seat it names and its amendments."""
     return (
-        Proposal.objects.filter(cluster=cluster, pk=pk)
-        .prefetch_related(Prefetch("votes", queryset=Vote.objects.select_related("seat", "voter")))
+        proposals(cluster=cluster, user=user)
+        .select_related("seat__holder")
+        .prefetch_related(
+            Prefetch("revisions", queryset=ProposalRevision.objects.select_related("author").order_by("number"))
+        )
+        .filter(pk=pk)
         .first()
+    )
+
+
+def comments(*, proposal) -> QuerySet[Comment]:
+    """The debate, oldest first."""
+    return Comment.objects.filter(proposal=proposal).select_related("author").order_by("created_at", "pk")
+
+
+def votes_of_seats(*, proposal, seats: list[Seat]) -> list[Vote]:
+    """The votes ``seats`` cast on ``proposal`` (the caller's, for the vote box)."""
+    if not seats:
+        return []
+    return list(Vote.objects.filter(proposal=proposal, seat__in=seats).select_related("seat"))
+
+
+def roll_call(*, proposal) -> list[Vote]:
+    """Every vote with its seat and voter, by chamber (shown once the vote is tallied)."""
+    return list(Vote.objects.filter(proposal=proposal).select_related("seat", "voter").order_by("seat__chamber", "pk"))
+
+
+def votes_visible(*, proposal, user) -> QuerySet[Vote]:
+    """The caller's own votes while the vote is being counted; every vote once it has been tallied."""
+    qs = Vote.objects.filter(proposal=proposal).select_related("seat").order_by("cast_at", "pk")
+    if not proposal.tallied_at:
+        qs = qs.filter(voter=user)
+    return qs
+
+
+def signatures(*, proposal) -> QuerySet[PetitionSignature]:
+    """A petition's co-signatures, first signed first."""
+    return (
+        PetitionSignature.objects.filter(proposal=proposal)
+        .select_related("enterprise", "signed_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def member_enterprises(*, cluster) -> list[Enterprise]:
+    """The cluster's active member enterprises (who may be named on a seat)."""
+    return list(
+        Enterprise.objects.filter(memberships__cluster=cluster, memberships__status=Membership.Status.ACTIVE)
+        .distinct()
+        .order_by("legal_name_zh")
+    )
+
+
+def enterprises_acted_for(*, user, cluster) -> list[Enterprise]:
+    """The active member enterprises of ``cluster`` that ``user`` may act for (as owner or administrator):
+    those that may petition the council and co-sign petitions."""
+    return list(
+        Enterprise.objects.filter(
+            memberships__cluster=cluster,
+            memberships__status=Membership.Status.ACTIVE,
+            people__user=user,
+            people__role__in=MANAGERS,
+        )
+        .distinct()
+        .order_by("legal_name_zh", "pk")
+    )
+
+
+def sanctionable_memberships(*, cluster) -> QuerySet[Membership]:
+    """The memberships a sanction may be about: active (to suspend) and suspended (to reinstate)."""
+    return (
+        Membership.objects.filter(cluster=cluster, status__in=[Membership.Status.ACTIVE, Membership.Status.SUSPENDED])
+        .select_related("enterprise")
+        .order_by("enterprise__legal_name_zh", "pk")
     )
 
 

@@ -1,17 +1,18 @@
 from celery import shared_task
 
-from . import chain, services
+from . import chain
+from .services import voting
 
 
 @shared_task(name="governance.close_due_proposals")
 def close_due_proposals() -> int:
     """Beat: tally and enact every proposal whose window has closed (idempotent)."""
-    return services.proposals_close_due()
+    return voting.proposals_close_due()
 
 
 @shared_task(name="governance.remind_closing")
 def remind_closing() -> int:
-    return services.proposals_remind_closing()
+    return voting.proposals_remind_closing()
 
 
 @shared_task(name="governance.checkpoint_chains")

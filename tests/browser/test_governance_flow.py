@@ -15,8 +15,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from apps.governance import services
 from apps.governance.models import Proposal, RuleVersion, Vote
+from apps.governance.services.council import council_bootstrap
+from apps.governance.services.proposals import proposal_draft, proposal_open_voting, proposal_submit
+from apps.governance.services.voting import proposal_close, vote_cast
 from apps.tenancy.rules import rule_value
 from tests.browser.test_membership_flow import log_in
 from tests.browser.test_pages import DESKTOP, PHONE, allow_async_unsafe, browser, new_context  # noqa: F401 (fixtures)
@@ -39,7 +41,7 @@ def scene(transactional_db):
     first = UserFactory(email="zhang@huafang.cn", name="Zhang Wei")
     second = UserFactory(email="prof.li@zju.edu.cn", name="Prof. Li Hua")
     now = timezone.now()
-    services.council_bootstrap(
+    council_bootstrap(
         actor=admin,
         cluster=cluster,
         seats=[
@@ -52,7 +54,7 @@ def scene(transactional_db):
             for holder, chamber in ((first, "leading_enterprises"), (second, "industry_experts"))
         ],
     )
-    proposal = services.proposal_draft(
+    proposal = proposal_draft(
         actor=first,
         cluster=cluster,
         kind="rule_change",
@@ -60,8 +62,8 @@ def scene(transactional_db):
         body="Members asked for offers closer to their target prices.\n\nPrice should weigh 0.4 instead of 0.25.",
         changes={PRICE: 0.4},
     )
-    services.proposal_submit(actor=first, cluster=cluster, proposal_id=proposal.pk)
-    services.proposal_open_voting(
+    proposal_submit(actor=first, cluster=cluster, proposal_id=proposal.pk)
+    proposal_open_voting(
         actor=first, cluster=cluster, proposal_id=proposal.pk, closes_at=now + datetime.timedelta(hours=26)
     )
     proposal.refresh_from_db()
@@ -119,10 +121,8 @@ def test_council_member_reads_the_diff_votes_and_sees_the_result_and_the_new_rul
     phone.screenshot(path="/tmp/proposal-voting-phone.png", full_page=True)
 
     # The second council member votes through the service; then the window closes.
-    services.vote_cast(actor=scene["second"], cluster=cluster, proposal_id=proposal.pk, choice="yes")
-    closed = services.proposal_close(
-        proposal_id=proposal.pk, now=proposal.voting_closes_at + datetime.timedelta(seconds=1)
-    )
+    vote_cast(actor=scene["second"], cluster=cluster, proposal_id=proposal.pk, choice="yes")
+    closed = proposal_close(proposal_id=proposal.pk, now=proposal.voting_closes_at + datetime.timedelta(seconds=1))
     assert closed.status == Proposal.Status.ENACTED
 
     # Reloaded: the result with its counts, and a link to the new rulebook version.

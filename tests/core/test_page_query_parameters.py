@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from apps.core.forms import PageQuery, SearchPageQuery, next_url
-from apps.governance import services as governance_services
+from apps.governance.services.council import council_bootstrap
 from tests.factories import ClusterFactory, ClusterRoleFactory, UserFactory
 from tests.factories.membership import EnterpriseFactory, MembershipFactory
 
@@ -78,7 +78,7 @@ def world(db):
     enterprise = EnterpriseFactory(owner=councillor)
     MembershipFactory(cluster=cluster, enterprise=enterprise)
     now = timezone.now()
-    governance_services.council_bootstrap(
+    council_bootstrap(
         actor=admin,
         cluster=cluster,
         seats=[

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
-from apps.governance import services
+from apps.governance.services.council import council_bootstrap
+from apps.governance.services.proposals import proposal_draft, proposal_open_voting, proposal_submit
 from tests.factories import ClusterFactory, ClusterRoleFactory, UserFactory
 from tests.factories.membership import EnterpriseFactory, MembershipFactory
 
@@ -30,7 +31,7 @@ def council(db):
     now = timezone.now()
     members = [UserFactory() for _ in range(3)]
     chambers = ["leading_enterprises", "industry_experts", "member_representatives"]
-    seats = services.council_bootstrap(
+    seats = council_bootstrap(
         actor=admin,
         cluster=cluster,
         seats=[
@@ -59,7 +60,7 @@ def council(db):
 def proposal_in_vote(council, changes=None):
     """A rule change by the first seat holder, submitted and with its vote open."""
     author, cluster = council.members[0], council.cluster
-    proposal = services.proposal_draft(
+    proposal = proposal_draft(
         actor=author,
         cluster=cluster,
         kind="rule_change",
@@ -67,6 +68,6 @@ def proposal_in_vote(council, changes=None):
         body="Buyers ask for cheaper offers.",
         changes=changes or {"matching.weight.price": 0.3},
     )
-    services.proposal_submit(actor=author, cluster=cluster, proposal_id=proposal.pk)
-    services.proposal_open_voting(actor=author, cluster=cluster, proposal_id=proposal.pk)
+    proposal_submit(actor=author, cluster=cluster, proposal_id=proposal.pk)
+    proposal_open_voting(actor=author, cluster=cluster, proposal_id=proposal.pk)
     return proposal

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from apps.governance import services
 from apps.governance.chain import chain_verify
 from apps.governance.models import ChainEntry, Proposal, RuleVersion, Vote
+from apps.governance.services.voting import proposal_close, proposals_remind_closing
 from apps.membership.models import Membership
 from apps.tenancy.rules import rules_in_force
 from tests.factories import UserFactory
@@ -44,9 +44,7 @@ def vote(as_user, council, proposal, member, choice):
 
 
 def close(proposal):
-    return services.proposal_close(
-        proposal_id=proposal.pk, now=proposal.voting_closes_at + datetime.timedelta(seconds=1)
-    )
+    return proposal_close(proposal_id=proposal.pk, now=proposal.voting_closes_at + datetime.timedelta(seconds=1))
 
 
 def test_a_passed_rule_change_changes_the_next_matching_run(as_user, council):
@@ -288,8 +286,8 @@ def test_closing_reminder_is_sent_once(as_user, council):
     proposal = propose(as_user, council, {"matching.weight.price": 0.3})
     Proposal.objects.filter(pk=proposal.pk).update(voting_closes_at=timezone.now() + datetime.timedelta(hours=5))
     vote(as_user, council, proposal, council.members[0], "yes")
-    assert services.proposals_remind_closing() == 1
-    assert services.proposals_remind_closing() == 0
+    assert proposals_remind_closing() == 1
+    assert proposals_remind_closing() == 0
     reminded = set(Notification.objects.filter(kind="governance.voting_closes_soon").values_list("user_id", flat=True))
     assert reminded == {council.members[1].pk, council.members[2].pk}
     assert Notification.objects.filter(kind="governance.voting_opened").count() == 3
@@ -323,7 +321,7 @@ def test_the_tally_uses_the_charter_in_force_when_the_vote_closed(as_user, counc
         changes={"governance.quorum": 1.0},
         effective_at=proposal.voting_closes_at + datetime.timedelta(minutes=1),
     )
-    services.proposal_close(proposal_id=proposal.pk, now=proposal.voting_closes_at + datetime.timedelta(hours=1))
+    proposal_close(proposal_id=proposal.pk, now=proposal.voting_closes_at + datetime.timedelta(hours=1))
     proposal.refresh_from_db()
     assert proposal.status == "enacted"
 
@@ -419,3 +417,14 @@ def test_no_petitions_when_the_charter_says_so_and_a_per_author_limit(as_user, c
         for i in range(6)
     ]
     assert statuses == [201] * 5 + [409]
+
+
+def test_proposals_filter_by_status_and_kind_and_a_wrong_value_names_its_parameter(as_user, council):
+    voting = proposal_in_vote(council)
+    reader = as_user(council.member_owner)
+    listed = reader.get(council.url("proposals/"), {"status": "voting", "kind": "rule_change"}).json()["results"]
+    assert [p["id"] for p in listed] == [voting.pk]
+    assert reader.get(council.url("proposals/"), {"kind": "policy"}).json()["results"] == []
+    for parameter in ("status", "kind"):
+        response = reader.get(council.url("proposals/"), {parameter: "nope"})
+        assert response.status_code == 400 and list(response.json()["errors"]) == [parameter]

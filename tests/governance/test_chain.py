@@ -21,8 +21,9 @@ from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from apps.governance import chain, services
+from apps.governance import chain
 from apps.governance.models import ChainCheckpoint, ChainEntry, Vote
+from apps.governance.services.voting import vote_cast
 from apps.membership.audit import audit_record
 from apps.membership.models import AuditEvent
 from apps.tenancy.rls import tenant_scope
@@ -111,7 +112,7 @@ def edit_and_rehash(cluster, sequence, payload_change, rehash):
 def voted(council, choices=("yes", "yes", "no")):
     proposal = proposal_in_vote(council)
     for member, choice in zip(council.members, choices, strict=True):
-        services.vote_cast(actor=member, cluster=council.cluster, proposal_id=proposal.pk, choice=choice, reason="r")
+        vote_cast(actor=member, cluster=council.cluster, proposal_id=proposal.pk, choice=choice, reason="r")
     return proposal
 
 
@@ -168,7 +169,7 @@ def test_a_sound_chain_verifies_against_its_latest_checkpoint(as_user, council):
     assert result["checkpoint"]["sequence"] == checkpoint.sequence
     assert result["checkpoint"]["head_hash"] == head(council.cluster).hash
     # a vote changed through the service is recorded again: the latest entry is what counts
-    services.vote_cast(actor=council.members[2], cluster=council.cluster, proposal_id=proposal.pk, choice="yes")
+    vote_cast(actor=council.members[2], cluster=council.cluster, proposal_id=proposal.pk, choice="yes")
     assert verify(as_user, council)["ok"] is True
 
 
@@ -277,7 +278,7 @@ def test_an_edited_vote_fails_naming_its_entry(as_user, council):
 def test_a_vote_without_its_entry_fails(as_user, council):
     proposal = proposal_in_vote(council)
     for member in council.members[:2]:
-        services.vote_cast(actor=member, cluster=council.cluster, proposal_id=proposal.pk, choice="no")
+        vote_cast(actor=member, cluster=council.cluster, proposal_id=proposal.pk, choice="no")
     seat = council.seats[2]
     Vote.objects.create(proposal=proposal, seat=seat, voter=seat.holder, choice="yes")  # behind the service's back
     result = verify(as_user, council)

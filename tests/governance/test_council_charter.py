@@ -11,8 +11,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from apps.governance import services
 from apps.governance.models import ChainEntry, Proposal, RuleVersion, Seat
+from apps.governance.services.voting import proposal_close, proposals_close_due
 from apps.tenancy.rules import REGISTRY, rules_in_force
 from tests.factories import ClusterFactory, ClusterRoleFactory, UserFactory
 from tests.factories.membership import EnterpriseFactory, MembershipFactory
@@ -48,7 +48,7 @@ def _vote(as_user, council, user, pk, choice="yes"):
 
 def _close(pk) -> Proposal:
     proposal = Proposal.objects.get(pk=pk)
-    services.proposal_close(proposal_id=pk, now=proposal.voting_closes_at + datetime.timedelta(seconds=1))
+    proposal_close(proposal_id=pk, now=proposal.voting_closes_at + datetime.timedelta(seconds=1))
     proposal.refresh_from_db()
     return proposal
 
@@ -95,7 +95,7 @@ def test_an_administrator_cannot_capture_the_council(as_user, council):
     assert _vote(as_user, council, council.admin, pk).status_code == 403
     assert not Proposal.objects.get(pk=pk).votes.exists()
     # 6. the beat tallies: nobody voted, nothing changes
-    assert services.proposals_close_due(now=Proposal.objects.get(pk=pk).voting_closes_at) == 1
+    assert proposals_close_due(now=Proposal.objects.get(pk=pk).voting_closes_at) == 1
     assert Proposal.objects.get(pk=pk).status == "rejected"
     assert rules_in_force(council.cluster)[LIMIT] == 200
 

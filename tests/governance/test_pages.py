@@ -14,8 +14,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.governance import services
 from apps.governance.models import Comment, Proposal, RuleVersion, Seat, Vote
+from apps.governance.services.council import council_bootstrap
+from apps.governance.services.petitions import petition_cosign, petition_start
+from apps.governance.services.proposals import proposal_draft, proposal_open_voting, proposal_submit, proposal_withdraw
+from apps.governance.services.voting import proposal_close, proposals_close_due, vote_cast
 from apps.tenancy.rules import REGISTRY
 from tests.factories import ClusterFactory, ClusterRoleFactory, UserFactory
 from tests.factories.membership import EnterpriseFactory, MembershipFactory
@@ -35,7 +38,7 @@ def gov(db):
     alice, bob = UserFactory(name="Alice Zhang"), UserFactory(name="Bob Wang")
     enterprise = EnterpriseFactory(owner=alice, legal_name_en="Shaoxing Huafang Weaving")
     MembershipFactory(cluster=cluster, enterprise=enterprise)
-    seats = services.council_bootstrap(
+    seats = council_bootstrap(
         actor=admin,
         cluster=cluster,
         seats=[
@@ -92,7 +95,7 @@ def messages_of(response) -> list[str]:
 def rule_change(gov, *, changes=None, stage="voting", author=None, closes_in=datetime.timedelta(days=4), **extra):
     """A rule change by ``alice`` (or ``author``) taken through the services up to ``stage``."""
     author = author or gov.alice
-    proposal = services.proposal_draft(
+    proposal = proposal_draft(
         actor=author,
         cluster=gov.cluster,
         kind=extra.pop("kind", "rule_change"),
@@ -102,9 +105,9 @@ def rule_change(gov, *, changes=None, stage="voting", author=None, closes_in=dat
         **extra,
     )
     if stage in ("deliberation", "voting"):
-        services.proposal_submit(actor=author, cluster=gov.cluster, proposal_id=proposal.pk)
+        proposal_submit(actor=author, cluster=gov.cluster, proposal_id=proposal.pk)
     if stage == "voting":
-        services.proposal_open_voting(
+        proposal_open_voting(
             actor=author, cluster=gov.cluster, proposal_id=proposal.pk, closes_at=timezone.now() + closes_in
         )
     proposal.refresh_from_db()
@@ -195,8 +198,8 @@ def _fill_by_vote(gov, *, holder, chamber, term_start, term_end):
         seat_term_end=term_end,
     )
     for voter in (gov.alice, gov.bob):
-        services.vote_cast(actor=voter, cluster=gov.cluster, proposal_id=proposal.pk, choice="yes")
-    services.proposal_close(proposal_id=proposal.pk, now=proposal.voting_closes_at + datetime.timedelta(seconds=1))
+        vote_cast(actor=voter, cluster=gov.cluster, proposal_id=proposal.pk, choice="yes")
+    proposal_close(proposal_id=proposal.pk, now=proposal.voting_closes_at + datetime.timedelta(seconds=1))
     return Seat.objects.get(proposal=proposal)
 
 
@@ -341,12 +344,12 @@ def test_a_council_member_proposes_to_remove_a_seat_from_the_page_and_the_vote_r
     proposal = Proposal.objects.get(title="Bob leaves")
     assert (proposal.kind, proposal.seat_action, proposal.seat_id) == ("council_seat", "remove", gov.seats[1].pk)
     assert "Remove the seat of Bob Wang (Industry experts)" in text(response)
-    services.proposal_submit(actor=gov.alice, cluster=gov.cluster, proposal_id=proposal.pk)
-    services.proposal_open_voting(actor=gov.alice, cluster=gov.cluster, proposal_id=proposal.pk)
+    proposal_submit(actor=gov.alice, cluster=gov.cluster, proposal_id=proposal.pk)
+    proposal_open_voting(actor=gov.alice, cluster=gov.cluster, proposal_id=proposal.pk)
     for voter in (gov.alice, gov.bob):
-        services.vote_cast(actor=voter, cluster=gov.cluster, proposal_id=proposal.pk, choice="yes")
+        vote_cast(actor=voter, cluster=gov.cluster, proposal_id=proposal.pk, choice="yes")
     proposal.refresh_from_db()
-    services.proposal_close(proposal_id=proposal.pk, now=proposal.voting_closes_at + datetime.timedelta(seconds=1))
+    proposal_close(proposal_id=proposal.pk, now=proposal.voting_closes_at + datetime.timedelta(seconds=1))
     assert Seat.objects.get(pk=gov.seats[1].pk).removal == "proposal"
 
 
@@ -381,7 +384,7 @@ def test_proposal_list_puts_voting_first_with_the_time_left(gov, as_):
     closing_later = rule_change(gov, title="Closes later", closes_in=datetime.timedelta(days=5))
     closing_soon = rule_change(gov, title="Closes soon", closes_in=datetime.timedelta(hours=27))
     withdrawn = rule_change(gov, stage="deliberation", title="Withdrawn one")
-    services.proposal_withdraw(actor=gov.alice, cluster=gov.cluster, proposal_id=withdrawn.pk)
+    proposal_withdraw(actor=gov.alice, cluster=gov.cluster, proposal_id=withdrawn.pk)
     response = as_(gov.member).get(url("proposal-list", gov), **EN)
     ids = [p.pk for p in response.context["page"].object_list]
     assert ids == [closing_soon.pk, closing_later.pk, deliberating.pk, withdrawn.pk]
@@ -404,11 +407,11 @@ def test_new_proposal_button_is_for_seat_holders(gov, as_):
 
 def test_proposal_list_shows_the_counts_of_decided_votes(gov, as_):
     proposal = rule_change(gov)
-    services.vote_cast(actor=gov.alice, cluster=gov.cluster, proposal_id=proposal.pk, choice="yes")
-    services.vote_cast(actor=gov.bob, cluster=gov.cluster, proposal_id=proposal.pk, choice="no")
+    vote_cast(actor=gov.alice, cluster=gov.cluster, proposal_id=proposal.pk, choice="yes")
+    vote_cast(actor=gov.bob, cluster=gov.cluster, proposal_id=proposal.pk, choice="no")
     page = text(as_(gov.member).get(url("proposal-list", gov), **EN))
     assert "1 yes · 1 no" not in page  # nothing while the window is open
-    services.proposal_close(proposal_id=proposal.pk, now=proposal.voting_closes_at + datetime.timedelta(seconds=1))
+    proposal_close(proposal_id=proposal.pk, now=proposal.voting_closes_at + datetime.timedelta(seconds=1))
     page = text(as_(gov.member).get(url("proposal-list", gov), **EN))
     assert "1 yes · 1 no · 0 abstain" in page
 
@@ -723,13 +726,13 @@ def test_voting_outside_the_window_is_refused_with_a_message(gov, as_):
 
 def test_result_is_shown_only_after_the_window_closes(gov, as_):
     proposal = rule_change(gov)
-    services.vote_cast(actor=gov.alice, cluster=gov.cluster, proposal_id=proposal.pk, choice="yes")
-    services.vote_cast(actor=gov.bob, cluster=gov.cluster, proposal_id=proposal.pk, choice="yes", reason="Fair.")
+    vote_cast(actor=gov.alice, cluster=gov.cluster, proposal_id=proposal.pk, choice="yes")
+    vote_cast(actor=gov.bob, cluster=gov.cluster, proposal_id=proposal.pk, choice="yes", reason="Fair.")
     page = text(as_(gov.member).get(url("proposal-detail", gov, proposal.pk), **EN))
     assert 'data-testid="result"' not in page and "Fair." not in page
 
     # the beat job tallies once the window has closed
-    assert services.proposals_close_due(now=proposal.voting_closes_at + datetime.timedelta(seconds=1)) == 1
+    assert proposals_close_due(now=proposal.voting_closes_at + datetime.timedelta(seconds=1)) == 1
     response = as_(gov.member).get(url("proposal-detail", gov, proposal.pk), **EN)
     page = text(response)
     result = page.split('data-testid="result"')[1].split("</section>")[0]
@@ -749,8 +752,8 @@ def test_result_is_shown_only_after_the_window_closes(gov, as_):
 
 def test_a_rejected_proposal_shows_why(gov, as_):
     proposal = rule_change(gov)
-    services.vote_cast(actor=gov.bob, cluster=gov.cluster, proposal_id=proposal.pk, choice="no")
-    services.proposal_close(proposal_id=proposal.pk, now=proposal.voting_closes_at + datetime.timedelta(seconds=1))
+    vote_cast(actor=gov.bob, cluster=gov.cluster, proposal_id=proposal.pk, choice="no")
+    proposal_close(proposal_id=proposal.pk, now=proposal.voting_closes_at + datetime.timedelta(seconds=1))
     page = text(as_(gov.alice).get(url("proposal-detail", gov, proposal.pk), **EN))
     result = page.split('data-testid="result"')[1].split("</section>")[0]
     assert "Result: rejected" in result and "not reached" in result
@@ -776,8 +779,8 @@ def test_rulebook_lists_every_parameter_with_its_range_default_and_charter_flag(
 def test_rulebook_shows_the_enacted_value_and_the_history(gov, as_):
     proposal = rule_change(gov)
     for user in (gov.alice, gov.bob):
-        services.vote_cast(actor=user, cluster=gov.cluster, proposal_id=proposal.pk, choice="yes")
-    services.proposal_close(proposal_id=proposal.pk, now=proposal.voting_closes_at + datetime.timedelta(seconds=1))
+        vote_cast(actor=user, cluster=gov.cluster, proposal_id=proposal.pk, choice="yes")
+    proposal_close(proposal_id=proposal.pk, now=proposal.voting_closes_at + datetime.timedelta(seconds=1))
     page = text(as_(gov.member).get(url("rulebook", gov), **EN))
     price = page.split(f'data-testid="rule-{PRICE}"')[1].split("</tr>")[0]
     assert "<strong>0.4</strong>" in price and "changed" in price and ">0.25<" in price  # the default
@@ -848,7 +851,7 @@ def cosigners(gov):
 
 def petition(gov, **extra):
     """A policy petition by the ``member``'s enterprise, started through the service."""
-    return services.petition_start(
+    return petition_start(
         actor=gov.member,
         cluster=gov.cluster,
         enterprise=gov.membership.enterprise,
@@ -981,9 +984,7 @@ def test_another_member_cosigns_through_the_page_and_the_count_goes_up(gov, as_,
 def test_at_the_required_count_the_petition_goes_to_deliberation(gov, as_, cosigners):
     proposal = petition(gov)
     for signer in cosigners[:2]:
-        services.petition_cosign(
-            actor=signer.user, cluster=gov.cluster, proposal_id=proposal.pk, enterprise=signer.enterprise
-        )
+        petition_cosign(actor=signer.user, cluster=gov.cluster, proposal_id=proposal.pk, enterprise=signer.enterprise)
     last = cosigners[2]
     response = as_(last.user).post(
         url("proposal-cosign", gov, proposal.pk), {"enterprise": str(last.enterprise.pk)}, follow=True, **EN
@@ -1088,15 +1089,11 @@ def test_petition_page_reads_a_fixed_number_of_queries(gov, as_, cosigners):
     charter(gov, **{"governance.petition_cosigners": 10})
     proposal = petition(gov)
     first, others = cosigners[0], cosigners[1:]
-    services.petition_cosign(
-        actor=first.user, cluster=gov.cluster, proposal_id=proposal.pk, enterprise=first.enterprise
-    )
+    petition_cosign(actor=first.user, cluster=gov.cluster, proposal_id=proposal.pk, enterprise=first.enterprise)
     client = as_(gov.alice)  # a member who may still co-sign
     one = _detail_queries(client, gov, proposal)
     for signer in others:
-        services.petition_cosign(
-            actor=signer.user, cluster=gov.cluster, proposal_id=proposal.pk, enterprise=signer.enterprise
-        )
+        petition_cosign(actor=signer.user, cluster=gov.cluster, proposal_id=proposal.pk, enterprise=signer.enterprise)
     assert proposal.signatures.count() == 3
     assert _detail_queries(client, gov, proposal) == one
     page = text(client.get(url("proposal-detail", gov, proposal.pk), **EN))
@@ -1113,7 +1110,7 @@ def test_html_in_a_petition_is_escaped(gov, as_, cosigners):
     response = as_(gov.member).post(url("petition-create", gov), data, follow=True, **EN)
     proposal = Proposal.objects.get()
     assert (proposal.title, proposal.petitioner_id) == (title, firm.pk)
-    services.petition_cosign(
+    petition_cosign(
         actor=cosigners[0].user, cluster=gov.cluster, proposal_id=proposal.pk, enterprise=cosigners[0].enterprise
     )
     for page in (

@@ -19,7 +19,9 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from apps.governance import chain
-from apps.governance import services as governance
+from apps.governance.services.council import council_bootstrap
+from apps.governance.services.proposals import comment_add, proposal_draft, proposal_open_voting, proposal_submit
+from apps.governance.services.voting import vote_cast
 from apps.marketplace.models import CapacityOffer, ChannelOffer, ChannelRequest, Deal, Match, MatchingRun, Order
 from apps.membership.models import EnterpriseCertification, Invitation, Membership, Report
 from apps.monitoring.models import Alert, KpiSnapshot
@@ -151,7 +153,7 @@ def build_world():
         text=f"{SECRET} report",
         reported_by_user=w.a_owner,
     )
-    [w.seat] = governance.council_bootstrap(
+    [w.seat] = council_bootstrap(
         actor=w.admin,
         cluster=target,
         seats=[
@@ -163,7 +165,7 @@ def build_world():
             }
         ],
     )
-    w.proposal = governance.proposal_draft(
+    w.proposal = proposal_draft(
         actor=w.council_user,
         cluster=target,
         kind="rule_change",
@@ -171,10 +173,10 @@ def build_world():
         body=f"{SECRET} body",
         changes={"matching.weight.price": 0.3},
     )
-    governance.proposal_submit(actor=w.council_user, cluster=target, proposal_id=w.proposal.pk)
-    governance.proposal_open_voting(actor=w.council_user, cluster=target, proposal_id=w.proposal.pk)
-    governance.comment_add(actor=w.council_user, cluster=target, proposal_id=w.proposal.pk, body=f"{SECRET} comment")
-    governance.vote_cast(actor=w.council_user, cluster=target, proposal_id=w.proposal.pk, choice="yes", reason=SECRET)
+    proposal_submit(actor=w.council_user, cluster=target, proposal_id=w.proposal.pk)
+    proposal_open_voting(actor=w.council_user, cluster=target, proposal_id=w.proposal.pk)
+    comment_add(actor=w.council_user, cluster=target, proposal_id=w.proposal.pk, body=f"{SECRET} comment")
+    vote_cast(actor=w.council_user, cluster=target, proposal_id=w.proposal.pk, choice="yes", reason=SECRET)
     chain.checkpoint_create(cluster=target)
     w.alert = Alert.objects.create(cluster=target, key="k:1", kind="deal_overdue", subject=f"{SECRET} alert")
     w.alert.enterprises.set([w.a])

@@ -11,9 +11,10 @@ from apps.tenancy.api.base import ClusterScopedViewSet
 from apps.tenancy.rules import CHARTER_KEYS, REGISTRY, rules_in_force
 from apps.tenancy.selectors import ADMINISTRATOR, COUNCIL, MEMBER
 
-from .. import chain, selectors, services
+from .. import chain, selectors
 from ..filters import ProposalFilter
 from ..models import ChainCheckpoint, Comment, Proposal, RuleVersion, Seat, Vote
+from ..services import council, petitions, proposals, voting
 from . import serializers as s
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
@@ -55,16 +56,16 @@ class SeatViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Destroy
     def create(self, request, *args, **kwargs):
         serializer = s.CouncilBootstrapSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        seats = services.council_bootstrap(actor=request.user, cluster=self.cluster, **serializer.validated_data)
+        seats = council.council_bootstrap(actor=request.user, cluster=self.cluster, **serializer.validated_data)
         return Response(s.SeatSerializer(seats, many=True).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request, *args, **kwargs):
-        services.seat_remove_refused(actor=request.user, cluster=self.cluster, seat_id=int(kwargs["pk"]))
+        council.seat_remove_refused(actor=request.user, cluster=self.cluster, seat_id=int(kwargs["pk"]))
 
     @extend_schema(summary="Resign your seat (its holder)", request=None, responses={200: s.SeatSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def resign(self, request, *args, **kwargs):
-        seat = services.seat_resign(actor=request.user, cluster=self.cluster, seat_id=int(kwargs["pk"]))
+        seat = council.seat_resign(actor=request.user, cluster=self.cluster, seat_id=int(kwargs["pk"]))
         return Response(s.SeatSerializer(seat).data)
 
 
@@ -123,14 +124,14 @@ class ProposalViewSet(
     def create(self, request, *args, **kwargs):
         serializer = s.ProposalDraftSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        proposal = services.proposal_draft(actor=request.user, cluster=self.cluster, **serializer.validated_data)
+        proposal = proposals.proposal_draft(actor=request.user, cluster=self.cluster, **serializer.validated_data)
         return self._detail(proposal, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         self.get_object()
         serializer = s.ProposalAmendSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        proposal = services.proposal_amend(
+        proposal = proposals.proposal_amend(
             actor=request.user, cluster=self.cluster, proposal_id=int(kwargs["pk"]), **serializer.validated_data
         )
         return self._detail(proposal)
@@ -147,7 +148,7 @@ class ProposalViewSet(
     def submit(self, request, *args, **kwargs):
         self.get_object()
         return self._detail(
-            services.proposal_submit(actor=request.user, cluster=self.cluster, proposal_id=int(kwargs["pk"]))
+            proposals.proposal_submit(actor=request.user, cluster=self.cluster, proposal_id=int(kwargs["pk"]))
         )
 
     @extend_schema(
@@ -158,7 +159,7 @@ class ProposalViewSet(
         self.get_object()
         serializer = s.OpenVotingSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        proposal = services.proposal_open_voting(
+        proposal = proposals.proposal_open_voting(
             actor=request.user, cluster=self.cluster, proposal_id=int(kwargs["pk"]), **serializer.validated_data
         )
         return self._detail(proposal)
@@ -172,7 +173,7 @@ class ProposalViewSet(
     def petition(self, request, *args, **kwargs):
         serializer = s.PetitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        proposal = services.petition_start(actor=request.user, cluster=self.cluster, **serializer.validated_data)
+        proposal = petitions.petition_start(actor=request.user, cluster=self.cluster, **serializer.validated_data)
         return self._detail(proposal, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -185,7 +186,7 @@ class ProposalViewSet(
         self.get_object()
         serializer = s.CosignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        proposal = services.petition_cosign(
+        proposal = petitions.petition_cosign(
             actor=request.user, cluster=self.cluster, proposal_id=int(kwargs["pk"]), **serializer.validated_data
         )
         return self._detail(proposal)
@@ -195,7 +196,7 @@ class ProposalViewSet(
     def withdraw(self, request, *args, **kwargs):
         self.get_object()
         return self._detail(
-            services.proposal_withdraw(actor=request.user, cluster=self.cluster, proposal_id=int(kwargs["pk"]))
+            proposals.proposal_withdraw(actor=request.user, cluster=self.cluster, proposal_id=int(kwargs["pk"]))
         )
 
 
@@ -203,10 +204,8 @@ class ProposalChildViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, Clust
     filter_backends = []
 
     def proposal(self) -> Proposal:
-        proposal = (
-            selectors.proposals(cluster=self.cluster, user=self.request.user)
-            .filter(pk=self.kwargs["proposal_pk"])
-            .first()
+        proposal = selectors.proposal_visible(
+            cluster=self.cluster, user=self.request.user, pk=self.kwargs["proposal_pk"]
         )
         if proposal is None:
             raise NotFoundError()
@@ -226,12 +225,12 @@ class CommentViewSet(ProposalChildViewSet):
     required_roles = {"list": READERS, "create": {MEMBER, COUNCIL}}
 
     def scoped_queryset(self, *, cluster, user):
-        return Comment.objects.filter(proposal=self.proposal()).select_related("author").order_by("created_at", "pk")
+        return selectors.comments(proposal=self.proposal())
 
     def create(self, request, *args, **kwargs):
         serializer = s.CommentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        comment = services.comment_add(
+        comment = proposals.comment_add(
             actor=request.user,
             cluster=self.cluster,
             proposal_id=self.proposal().pk,
@@ -257,17 +256,13 @@ class VoteViewSet(ProposalChildViewSet):
     required_roles = {"list": READERS, "create": {COUNCIL}}
 
     def scoped_queryset(self, *, cluster, user):
-        proposal = self.proposal()
-        qs = Vote.objects.filter(proposal=proposal).select_related("seat").order_by("cast_at", "pk")
-        if not proposal.tallied_at:
-            qs = qs.filter(voter=user)
-        return qs
+        return selectors.votes_visible(proposal=self.proposal(), user=user)
 
     def create(self, request, *args, **kwargs):
         serializer = s.VoteCastSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        vote = services.vote_cast(
+        vote = voting.vote_cast(
             actor=request.user,
             cluster=self.cluster,
             proposal_id=self.proposal().pk,
