@@ -49,8 +49,12 @@ run: install ## Migrate, load demo data and run web + worker + beat on embedded 
 	@echo
 	@HOST=$(HOST) WEB_PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start
 
-test: install ## Run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set, else SQLite)
-	@$(PY) -m pytest $(PYTEST_ARGS)
+# Coverage of apps/ (pytest-cov, settings in pyproject.toml): the total is the summary's last
+# line but one, each file's lines are in var/coverage/index.html. COVERAGE= runs without it.
+COVERAGE ?= --cov --cov-report=html:var/coverage
+
+test: install ## Run the whole test suite with its coverage figure (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set, else SQLite)
+	@$(PY) -m pytest $(COVERAGE) $(PYTEST_ARGS)
 
 lint: install ## ruff check and format check
 	@$(VENV)/bin/ruff check .
@@ -77,4 +81,4 @@ demo: install ## (Re)load the demo data
 	@$(PY) manage.py load_demo
 
 clean: ## Remove local state (SQLite database, broker folder, caches) — not the virtualenv
-	rm -rf var/db.sqlite3 var/celery-broker var/cache var/celerybeat-schedule* .pytest_cache
+	rm -rf var/db.sqlite3 var/celery-broker var/cache var/celerybeat-schedule* var/.coverage var/coverage .pytest_cache
