@@ -18,6 +18,7 @@ from apps.governance import services
 from apps.governance.models import Comment, Proposal, RuleVersion, Seat, Vote
 from apps.tenancy.rules import REGISTRY
 from tests.factories import ClusterFactory, ClusterRoleFactory, UserFactory
+from tests.factories.governance import ProposalFactory, RuleVersionFactory
 from tests.factories.membership import EnterpriseFactory, MembershipFactory
 from tests.queries import cold_queries
 
@@ -423,9 +424,7 @@ def _list_queries(as_, gov) -> int:
 def test_proposal_list_reads_a_fixed_number_of_queries(gov, as_):
     membership = gov.membership
     # twenty open proposals by two authors: raise the charter's per-author limit for this test
-    RuleVersion.objects.create(
-        cluster=gov.cluster, number=99, values={}, changes={"governance.open_proposals_per_author": 100}
-    )
+    RuleVersionFactory(cluster=gov.cluster, number=99, values={}, changes={"governance.open_proposals_per_author": 100})
     rule_change(gov, kind="sanction", changes={}, sanction_membership=membership.pk, sanction_action="suspend")
     one = _list_queries(as_, gov)
     for index in range(19):
@@ -687,7 +686,7 @@ def test_seat_holder_votes_and_changes_the_vote_through_the_page(gov, as_):
 
 
 def test_votes_cannot_be_changed_when_the_charter_says_so(gov, as_):
-    RuleVersion.objects.create(
+    RuleVersionFactory(
         cluster=gov.cluster,
         number=1,
         values={"governance.votes_changeable": False},
@@ -797,7 +796,7 @@ def _rulebook_queries(as_, gov) -> int:
 def _enacted_versions(gov, count: int, start: int = 1) -> None:
     now = timezone.now()
     for number in range(start, start + count):
-        proposal = Proposal.objects.create(
+        proposal = ProposalFactory(
             cluster=gov.cluster,
             kind="rule_change",
             title=f"Change {number}",
@@ -807,7 +806,7 @@ def _enacted_versions(gov, count: int, start: int = 1) -> None:
             author_seat=gov.seats[0],
             status="enacted",
         )
-        RuleVersion.objects.create(
+        RuleVersionFactory(
             cluster=gov.cluster,
             number=number,
             values={PRICE: number / 100},
@@ -860,7 +859,7 @@ def petition(gov, **extra):
 
 
 def charter(gov, **changes):
-    RuleVersion.objects.create(cluster=gov.cluster, number=1, values={}, changes=changes)
+    RuleVersionFactory(cluster=gov.cluster, number=1, values={}, changes=changes)
 
 
 def test_member_without_a_seat_starts_a_petition_through_the_page(gov, as_):
