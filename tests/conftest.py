@@ -57,7 +57,9 @@ def pytest_terminal_summary(terminalreporter, config):
     plugin = config.pluginmanager.getplugin("_cov")
     total = getattr(plugin, "cov_total", None)
     if total is not None:
-        terminalreporter.write_line(f"Coverage: {total:.1f} % of the lines in apps/ ran (per file: var/coverage/index.html)")
+        terminalreporter.write_line(
+            f"Coverage: {total:.1f} % of the lines in apps/ ran (per file: var/coverage/index.html)"
+        )
 
 
 @pytest.fixture
