@@ -8,20 +8,31 @@ HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format migrations messages demo bench clean
+.PHONY: help install requirements run test lint format migrations messages demo bench clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 $(STAMP):
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "Installing Python packages into $(VENV) …"
-	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install --quiet --disable-pip-version-check -c requirements-dev.txt pip
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP) ## Create .venv and install the pinned requirements
+
+# pip-tools: every transitive dependency pinned, with where it comes from (# via). Extras are
+# stripped so that requirements.txt can constrain requirements-dev.txt; index and find-links
+# options are left out (they belong to the machine, not the project). pip-compile keeps the
+# existing pins: PIP_COMPILE_ARGS=--upgrade (or --upgrade-package NAME) takes newer releases.
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make requirements" $(VENV)/bin/pip-compile --quiet --strip-extras \
+	--allow-unsafe --no-emit-index-url --no-emit-find-links --no-emit-trusted-host $(PIP_COMPILE_ARGS)
+
+requirements: install ## Recompile requirements.txt and requirements-dev.txt from the .in files
+	@$(PIP_COMPILE) -o requirements.txt requirements.in
+	@$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
 
 run: install ## Migrate, load demo data and run web + worker + beat on embedded defaults (Ctrl-C stops all)
 	@mkdir -p var
@@ -38,8 +49,12 @@ run: install ## Migrate, load demo data and run web + worker + beat on embedded 
 	@echo
 	@HOST=$(HOST) WEB_PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start
 
-test: install ## Run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set, else SQLite)
-	@$(PY) -m pytest $(PYTEST_ARGS)
+# Coverage of apps/ (pytest-cov, settings in pyproject.toml): the total is the summary's last
+# line but one, each file's lines are in var/coverage/index.html. COVERAGE= runs without it.
+COVERAGE ?= --cov --cov-report=html:var/coverage
+
+test: install ## Run the whole test suite with its coverage figure (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set, else SQLite)
+	@$(PY) -m pytest $(COVERAGE) $(PYTEST_ARGS)
 
 lint: install ## ruff check and format check; the apps' import contracts (pyproject.toml, import-linter)
 	@$(VENV)/bin/ruff check .
@@ -67,4 +82,4 @@ demo: install ## (Re)load the demo data
 	@$(PY) manage.py load_demo
 
 clean: ## Remove local state (SQLite database, broker folder, caches) — not the virtualenv
-	rm -rf var/db.sqlite3 var/celery-broker var/cache var/celerybeat-schedule* .pytest_cache
+	rm -rf var/db.sqlite3 var/celery-broker var/cache var/celerybeat-schedule* var/.coverage var/coverage .pytest_cache

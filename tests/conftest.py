@@ -50,6 +50,18 @@ def pytest_runtest_setup(item):
         )
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_terminal_summary(terminalreporter, config):
+    """The coverage figure on one line (``make test`` measures it with pytest-cov; the files'
+    report is in var/coverage/), after pytest-cov's own section."""
+    plugin = config.pluginmanager.getplugin("_cov")
+    total = getattr(plugin, "cov_total", None)
+    if total is not None:
+        terminalreporter.write_line(
+            f"Coverage: {total:.1f} % of the lines in apps/ ran (per file: var/coverage/index.html)"
+        )
+
+
 @pytest.fixture
 def api():
     return APIClient()

@@ -1,17 +1,19 @@
-"""Django's Redis cache backend: one redis-py client per connection pool, and a Redis that
-is away answered as a cache miss.
+"""The Redis cache backend: django-redis, with a Redis that is away answered as a cache miss.
 
-Django's ``RedisCacheClient.get_client`` builds a new ``redis.Redis`` for every cache call,
-and each one copies redis-py's table of ~160 response callbacks: on the market list that
-was about 2 ms of every request. A ``redis.Redis`` is safe to share between threads (it
-takes a connection from the pool per command), so one per pool is enough.
+django-redis keeps one redis-py client per server for each cache object (Django's own
+``RedisCache`` builds a new ``redis.Redis`` for every call, and each copies redis-py's table of
+~160 response callbacks: on the market list that was about 2 ms of every request). Its
+options are django-redis's (``SOCKET_CONNECT_TIMEOUT``, ``SOCKET_TIMEOUT``,
+``CONNECTION_POOL_KWARGS``, …), plus ``breaker_seconds`` below.
 
 **Redis away.** Every operation that cannot reach Redis (``ConnectionError``,
 ``TimeoutError``) answers as a miss: reads return the default, writes are dropped, ``incr``
 says the key is missing. A breaker shared by the process's threads then answers the same
 at once for ``breaker_seconds`` (``OPTIONS``, default 5), after which one caller tries Redis
 again; so a Redis that is down costs one connect timeout per interval, not one per call,
-and is logged once per ``LOG_INTERVAL``, not once per call.
+and is logged once per ``LOG_INTERVAL``, not once per call. (django-redis's own
+``IGNORE_EXCEPTIONS`` would try Redis on every call and log each failure, and lets ``add``
+report failure; the breaker takes its place, so it stays off.)
 
 **Coming back.** A write dropped while Redis was away (a generation bump, a deleted
 session) would leave Redis, once it answers again, holding what that write replaced. So a
@@ -25,7 +27,9 @@ import logging
 import threading
 import time
 
-from django.core.cache.backends import redis as django_redis
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.exceptions import ImproperlyConfigured
+from django_redis.cache import RedisCache as BaseRedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -95,31 +99,25 @@ def breaker_for(name: str, seconds: float) -> Breaker:
         return breaker
 
 
-class ReusingRedisCacheClient(django_redis.RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
-        return client
-
-
-class RedisCache(django_redis.RedisCache):
+class RedisCache(BaseRedisCache):
     def __init__(self, server, params):
         options = dict(params.get("OPTIONS") or {})
         seconds = float(options.pop("breaker_seconds", 5))
+        # django-redis ignores options it does not know: a Django-style ``socket_timeout``
+        # would leave a frozen Redis holding every request, so it is refused
+        unknown = sorted(key for key in options if not key.isupper())
+        if unknown:
+            raise ImproperlyConfigured(
+                f"cache OPTIONS {unknown}: django-redis takes upper-case options "
+                "(SOCKET_CONNECT_TIMEOUT, SOCKET_TIMEOUT, CONNECTION_POOL_KWARGS, …) and breaker_seconds"
+            )
+        if options.get("IGNORE_EXCEPTIONS"):
+            raise ImproperlyConfigured("cache OPTIONS: the outage breaker replaces django-redis's IGNORE_EXCEPTIONS")
+        # failures reach the breaker, whatever DJANGO_REDIS_IGNORE_EXCEPTIONS says
+        options["IGNORE_EXCEPTIONS"] = False
         super().__init__(server, {**params, "OPTIONS": options})
-        self._class = ReusingRedisCacheClient
         # one breaker per server and key prefix: its epoch is renewed under that prefix
         self.breaker = breaker_for(f"{server} {self.key_prefix}".strip(), seconds)
-
-    def validate_key(self, key):
-        """Django warns about keys memcached could not store; Redis stores any key, and a
-        request reads a dozen, so the check is skipped."""
 
     @property
     def unavailable_reason(self) -> str:
@@ -135,7 +133,7 @@ class RedisCache(django_redis.RedisCache):
             if breaker.dirty:
                 self._start_afresh()
             result = operation(*args, **kwargs)
-        except UNREACHABLE as exc:
+        except UNREACHABLE as exc:  # django-redis re-raises redis-py's own error
             breaker.dirty = breaker.dirty or write
             breaker.failed(exc)
             return missed()
@@ -167,16 +165,20 @@ class RedisCache(django_redis.RedisCache):
 
     # Writes: dropped (``add`` reports success, as it would on a miss, so that callers
     # taking a cache lock, such as allauth's rate limits, go on rather than wait).
-    def add(self, key, value, timeout=django_redis.DEFAULT_TIMEOUT, version=None):
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._guarded(super().add, lambda: True, key, value, timeout, version, write=True)
 
-    def set(self, key, value, timeout=django_redis.DEFAULT_TIMEOUT, version=None):
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._guarded(super().set, lambda: None, key, value, timeout, version, write=True)
 
-    def set_many(self, data, timeout=django_redis.DEFAULT_TIMEOUT, version=None):
-        return self._guarded(super().set_many, lambda: list(data), data, timeout, version, write=True)
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        if not data:
+            return []
+        # Django's contract: the keys that could not be stored (django-redis answers None)
+        stored = self._guarded(super().set_many, lambda: list(data), data, timeout, version, write=True)
+        return stored or []
 
-    def touch(self, key, timeout=django_redis.DEFAULT_TIMEOUT, version=None):
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         return self._guarded(super().touch, lambda: False, key, timeout, version, write=True)
 
     def delete(self, key, version=None):
@@ -193,3 +195,12 @@ class RedisCache(django_redis.RedisCache):
             raise ValueError(f"Key '{key}' not found (the cache is unavailable).")
 
         return self._guarded(super().incr, missing, key, delta, version, write=True)
+
+    def decr(self, key, delta=1, version=None):
+        return self.incr(key, -delta, version)
+
+    def incr_version(self, key, delta=1, version=None):
+        def missing():
+            raise ValueError(f"Key '{key}' not found (the cache is unavailable).")
+
+        return self._guarded(super().incr_version, missing, key, delta, version, write=True)

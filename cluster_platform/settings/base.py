@@ -163,9 +163,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "apps.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            # Redis away is a cache miss; after a failure the breaker answers at once for this
-            # many seconds before trying Redis again (apps/core/cache.py)
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2, "breaker_seconds": 5},
+            # django-redis's options; Redis away is a cache miss, and after a failure the breaker
+            # answers at once for breaker_seconds before trying Redis again (apps/core/cache.py)
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2, "breaker_seconds": 5},
         }
     }
 else:

@@ -13,20 +13,21 @@ desktop and on a phone.
 
 import datetime
 import re
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from apps.marketplace.models import CapacityOffer, Deal, Match, Order
+from apps.marketplace.models import CapacityOffer, Deal
 from apps.monitoring import services
 from apps.monitoring.models import Alert, KpiSnapshot
 from tests.browser.test_governance_flow import fits_the_phone
 from tests.browser.test_membership_flow import log_in
 from tests.browser.test_pages import PHONE, allow_async_unsafe, browser, new_context  # noqa: F401 (fixtures)
 from tests.factories import ClusterFactory, ClusterRoleFactory, UserFactory
+from tests.factories.marketplace import CapacityOfferFactory, DealFactory, MatchFactory, OrderFactory
 from tests.factories.membership import EnterpriseFactory, MembershipFactory
+from tests.factories.monitoring import AlertFactory
 from tests.marketplace.conftest import capacity_fields, order_fields
 
 NAMES = [
@@ -39,50 +40,37 @@ NAMES = [
 
 
 def capacity(cluster, owner, capability: str, total: int, reserved: int) -> CapacityOffer:
-    return CapacityOffer.objects.create(
+    return CapacityOfferFactory(
         cluster=cluster,
         owner=owner,
         status="partially_filled" if reserved else "open",
         published_at=timezone.now(),
         total_quantity=total,
         reserved_quantity=reserved,
-        region_code="330600",
-        latitude=Decimal("30.00000"),
-        longitude=Decimal("120.58000"),
         **capacity_fields(title=f"{capability} capacity", capability_id=capability),
     )
 
 
 def deal(cluster, buyer, supply: CapacityOffer, *, status="in_production", due_in=20) -> Deal:
     """A deal between ``buyer`` and the owner of ``supply``, written directly (its match accepted)."""
-    order = Order.objects.create(
+    order = OrderFactory(
         cluster=cluster,
         owner=buyer,
         status="filled",
         published_at=timezone.now() - datetime.timedelta(days=3),
         **order_fields(title=f"Order of {buyer.legal_name_en}", quantity=500, filled_quantity=500),
     )
-    match = Match.objects.create(
+    match = MatchFactory(
         cluster=cluster,
-        kind="production",
         order=order,
         capacity=supply,
-        demand_owner=buyer,
-        supply_owner=supply.owner,
         quantity=500,
         score=0.8,
         status="accepted",
         expires_at=timezone.now() + datetime.timedelta(days=3),
     )
-    return Deal.objects.create(
-        cluster=cluster,
+    return DealFactory(
         match=match,
-        kind="production",
-        buyer=buyer,
-        supplier=supply.owner,
-        quantity=500,
-        unit_price=Decimal("18.00"),
-        currency="CNY",
         due_date=timezone.localdate() + datetime.timedelta(days=due_in),
         status=status,
         delivered_at=timezone.now() if status in ("delivered", "closed") else None,
@@ -112,15 +100,15 @@ def scene(transactional_db):
     deal(cluster, sportswear, looms, status="closed", due_in=1)
     deal(cluster, sportswear, lines)
     services.kpi_snapshot_take(cluster)
-    alert = Alert.objects.create(
+    alert = AlertFactory(
         cluster=cluster,
         key="deal-overdue:demo",
         kind="deal_overdue",
         severity="critical",
         subject="Deal 7 is 4 days past its due date",
         message="Huzhou Garment Sewing has not delivered 500 to Ningbo Sportswear.",
+        enterprises=[sewing, sportswear],
     )
-    alert.enterprises.set([sewing, sportswear])
     return {"cluster": cluster, "admin": admin, "firms": firms, "vats": vats, "alert": alert}
 
 

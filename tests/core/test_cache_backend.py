@@ -15,7 +15,7 @@ def test_one_client_per_pool_and_the_usual_operations():
     cache.set("n", 1, 30)
     assert cache.incr("n") == 2
     assert cache.get_many(["a", "n", "missing"]) == {"a": {"x": 1}, "n": 2}
-    assert cache._cache.get_client(write=True) is cache._cache.get_client(write=True)
+    assert cache.client.get_client(write=True) is cache.client.get_client(write=True)
     cache.delete_many(["a", "n"])  # not clear(): that would flush a database the broker may share
     assert cache.get("a") is None
 
@@ -56,3 +56,13 @@ def test_a_process_that_dropped_writes_starts_the_cache_afresh_when_redis_answer
     assert cache.get(EPOCH_KEY) != 1
     assert not cache.breaker.dirty
     cache.delete(EPOCH_KEY)
+
+
+def test_options_django_redis_would_ignore_are_refused():
+    """A Django-style ``socket_timeout`` would be ignored by django-redis (no timeout at all)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="socket_timeout"):
+        RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_timeout": 1, "breaker_seconds": 1}})
+    with pytest.raises(ImproperlyConfigured, match="IGNORE_EXCEPTIONS"):
+        RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"IGNORE_EXCEPTIONS": True}})

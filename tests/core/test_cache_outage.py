@@ -95,8 +95,8 @@ def redis_cache(settings, redis_server):
             "BACKEND": "apps.core.cache.RedisCache",
             "LOCATION": redis_server.url,
             "OPTIONS": {
-                "socket_connect_timeout": SOCKET_TIMEOUT,
-                "socket_timeout": SOCKET_TIMEOUT,
+                "SOCKET_CONNECT_TIMEOUT": SOCKET_TIMEOUT,
+                "SOCKET_TIMEOUT": SOCKET_TIMEOUT,
                 "breaker_seconds": BREAKER_SECONDS,
             },
         }

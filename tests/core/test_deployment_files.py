@@ -2,7 +2,7 @@
 
 docker-compose.yml runs web, worker and beat from one image on PostgreSQL and Redis, in
 the right order; the Dockerfile installs the runtime requirements only; every requirement
-is pinned.
+is pinned, and the compiled requirement files (pip-tools) agree with the ones they come from.
 """
 
 import re
@@ -38,7 +38,7 @@ def _requirement_lines(name: str) -> list[str]:
     lines = []
     for raw in (ROOT / name).read_text(encoding="utf-8").splitlines():
         line = raw.split(" #", 1)[0].strip()
-        if not line or line.startswith("#") or line.startswith("-r"):
+        if not line or line.startswith("#") or line.startswith(("-r", "-c")):
             continue
         lines.append(line)
     return lines
@@ -143,9 +143,38 @@ def test_dockerignore_keeps_local_state_and_secrets_out_of_the_image():
     assert any("__pycache__" in entry for entry in ignored)
 
 
-@pytest.mark.parametrize("name", ["requirements.txt", "requirements-dev.txt"])
+def _pins(name: str) -> dict[str, str]:
+    """Each requirement's normalised name (extras dropped) and pinned version."""
+    pins = {}
+    for line in _requirement_lines(name):
+        requirement, version = line.split("==")
+        pins[re.sub(r"[-_.]+", "-", requirement.split("[")[0]).lower()] = version
+    return pins
+
+
+@pytest.mark.parametrize("name", ["requirements.in", "requirements.txt", "requirements-dev.in", "requirements-dev.txt"])
 def test_every_requirement_is_pinned(name):
     lines = _requirement_lines(name)
     assert lines, f"{name} lists no requirement"
     unpinned = [line for line in lines if not PIN.match(line)]
     assert not unpinned, f"{name}: pin these with ==: {unpinned}"
+
+
+@pytest.mark.parametrize(
+    ("source", "compiled"), [("requirements.in", "requirements.txt"), ("requirements-dev.in", "requirements-dev.txt")]
+)
+def test_the_compiled_requirements_hold_every_declared_pin(source, compiled):
+    """An edited ``.in`` file was recompiled (``make requirements``): its pins are in the compiled file."""
+    declared, pinned = _pins(source), _pins(compiled)
+    stale = {name: version for name, version in declared.items() if pinned.get(name) != version}
+    assert not stale, f"{compiled} does not pin these as {source} does: {stale} (run make requirements)"
+
+
+def test_development_installs_the_runtime_versions_and_the_image_no_development_tools():
+    runtime, development = _pins("requirements.txt"), _pins("requirements-dev.txt")
+    differing = {
+        name: (version, development.get(name)) for name, version in runtime.items() if development.get(name) != version
+    }
+    assert not differing, f"requirements-dev.txt must hold requirements.txt's versions: {differing}"
+    for tool in ("honcho", "pytest", "pip-tools", "ruff"):
+        assert tool not in runtime and tool in development, tool

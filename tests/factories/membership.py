@@ -1,4 +1,5 @@
-"""Factories of the membership domain: enterprises with a valid credit code, people, memberships, reports.
+"""Factories of the membership domain: enterprises with a valid credit code, people,
+certifications, invitations, memberships, reports.
 
 ``EnterpriseFactory()`` creates its owner too (a fresh user, or ``owner=user``); ``PersonFactory``
 adds a person (staff unless ``role=`` says otherwise) to an enterprise.
@@ -11,7 +12,14 @@ import factory
 from django.utils import timezone
 from stdnum.cn import uscc
 
-from apps.membership.models import Enterprise, EnterpriseCertification, EnterpriseMember, Membership, Report
+from apps.membership.models import (
+    Enterprise,
+    EnterpriseCertification,
+    EnterpriseMember,
+    Invitation,
+    Membership,
+    Report,
+)
 from apps.reference.models import CertificationScheme
 
 from . import ClusterFactory, UserFactory
@@ -75,6 +83,19 @@ class CertificationFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: f"CERT-{n:05d}")
     issuer = "China Quality Certification Centre"
     valid_until = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=365))
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A pending invitation to join an enterprise as staff, sent by its owner, for 14 days."""
+
+    class Meta:
+        model = Invitation
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.com")
+    role = EnterpriseMember.Role.STAFF
+    invited_by = factory.LazyAttribute(lambda i: owner_of(i.enterprise))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

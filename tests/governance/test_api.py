@@ -13,6 +13,7 @@ from apps.governance.services.voting import proposal_close, proposals_remind_clo
 from apps.membership.models import Membership
 from apps.tenancy.rules import rules_in_force
 from tests.factories import UserFactory
+from tests.factories.governance import RuleVersionFactory
 from tests.governance.conftest import proposal_in_vote
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +121,7 @@ def test_votes_are_refused_outside_the_rules(as_user, council):
 
 
 def test_votes_cannot_change_when_the_charter_says_so(as_user, council):
-    RuleVersion.objects.create(
+    RuleVersionFactory(
         cluster=council.cluster,
         number=1,
         values={**rules_in_force(None), "governance.votes_changeable": False},
@@ -189,7 +190,7 @@ def test_charter_change_needs_two_thirds_of_all_seats(as_user, council):
 
 
 def test_per_chamber_quorum(as_user, council):
-    RuleVersion.objects.create(
+    RuleVersionFactory(
         cluster=council.cluster,
         number=1,
         values={**rules_in_force(None), "governance.per_chamber_quorum": True},
@@ -314,7 +315,7 @@ def test_the_tally_uses_the_charter_in_force_when_the_vote_closed(as_user, counc
     vote(as_user, council, proposal, council.members[0], "yes")
     vote(as_user, council, proposal, council.members[1], "yes")
     # a stricter quorum that took effect after the close (the closing job ran late) must not apply
-    RuleVersion.objects.create(
+    RuleVersionFactory(
         cluster=council.cluster,
         number=1,
         values={},
@@ -402,9 +403,7 @@ def test_member_enterprises_petition_and_cosign(as_user, council):
 
 
 def test_no_petitions_when_the_charter_says_so_and_a_per_author_limit(as_user, council):
-    RuleVersion.objects.create(
-        cluster=council.cluster, number=1, values={}, changes={"governance.petition_cosigners": 0}
-    )
+    RuleVersionFactory(cluster=council.cluster, number=1, values={}, changes={"governance.petition_cosigners": 0})
     body = {"enterprise": council.membership.enterprise.pk, "kind": "policy", "title": "t", "body": "b"}
     assert (
         as_user(council.member_owner).post(council.url("proposals/petition/"), body, format="json").status_code == 403

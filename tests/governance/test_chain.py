@@ -28,6 +28,7 @@ from apps.membership.audit import audit_record
 from apps.membership.models import AuditEvent
 from apps.tenancy.rls import tenant_scope
 from tests.factories import ClusterFactory, UserFactory
+from tests.factories.governance import VoteFactory
 from tests.factories.membership import EnterpriseFactory, MembershipFactory
 from tests.governance.conftest import proposal_in_vote
 from tests.queries import cold_queries
@@ -280,7 +281,7 @@ def test_a_vote_without_its_entry_fails(as_user, council):
     for member in council.members[:2]:
         vote_cast(actor=member, cluster=council.cluster, proposal_id=proposal.pk, choice="no")
     seat = council.seats[2]
-    Vote.objects.create(proposal=proposal, seat=seat, voter=seat.holder, choice="yes")  # behind the service's back
+    VoteFactory(proposal=proposal, seat=seat, voter=seat.holder, choice="yes")  # behind the service's back
     result = verify(as_user, council)
     assert result["ok"] is False and f"seat {seat.pk}" in result["problem"] and "no entry" in result["problem"]
 

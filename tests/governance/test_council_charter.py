@@ -11,10 +11,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from apps.governance.models import ChainEntry, Proposal, RuleVersion, Seat
+from apps.governance.models import ChainEntry, Proposal, Seat
 from apps.governance.services.voting import proposal_close, proposals_close_due
 from apps.tenancy.rules import REGISTRY, rules_in_force
 from tests.factories import ClusterFactory, ClusterRoleFactory, UserFactory
+from tests.factories.governance import RuleVersionFactory
 from tests.factories.membership import EnterpriseFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -220,7 +221,7 @@ def test_seats_are_filled_by_passed_proposals_as_each_chambers_rule_says(as_user
     assert response.status_code == 201, response.content
     assert response.json()["seat_holder"]["id"] == council.member_owner.pk
     # and the charter decides: a charter change makes the chamber appointed
-    RuleVersion.objects.create(
+    RuleVersionFactory(
         cluster=council.cluster, number=1, values={}, changes={"governance.seats.member_representatives": "appointment"}
     )
     assert _draft(as_user, council, council.members[0], _seat_body(other, "member_representatives")).status_code == 201
@@ -311,9 +312,7 @@ def test_the_default_window_keeps_within_the_bounds_and_the_bounds_are_the_chart
     ):
         response = _draft(as_user, council, council.members[1], {"kind": "charter_change", "changes": changes})
         assert response.status_code == 400 and list(response.json()["errors"]) == [field]
-    RuleVersion.objects.create(
-        cluster=council.cluster, number=1, values={}, changes={"governance.voting_hours_min.policy": 1}
-    )
+    RuleVersionFactory(cluster=council.cluster, number=1, values={}, changes={"governance.voting_hours_min.policy": 1})
     response = _open(as_user, council, council.members[0], kinds["policy"], closes_at=_in(hours=2))
     assert response.status_code == 200
 

@@ -21,6 +21,7 @@ from apps.governance.services.proposals import proposal_draft, proposal_open_vot
 from apps.governance.services.voting import proposal_close, proposals_close_due, vote_cast
 from apps.tenancy.rules import REGISTRY
 from tests.factories import ClusterFactory, ClusterRoleFactory, UserFactory
+from tests.factories.governance import ProposalFactory, RuleVersionFactory
 from tests.factories.membership import EnterpriseFactory, MembershipFactory
 from tests.queries import cold_queries
 
@@ -426,9 +427,7 @@ def _list_queries(as_, gov) -> int:
 def test_proposal_list_reads_a_fixed_number_of_queries(gov, as_):
     membership = gov.membership
     # twenty open proposals by two authors: raise the charter's per-author limit for this test
-    RuleVersion.objects.create(
-        cluster=gov.cluster, number=99, values={}, changes={"governance.open_proposals_per_author": 100}
-    )
+    RuleVersionFactory(cluster=gov.cluster, number=99, values={}, changes={"governance.open_proposals_per_author": 100})
     rule_change(gov, kind="sanction", changes={}, sanction_membership=membership.pk, sanction_action="suspend")
     one = _list_queries(as_, gov)
     for index in range(19):
@@ -690,7 +689,7 @@ def test_seat_holder_votes_and_changes_the_vote_through_the_page(gov, as_):
 
 
 def test_votes_cannot_be_changed_when_the_charter_says_so(gov, as_):
-    RuleVersion.objects.create(
+    RuleVersionFactory(
         cluster=gov.cluster,
         number=1,
         values={"governance.votes_changeable": False},
@@ -800,7 +799,7 @@ def _rulebook_queries(as_, gov) -> int:
 def _enacted_versions(gov, count: int, start: int = 1) -> None:
     now = timezone.now()
     for number in range(start, start + count):
-        proposal = Proposal.objects.create(
+        proposal = ProposalFactory(
             cluster=gov.cluster,
             kind="rule_change",
             title=f"Change {number}",
@@ -810,7 +809,7 @@ def _enacted_versions(gov, count: int, start: int = 1) -> None:
             author_seat=gov.seats[0],
             status="enacted",
         )
-        RuleVersion.objects.create(
+        RuleVersionFactory(
             cluster=gov.cluster,
             number=number,
             values={PRICE: number / 100},
@@ -863,7 +862,7 @@ def petition(gov, **extra):
 
 
 def charter(gov, **changes):
-    RuleVersion.objects.create(cluster=gov.cluster, number=1, values={}, changes=changes)
+    RuleVersionFactory(cluster=gov.cluster, number=1, values={}, changes=changes)
 
 
 def test_member_without_a_seat_starts_a_petition_through_the_page(gov, as_):

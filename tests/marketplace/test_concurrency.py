@@ -8,9 +8,10 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from apps.core.errors import ConflictError
-from apps.marketplace.models import CapacityOffer, Deal, Match, Order
+from apps.marketplace.models import CapacityOffer, Deal, Match
 from apps.marketplace.services.matches import match_accept
 from tests.factories import UserFactory
+from tests.factories.marketplace import CapacityOfferFactory, MatchFactory, OrderFactory
 from tests.factories.membership import EnterpriseFactory, MembershipFactory
 
 pytestmark = [
@@ -21,39 +22,30 @@ pytestmark = [
 
 def make_capacity(market, total):
     today = timezone.localdate()
-    return CapacityOffer.objects.create(
+    return CapacityOfferFactory(
         cluster=market.cluster,
         owner=market.supplier,
         title="Looms",
-        status="open",
-        capability_id="weaving",
         quantity_per_period=total,
-        period="month",
-        unit="m",
         available_from=today,
         available_until=today + datetime.timedelta(days=30),
         total_quantity=total,
         unit_price=10,
         lead_time_days=5,
-        region_code="330600",
         latitude=30,
         longitude=120.58,
     )
 
 
 def make_order(market, owner, quantity):
-    return Order.objects.create(
+    return OrderFactory(
         cluster=market.cluster,
         owner=owner,
         title="Fabric",
-        status="open",
-        capability_id="weaving",
         product_category="fabric",
         quantity=quantity,
-        unit="m",
         target_unit_price=11,
         need_by=timezone.localdate() + datetime.timedelta(days=40),
-        delivery_region_code="330100",
         delivery_latitude=30.27,
         delivery_longitude=120.15,
         splittable=False,
@@ -61,18 +53,13 @@ def make_order(market, owner, quantity):
 
 
 def make_match(market, order, capacity, quantity, *, supply_accepted=True):
-    return Match.objects.create(
+    return MatchFactory(
         cluster=market.cluster,
-        kind="production",
         order=order,
         capacity=capacity,
-        demand_owner=order.owner,
-        supply_owner=capacity.owner,
         quantity=quantity,
-        score=0.5,
         breakdown={},
         supply_accepted_at=timezone.now() if supply_accepted else None,
-        expires_at=timezone.now() + datetime.timedelta(days=1),
     )
 
 

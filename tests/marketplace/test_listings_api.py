@@ -5,8 +5,18 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from apps.marketplace.models import CapacityOffer, ChannelOffer, ChannelRequest, Deal, Match, MatchingRun, Order
+from apps.marketplace.models import CapacityOffer, Order
 from apps.membership.models import Membership
+from tests.factories.marketplace import (
+    CapacityOfferFactory,
+    ChannelOfferFactory,
+    ChannelRequestFactory,
+    DealEventFactory,
+    DealFactory,
+    MatchFactory,
+    MatchingRunFactory,
+    OrderFactory,
+)
 from tests.queries import cold_queries
 
 from .conftest import capacity_body, days, order_body
@@ -174,45 +184,35 @@ def _bulk(market, n):
     market_changed(market.cluster.pk, *LISTING_MODELS.values())
     today = timezone.localdate()
     for i in range(n):
-        order = Order.objects.create(
+        order = OrderFactory(
             cluster=market.cluster,
             owner=market.buyer,
             title=f"o{i}",
-            status="open",
-            capability_id="weaving",
             product_category="fabric",
             quantity=100,
-            unit="m",
             target_unit_price=10,
             need_by=today + datetime.timedelta(days=30),
-            delivery_region_code="330100",
             delivery_latitude=30,
             delivery_longitude=120,
-            splittable=True,
+            required_certifications=["iso9001"],
         )
-        order.required_certifications.set(["iso9001"])
-        capacity = CapacityOffer.objects.create(
+        capacity = CapacityOfferFactory(
             cluster=market.cluster,
             owner=market.supplier,
             title=f"c{i}",
-            status="open",
-            capability_id="weaving",
             quantity_per_period=100,
-            unit="m",
             available_from=today,
             available_until=today + datetime.timedelta(days=9),
             total_quantity=100,
             unit_price=9,
             lead_time_days=3,
-            region_code="330600",
             latitude=30,
             longitude=120,
         )
-        ChannelOffer.objects.create(
+        ChannelOfferFactory(
             cluster=market.cluster,
             owner=market.supplier,
             title=f"co{i}",
-            status="open",
             kind="distributor",
             markets=["CN"],
             product_categories=["tea"],
@@ -220,43 +220,22 @@ def _bulk(market, n):
             commission_percent=5,
             available_from=today,
         )
-        ChannelRequest.objects.create(
+        ChannelRequestFactory(
             cluster=market.cluster,
             owner=market.buyer,
             title=f"cr{i}",
-            status="open",
             product_category="tea",
             markets=["CN"],
             monthly_volume=10,
             max_commission_percent=9,
             start_by=today,
         )
-        match = Match.objects.create(
-            cluster=market.cluster,
-            kind="production",
-            order=order,
-            capacity=capacity,
-            demand_owner=market.buyer,
-            supply_owner=market.supplier,
-            quantity=50,
-            score=0.5,
-            breakdown={},
-            expires_at=timezone.now() + datetime.timedelta(days=1),
-            status="accepted",
+        match = MatchFactory(
+            cluster=market.cluster, order=order, capacity=capacity, quantity=50, status="accepted", breakdown={}
         )
-        deal = Deal.objects.create(
-            cluster=market.cluster,
-            match=match,
-            kind="production",
-            buyer=market.buyer,
-            supplier=market.supplier,
-            quantity=50,
-            unit_price=9,
-            currency="CNY",
-            due_date=today,
-        )
-        deal.events.create(status="confirmed", side="buyer")
-        MatchingRun.objects.create(cluster=market.cluster, kind="full")
+        deal = DealFactory(match=match, unit_price=9, due_date=today)
+        DealEventFactory(deal=deal, status="confirmed", side="buyer")
+        MatchingRunFactory(cluster=market.cluster, kind="full")
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from apps.core.dates import format_utc
 from apps.marketplace.models import Match, MatchingRun
 from apps.matching import leases, planner
 from apps.matching.tasks import reap_lapsed_runs, replan_cluster
+from tests.factories.marketplace import MatchingRunFactory
 
 from .conftest import capacity_body, order_body
 
@@ -228,7 +229,7 @@ def test_a_live_worker_keeps_renewing_its_lease_through_a_long_solve(market, mon
     """The lease is renewed from a thread while the solver runs: a solve three leases long is
     never taken for a dead worker's."""
     settings.MATCHING_RUN_LEASE_SECONDS = 1
-    run = MatchingRun.objects.create(cluster=market.cluster, kind="full")  # queued; its message comes below
+    run = MatchingRunFactory(cluster=market.cluster, kind="full")  # queued; its message comes below
     real_solve = planner.solve
     seen = []
 

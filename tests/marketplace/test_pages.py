@@ -26,6 +26,15 @@ from apps.marketplace.models import (
 from apps.marketplace.services import deals as deal_services
 from apps.marketplace.services import matches as match_services
 from tests.factories import ClusterFactory, UserFactory
+from tests.factories.marketplace import (
+    CapacityOfferFactory,
+    ChannelMatchFactory,
+    ChannelOfferFactory,
+    ChannelRequestFactory,
+    DealFactory,
+    MatchFactory,
+    OrderFactory,
+)
 from tests.factories.membership import EnterpriseFactory, MembershipFactory, PersonFactory
 from tests.queries import cold_queries
 
@@ -114,19 +123,14 @@ def capacity_form(owner, **overrides) -> dict:
 def make_order(market, owner=None, **overrides) -> Order:
     """An open order written directly (for list sizes; the services are tested elsewhere)."""
     fields = order_fields(**overrides)
-    fields.setdefault("status", "open")
     fields.setdefault("published_at", timezone.now())
-    return Order.objects.create(cluster=market.cluster, owner=owner or market.buyer, **fields)
+    return OrderFactory(cluster=market.cluster, owner=owner or market.buyer, **fields)
 
 
 def make_capacity(market, owner=None, **overrides) -> CapacityOffer:
     fields = capacity_fields(**overrides)
-    fields.setdefault("status", "open")
     fields.setdefault("total_quantity", 100_000)
-    fields.setdefault("region_code", "330600")
-    fields.setdefault("latitude", Decimal("30.00000"))
-    fields.setdefault("longitude", Decimal("120.58000"))
-    return CapacityOffer.objects.create(cluster=market.cluster, owner=owner or market.supplier, **fields)
+    return CapacityOfferFactory(cluster=market.cluster, owner=owner or market.supplier, **fields)
 
 
 BREAKDOWN = {
@@ -143,18 +147,15 @@ BREAKDOWN = {
 def make_match(market, order, capacity, **overrides) -> Match:
     fields = {
         "cluster": market.cluster,
-        "kind": "production",
         "order": order,
         "capacity": capacity,
-        "demand_owner_id": order.owner_id,
-        "supply_owner_id": capacity.owner_id,
         "quantity": 500,
         "score": 0.7,
         "breakdown": BREAKDOWN,
         "expires_at": timezone.now() + datetime.timedelta(days=3),
     }
     fields.update(overrides)
-    return Match.objects.create(**fields)
+    return MatchFactory(**fields)
 
 
 # --- Who may open the pages ---------------------------------------------------------------------
@@ -222,16 +223,8 @@ def test_objects_of_another_cluster_are_not_found(as_, market, post_listing):
     MembershipFactory(cluster=other, enterprise=foreign)
     order = post_listing("order", actor=market.buyer_owner, owner=foreign, cluster=other, **order_fields())
     capacity = make_capacity(market)
-    match = Match.objects.create(
-        cluster=other,
-        kind="production",
-        order=order,
-        capacity=capacity,
-        demand_owner=foreign,
-        supply_owner=market.supplier,
-        quantity=10,
-        score=0.5,
-        expires_at=timezone.now() + datetime.timedelta(days=1),
+    match = MatchFactory(
+        cluster=other, order=order, capacity=capacity, demand_owner=foreign, supply_owner=market.supplier, quantity=10
     )
     client = as_(market.buyer_owner)
     assert client.get(url("listing-detail", market, "order", order.pk)).status_code == 404
@@ -320,17 +313,8 @@ def test_market_filters_capacity_and_channels(as_, market):
         available_from=timezone.localdate() + datetime.timedelta(days=40),
         available_until=timezone.localdate() + datetime.timedelta(days=80),
     )
-    ChannelOffer.objects.create(
-        cluster=market.cluster,
-        owner=market.rival,
-        title="Tmall flagship store",
-        status="open",
-        kind="online_store",
-        markets=["330100", "US"],
-        product_categories=["apparel"],
-        monthly_volume=1000,
-        commission_percent=Decimal("8"),
-        available_from=timezone.localdate(),
+    ChannelOfferFactory(
+        cluster=market.cluster, owner=market.rival, title="Tmall flagship store", markets=["330100", "US"]
     )
     client = as_(market.buyer_owner)
 
@@ -677,37 +661,12 @@ def test_the_explanation_in_plain_numbers(as_, market):
 
 
 def test_channel_matches_explain_their_own_factors(as_, market):
-    offer = ChannelOffer.objects.create(
+    offer = ChannelOfferFactory(cluster=market.cluster, owner=market.supplier, title="Tmall store")
+    request = ChannelRequestFactory(cluster=market.cluster, owner=market.buyer, title="Shirts online")
+    ChannelMatchFactory(
         cluster=market.cluster,
-        owner=market.supplier,
-        title="Tmall store",
-        status="open",
-        kind="online_store",
-        markets=["330100"],
-        product_categories=["apparel"],
-        monthly_volume=1000,
-        commission_percent=Decimal("8"),
-        available_from=timezone.localdate(),
-    )
-    request = ChannelRequest.objects.create(
-        cluster=market.cluster,
-        owner=market.buyer,
-        title="Shirts online",
-        status="open",
-        product_category="apparel",
-        markets=["330100"],
-        monthly_volume=500,
-        max_commission_percent=Decimal("10"),
-        start_by=timezone.localdate() + datetime.timedelta(days=5),
-    )
-    Match.objects.create(
-        cluster=market.cluster,
-        kind="channel",
         channel_request=request,
         channel_offer=offer,
-        demand_owner=market.buyer,
-        supply_owner=market.supplier,
-        quantity=500,
         score=0.8,
         breakdown={
             "markets": {"value": 1.0, "weight": 0.35},
@@ -811,17 +770,7 @@ def test_my_matches_query_count_is_flat(as_, market):
         status = "accepted" if index % 3 == 0 else "proposed"
         match = make_match(market, order, make_capacity(market, owner=market.rival), status=status)
         if status == "accepted":
-            Deal.objects.create(
-                cluster=market.cluster,
-                match=match,
-                kind="production",
-                buyer=market.buyer,
-                supplier=market.rival,
-                quantity=500,
-                unit_price=Decimal("17"),
-                currency="CNY",
-                due_date=order.need_by,
-            )
+            DealFactory(match=match, unit_price=Decimal("17"), due_date=order.need_by)
     thirty = _count_queries(client, url("my-matches", market))
     assert one == thirty, f"{one} queries for 1 row, {thirty} for 30"
     assert _count_queries(client, url("my-matches", market), {"page": 2}) == thirty

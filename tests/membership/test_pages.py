@@ -26,6 +26,7 @@ from tests.factories import UserFactory
 from tests.factories.membership import (
     CertificationFactory,
     EnterpriseFactory,
+    InvitationFactory,
     MembershipFactory,
     PersonFactory,
     ReportFactory,
@@ -388,7 +389,7 @@ def test_owner_transfers_ownership(as_, world):
 
 
 def invitation_for(world, email="newcomer@firm.cn", role="staff"):
-    return Invitation.objects.create(
+    return InvitationFactory(
         enterprise=world.member,
         email=email,
         role=role,

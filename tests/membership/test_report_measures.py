@@ -12,10 +12,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.governance.models import RuleVersion
 from apps.membership.models import AuditEvent, EnterpriseMember, Membership, Report, SuspensionProposal
 from apps.notifications.models import Notification
 from apps.tenancy.rules import rules_in_force
+from tests.factories.governance import RuleVersionFactory
 from tests.factories.membership import EnterpriseFactory, MembershipFactory, PersonFactory, ReportFactory
 from tests.marketplace.conftest import order_fields
 
@@ -36,9 +36,7 @@ def membership_url(world, membership, action=""):
 def enact(world, **changes):
     """A rulebook version in force for the world's cluster with ``changes`` ("." in keys as "__")."""
     changes = {key.replace("__", "."): value for key, value in changes.items()}
-    RuleVersion.objects.create(
-        cluster=world.cluster, number=1, values={**rules_in_force(None), **changes}, changes=changes
-    )
+    RuleVersionFactory(cluster=world.cluster, number=1, values={**rules_in_force(None), **changes}, changes=changes)
 
 
 def new_member(world):

@@ -10,7 +10,6 @@ active members (``buyer``, ``supplier``, ``rival``) with their owners, ``outside
 import datetime
 import json
 import re
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -21,6 +20,8 @@ from apps.monitoring import services
 from apps.monitoring.models import Alert, KpiSnapshot
 from apps.notifications.models import NotificationPreference
 from tests.factories import ClusterFactory, StaffFactory, UserFactory
+from tests.factories.marketplace import DealFactory
+from tests.factories.monitoring import AlertFactory
 from tests.marketplace.conftest import market  # noqa: F401  (fixture)
 from tests.marketplace.test_pages import make_capacity, make_match, make_order
 from tests.queries import cold_queries
@@ -62,23 +63,13 @@ def make_deal(market, order, capacity, *, status="confirmed", due_in=20, deliver
     delivered_at = None
     if delivered_in is not None:
         delivered_at = timezone.now() + datetime.timedelta(days=delivered_in)
-    return Deal.objects.create(
-        cluster=market.cluster,
-        match=match,
-        kind="production",
-        buyer_id=order.owner_id,
-        supplier_id=capacity.owner_id,
-        quantity=match.quantity,
-        unit_price=Decimal("18.00"),
-        currency="CNY",
-        due_date=today + datetime.timedelta(days=due_in),
-        status=status,
-        delivered_at=delivered_at,
+    return DealFactory(
+        match=match, due_date=today + datetime.timedelta(days=due_in), status=status, delivered_at=delivered_at
     )
 
 
 def make_alert(market, *, key, enterprises=(), severity="warning", subject=None, cluster=None) -> Alert:  # noqa: F811
-    alert = Alert.objects.create(
+    return AlertFactory(
         cluster=cluster or market.cluster,
         key=key,
         kind="deal_overdue",
@@ -86,9 +77,8 @@ def make_alert(market, *, key, enterprises=(), severity="warning", subject=None,
         subject=subject or f"Alert {key}",
         message="Something to look at.",
         link=f"/clusters/{market.cluster.slug}/deals/",
+        enterprises=enterprises,
     )
-    alert.enterprises.set(enterprises)
-    return alert
 
 
 @pytest.fixture

@@ -22,13 +22,28 @@ from apps.governance import chain
 from apps.governance.services.council import council_bootstrap
 from apps.governance.services.proposals import comment_add, proposal_draft, proposal_open_voting, proposal_submit
 from apps.governance.services.voting import vote_cast
-from apps.marketplace.models import CapacityOffer, ChannelOffer, ChannelRequest, Deal, Match, MatchingRun, Order
-from apps.membership.models import EnterpriseCertification, Invitation, Membership, Report
-from apps.monitoring.models import Alert, KpiSnapshot
-from apps.notifications.models import Notification
-from apps.reference.models import CertificationScheme
+from apps.marketplace.models import CapacityOffer
+from apps.membership.models import Membership
 from tests.factories import ClusterFactory, ClusterRoleFactory, UserFactory
-from tests.factories.membership import EnterpriseFactory, MembershipFactory, PersonFactory
+from tests.factories.marketplace import (
+    CapacityOfferFactory,
+    ChannelOfferFactory,
+    ChannelRequestFactory,
+    DealFactory,
+    MatchFactory,
+    MatchingRunFactory,
+    OrderFactory,
+)
+from tests.factories.membership import (
+    CertificationFactory,
+    EnterpriseFactory,
+    InvitationFactory,
+    MembershipFactory,
+    PersonFactory,
+    ReportFactory,
+)
+from tests.factories.monitoring import AlertFactory, KpiSnapshotFactory
+from tests.factories.notifications import NotificationFactory
 
 ACTORS = ("anonymous", "outsider", "other_admin", "other_member", "plain_member")
 SECRET = "TOPSECRET"  # planted in every text field of the target cluster's objects
@@ -49,58 +64,45 @@ def build_world():
         MembershipFactory(cluster=target, enterprise=enterprise)
     w.application = MembershipFactory(cluster=target, enterprise=w.c, status="pending", note=f"{SECRET} note")
     w.membership_a = Membership.objects.get(cluster=target, enterprise=w.a)
-    w.certification = EnterpriseCertification.objects.create(
-        enterprise=w.a,
-        scheme=CertificationScheme.objects.get(code="iso9001"),
-        number=f"{SECRET}-CERT",
-        issuer="CQC",
-        valid_until=today + datetime.timedelta(days=100),
+    w.certification = CertificationFactory(
+        enterprise=w.a, number=f"{SECRET}-CERT", issuer="CQC", valid_until=today + datetime.timedelta(days=100)
     )
-    w.invitation = Invitation.objects.create(
+    w.invitation = InvitationFactory(
         enterprise=w.a,
         email="invitee@example.com",
         role="staff",
         invited_by=w.a_owner,
         expires_at=now + datetime.timedelta(days=3),
     )
-    w.order = Order.objects.create(
+    w.order = OrderFactory(
         cluster=target,
         owner=w.a,
         title=f"{SECRET} order",
-        status="open",
-        capability_id="weaving",
         product_category="fabric",
         quantity=1000,
-        unit="m",
         target_unit_price=10,
         need_by=today + datetime.timedelta(days=30),
-        delivery_region_code="330100",
         delivery_latitude=30,
         delivery_longitude=120,
     )
-    w.capacity = CapacityOffer.objects.create(
+    w.capacity = CapacityOfferFactory(
         cluster=target,
         owner=w.b,
         title=f"{SECRET} capacity",
-        status="open",
-        capability_id="weaving",
         quantity_per_period=2000,
-        unit="m",
         available_from=today,
         available_until=today + datetime.timedelta(days=20),
         total_quantity=2000,
         reserved_quantity=500,
         unit_price=9,
         lead_time_days=3,
-        region_code="330600",
         latitude=30,
         longitude=120,
     )
-    w.channel_offer = ChannelOffer.objects.create(
+    w.channel_offer = ChannelOfferFactory(
         cluster=target,
         owner=w.b,
         title=f"{SECRET} channel",
-        status="open",
         kind="distributor",
         markets=["CN"],
         product_categories=["tea"],
@@ -108,44 +110,24 @@ def build_world():
         commission_percent=5,
         available_from=today,
     )
-    w.channel_request = ChannelRequest.objects.create(
+    w.channel_request = ChannelRequestFactory(
         cluster=target,
         owner=w.a,
         title=f"{SECRET} request",
-        status="open",
         product_category="tea",
         markets=["CN"],
         monthly_volume=50,
         max_commission_percent=9,
         start_by=today,
     )
-    match_kwargs = {
-        "cluster": target,
-        "kind": "production",
-        "order": w.order,
-        "capacity": w.capacity,
-        "demand_owner": w.a,
-        "supply_owner": w.b,
-        "score": 0.5,
-        "breakdown": {},
-        "expires_at": now + datetime.timedelta(days=1),
-    }
-    w.match = Match.objects.create(quantity=200, **match_kwargs)
-    accepted = Match.objects.create(quantity=500, status="accepted", **{**match_kwargs, "decline_reason": ""})
-    w.deal = Deal.objects.create(
-        cluster=target,
-        match=accepted,
-        kind="production",
-        buyer=w.a,
-        supplier=w.b,
-        quantity=500,
-        unit_price=9,
-        currency="CNY",
-        due_date=today - datetime.timedelta(days=1),
-        reason=f"{SECRET} reason",
+    sides = {"cluster": target, "order": w.order, "capacity": w.capacity, "breakdown": {}}
+    w.match = MatchFactory(quantity=200, **sides)
+    accepted = MatchFactory(quantity=500, status="accepted", **sides)
+    w.deal = DealFactory(
+        match=accepted, unit_price=9, due_date=today - datetime.timedelta(days=1), reason=f"{SECRET} reason"
     )
-    w.run = MatchingRun.objects.create(cluster=target, kind="full", trigger=f"{SECRET}")
-    w.report = Report.objects.create(
+    w.run = MatchingRunFactory(cluster=target, kind="full", trigger=f"{SECRET}")
+    w.report = ReportFactory(
         cluster=target,
         reporter=w.a,
         subject=w.b,
@@ -178,10 +160,9 @@ def build_world():
     comment_add(actor=w.council_user, cluster=target, proposal_id=w.proposal.pk, body=f"{SECRET} comment")
     vote_cast(actor=w.council_user, cluster=target, proposal_id=w.proposal.pk, choice="yes", reason=SECRET)
     chain.checkpoint_create(cluster=target)
-    w.alert = Alert.objects.create(cluster=target, key="k:1", kind="deal_overdue", subject=f"{SECRET} alert")
-    w.alert.enterprises.set([w.a])
-    KpiSnapshot.objects.create(cluster=target, metrics={"secret": SECRET})
-    w.notification = Notification.objects.create(user=w.a_owner, cluster=target, kind="x", title=f"{SECRET} note")
+    w.alert = AlertFactory(cluster=target, key="k:1", kind="deal_overdue", subject=f"{SECRET} alert", enterprises=[w.a])
+    KpiSnapshotFactory(cluster=target, metrics={"secret": SECRET})
+    w.notification = NotificationFactory(user=w.a_owner, cluster=target, kind="x", title=f"{SECRET} note")
     # the other cluster and its people
     w.other_admin = ClusterRoleFactory(cluster=other).user
     w.other_member = UserFactory()

@@ -12,11 +12,12 @@ import pytest
 from django.apps import apps
 from django.db import DatabaseError, connection, transaction
 
-from apps.governance.models import Comment, Proposal
+from apps.governance.models import Comment
 from apps.marketplace.api import views as market_views
 from apps.marketplace.models import Order
 from apps.tenancy.rls import tenant_role, tenant_scope
 from tests.factories import ClusterFactory, UserFactory
+from tests.factories.governance import CommentFactory, ProposalFactory
 from tests.factories.membership import EnterpriseFactory, MembershipFactory
 from tests.marketplace.test_concurrency import make_order
 
@@ -72,8 +73,8 @@ def two_markets(db):
         buyer = EnterpriseFactory(owner=owner)
         MembershipFactory(cluster=cluster, enterprise=buyer)
         order = make_order(SimpleNamespace(cluster=cluster), buyer, 100)
-        proposal = Proposal.objects.create(cluster=cluster, kind="policy", title="Open data", body="…", author=owner)
-        comment = Comment.objects.create(proposal=proposal, author=owner, body="Agreed.")
+        proposal = ProposalFactory(cluster=cluster, kind="policy", title="Open data", body="…", author=owner)
+        comment = CommentFactory(proposal=proposal, author=owner, body="Agreed.")
         tenants.append(Tenant(cluster, owner, order, comment))
     return tenants
 

@@ -16,7 +16,8 @@ from apps.governance.models import Seat
 from apps.membership.models import EnterpriseMember, Membership
 from apps.tenancy.models import Cluster, ClusterRole
 from tests.factories import PASSWORD, ClusterFactory, ClusterRoleFactory, StaffFactory, UserFactory
-from tests.factories.membership import EnterpriseFactory, MembershipFactory
+from tests.factories.governance import SeatFactory
+from tests.factories.membership import EnterpriseFactory, MembershipFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_a_removed_administrator_is_refused_on_the_next_request(cluster):
 def test_a_person_removed_from_the_enterprise_is_no_longer_a_member(park):
     cluster, owner, enterprise, _membership = park
     person = UserFactory()
-    EnterpriseMember.objects.create(enterprise=enterprise, user=person, role=EnterpriseMember.Role.STAFF)
+    PersonFactory(enterprise=enterprise, user=person, role=EnterpriseMember.Role.STAFF)
     client = signed_in(person)
     assert client.get(orders(cluster)).status_code == 200
     response = signed_in(owner).delete(f"/api/v1/enterprises/{enterprise.pk}/people/{person.pk}/")
@@ -88,7 +89,7 @@ def test_council_follows_the_seat_its_removal_and_its_term(cluster, monkeypatch)
     holder, now = UserFactory(), timezone.now()
 
     def seat(start_minutes, end_minutes):
-        return Seat.objects.create(
+        return SeatFactory(
             cluster=cluster,
             chamber=Seat.Chamber.INDUSTRY_EXPERTS,
             holder=holder,

@@ -9,14 +9,15 @@ from apps.governance.models import Seat
 from apps.membership.models import EnterpriseMember, Membership
 from apps.tenancy.selectors import cluster_roles_for
 from tests.factories import ClusterFactory, ClusterRoleFactory, UserFactory
-from tests.factories.membership import EnterpriseFactory, MembershipFactory
+from tests.factories.governance import SeatFactory
+from tests.factories.membership import EnterpriseFactory, MembershipFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def seat(cluster, holder, *, start_days=-10, end_days=10, removed=False):
     now = timezone.now()
-    return Seat.objects.create(
+    return SeatFactory(
         cluster=cluster,
         chamber=Seat.Chamber.INDUSTRY_EXPERTS,
         holder=holder,
@@ -50,7 +51,7 @@ def test_member_through_any_of_the_users_enterprises_while_active(status, is_mem
     cluster, other = ClusterFactory(), ClusterFactory()
     person = UserFactory()
     first, second = EnterpriseFactory(), EnterpriseFactory(owner=False)
-    EnterpriseMember.objects.create(enterprise=second, user=person, role=EnterpriseMember.Role.STAFF)
+    PersonFactory(enterprise=second, user=person, role=EnterpriseMember.Role.STAFF)
     MembershipFactory(cluster=cluster, enterprise=second, status=status)
     MembershipFactory(cluster=other, enterprise=first)  # the user is not one of first's people
     expected = {"authenticated", "member"} if is_member else {"authenticated"}
