@@ -32,6 +32,7 @@ from apps.membership.views import access_refusals, forbidden
 from apps.reference.models import Region
 from apps.tenancy import selectors as tenancy_selectors
 
+from . import lifecycle
 from . import selectors as marketplace_selectors
 from .forms import (
     LISTING_FORMS,
@@ -496,7 +497,7 @@ def listing_detail(request, slug, kind, pk):
     listing = _listing_get(access, kind, pk)
     transitions, matches = [], []
     if listing.is_mine:
-        allowed = listing_services.LIFECYCLE.get(listing.status, set())
+        allowed = lifecycle.transitions_from(listing.status)
         transitions = [(target, label) for target, label in TRANSITION_LABELS.items() if target in allowed]
         match_field = LISTING_FILL[kind][0]
         matches = _decorate_matches(
@@ -797,18 +798,18 @@ def _deal_actions(deal: Deal) -> tuple[list, list]:
     steps, stops = [], []
     if deal.my_side is None:
         return steps, stops
-    for target, (sources, entitled) in deal_services.MILESTONES.items():
+    for target, (sources, entitled) in lifecycle.MILESTONES.items():
         if deal.status in sources and entitled in (deal.my_side, "either"):
             item = (target.value, STEP_LABELS[target])
-            (stops if target in deal_services.REASON_REQUIRED else steps).append(item)
+            (stops if target in lifecycle.REASON_REQUIRED else steps).append(item)
     return steps, stops
 
 
 def _waiting_for(deal: Deal) -> str:
     """What the other side is to do next (when the caller's side has no step of its own)."""
-    for target, (sources, entitled) in deal_services.MILESTONES.items():
+    for target, (sources, entitled) in lifecycle.MILESTONES.items():
         other_sides = entitled in WAITING_FOR_SIDE and entitled != deal.my_side
-        if deal.status in sources and target not in deal_services.REASON_REQUIRED and other_sides:
+        if deal.status in sources and target not in lifecycle.REASON_REQUIRED and other_sides:
             return WAITING_FOR_SIDE[entitled] % {"step": D(target).label.lower()}
     return ""
 
@@ -856,7 +857,7 @@ def deal_detail(request, slug, pk):
 def deal_advance(request, slug, pk):
     access = _access(request, slug)
     deal = _deal_get(access, pk)
-    stopping = request.POST.get("status") in deal_services.REASON_REQUIRED
+    stopping = request.POST.get("status") in lifecycle.REASON_REQUIRED
     form = (DealStopForm if stopping else DealStepForm)(
         request.POST, auto_id="id_stop_%s" if stopping else "id_step_%s"
     )
