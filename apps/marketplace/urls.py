@@ -37,5 +37,4 @@ urlpatterns = [
     path("clusters/<slug:slug>/deals/<int:pk>/", views.deal_detail, name="deal-detail"),
     path("clusters/<slug:slug>/deals/<int:pk>/advance/", views.deal_advance, name="deal-advance"),
     path("clusters/<slug:slug>/deals/<int:pk>/rate/", views.deal_rate, name="deal-rate"),
-    path("clusters/<slug:slug>/matching-runs/", views.matching_runs, name="matching-runs"),
 ]

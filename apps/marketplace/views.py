@@ -1,5 +1,5 @@
 """Pages of the marketplace: the market, posting and managing listings, matches with their
-score explanation, deals to delivery and rating, and the administrators' matching runs.
+score explanation, deals to delivery and rating (the administrators' matching runs are matching's).
 
 Every page belongs to one cluster and opens only to its active members and administrators
 (others get a 403 page; objects of another cluster are a 404). Views validate input with a
@@ -17,7 +17,6 @@ from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,8 +24,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from apps.core.forms import PageQuery, next_url, query_string
 from apps.matching.engine.types import CHANNEL_FACTORS, FACTORS
-from apps.matching.selectors import full_run_blocking
-from apps.matching.services import matching_run_start
 from apps.membership.models import Enterprise, Membership
 from apps.membership.views import access_refusals, forbidden
 from apps.reference.models import Region
@@ -49,7 +46,6 @@ from .models import (
     DealEvent,
     ListingStatus,
     Match,
-    MatchingRun,
     MatchKind,
     Rating,
 )
@@ -188,31 +184,6 @@ WAITING_FOR_SIDE = {
     "buyer": gettext_lazy("Waiting for the buyer: next, “%(step)s”."),
     "supplier": gettext_lazy("Waiting for the supplier: next, “%(step)s”."),
 }
-
-RUN_TABS = {
-    "all": gettext_lazy("All"),
-    "full": gettext_lazy("Full re-plans"),
-    "incremental": gettext_lazy("Incremental"),
-}
-#: what a run reports: the main counts first, then the solver's figures (under "details")
-RUN_COUNT_LABELS = {
-    "demands": gettext_lazy("Demands"),
-    "supplies": gettext_lazy("Supplies"),
-    "candidate_pairs": gettext_lazy("Candidate pairs"),
-    "proposals_created": gettext_lazy("Proposals created"),
-    "proposals_kept": gettext_lazy("Kept"),
-    "proposals_withdrawn": gettext_lazy("Withdrawn"),
-}
-RUN_DETAIL_LABELS = {
-    "method": gettext_lazy("Method"),
-    "objective": gettext_lazy("Objective"),
-    "bound": gettext_lazy("Bound"),
-    "gap_percent": gettext_lazy("Gap (%)"),
-    "greedy_objective": gettext_lazy("Greedy objective"),
-    "solve_seconds": gettext_lazy("Solve time (s)"),
-}
-RUN_COUNT_GROUPS = {"production": gettext_lazy("Production"), "channel": gettext_lazy("Channels")}
-
 
 # --- Access -------------------------------------------------------------------------------------
 
@@ -911,64 +882,3 @@ def deal_rate(request, slug, pk):
                 )
         return redirect("deal-detail", access.cluster.slug, deal.pk)
     return _render_deal(request, access, deal, rating_form=form)
-
-
-# --- Matching runs (administrators) -------------------------------------------------------------
-
-
-def _run_counts(run: MatchingRun) -> list[dict]:
-    """A run's counts as the page shows them: per group (production, channels), the main
-    counts in a fixed order and the solver's figures apart."""
-    groups: dict[str, dict] = {}
-    for key, number in (run.counts or {}).items():
-        prefix, _sep, rest = key.partition("_")
-        group, name = (prefix, rest) if prefix in RUN_COUNT_GROUPS and rest else ("", key)
-        groups.setdefault(group, {})[name] = number
-    shown = []
-    for group, counts in groups.items():
-        main = [(label, counts[name]) for name, label in RUN_COUNT_LABELS.items() if name in counts]
-        details = [
-            (RUN_DETAIL_LABELS.get(name, name.replace("_", " ")), value)
-            for name, value in counts.items()
-            if name not in RUN_COUNT_LABELS
-        ]
-        shown.append({"label": RUN_COUNT_GROUPS.get(group, ""), "main": main, "details": details})
-    return shown
-
-
-def _seconds(run: MatchingRun) -> str:
-    if run.started_at and run.finished_at:
-        return f"{(run.finished_at - run.started_at).total_seconds():.1f}"
-    return ""
-
-
-@login_required
-@GET_POST
-@access_refusals
-def matching_runs(request, slug):
-    access = _access(request, slug)
-    if not access.is_admin:
-        return forbidden(request, _("Only the cluster's administrators can see and start matching runs."))
-    if request.method == "POST":
-        try:
-            run = matching_run_start(actor=request.user, cluster=access.cluster)
-        except (DomainError, ValidationError) as exc:
-            _refused(request, exc)
-        else:
-            messages.success(request, _("A full re-plan was started (run %(id)d).") % {"id": run.pk})
-        return redirect("matching-runs", access.cluster.slug)
-    query = PageQuery(request.GET, kind=(RUN_TABS, "all"))
-    kind = query.value("kind")
-    runs = MatchingRun.objects.filter(cluster=access.cluster).select_related("requested_by")
-    if kind != "all":
-        runs = runs.filter(kind=kind)
-    page = query.page_of(runs.order_by("-created_at", "-pk"), PAGE_SIZE)
-    for run in page.object_list:
-        run.count_groups = _run_counts(run)
-        run.seconds = _seconds(run)
-    busy = full_run_blocking(cluster=access.cluster, now=timezone.now())
-    return render(
-        request,
-        "marketplace/matching_runs.html",
-        access.context(page=page, kind=kind, tabs=RUN_TABS.items(), busy=busy, paging_query=query_string(query)),
-    )

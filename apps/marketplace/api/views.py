@@ -2,7 +2,7 @@ from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.utils.translation import get_language
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
@@ -12,14 +12,13 @@ from apps.core import generations
 from apps.core.api.filters import DateFilter, FilterSet, IdFilter
 from apps.core.api.schema import ErrorSerializer
 from apps.core.cached_views import cached_view
-from apps.matching.services import matching_run_start
 from apps.tenancy.access import ACCESS
 from apps.tenancy.api.base import ClusterScopedViewSet
 from apps.tenancy.selectors import ADMINISTRATOR, MEMBER
 
 from .. import selectors
 from ..filters import DealFilter, MatchFilter
-from ..models import CapacityOffer, ChannelOffer, ChannelRequest, Deal, DealEvent, Match, MatchingRun, Order, Rating
+from ..models import CapacityOffer, ChannelOffer, ChannelRequest, Deal, DealEvent, Match, Order, Rating
 from ..services import deals as deal_services
 from ..services import listings as listing_services
 from ..services import matches as match_services
@@ -390,51 +389,3 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScope
             actor=request.user, cluster=self.cluster, deal_id=int(kwargs["pk"]), **serializer.validated_data
         )
         return Response(s.RatingSerializer(rating).data, status=status.HTTP_201_CREATED)
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="Matching runs of the cluster", responses={200: s.MatchingRunSerializer(many=True), **ERRORS}
-    ),
-    retrieve=extend_schema(summary="A run's progress and outcome", responses={200: s.MatchingRunSerializer, **ERRORS}),
-    create=extend_schema(
-        summary="Start a full re-plan (administrators)",
-        description=(
-            "One full run at a time: while another is queued or running under a live lease, the answer is a 409 "
-            "whose `retry_at` (and `Retry-After` header, in seconds) names when that lease ends. A run whose "
-            "lease lapsed (its worker died) does not block: the new run supersedes it."
-        ),
-        request=None,
-        responses={
-            202: s.MatchingRunSerializer,
-            **ERRORS,
-            409: OpenApiResponse(
-                ErrorSerializer, description="Another full run holds a live lease; `retry_at` says until when."
-            ),
-        },
-        parameters=[
-            OpenApiParameter(
-                "Retry-After",
-                int,
-                location=OpenApiParameter.HEADER,
-                response=[409],
-                description="Seconds until the blocking run's lease ends.",
-            )
-        ],
-    ),
-)
-class MatchingRunViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ClusterScopedViewSet
-):
-    serializer_class = s.MatchingRunSerializer
-    queryset = MatchingRun.objects.all()
-    filter_backends = []
-    required_roles = {"list": {ADMINISTRATOR, MEMBER}, "retrieve": {ADMINISTRATOR, MEMBER}, "create": {ADMINISTRATOR}}
-
-    def scoped_queryset(self, *, cluster, user):
-        return MatchingRun.objects.filter(cluster=cluster).order_by("-created_at", "-pk")
-
-    def create(self, request, *args, **kwargs):
-        run = matching_run_start(actor=request.user, cluster=self.cluster)
-        run.refresh_from_db()
-        return Response(s.MatchingRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
