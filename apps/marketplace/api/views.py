@@ -1,4 +1,3 @@
-from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.utils.translation import get_language
 from django_filters import rest_framework as filters
@@ -9,7 +8,6 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from apps.core import generations
-from apps.core.api.filters import DateFilter, FilterSet, IdFilter
 from apps.core.api.schema import ErrorSerializer
 from apps.core.cached_views import cached_view
 from apps.tenancy.access import ACCESS
@@ -17,64 +15,21 @@ from apps.tenancy.api.base import ClusterScopedViewSet
 from apps.tenancy.selectors import ADMINISTRATOR, MEMBER
 
 from .. import selectors
-from ..filters import DealFilter, MatchFilter
-from ..models import CapacityOffer, ChannelOffer, ChannelRequest, Deal, DealEvent, Match, Order, Rating
+from ..filters import (
+    CapacityFilter,
+    ChannelOfferFilter,
+    ChannelRequestFilter,
+    DealFilter,
+    MatchFilter,
+    OrderFilter,
+)
+from ..models import CapacityOffer, ChannelOffer, ChannelRequest, Deal, Match, Order
 from ..services import deals as deal_services
 from ..services import listings as listing_services
 from ..services import matches as match_services
 from . import serializers as s
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
-
-
-class ListingFilter(FilterSet):
-    status = filters.CharFilter(field_name="status")
-    owner = IdFilter(field_name="owner_id")
-    mine = filters.BooleanFilter(method="filter_mine", label="Only my enterprises' listings")
-    created_after = DateFilter(field_name="created_at", lookup_expr="date__gte")
-
-    def filter_mine(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(owner__people__user=self.request.user)
-
-
-class ProductionFilter(ListingFilter):
-    capability = filters.CharFilter(field_name="capability_id")
-
-
-class OrderFilter(ProductionFilter):
-    region = filters.CharFilter(field_name="delivery_region_code", lookup_expr="startswith")
-    need_by_before = DateFilter(field_name="need_by", lookup_expr="lte")
-    need_by_after = DateFilter(field_name="need_by", lookup_expr="gte")
-
-    class Meta:
-        model = Order
-        fields = ["status", "capability", "owner", "currency", "splittable"]
-
-
-class CapacityFilter(ProductionFilter):
-    region = filters.CharFilter(field_name="region_code", lookup_expr="startswith")
-    available_on = DateFilter(method="filter_available_on", label="Window covers this date")
-
-    class Meta:
-        model = CapacityOffer
-        fields = ["status", "capability", "owner", "currency"]
-
-    def filter_available_on(self, queryset, name, value):
-        return queryset.filter(available_from__lte=value, available_until__gte=value)
-
-
-class ChannelOfferFilter(ListingFilter):
-    class Meta:
-        model = ChannelOffer
-        fields = ["status", "owner", "kind"]
-
-
-class ChannelRequestFilter(ListingFilter):
-    class Meta:
-        model = ChannelRequest
-        fields = ["status", "owner", "product_category"]
 
 
 JSON = "application/json"
@@ -289,11 +244,12 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScop
     }
 
     def scoped_queryset(self, *, cluster, user):
-        qs = Match.objects.filter(cluster=cluster)
-        if ADMINISTRATOR not in self.cluster_roles and not user.is_staff:
-            mine = selectors.viewer_enterprise_ids(user)
-            qs = qs.filter(Q(demand_owner_id__in=mine) | Q(supply_owner_id__in=mine))
-        return qs.select_related("demand_owner", "supply_owner", "deal").order_by("-created_at", "-pk")
+        # only the two sides (and administrators) can even see a match
+        return (
+            selectors.matches_visible(cluster=cluster, user=user, roles=self.cluster_roles)
+            .select_related("demand_owner", "supply_owner", "deal")
+            .order_by("-created_at", "-pk")
+        )
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -341,17 +297,8 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScope
     }
 
     def scoped_queryset(self, *, cluster, user):
-        qs = Deal.objects.filter(cluster=cluster)
-        if ADMINISTRATOR not in self.cluster_roles and not user.is_staff:
-            mine = selectors.viewer_enterprise_ids(user)
-            qs = qs.filter(Q(buyer_id__in=mine) | Q(supplier_id__in=mine))
-        return (
-            qs.select_related("buyer", "supplier")
-            .prefetch_related(
-                Prefetch("events", queryset=DealEvent.objects.order_by("created_at", "pk")),
-                Prefetch("ratings", queryset=Rating.objects.order_by("pk")),
-            )
-            .order_by("-created_at", "-pk")
+        return selectors.deals_with_timeline(
+            selectors.deals_visible(cluster=cluster, user=user, roles=self.cluster_roles)
         )
 
     @extend_schema(
