@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from apps.governance.api import views as governance
 from apps.marketplace.api import views as marketplace
+from apps.matching.api import views as matching
 from apps.membership.api import views as membership
 from apps.monitoring import api as monitoring
 from apps.notifications.api.views import NotificationPreferenceViewSet, NotificationViewSet
@@ -40,7 +41,7 @@ cluster_router.register("channel-offers", marketplace.ChannelOfferViewSet, basen
 cluster_router.register("channel-requests", marketplace.ChannelRequestViewSet, basename="channel-request")
 cluster_router.register("matches", marketplace.MatchViewSet, basename="match")
 cluster_router.register("deals", marketplace.DealViewSet, basename="deal")
-cluster_router.register("matching-runs", marketplace.MatchingRunViewSet, basename="matching-run")
+cluster_router.register("matching-runs", matching.MatchingRunViewSet, basename="matching-run")
 cluster_router.register("council/seats", governance.SeatViewSet, basename="council-seat")
 cluster_router.register("proposals", governance.ProposalViewSet, basename="proposal")
 cluster_router.register("audit-chain/checkpoints", governance.ChainCheckpointViewSet, basename="chain-checkpoint")

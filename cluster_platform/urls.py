@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("apps.notifications.urls")),
     path("", include("apps.governance.urls")),
     path("", include("apps.marketplace.urls")),
+    path("", include("apps.matching.urls")),
     path("", include("apps.monitoring.urls")),
 ]
 

@@ -14,8 +14,9 @@ class MarketplaceConfig(AppConfig):
         from apps.membership import report_targets
 
         from . import selectors
+        from .lifecycle import REMOVABLE
         from .models import ListingStatus
-        from .services.listings import REMOVABLE, listing_remove_by_moderator
+        from .services.listings import listing_remove_by_moderator
 
         report_targets.register(
             report_targets.ListingProvider(

@@ -1,4 +1,5 @@
-"""Demo market: orders, capacity and channel listings, a matching run, deals in every stage, ratings.
+"""Demo market: orders, capacity and channel listings; then (``play_deals``, once matching has
+proposed, see ``apps/matching/demo.py``) deals in every stage and ratings.
 
 Idempotent: a cluster that already has orders is left as it is.
 """
@@ -10,15 +11,17 @@ from decimal import Decimal
 from django.utils import timezone
 
 from apps.core.errors import ConflictError
-from apps.matching import planner
 from apps.membership.models import EnterpriseMember, Membership
 from apps.reference.selectors import region_centre
 from apps.tenancy.models import Cluster
 
-from .models import ChannelOffer, Deal, Match, MatchingRun, Order
+from .models import ChannelOffer, Deal, Match, Order
 from .services import deals as deal_services
 from .services import listings as listing_services
 from .services import matches as match_services
+
+#: the demo clusters that get a market
+DEMO_CLUSTERS = ["yangtze-textile", "pearl-river-electronics", "chengdu-digital-hybrid"]
 
 PRODUCTS = {
     "weaving": ("woven shirting fabric", "m", 12.0),
@@ -161,8 +164,9 @@ STAGES = [
 ]
 
 
-def _deals(cluster, rng):
+def play_deals(cluster) -> None:
     """Accept some proposals and carry the deals to different stages; rate delivered ones."""
+    rng = random.Random(f"{cluster.slug}:deals")
     proposals = list(Match.objects.filter(cluster=cluster, status=Match.Status.PROPOSED).order_by("-score", "pk")[:14])
     made = 0
     for index, match in enumerate(proposals):
@@ -196,9 +200,7 @@ def _deals(cluster, rng):
 
 def load(stdout=None) -> list[tuple[str, str, str]]:
     today = timezone.localdate()
-    for cluster in Cluster.objects.filter(
-        slug__in=["yangtze-textile", "pearl-river-electronics", "chengdu-digital-hybrid"]
-    ):
+    for cluster in Cluster.objects.filter(slug__in=DEMO_CLUSTERS):
         if Order.objects.filter(cluster=cluster).exists() or ChannelOffer.objects.filter(cluster=cluster).exists():
             continue
         rng = random.Random(cluster.slug)
@@ -210,7 +212,4 @@ def load(stdout=None) -> list[tuple[str, str, str]]:
         ]
         _post_listings(cluster, members, rng, today)
         _post_channels(cluster, members, rng, today)
-        run = MatchingRun.objects.create(cluster=cluster, kind=MatchingRun.Kind.FULL, trigger="demo data")
-        planner.run_full(MatchingRun.objects.select_related("cluster").get(pk=run.pk))
-        _deals(cluster, rng)
     return []

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
-from apps.core.forms import DateField, model_formfield
+from apps.core.forms import model_formfield
 from apps.membership.forms import add_service_error, capability_choices, region_choices
 from apps.reference import coordinates
 from apps.reference.models import Capability, CertificationScheme, Region
@@ -415,47 +415,6 @@ LISTING_FORMS = {
 
 class ListingTransitionForm(forms.Form):
     to = forms.ChoiceField(choices=LISTING_TRANSITION_TARGETS)
-
-
-# --- The market's filters -----------------------------------------------------------------------
-
-
-class MarketFilterForm(forms.Form):
-    """Filters of one tab of the market; each tab keeps the fields that apply to its kind."""
-
-    FIELDS = {
-        "order": ("q", "capability", "region", "need_by_after", "need_by_before"),
-        "capacity": ("q", "capability", "region", "available_on"),
-        "channel_offer": ("q", "region", "available_on"),
-        "channel_request": ("q", "region", "start_by_before"),
-    }
-
-    q = forms.CharField(label=_("Title"), required=False, max_length=100)
-    capability = forms.ChoiceField(label=_("Capability"), required=False)
-    region = forms.RegexField(
-        label=_("Region code"),
-        regex=r"^[0-9A-Za-z]{1,6}$",
-        required=False,
-        error_messages={"invalid": _("Up to six letters or digits, e.g. 33 or 3306.")},
-    )
-    need_by_after = DateField(label=_("Need by, from"), required=False, **DATE)
-    need_by_before = DateField(label=_("Need by, until"), required=False, **DATE)
-    available_on = DateField(label=_("Available on"), required=False, **DATE)
-    start_by_before = DateField(label=_("Starting by"), required=False, **DATE)
-
-    def __init__(self, *args, kind: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        keep = self.FIELDS[kind]
-        for name in list(self.fields):
-            if name not in keep:
-                del self.fields[name]
-        self.fields["q"].widget.attrs["placeholder"] = _("Words in the title")
-        self.fields["region"].widget.attrs["placeholder"] = _("e.g. 33 or 3306")
-        if kind.startswith("channel"):
-            self.fields["region"].label = _("Market code")
-            self.fields["region"].widget.attrs["placeholder"] = _("e.g. 33 or US")
-        if "capability" in self.fields:
-            self.fields["capability"].choices = [("", _("Any capability")), *capability_choices()]
 
 
 # --- Matches and deals --------------------------------------------------------------------------

@@ -561,3 +561,14 @@ class Reputation(models.Model):
 
     def __str__(self):
         return f"{self.enterprise_id} @ {self.cluster_id}"
+
+
+#: listing kind (in URLs, the API and matching) -> its model
+LISTING_MODELS = {
+    "order": Order,
+    "capacity": CapacityOffer,
+    "channel_offer": ChannelOffer,
+    "channel_request": ChannelRequest,
+}
+KIND_OF = {model: kind for kind, model in LISTING_MODELS.items()}
+DEMAND_KINDS = ("order", "channel_request")

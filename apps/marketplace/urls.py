@@ -1,8 +1,8 @@
-"""Pages of the marketplace (views in apps/marketplace/views.py), all inside one cluster."""
+"""Pages of the marketplace (views in apps/marketplace/pages/), all inside one cluster."""
 
 from django.urls import path, register_converter
 
-from . import views
+from .pages import deals, listings, matches
 
 
 class ListingKindConverter:
@@ -20,22 +20,21 @@ class ListingKindConverter:
 register_converter(ListingKindConverter, "listingkind")
 
 urlpatterns = [
-    path("clusters/<slug:slug>/market/", views.market, name="market"),
-    path("clusters/<slug:slug>/market/mine/", views.my_listings, name="my-listings"),
-    path("clusters/<slug:slug>/market/<listingkind:kind>/new/", views.listing_create, name="listing-create"),
-    path("clusters/<slug:slug>/market/<listingkind:kind>/<int:pk>/", views.listing_detail, name="listing-detail"),
-    path("clusters/<slug:slug>/market/<listingkind:kind>/<int:pk>/edit/", views.listing_edit, name="listing-edit"),
+    path("clusters/<slug:slug>/market/", listings.market, name="market"),
+    path("clusters/<slug:slug>/market/mine/", listings.my_listings, name="my-listings"),
+    path("clusters/<slug:slug>/market/<listingkind:kind>/new/", listings.listing_create, name="listing-create"),
+    path("clusters/<slug:slug>/market/<listingkind:kind>/<int:pk>/", listings.listing_detail, name="listing-detail"),
+    path("clusters/<slug:slug>/market/<listingkind:kind>/<int:pk>/edit/", listings.listing_edit, name="listing-edit"),
     path(
         "clusters/<slug:slug>/market/<listingkind:kind>/<int:pk>/transition/",
-        views.listing_transition,
+        listings.listing_transition,
         name="listing-transition",
     ),
-    path("clusters/<slug:slug>/matches/", views.my_matches, name="my-matches"),
-    path("clusters/<slug:slug>/matches/<int:pk>/accept/", views.match_accept, name="match-accept"),
-    path("clusters/<slug:slug>/matches/<int:pk>/decline/", views.match_decline, name="match-decline"),
-    path("clusters/<slug:slug>/deals/", views.my_deals, name="my-deals"),
-    path("clusters/<slug:slug>/deals/<int:pk>/", views.deal_detail, name="deal-detail"),
-    path("clusters/<slug:slug>/deals/<int:pk>/advance/", views.deal_advance, name="deal-advance"),
-    path("clusters/<slug:slug>/deals/<int:pk>/rate/", views.deal_rate, name="deal-rate"),
-    path("clusters/<slug:slug>/matching-runs/", views.matching_runs, name="matching-runs"),
+    path("clusters/<slug:slug>/matches/", matches.my_matches, name="my-matches"),
+    path("clusters/<slug:slug>/matches/<int:pk>/accept/", matches.match_accept, name="match-accept"),
+    path("clusters/<slug:slug>/matches/<int:pk>/decline/", matches.match_decline, name="match-decline"),
+    path("clusters/<slug:slug>/deals/", deals.my_deals, name="my-deals"),
+    path("clusters/<slug:slug>/deals/<int:pk>/", deals.deal_detail, name="deal-detail"),
+    path("clusters/<slug:slug>/deals/<int:pk>/advance/", deals.deal_advance, name="deal-advance"),
+    path("clusters/<slug:slug>/deals/<int:pk>/rate/", deals.deal_rate, name="deal-rate"),
 ]

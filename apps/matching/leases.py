@@ -159,9 +159,7 @@ def lapse(run: MatchingRun, now: datetime.datetime) -> str:
         run.lease_expires_at = lease_until(now)
         run.error = f"The worker stopped renewing its lease (attempt {run.attempt}); the run was queued again."
         run.save(update_fields=["status", "lease_expires_at", "error"])
-        from .tasks import replan_cluster
-
-        outbox.enqueue(replan_cluster, run.pk)
+        outbox.enqueue("matching.replan_cluster", run.pk)
         return "requeued"
     # An incremental run's task is redelivered by the broker and starts a fresh run.
     _fail_lapsed(run, now)

@@ -17,3 +17,11 @@ def full_run_blocking(*, cluster, now: datetime.datetime) -> MatchingRun | None:
         .order_by("-lease_expires_at", "-pk")
         .first()
     )
+
+
+def runs_of(*, cluster, kind: str | None = None):
+    """The cluster's matching runs, newest first (only those of ``kind``, when given)."""
+    runs = MatchingRun.objects.filter(cluster=cluster)
+    if kind is not None:
+        runs = runs.filter(kind=kind)
+    return runs.order_by("-created_at", "-pk")

@@ -47,9 +47,7 @@ def matching_run_start(*, actor, cluster) -> MatchingRun:
     )
     for lapsed in in_progress:
         leases.supersede(lapsed, now, by=run)
-    from .tasks import replan_cluster
-
-    outbox.enqueue(replan_cluster, run.pk)
+    outbox.enqueue("matching.replan_cluster", run.pk)
     return run
 
 

@@ -6,6 +6,7 @@ from apps.marketplace.models import MatchingRun
 from apps.tenancy.models import Cluster
 
 from . import leases, planner
+from .services import matching_run_start, matching_runs_reap
 
 
 def _run_held(lease: leases.Lease, work, *args) -> str:
@@ -60,8 +61,6 @@ def replan_demands(kind: str, demand_ids: list[int]) -> list[int]:
 
 @shared_task(name="matching.replan_all_clusters")
 def replan_all_clusters() -> int:
-    from .services import matching_run_start
-
     started = 0
     for cluster in Cluster.objects.filter(status=Cluster.Status.ACTIVE):
         matching_run_start(actor=None, cluster=cluster)
@@ -72,20 +71,4 @@ def replan_all_clusters() -> int:
 @shared_task(name="matching.reap_lapsed_runs")
 def reap_lapsed_runs() -> dict:
     """Beat, every 30 s: runs whose worker stopped renewing the lease are re-queued or failed."""
-    from .services import matching_runs_reap
-
     return matching_runs_reap()
-
-
-@shared_task(name="marketplace.housekeeping")
-def housekeeping() -> dict:
-    """Expire proposals and listings past their dates; publish ratings that are due."""
-    from apps.marketplace.services.deals import ratings_publish_due
-    from apps.marketplace.services.listings import listings_expire
-    from apps.marketplace.services.matches import matches_expire
-
-    return {
-        "matches_expired": matches_expire(),
-        "listings_expired": listings_expire(),
-        "ratings_published": ratings_publish_due(),
-    }

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from apps.marketplace.models import CapacityOffer, Deal, Match, Order, Rating, Reputation
-from apps.matching.tasks import housekeeping
+from apps.marketplace.tasks import housekeeping
 
 from .conftest import capacity_body, order_body
 

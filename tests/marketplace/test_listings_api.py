@@ -177,6 +177,37 @@ def test_channel_listings_match(as_user, market, django_capture_on_commit_callba
     assert set(match["breakdown"]) == {"markets", "fees", "coverage", "reputation"}
 
 
+def test_the_api_filters_listings_as_the_market_page_does(as_user, market):
+    """One FilterSet family (apps/marketplace/filters.py): the page's filters are the API's too."""
+    client = as_user(market.buyer_owner)
+    posted = client.post(market.url("orders/"), order_body(market, title="Poplin for Hangzhou"), format="json")
+    assert posted.status_code == 201, posted.content
+    ChannelOffer.objects.create(
+        cluster=market.cluster,
+        owner=market.rival,
+        title="Tmall flagship store",
+        status="open",
+        kind="online_store",
+        markets=["330100", "US"],
+        product_categories=["apparel"],
+        monthly_volume=1000,
+        commission_percent=8,
+        available_from=timezone.localdate(),
+    )
+
+    def titles(path, query):
+        response = client.get(market.url(path) + query)
+        assert response.status_code == 200, response.content
+        return [row["title"] for row in response.json()["results"]]
+
+    assert titles("orders/", "?q=poplin") == ["Poplin for Hangzhou"]
+    assert titles("orders/", "?q=denim") == []
+    assert titles("channel-offers/", "?region=US") == ["Tmall flagship store"]
+    assert titles("channel-offers/", "?region=44") == []
+    response = client.get(market.url("orders/") + "?region=33-01")  # not a region code: named, as on the page
+    assert response.status_code == 400 and "region" in response.json()["errors"]
+
+
 def _bulk(market, n):
     """Rows written straight to the tables; like the services, it tells the market cache."""
     from apps.marketplace.services.listings import LISTING_MODELS, market_changed

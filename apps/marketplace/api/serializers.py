@@ -19,7 +19,6 @@ from ..models import (
     Deal,
     DealEvent,
     Match,
-    MatchingRun,
     Order,
     Rating,
 )
@@ -337,23 +336,3 @@ class DealRateSerializer(serializers.Serializer):
     on_time = serializers.IntegerField(min_value=1, max_value=5)
     communication = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-
-
-class MatchingRunSerializer(ModelSerializer):
-    class Meta:
-        model = MatchingRun
-        fields = (
-            "id",
-            "kind",
-            "status",
-            "trigger",
-            "progress",
-            "counts",
-            "error",
-            "attempt",
-            "lease_expires_at",
-            "created_at",
-            "started_at",
-            "finished_at",
-        )
-        read_only_fields = fields

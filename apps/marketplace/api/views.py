@@ -1,81 +1,35 @@
-from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.utils.translation import get_language
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from apps.core import generations
-from apps.core.api.filters import DateFilter, FilterSet, IdFilter
 from apps.core.api.schema import ErrorSerializer
 from apps.core.cached_views import cached_view
-from apps.matching.services import matching_run_start
 from apps.tenancy.access import ACCESS
 from apps.tenancy.api.base import ClusterScopedViewSet
 from apps.tenancy.selectors import ADMINISTRATOR, MEMBER
 
 from .. import selectors
-from ..filters import DealFilter, MatchFilter
-from ..models import CapacityOffer, ChannelOffer, ChannelRequest, Deal, DealEvent, Match, MatchingRun, Order, Rating
+from ..filters import (
+    CapacityFilter,
+    ChannelOfferFilter,
+    ChannelRequestFilter,
+    DealFilter,
+    MatchFilter,
+    OrderFilter,
+)
+from ..models import CapacityOffer, ChannelOffer, ChannelRequest, Deal, Match, Order
 from ..services import deals as deal_services
 from ..services import listings as listing_services
 from ..services import matches as match_services
 from . import serializers as s
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
-
-
-class ListingFilter(FilterSet):
-    status = filters.CharFilter(field_name="status")
-    owner = IdFilter(field_name="owner_id")
-    mine = filters.BooleanFilter(method="filter_mine", label="Only my enterprises' listings")
-    created_after = DateFilter(field_name="created_at", lookup_expr="date__gte")
-
-    def filter_mine(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(owner__people__user=self.request.user)
-
-
-class ProductionFilter(ListingFilter):
-    capability = filters.CharFilter(field_name="capability_id")
-
-
-class OrderFilter(ProductionFilter):
-    region = filters.CharFilter(field_name="delivery_region_code", lookup_expr="startswith")
-    need_by_before = DateFilter(field_name="need_by", lookup_expr="lte")
-    need_by_after = DateFilter(field_name="need_by", lookup_expr="gte")
-
-    class Meta:
-        model = Order
-        fields = ["status", "capability", "owner", "currency", "splittable"]
-
-
-class CapacityFilter(ProductionFilter):
-    region = filters.CharFilter(field_name="region_code", lookup_expr="startswith")
-    available_on = DateFilter(method="filter_available_on", label="Window covers this date")
-
-    class Meta:
-        model = CapacityOffer
-        fields = ["status", "capability", "owner", "currency"]
-
-    def filter_available_on(self, queryset, name, value):
-        return queryset.filter(available_from__lte=value, available_until__gte=value)
-
-
-class ChannelOfferFilter(ListingFilter):
-    class Meta:
-        model = ChannelOffer
-        fields = ["status", "owner", "kind"]
-
-
-class ChannelRequestFilter(ListingFilter):
-    class Meta:
-        model = ChannelRequest
-        fields = ["status", "owner", "product_category"]
 
 
 JSON = "application/json"
@@ -290,11 +244,12 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScop
     }
 
     def scoped_queryset(self, *, cluster, user):
-        qs = Match.objects.filter(cluster=cluster)
-        if ADMINISTRATOR not in self.cluster_roles and not user.is_staff:
-            mine = selectors.viewer_enterprise_ids(user)
-            qs = qs.filter(Q(demand_owner_id__in=mine) | Q(supply_owner_id__in=mine))
-        return qs.select_related("demand_owner", "supply_owner", "deal").order_by("-created_at", "-pk")
+        # only the two sides (and administrators) can even see a match
+        return (
+            selectors.matches_visible(cluster=cluster, user=user, roles=self.cluster_roles)
+            .select_related("demand_owner", "supply_owner", "deal")
+            .order_by("-created_at", "-pk")
+        )
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -342,17 +297,8 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScope
     }
 
     def scoped_queryset(self, *, cluster, user):
-        qs = Deal.objects.filter(cluster=cluster)
-        if ADMINISTRATOR not in self.cluster_roles and not user.is_staff:
-            mine = selectors.viewer_enterprise_ids(user)
-            qs = qs.filter(Q(buyer_id__in=mine) | Q(supplier_id__in=mine))
-        return (
-            qs.select_related("buyer", "supplier")
-            .prefetch_related(
-                Prefetch("events", queryset=DealEvent.objects.order_by("created_at", "pk")),
-                Prefetch("ratings", queryset=Rating.objects.order_by("pk")),
-            )
-            .order_by("-created_at", "-pk")
+        return selectors.deals_with_timeline(
+            selectors.deals_visible(cluster=cluster, user=user, roles=self.cluster_roles)
         )
 
     @extend_schema(
@@ -390,51 +336,3 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScope
             actor=request.user, cluster=self.cluster, deal_id=int(kwargs["pk"]), **serializer.validated_data
         )
         return Response(s.RatingSerializer(rating).data, status=status.HTTP_201_CREATED)
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="Matching runs of the cluster", responses={200: s.MatchingRunSerializer(many=True), **ERRORS}
-    ),
-    retrieve=extend_schema(summary="A run's progress and outcome", responses={200: s.MatchingRunSerializer, **ERRORS}),
-    create=extend_schema(
-        summary="Start a full re-plan (administrators)",
-        description=(
-            "One full run at a time: while another is queued or running under a live lease, the answer is a 409 "
-            "whose `retry_at` (and `Retry-After` header, in seconds) names when that lease ends. A run whose "
-            "lease lapsed (its worker died) does not block: the new run supersedes it."
-        ),
-        request=None,
-        responses={
-            202: s.MatchingRunSerializer,
-            **ERRORS,
-            409: OpenApiResponse(
-                ErrorSerializer, description="Another full run holds a live lease; `retry_at` says until when."
-            ),
-        },
-        parameters=[
-            OpenApiParameter(
-                "Retry-After",
-                int,
-                location=OpenApiParameter.HEADER,
-                response=[409],
-                description="Seconds until the blocking run's lease ends.",
-            )
-        ],
-    ),
-)
-class MatchingRunViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ClusterScopedViewSet
-):
-    serializer_class = s.MatchingRunSerializer
-    queryset = MatchingRun.objects.all()
-    filter_backends = []
-    required_roles = {"list": {ADMINISTRATOR, MEMBER}, "retrieve": {ADMINISTRATOR, MEMBER}, "create": {ADMINISTRATOR}}
-
-    def scoped_queryset(self, *, cluster, user):
-        return MatchingRun.objects.filter(cluster=cluster).order_by("-created_at", "-pk")
-
-    def create(self, request, *args, **kwargs):
-        run = matching_run_start(actor=request.user, cluster=self.cluster)
-        run.refresh_from_db()
-        return Response(s.MatchingRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)

@@ -11,6 +11,8 @@ from apps.core.errors import ConflictError, DomainError, NotFoundError, Permissi
 from apps.membership.models import EnterpriseMember
 from apps.tenancy.rules import rule_value
 
+from .. import lifecycle
+from ..lifecycle import MILESTONES, REASON_REQUIRED
 from ..models import (
     CapacityOffer,
     ChannelOffer,
@@ -27,18 +29,6 @@ from ..models import (
 from .listings import market_changed
 
 S = Deal.Status
-
-#: target status -> (allowed source statuses, side entitled: "buyer" / "supplier" / "either")
-MILESTONES = {
-    S.IN_PRODUCTION: ({S.CONFIRMED}, "supplier"),
-    S.QUALITY_CHECKED: ({S.IN_PRODUCTION}, "supplier"),
-    S.SHIPPED: ({S.QUALITY_CHECKED}, "supplier"),
-    S.DELIVERED: ({S.SHIPPED, S.DISPUTED}, "buyer"),
-    S.CLOSED: ({S.DELIVERED}, "either"),
-    S.DISPUTED: ({S.IN_PRODUCTION, S.QUALITY_CHECKED, S.SHIPPED, S.DELIVERED}, "either"),
-    S.CANCELLED: ({S.CONFIRMED, S.IN_PRODUCTION, S.QUALITY_CHECKED, S.DISPUTED}, "either"),
-}
-REASON_REQUIRED = {S.DISPUTED, S.CANCELLED}
 
 
 def deal_side(*, user, deal: Deal) -> str:
@@ -95,16 +85,16 @@ def deal_advance(*, actor, cluster, deal_id: int, to: str, note: str = "", attac
     side = deal_side(user=actor, deal=deal)
     if to not in MILESTONES:
         raise DomainError(_("Unknown milestone."), field="status")
-    sources, entitled = MILESTONES[to]
-    if deal.status not in sources:
+    if not lifecycle.can_reach(deal.status, to):
         raise ConflictError(
             _("A deal that is %(status)s cannot move to %(target)s.")
             % {"status": deal.get_status_display().lower(), "target": S(to).label.lower()},
             code="illegal_transition",
         )
-    if entitled != "either" and entitled != side:
+    if not lifecycle.entitled(to, side):
         raise PermissionDeniedError(
-            _("Only the %(side)s marks a deal %(target)s.") % {"side": _(entitled), "target": S(to).label.lower()}
+            _("Only the %(side)s marks a deal %(target)s.")
+            % {"side": _(MILESTONES[to][1]), "target": S(to).label.lower()}
         )
     if to in REASON_REQUIRED and not note.strip():
         raise DomainError(_("Give a reason."), field="note", code="required")
@@ -151,7 +141,7 @@ def deal_rate(*, actor, cluster, deal_id: int, quality: int, on_time: int, commu
     if deal is None:
         raise NotFoundError()
     side = deal_side(user=actor, deal=deal)
-    if deal.status not in (S.DELIVERED, S.CLOSED):
+    if deal.status not in lifecycle.RATABLE:
         raise ConflictError(_("Rate a deal once it is delivered."), code="not_delivered")
     rater, ratee = (deal.buyer_id, deal.supplier_id) if side == "buyer" else (deal.supplier_id, deal.buyer_id)
     try:

@@ -15,16 +15,21 @@ from apps.membership.permissions import require_cluster_administrator
 from apps.reference.selectors import region_centre
 from apps.tenancy.rules import rule_value
 
-from ..models import MATCHABLE, CapacityOffer, ChannelOffer, ChannelRequest, ListingStatus, Match, Order
+from .. import lifecycle
+from ..lifecycle import REMOVABLE
+from ..models import (
+    DEMAND_KINDS,
+    KIND_OF,
+    LISTING_MODELS,
+    MATCHABLE,
+    CapacityOffer,
+    ChannelOffer,
+    ChannelRequest,
+    ListingStatus,
+    Match,
+    Order,
+)
 
-LISTING_MODELS = {
-    "order": Order,
-    "capacity": CapacityOffer,
-    "channel_offer": ChannelOffer,
-    "channel_request": ChannelRequest,
-}
-KIND_OF = {model: kind for kind, model in LISTING_MODELS.items()}
-DEMAND_KINDS = ("order", "channel_request")
 #: the generation every market list depends on, bumped by changes across clusters
 ALL_MARKETS = "market:*"
 
@@ -37,16 +42,6 @@ def market_scope(cluster_id: int, kind: str) -> str:
 def market_changed(cluster_id: int, *models) -> None:
     """The cluster's lists of these listing models change when this transaction commits."""
     generations.changed(*(market_scope(cluster_id, KIND_OF[model]) for model in models))
-
-
-#: status -> statuses it may move to by the owner's hand
-LIFECYCLE = {
-    ListingStatus.DRAFT: {ListingStatus.OPEN, ListingStatus.CANCELLED},
-    ListingStatus.OPEN: {ListingStatus.CLOSED, ListingStatus.CANCELLED},
-    ListingStatus.PARTIALLY_FILLED: {ListingStatus.CLOSED, ListingStatus.CANCELLED},
-}
-#: statuses in which the cluster's administrators may take a listing off the market
-REMOVABLE = (ListingStatus.DRAFT, *MATCHABLE)
 
 
 def require_poster(*, actor, cluster, owner) -> None:
@@ -103,7 +98,7 @@ def _check_open_limit(cluster, owner) -> None:
 def _validate(listing, *, creating: bool) -> None:
     today = timezone.localdate()
     errors = {}
-    going_live = creating or listing.status in (ListingStatus.DRAFT, *MATCHABLE)
+    going_live = creating or lifecycle.can_edit(listing.status)
     if isinstance(listing, Order):
         if going_live and listing.need_by <= today:
             errors["need_by"] = [_("The need-by date must be in the future.")]
@@ -138,10 +133,8 @@ def _validate(listing, *, creating: bool) -> None:
 
 
 def _enqueue_matching(listing) -> None:
-    from apps.matching.tasks import match_listing
-
     if listing.status in MATCHABLE:
-        outbox.enqueue(match_listing, KIND_OF[type(listing)], listing.pk)
+        outbox.enqueue("matching.match_listing", KIND_OF[type(listing)], listing.pk)
 
 
 @transaction.atomic
@@ -191,7 +184,7 @@ def _withdraw_open_proposals(listing) -> int:
 def listing_update(*, actor, listing, m2m: dict | None = None, **fields):
     _require_owner_person(actor, listing)
     listing = type(listing).objects.select_for_update().get(pk=listing.pk)
-    if listing.status not in (ListingStatus.DRAFT, *MATCHABLE):
+    if not lifecycle.can_edit(listing.status):
         raise ConflictError(
             _("A listing that is %(status)s cannot be edited.") % {"status": listing.get_status_display().lower()}
         )
@@ -221,8 +214,6 @@ def listing_update(*, actor, listing, m2m: dict | None = None, **fields):
 
 def _replan_after_supply_change(listing) -> None:
     """Unified scheduling: demands that lost proposals on this supply are re-planned at once."""
-    from apps.matching.tasks import replan_demands
-
     kind = KIND_OF[type(listing)]
     if kind == "capacity":
         ids = list(
@@ -231,7 +222,7 @@ def _replan_after_supply_change(listing) -> None:
             .distinct()
         )
         if ids:
-            outbox.enqueue(replan_demands, "order", ids)
+            outbox.enqueue("matching.replan_demands", "order", ids)
     elif kind == "channel_offer":
         ids = list(
             Match.objects.filter(channel_offer=listing, status=Match.Status.WITHDRAWN)
@@ -239,7 +230,7 @@ def _replan_after_supply_change(listing) -> None:
             .distinct()
         )
         if ids:
-            outbox.enqueue(replan_demands, "channel_request", ids)
+            outbox.enqueue("matching.replan_demands", "channel_request", ids)
 
 
 @transaction.atomic
@@ -247,7 +238,7 @@ def listing_transition(*, actor, listing, to: str):
     """publish (draft → open), close or cancel; closing or cancelling withdraws open proposals."""
     _require_owner_person(actor, listing)
     listing = type(listing).objects.select_for_update().get(pk=listing.pk)
-    if to not in LIFECYCLE.get(listing.status, set()):
+    if not lifecycle.can_transition(listing.status, to):
         raise ConflictError(
             _("A listing that is %(status)s cannot become %(target)s.")
             % {"status": listing.get_status_display().lower(), "target": ListingStatus(to).label.lower()},

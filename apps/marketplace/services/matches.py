@@ -166,10 +166,8 @@ def match_decline(*, actor, cluster, match_id: int, reason: str = "") -> Match:
     match.declined_by_id = match.demand_owner_id if side == "demand" else match.supply_owner_id
     match.decline_reason = reason[:500]
     match.save(update_fields=["status", "declined_by", "decline_reason", "updated_at"])
-    from apps.matching.tasks import replan_demands
-
     demand_kind = "order" if match.kind == MatchKind.PRODUCTION else "channel_request"
-    outbox.enqueue(replan_demands, demand_kind, [match.order_id or match.channel_request_id])
+    outbox.enqueue("matching.replan_demands", demand_kind, [match.order_id or match.channel_request_id])
     return match
 
 

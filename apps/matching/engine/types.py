@@ -3,6 +3,8 @@
 import datetime
 from dataclasses import dataclass, field
 
+#: the factors the engine scores, in this order: the marketplace's names (apps/marketplace/factors.py),
+#: copied because the engine imports nothing from the apps (tests/matching/test_factors.py keeps them equal)
 FACTORS = ("price", "distance", "lead_time", "reputation", "coverage", "certifications", "region")
 CHANNEL_FACTORS = ("markets", "fees", "coverage", "reputation")
 

@@ -1,0 +1,1 @@
+"""Pages of matching: the administrators' matching runs (``runs``)."""
