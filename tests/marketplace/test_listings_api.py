@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from apps.marketplace.models import CapacityOffer, Order
+from apps.marketplace.models import CapacityOffer, ChannelOffer, Order
 from apps.membership.models import Membership
 from tests.factories.marketplace import (
     CapacityOfferFactory,
