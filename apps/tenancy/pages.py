@@ -23,7 +23,6 @@ which the decorator turns into the 403 page and a 404.
 from dataclasses import dataclass
 from functools import wraps
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import render
@@ -149,10 +148,8 @@ def admit(request, view, cluster):
     except NotFoundError:
         raise Http404 from None
     roles = getattr(view, "cluster_page_roles", None)
-    if not roles and not getattr(settings, "TRANSITION_UNDECLARED_PAGES_RUN", False):  # TODO(issue 14): drop
-        return forbidden(request, _("This page declares no roles, so nobody may open it."))
     if not roles:
-        return None
+        return forbidden(request, _("This page declares no roles, so nobody may open it."))
     if ANYONE not in roles and not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     access = ClusterAccess(

@@ -446,6 +446,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
-
-# TODO(issue 14): removed once every page of a cluster declares its roles (apps/tenancy/pages.py)
-TRANSITION_UNDECLARED_PAGES_RUN = True

@@ -80,8 +80,7 @@ def test_the_tenant_manager_filters_by_the_active_cluster_where_the_database_doe
 
 @pytest.mark.django_db
 @pytest.mark.urls(__name__)
-def test_a_page_that_declares_no_roles_is_refused_even_to_an_administrator(cluster, cluster_admin, settings):
-    settings.TRANSITION_UNDECLARED_PAGES_RUN = False
+def test_a_page_that_declares_no_roles_is_refused_even_to_an_administrator(cluster, cluster_admin):
     answer = client_of(cluster_admin).get(f"/clusters/{cluster.slug}/undeclared/")
     assert answer.status_code == 403
     assert b"should never be reached" not in answer.content
@@ -119,3 +118,30 @@ def test_a_page_must_declare_at_least_one_known_role():
         cluster_page()
     with pytest.raises(TypeError, match="unknown roles"):
         cluster_page("janitor")
+
+
+def _routes(resolver=None, prefix=""):
+    """Every (route, view) the URL configuration serves."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    for entry in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _routes(entry, route)
+        elif isinstance(entry, URLPattern):
+            yield route, entry.callback
+
+
+def test_every_page_of_a_cluster_declares_the_roles_that_may_open_it():
+    pages = [
+        (route, view)
+        for route, view in _routes()
+        if "clusters/<" in route and getattr(view, "cls", None) is None  # API viewsets have required_roles
+    ]
+    assert len(pages) > 40  # the walk does reach the pages
+    undeclared = [
+        f"{route} ({view.__module__}.{view.__name__})"
+        for route, view in pages
+        if not getattr(view, "cluster_page_roles", None)
+    ]
+    assert undeclared == []
