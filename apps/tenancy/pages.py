@@ -23,13 +23,15 @@ which the decorator turns into the 403 page and a 404.
 from dataclasses import dataclass
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from apps.core.errors import NotFoundError, PermissionDeniedError
+from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 
 from . import selectors
 from .selectors import ADMINISTRATOR, AUTHENTICATED, COUNCIL, MEMBER
@@ -54,6 +56,7 @@ __all__ = [
     "admit",
     "cluster_page",
     "forbidden",
+    "refused",
 ]
 
 
@@ -117,6 +120,18 @@ def access_refusals(view):
             raise Http404 from None
 
     return page
+
+
+def refused(request, error: Exception) -> None:
+    """A button's action was refused: say why in a message (access refusals keep their 403 / 404)."""
+    if isinstance(error, PermissionDeniedError | NotFoundError):
+        raise error
+    if isinstance(error, DomainError):
+        messages.error(request, str(error.message))
+    elif isinstance(error, ValidationError):
+        messages.error(request, " ".join(error.messages))
+    else:
+        raise error
 
 
 def cluster_page(*roles: str, methods=READ, refusal=None):

@@ -1,14 +1,11 @@
 """What the governance pages share: who may open them, how a refused button says why, and how
 the rulebook's values are written."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from apps.tenancy.pages import ADMINISTRATOR, COUNCIL, MEMBER
 from apps.tenancy.rules import CHARTER_KEYS, REGISTRY
 
@@ -36,18 +33,6 @@ UNIT_LABELS = {
     "yes/no": gettext_lazy("yes/no"),
     "filled by": gettext_lazy("filled by"),
 }
-
-
-def refused(request, error: Exception) -> None:
-    """A button's action was refused: say why (access refusals keep their 403 / 404)."""
-    if isinstance(error, PermissionDeniedError | NotFoundError):
-        raise error
-    if isinstance(error, DomainError):
-        messages.error(request, str(error.message))
-    elif isinstance(error, ValidationError):
-        messages.error(request, " ".join(error.messages))
-    else:
-        raise error
 
 
 def percent(fraction) -> str:

@@ -9,14 +9,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from apps.core.errors import ConflictError, DomainError
-from apps.tenancy.pages import ADMINISTRATOR, POST, cluster_page
+from apps.tenancy.pages import ADMINISTRATOR, POST, cluster_page, refused
 from apps.tenancy.rules import rules_in_force
 
 from .. import selectors
 from ..forms import founding_seat_formset
 from ..models import Seat
 from ..services import council as council_services
-from .base import READERS, READERS_REFUSAL, percent, refused
+from .base import READERS, READERS_REFUSAL, percent
 
 SEAT_FILLING_LABELS = {
     "election": gettext_lazy("Seats filled by election: a member enterprise's petition puts the candidate forward"),

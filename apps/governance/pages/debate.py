@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
-from apps.tenancy.pages import COUNCIL, MEMBER, POST, cluster_page
+from apps.tenancy.pages import COUNCIL, MEMBER, POST, cluster_page, refused
 
 from .. import selectors
 from ..forms import CommentForm, VoteForm
 from ..services import proposals as proposal_services
 from ..services import voting as voting_services
-from .base import READERS, READERS_REFUSAL, back, proposal_get, refused
+from .base import READERS, READERS_REFUSAL, back, proposal_get
 from .detail import render_detail
 
 

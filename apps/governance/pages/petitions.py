@@ -8,14 +8,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from apps.core.errors import DomainError, PermissionDeniedError
-from apps.tenancy.pages import GET_POST, MEMBER, POST, cluster_page
+from apps.tenancy.pages import GET_POST, MEMBER, POST, cluster_page, refused
 from apps.tenancy.rules import rules_in_force
 
 from .. import selectors
 from ..forms import CosignForm, PetitionForm
 from ..models import Proposal
 from ..services import petitions as petition_services
-from .base import back, form_page, proposal_get, proposal_terms, refused
+from .base import back, form_page, proposal_get, proposal_terms
 from .proposals import preselected_kind
 
 P = Proposal.Status

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.core.errors import ConflictError, DomainError
 from apps.core.forms import PageQuery, query_string
-from apps.tenancy.pages import COUNCIL, GET_POST, POST, cluster_page
+from apps.tenancy.pages import COUNCIL, GET_POST, POST, cluster_page, refused
 from apps.tenancy.rules import rules_in_force
 
 from .. import lifecycle, selectors
@@ -18,7 +18,7 @@ from ..filters import ProposalListFilter
 from ..forms import OpenVotingForm, ProposalForm
 from ..models import Proposal
 from ..services import proposals as proposal_services
-from .base import READERS, READERS_REFUSAL, back, form_page, proposal_get, proposal_terms, refused
+from .base import READERS, READERS_REFUSAL, back, form_page, proposal_get, proposal_terms
 from .detail import render_detail
 
 PAGE_SIZE = 25

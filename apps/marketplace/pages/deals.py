@@ -10,14 +10,14 @@ from django.utils.translation import gettext_lazy
 
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from apps.core.forms import PageQuery, query_string
-from apps.tenancy.pages import ADMINISTRATOR, MEMBER, POST, cluster_page
+from apps.tenancy.pages import ADMINISTRATOR, MEMBER, POST, cluster_page, refused
 
 from .. import lifecycle, selectors
 from ..forms import DealStepForm, DealStopForm, RatingForm
 from ..lifecycle import DEAL_PATH, REASON_REQUIRED
 from ..models import Deal, MatchKind
 from ..services import deals as deal_services
-from .common import MARKET_REFUSAL, PAGE_SIZE, refused
+from .common import MARKET_REFUSAL, PAGE_SIZE
 
 D = Deal.Status
 DEAL_TABS = {

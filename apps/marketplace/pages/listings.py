@@ -11,14 +11,14 @@ from django.utils.translation import gettext_lazy
 
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.core.forms import PageQuery, query_string
-from apps.tenancy.pages import ADMINISTRATOR, GET_POST, MEMBER, POST, cluster_page
+from apps.tenancy.pages import ADMINISTRATOR, GET_POST, MEMBER, POST, cluster_page, refused
 
 from .. import lifecycle, selectors
 from ..filters import MARKET_FILTERS
 from ..forms import LISTING_FORMS, ListingTransitionForm
 from ..models import LISTING_MODELS, ListingStatus
 from ..services import listings as listing_services
-from .common import MARKET_REFUSAL, PAGE_SIZE, refused
+from .common import MARKET_REFUSAL, PAGE_SIZE
 from .matches import decorate_matches
 
 KIND_TABS = {

@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy
 
 from apps.core.errors import DomainError
 from apps.core.forms import PageQuery, next_url, query_string
-from apps.tenancy.pages import ADMINISTRATOR, MEMBER, POST, cluster_page
+from apps.tenancy.pages import ADMINISTRATOR, MEMBER, POST, cluster_page, refused
 
 from .. import factors, lifecycle, selectors
 from ..forms import DeclineForm
 from ..models import Match, MatchKind
 from ..services import matches as match_services
-from .common import MARKET_REFUSAL, PAGE_SIZE, refused
+from .common import MARKET_REFUSAL, PAGE_SIZE
 
 #: (match kind, side) -> how the page names that side
 SIDE_NAMES = {

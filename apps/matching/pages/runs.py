@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.core.forms import PageQuery, query_string
 from apps.marketplace.models import MatchingRun
-from apps.marketplace.pages.common import MARKET_REFUSAL, PAGE_SIZE, refused
-from apps.tenancy.pages import ADMINISTRATOR, GET_POST, MEMBER, cluster_page
+from apps.marketplace.pages.common import MARKET_REFUSAL, PAGE_SIZE
+from apps.tenancy.pages import ADMINISTRATOR, GET_POST, MEMBER, cluster_page, refused
 
 from ..selectors import full_run_blocking, runs_of
 from ..services import matching_run_start

@@ -1,30 +1,11 @@
 """What the membership pages share: the enterprise of the URL and a refused button's message."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
-
-from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 
 from .. import selectors
 from ..permissions import enterprise_role
 
 PAGE_SIZE = 25
-
-
-def error_text(error: Exception) -> str:
-    if isinstance(error, DomainError):
-        return str(error.message)
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    raise error
-
-
-def refused(request, error: Exception) -> None:
-    """A button's action was refused: say why (access refusals keep their 403 / 404)."""
-    if isinstance(error, PermissionDeniedError | NotFoundError):
-        raise error
-    messages.error(request, error_text(error))
 
 
 def enterprise_or_404(pk):

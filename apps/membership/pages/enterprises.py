@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.errors import DomainError, PermissionDeniedError
-from apps.tenancy.pages import GET_POST, access_refusals
+from apps.tenancy.pages import GET_POST, access_refusals, refused
 
 from .. import selectors
 from ..forms import CertificationForm, EnterpriseForm, LeaveForm, add_service_error
@@ -18,7 +18,7 @@ from ..models import EnterpriseMember, Membership
 from ..permissions import MANAGERS, enterprise_role, require_enterprise_role
 from ..services import enterprises as enterprise_services
 from ..services import memberships as membership_services
-from .common import enterprise_or_404, person_of, refused
+from .common import enterprise_or_404, person_of
 
 
 @login_required

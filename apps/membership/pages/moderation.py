@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.core.errors import DomainError
 from apps.core.forms import PageQuery, next_url, query_string
-from apps.tenancy.pages import ADMINISTRATOR, POST, cluster_page
+from apps.tenancy.pages import ADMINISTRATOR, POST, cluster_page, refused
 
 from .. import lifecycle, selectors
 from ..filters import QUEUE_TABS, ModerationQueueFilter
@@ -18,7 +18,7 @@ from ..forms import BulkApproveForm, DecisionForm, SuspensionDecisionForm
 from ..models import Membership, Report
 from ..services import memberships as membership_services
 from ..services import reports as report_services
-from .common import PAGE_SIZE, refused
+from .common import PAGE_SIZE
 
 #: the services' own refusal, declared on the pages that only call them
 ADMINISTRATORS_ONLY = gettext_lazy("Only the cluster's administrators may do this.")

@@ -9,14 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.errors import DomainError, PermissionDeniedError
-from apps.tenancy.pages import GET_POST, access_refusals
+from apps.tenancy.pages import GET_POST, access_refusals, refused
 
 from .. import selectors
 from ..forms import InvitationForm, OwnershipTransferForm, RoleForm, add_service_error
 from ..models import EnterpriseMember, Invitation
 from ..permissions import MANAGERS
 from ..services import people as people_services
-from .common import person_of, refused
+from .common import person_of
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.core.forms import PageQuery, next_url, query_string
-from apps.tenancy.pages import ADMINISTRATOR, GET_POST, MEMBER, POST, cluster_page
+from apps.tenancy.pages import ADMINISTRATOR, GET_POST, MEMBER, POST, cluster_page, refused
 
 from .. import selectors
 from ..filters import ReportListFilter, ReportTargetForm
@@ -19,7 +19,7 @@ from ..forms import ReportForm, ResolveForm, add_service_error
 from ..models import Report
 from ..report_targets import listings
 from ..services import reports as report_services
-from .common import PAGE_SIZE, refused
+from .common import PAGE_SIZE
 from .moderation import ADMINISTRATORS_ONLY
 
 MEMBERS_ONLY = gettext_lazy("Only active members of this cluster can file reports.")
