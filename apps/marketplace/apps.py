@@ -8,6 +8,12 @@ class MarketplaceConfig(AppConfig):
     verbose_name = _("Marketplace")
 
     def ready(self):
+        from apps.tenancy.rules import provide_rules
+
+        from .rules import MARKETPLACE_RULES
+
+        provide_rules(*MARKETPLACE_RULES, order=30)
+
         # membership's reports may name a listing: it declares what it needs, the marketplace provides it
         from django.urls import reverse
 

@@ -8,9 +8,8 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching")
 
     def ready(self):
-        from apps.tenancy.rules import provide_matching_rules, provide_rules
+        from apps.tenancy.rules import provide_rules
 
-        from .rules import MATCHING_RULES, matching_rules
+        from .rules import MATCHING_RULES
 
         provide_rules(*MATCHING_RULES, order=20)
-        provide_matching_rules(matching_rules)

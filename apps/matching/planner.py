@@ -25,9 +25,10 @@ from apps.marketplace.models import (
     Reputation,
 )
 from apps.membership.models import EnterpriseCertification
-from apps.tenancy.rules import matching_rules, rule_value
+from apps.tenancy.rules import rule_value
 
 from . import engine, leases
+from .rules import matching_rules
 
 
 @dataclass(frozen=True)

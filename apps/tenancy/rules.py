@@ -98,46 +98,6 @@ def provide_rulebook(changes_in_force: Callable[..., Iterable[dict]]) -> None:
     _RULEBOOK[:] = [changes_in_force]
 
 
-# The marketplace's parameters, declared here until the marketplace provides them itself
-# (``apps/marketplace/rules.py`` from ``MarketplaceConfig.ready()``; that app is being restructured).
-MARKETPLACE_RULES = (
-    RuleDefinition(
-        key="marketplace.proposal_expiry_hours",
-        default=72,
-        minimum=1,
-        maximum=720,
-        unit="hours",
-        description=_("Hours a proposed match waits for both sides before it expires."),
-    ),
-    RuleDefinition(
-        key="marketplace.open_listings_per_member",
-        default=200,
-        minimum=1,
-        maximum=10000,
-        unit="listings",
-        description=_("Open listings one member enterprise may have in the cluster at once."),
-    ),
-    RuleDefinition(
-        key="marketplace.rating_publication_days",
-        default=7,
-        minimum=1,
-        maximum=60,
-        unit="days",
-        description=_("Days after delivery when ratings are published even if one side has not rated."),
-    ),
-    RuleDefinition(
-        key="marketplace.payment_term_days_max",
-        default=90,
-        minimum=0,
-        maximum=365,
-        unit="days",
-        description=_("Longest payment term a deal may carry."),
-    ),
-)
-
-provide_rules(*MARKETPLACE_RULES, order=30)
-
-
 def defaults() -> dict:
     return {key: rule.default for key, rule in REGISTRY.items()}
 
@@ -161,18 +121,3 @@ def rules_in_force(cluster, at=None) -> dict:
 def rule_value(*, cluster, key: str):
     """The value in force for ``key`` in ``cluster``: the last enacted version's, else the default."""
     return rules_in_force(cluster)[key]
-
-
-#: matching's ``apps.matching.rules.matching_rules`` (``provide_matching_rules``)
-_MATCHING_RULES: list[Callable] = []
-
-
-def provide_matching_rules(build: Callable) -> None:
-    """Transitional, with ``matching_rules`` below: matching provides its builder from ``MatchingConfig.ready()``."""
-    _MATCHING_RULES[:] = [build]
-
-
-def matching_rules(*, cluster, today):
-    """Transitional: ``apps.matching.rules.matching_rules``, for the callers that still import it from here
-    (``apps/matching/planner.py``); remove with ``provide_matching_rules`` once they import it from matching."""
-    return _MATCHING_RULES[0](cluster=cluster, today=today)
