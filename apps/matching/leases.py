@@ -101,6 +101,18 @@ class Lease:
             == 1
         )
 
+    def hand_back(self, exc: BaseException) -> bool:
+        """A transient database error stopped this attempt: queue the run again for the task's retry
+        (which claims it as its next attempt), unless the run has meanwhile passed to another attempt."""
+        return (
+            self._held().update(
+                status=MatchingRun.Status.QUEUED,
+                error=f"Attempt {self.attempt} met {type(exc).__name__}: {exc}"[:2000],
+                lease_expires_at=lease_until(timezone.now()),
+            )
+            == 1
+        )
+
 
 def claim(run_id: int) -> Lease | None:
     """Take the run for this worker: a queued run, or a running one whose lease lapsed.

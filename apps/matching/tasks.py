@@ -1,7 +1,9 @@
 """Thin matching tasks: ids in, a planner call, idempotent reruns."""
 
 from celery import shared_task
+from django.conf import settings
 
+from apps.core.db.transient import transient_database_error
 from apps.marketplace.models import MatchingRun
 from apps.tenancy.models import Cluster
 
@@ -10,7 +12,12 @@ from .services import matching_run_start, matching_runs_reap
 
 
 def _run_held(lease: leases.Lease, work, *args) -> str:
-    """Run ``work`` under ``lease``, renewed from a thread; a lost lease ends it without writing."""
+    """Run ``work`` under ``lease``, renewed from a thread; a lost lease ends it without writing.
+
+    A full run that meets a transient database error (``PlatformTask`` retries the task) is
+    handed back to the queue while it has attempts left, so the retry claims and finishes it
+    instead of finding it failed; any other error fails the run. An incremental run's retry
+    starts a fresh run, so that one is failed either way."""
     run = MatchingRun.objects.select_related("cluster").get(pk=lease.run_id)
     with leases.kept_alive(lease):
         try:
@@ -18,7 +25,13 @@ def _run_held(lease: leases.Lease, work, *args) -> str:
         except leases.LeaseLost:
             return "superseded"
         except Exception as exc:
-            lease.fail(exc)
+            retried = (
+                run.kind == MatchingRun.Kind.FULL
+                and transient_database_error(exc)
+                and lease.attempt < settings.MATCHING_RUN_MAX_ATTEMPTS
+            )
+            if not (retried and lease.hand_back(exc)):
+                lease.fail(exc)
             raise
     return "done"
 
