@@ -41,6 +41,7 @@ cluster_router.register("channel-offers", marketplace.ChannelOfferViewSet, basen
 cluster_router.register("channel-requests", marketplace.ChannelRequestViewSet, basename="channel-request")
 cluster_router.register("matches", marketplace.MatchViewSet, basename="match")
 cluster_router.register("deals", marketplace.DealViewSet, basename="deal")
+cluster_router.register("reputation", marketplace.ReputationViewSet, basename="reputation")
 cluster_router.register("matching-runs", matching.MatchingRunViewSet, basename="matching-run")
 cluster_router.register("council/seats", governance.SeatViewSet, basename="council-seat")
 cluster_router.register("proposals", governance.ProposalViewSet, basename="proposal")

@@ -3,6 +3,8 @@ Provided to tenancy's roles query from ``GovernanceConfig.ready()``; the row of 
 term covers now or is still to come carries the term's next boundary, when the answer changes
 by itself (``timed``)."""
 
+from collections.abc import Callable
+
 from django.db import connection
 
 from apps.tenancy.access import RoleSource
@@ -11,13 +13,14 @@ from apps.tenancy.selectors import COUNCIL
 from .models import Seat
 
 
-def council_role_sql() -> str:
+def council_role_sql(on_cluster: Callable[[str], str]) -> str:
     seat = connection.ops.quote_name(Seat._meta.db_table)
     return f"""
-        SELECT CASE WHEN s.term_start <= %(now)s THEN '{COUNCIL}' END,
+        SELECT s.cluster_id,
+               CASE WHEN s.term_start <= %(now)s THEN '{COUNCIL}' END,
                CASE WHEN s.term_start <= %(now)s THEN s.term_end ELSE s.term_start END
         FROM {seat} s
-        WHERE s.cluster_id = %(cluster)s AND s.holder_id = %(user)s AND s.removed_at IS NULL
+        WHERE {on_cluster("s.cluster_id")} AND s.holder_id = %(user)s AND s.removed_at IS NULL
           AND s.term_end > %(now)s"""
 
 

@@ -16,7 +16,7 @@ from django_filters import rest_framework as filters
 from apps.core.api.filters import DateFilter, FilterSet, IdFilter
 from apps.membership.forms import capability_choices
 
-from .models import CapacityOffer, ChannelOffer, ChannelRequest, Deal, Match, MatchKind, Order
+from .models import CapacityOffer, ChannelOffer, ChannelRequest, Deal, Match, MatchKind, Order, Reputation
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -163,3 +163,17 @@ class DealFilter(filters.FilterSet):
     class Meta:
         model = Deal
         fields = ["status"]
+
+
+class EnterpriseIdsFilter(filters.BaseInFilter, IdFilter):
+    """Comma-separated ids, each one as ``IdFilter`` checks it."""
+
+
+class ReputationFilter(filters.FilterSet):
+    enterprise = EnterpriseIdsFilter(
+        field_name="enterprise_id", help_text="Comma-separated enterprise ids (as in the member directory)."
+    )
+
+    class Meta:
+        model = Reputation
+        fields = ["enterprise"]

@@ -12,7 +12,7 @@ from apps.membership.models import Enterprise, EnterpriseMember, Membership
 from apps.reference.models import Region
 from apps.tenancy.selectors import ADMINISTRATOR
 
-from .models import LISTING_MODELS, MATCHABLE, Deal, DealEvent, Match, Rating
+from .models import LISTING_MODELS, MATCHABLE, Deal, DealEvent, Match, Rating, Reputation
 
 #: what a listing row shows besides the listing (no per-row queries)
 LISTING_RELATED = {"order": ("owner", "capability"), "capacity": ("owner", "capability")}
@@ -258,4 +258,13 @@ def deals_with_timeline(queryset):
             Prefetch("ratings", queryset=Rating.objects.order_by("pk")),
         )
         .order_by("-created_at", "-pk")
+    )
+
+
+def reputations(*, cluster):
+    """The track records of this cluster's enterprises, best-established first."""
+    return (
+        Reputation.objects.filter(cluster=cluster)
+        .select_related("enterprise")
+        .order_by("-deals_completed", "enterprise_id")
     )

@@ -14,7 +14,8 @@ next request (``tests/tenancy/test_access_cache.py`` proves each through the API
 Tenancy appoints only ``administrator`` itself. The other roles belong to the apps whose rows
 grant them (``member``: membership; ``council``: governance): each provides a ``RoleSource``
 from its ``AppConfig.ready()`` with ``provide_roles``, and ``roles_sql`` joins every source into
-the one statement that ``selectors.cluster_roles_for`` sends on a cache miss.
+the one statement that ``selectors.cluster_roles_for`` sends on a cache miss;
+``all_clusters_roles_sql`` joins the same sources for one user across every cluster (``/me/``).
 """
 
 import functools
@@ -33,15 +34,17 @@ def access_scope(cluster_id: int) -> str:
 class RoleSource:
     """Where an app's role comes from.
 
-    ``sql()`` returns one SELECT of two columns: the role held (or NULL) and, for a role that
-    starts or ends by itself, the next such moment (or NULL), for the caller ``%(user)s`` in the
-    cluster ``%(cluster)s`` at ``%(now)s``. ``timed`` says the second column is a timestamp (such
+    ``sql(on_cluster)`` returns one SELECT of three columns: the cluster's id, the role held there
+    (or NULL) and, for a role that starts or ends by itself, the next such moment (or NULL), for
+    the caller ``%(user)s`` at ``%(now)s``, in the clusters that ``on_cluster(column)`` admits:
+    the source puts that condition, on the column that holds its rows' cluster id, in its WHERE
+    (one cluster, ``%(cluster)s``, for ``roles_sql``; every cluster for ``all_clusters_roles_sql``). ``timed`` says the second column is a timestamp (such
     sources come first in the union, which takes its column types from its first member).
     A saved or deleted row of ``cluster_models`` (which have a ``cluster_id``) changes that
     cluster's access; one of ``shared_models`` changes every cluster's.
     """
 
-    sql: Callable[[], str]
+    sql: Callable[[Callable[[str], str]], str]
     cluster_models: tuple = ()
     shared_models: tuple = ()
     timed: bool = False
@@ -50,14 +53,14 @@ class RoleSource:
 _SOURCES: list[RoleSource] = []
 
 
-def _appointed_roles() -> str:
+def _appointed_roles(on_cluster: Callable[[str], str]) -> str:
     from django.db import connection
 
     from .models import ClusterRole
 
     role = connection.ops.quote_name(ClusterRole._meta.db_table)
     return f"""
-        SELECT r.role, NULL FROM {role} r WHERE r.cluster_id = %(cluster)s AND r.user_id = %(user)s"""
+        SELECT r.cluster_id, r.role, NULL FROM {role} r WHERE {on_cluster("r.cluster_id")} AND r.user_id = %(user)s"""
 
 
 def provide_roles(source: RoleSource) -> None:
@@ -66,17 +69,36 @@ def provide_roles(source: RoleSource) -> None:
 
     _SOURCES.append(source)
     roles_sql.cache_clear()
+    all_clusters_roles_sql.cache_clear()
     for model in source.cluster_models:
         watch(model, scopes=lambda row: (access_scope(row.cluster_id),), bulk=ACCESS)
     for model in source.shared_models:
         watch(model, scopes=lambda row: (ACCESS,), bulk=ACCESS)
 
 
+def _one_cluster(column: str) -> str:
+    return f"{column} = %(cluster)s"
+
+
+def _every_cluster(column: str) -> str:
+    return f"{column} IS NOT NULL"
+
+
+def _union(on_cluster: Callable[[str], str]) -> str:
+    sources = sorted(_SOURCES, key=lambda source: not source.timed)  # stable: timed first, else as provided
+    return "\n        UNION ALL".join(source.sql(on_cluster) for source in sources)
+
+
 @functools.cache
 def roles_sql() -> str:
-    """One row per role held, from every source; a timed row's second column is its next boundary."""
-    sources = sorted(_SOURCES, key=lambda source: not source.timed)  # stable: timed first, else as provided
-    return "\n        UNION ALL".join(source.sql() for source in sources)
+    """One row per role held in ``%(cluster)s``, from every source: (cluster id, role, next boundary)."""
+    return _union(_one_cluster)
+
+
+@functools.cache
+def all_clusters_roles_sql() -> str:
+    """``roles_sql`` for every cluster at once: one row per (cluster id, role, next boundary) of ``%(user)s``."""
+    return _union(_every_cluster)
 
 
 def watch_access() -> None:

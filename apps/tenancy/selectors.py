@@ -11,7 +11,7 @@ from apps.accounts.selectors import user_scopes
 from apps.core import generations
 from apps.core.errors import NotFoundError
 
-from .access import ACCESS, CLUSTERS, access_scope, roles_sql
+from .access import ACCESS, CLUSTERS, access_scope, all_clusters_roles_sql, roles_sql
 from .models import Cluster, ClusterRole
 
 ADMINISTRATOR = ClusterRole.Role.ADMINISTRATOR.value
@@ -119,8 +119,8 @@ def _roles_from_database(*, user_id: int, cluster_id: int) -> tuple[frozenset[st
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         cursor.execute(roles_sql(), {"cluster": cluster_id, "user": user_id, "now": now})
         rows = cursor.fetchall()
-    roles = frozenset({AUTHENTICATED, *(role for role, _boundary in rows if role)})
-    boundaries = [_as_datetime(boundary) for _role, boundary in rows if boundary is not None]
+    roles = frozenset({AUTHENTICATED, *(role for _cluster, role, _boundary in rows if role)})
+    boundaries = [_as_datetime(boundary) for _cluster, _role, boundary in rows if boundary is not None]
     return roles, min(boundaries, default=None)
 
 
@@ -129,6 +129,39 @@ def _as_datetime(value) -> datetime.datetime:
     if isinstance(value, str):
         value = parse_datetime(value)
     return value if timezone.is_aware(value) else timezone.make_aware(value, datetime.UTC)
+
+
+#: the order /me/ lists a cluster's roles in
+ROLE_ORDER = (ADMINISTRATOR, COUNCIL, MEMBER)
+
+
+def user_clusters_with_roles(*, user) -> list[dict]:
+    """Every cluster where ``user`` holds a role, with those roles (``{"cluster", "roles"}``) (``cluster_roles_for``'s, without
+    ``authenticated``), ordered by cluster name: two statements whatever the number of clusters,
+    the roles of every source at once (``access.all_clusters_roles_sql``), then the clusters.
+
+    Only active clusters, except for platform staff (who may see any), as ``cluster_get`` does.
+    """
+    if user is None or not user.is_authenticated:
+        return []
+    with connection.cursor() as cursor:
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        cursor.execute(all_clusters_roles_sql(), {"user": user.pk, "now": now})
+        rows = cursor.fetchall()
+    held: dict[int, set[str]] = {}
+    for cluster_id, role, _boundary in rows:
+        if role:
+            held.setdefault(cluster_id, set()).add(role)
+    if not held:
+        return []
+    clusters = Cluster.objects.filter(pk__in=held)
+    if not user.is_staff:
+        clusters = clusters.filter(status=Cluster.Status.ACTIVE)
+    rank = {role: index for index, role in enumerate(ROLE_ORDER)}
+    return [
+        {"cluster": cluster, "roles": sorted(held[cluster.pk], key=lambda role: (rank.get(role, len(rank)), role))}
+        for cluster in sorted(clusters, key=lambda cluster: (str(cluster.name).casefold(), cluster.pk))
+    ]
 
 
 def cluster_administrators(*, cluster: Cluster) -> QuerySet[ClusterRole]:
@@ -140,5 +173,6 @@ def cluster_administrators(*, cluster: Cluster) -> QuerySet[ClusterRole]:
 
 
 def user_cluster_roles(*, user) -> QuerySet[ClusterRole]:
-    """Every role of ``user`` across clusters (for /me/ and navigation)."""
+    """Every appointed role (``ClusterRole``) of ``user`` across clusters (/me/'s ``roles``, navigation);
+    the roles held through a membership or a seat are ``user_clusters_with_roles``'."""
     return ClusterRole.objects.filter(user=user).select_related("cluster").order_by("cluster__name_en", "role")

@@ -57,6 +57,7 @@ def test_signup_verify_then_me(client):
         "email_verified": True,
         "is_platform_staff": False,
         "roles": [],
+        "clusters": [],
     }
 
     # and a later login with the password works and yields a token /me/ accepts

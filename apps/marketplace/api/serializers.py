@@ -21,6 +21,7 @@ from ..models import (
     Match,
     Order,
     Rating,
+    Reputation,
 )
 
 LISTING_READ_ONLY = ("status", "published_at", "created_at", "updated_at")
@@ -336,3 +337,20 @@ class DealRateSerializer(serializers.Serializer):
     on_time = serializers.IntegerField(min_value=1, max_value=5)
     communication = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ReputationSerializer(ModelSerializer):
+    """An enterprise's track record in this cluster (recomputed as its deals close and ratings publish)."""
+
+    enterprise = EnterpriseSummarySerializer(read_only=True)
+    on_time_rate = serializers.FloatField(
+        read_only=True, allow_null=True, help_text="Share of completed deals delivered by the due date (0-1)."
+    )
+    average_score = serializers.FloatField(
+        read_only=True, allow_null=True, help_text="Average of the published ratings received (1-5)."
+    )
+
+    class Meta:
+        model = Reputation
+        fields = ("enterprise", "deals_completed", "on_time_rate", "average_score", "ratings_count", "updated_at")
+        read_only_fields = fields

@@ -22,8 +22,9 @@ from ..filters import (
     DealFilter,
     MatchFilter,
     OrderFilter,
+    ReputationFilter,
 )
-from ..models import CapacityOffer, ChannelOffer, ChannelRequest, Deal, Match, Order
+from ..models import CapacityOffer, ChannelOffer, ChannelRequest, Deal, Match, Order, Reputation
 from ..services import deals as deal_services
 from ..services import listings as listing_services
 from ..services import matches as match_services
@@ -336,3 +337,33 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScope
             actor=request.user, cluster=self.cluster, deal_id=int(kwargs["pk"]), **serializer.validated_data
         )
         return Response(s.RatingSerializer(rating).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Reputations in this cluster (members and administrators)",
+        description=(
+            "Each enterprise's track record in this cluster: deals completed, on-time rate, average "
+            "rating and how many ratings. Filter with `enterprise=1,2` (the enterprise ids of the "
+            "member directory, matches and deals). An enterprise with no row has no record here yet."
+        ),
+        responses={200: s.ReputationSerializer(many=True), **ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="An enterprise's reputation in this cluster (by enterprise id)",
+        responses={200: s.ReputationSerializer, **ERRORS},
+    ),
+)
+class ReputationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScopedViewSet):
+    """Reputation is the marketplace's (membership sits below it and cannot read it), so the
+    directory's client asks here for the enterprises it lists."""
+
+    serializer_class = s.ReputationSerializer
+    queryset = Reputation.objects.all()
+    lookup_field = "enterprise_id"
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = ReputationFilter
+    required_roles = {"list": {ADMINISTRATOR, MEMBER}, "retrieve": {ADMINISTRATOR, MEMBER}}
+
+    def scoped_queryset(self, *, cluster, user):
+        return selectors.reputations(cluster=cluster)
