@@ -14,7 +14,7 @@ from .models import (
     Report,
     SuspensionProposal,
 )
-from .permissions import is_cluster_administrator
+from .permissions import MANAGERS, is_cluster_administrator
 
 
 def active_memberships_of(*, user) -> QuerySet[Membership]:
@@ -210,3 +210,45 @@ def audit_events(
     if membership_id:
         qs = qs.filter(membership_id=membership_id)
     return qs.select_related("actor", "enterprise").order_by("-created_at", "-pk")
+
+
+def cluster_joining_state(*, cluster, user, is_admin: bool) -> dict:
+    """Where each of ``user``'s enterprises stands with ``cluster`` (its latest membership) and
+    whether it could apply now: in one query, plus one count of waiting applications for an
+    administrator. Per the lifecycle, an open membership (pending / active / suspended) blocks a
+    new application; rejected, left and expelled ones are history and the enterprise may apply
+    again; only its owners and administrators may apply, and only while the cluster is active."""
+    latest = Membership.objects.filter(cluster=cluster, enterprise=OuterRef("pk")).order_by("-created_at", "-pk")
+    enterprises = (
+        Enterprise.objects.filter(people__user=user)
+        .annotate(
+            my_role=EnterpriseMember.objects.filter(enterprise=OuterRef("pk"), user=user).values("role")[:1],
+            membership_status=Subquery(latest.values("status")[:1]),
+            membership_created=Subquery(latest.values("created_at")[:1]),
+            membership_decided=Subquery(latest.values("decided_at")[:1]),
+        )
+        .order_by("legal_name_zh")
+    )
+    rows = []
+    for enterprise in enterprises:
+        status = enterprise.membership_status
+        blocked = status in Membership.OPEN_STATUSES
+        rows.append(
+            {
+                "enterprise": enterprise,
+                "status": status,
+                "since": enterprise.membership_created
+                if status == Membership.Status.PENDING
+                else enterprise.membership_decided,
+                "is_manager": enterprise.my_role in MANAGERS,
+                "can_apply": cluster.is_active and not is_admin and not blocked and enterprise.my_role in MANAGERS,
+            }
+        )
+    pending_count = (
+        Membership.objects.filter(cluster=cluster, status=Membership.Status.PENDING).count() if is_admin else None
+    )
+    return {
+        "enterprises": rows,
+        "can_apply": any(row["can_apply"] for row in rows),
+        "pending_count": pending_count,
+    }

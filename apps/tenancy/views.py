@@ -7,6 +7,7 @@ from apps.core.forms import PageQuery
 from . import selectors
 from .figures import public_figures
 from .filters import ClusterDirectoryFilter
+from .joining import joining_state
 from .models import Cluster
 from .pages import ANYONE, cluster_page
 
@@ -40,6 +41,7 @@ def cluster_detail(request, slug):
             "is_member": access.is_member,
             "can_moderate": access.is_admin,
             "figures": public_figures(access.cluster),
+            "joining": joining_state(cluster=access.cluster, user=user, is_admin=access.is_admin),
             "administrators": (
                 selectors.cluster_administrators(cluster=access.cluster)
                 if roles & {selectors.ADMINISTRATOR, selectors.MEMBER} or user.is_staff

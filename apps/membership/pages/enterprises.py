@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -44,6 +45,11 @@ def enterprise_create(request):
                 _("%(enterprise)s is registered. Add its certifications and invite your colleagues.")
                 % {"enterprise": enterprise.name},
             )
+            back = request.GET.get("next", "")  # e.g. the cluster page sends a newcomer on to its apply page
+            if back and url_has_allowed_host_and_scheme(
+                back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                return redirect(back)
             return redirect("enterprise-detail", enterprise.pk)
     return render(request, "membership/enterprise_form.html", {"form": form, "enterprise": None})
 
