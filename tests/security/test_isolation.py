@@ -33,6 +33,7 @@ from tests.factories.marketplace import (
     MatchFactory,
     MatchingRunFactory,
     OrderFactory,
+    ReputationFactory,
 )
 from tests.factories.membership import (
     CertificationFactory,
@@ -127,6 +128,7 @@ def build_world():
         match=accepted, unit_price=9, due_date=today - datetime.timedelta(days=1), reason=f"{SECRET} reason"
     )
     w.run = MatchingRunFactory(cluster=target, kind="full", trigger=f"{SECRET}")
+    w.reputation = ReputationFactory(cluster=target, enterprise=w.a, deals_completed=3)
     w.report = ReportFactory(
         cluster=target,
         reporter=w.a,
@@ -219,6 +221,12 @@ CASES = {
         frozenset(),
     ),
     ("GET", T + "matching-runs/"): (lambda w: {}, None, frozenset({"plain_member"})),
+    ("GET", T + "reputation/"): (lambda w: {}, None, frozenset({"plain_member"})),
+    ("GET", T + "reputation/{enterprise_id}/"): (
+        lambda w: {"enterprise_id": w.a.pk},
+        None,
+        frozenset({"plain_member"}),
+    ),
     ("POST", T + "matching-runs/"): (lambda w: {}, None, frozenset()),
     ("GET", T + "matching-runs/{id}/"): (lambda w: {"id": w.run.pk}, None, frozenset({"plain_member"})),
     ("GET", T + "matches/"): (lambda w: {}, None, frozenset({"plain_member"})),

@@ -6,11 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.errors import DomainError, PermissionDeniedError
+from apps.core.forms import next_url
 from apps.tenancy.pages import GET_POST, access_refusals, refused
 
 from .. import selectors
@@ -45,12 +46,8 @@ def enterprise_create(request):
                 _("%(enterprise)s is registered. Add its certifications and invite your colleagues.")
                 % {"enterprise": enterprise.name},
             )
-            back = request.GET.get("next", "")  # e.g. the cluster page sends a newcomer on to its apply page
-            if back and url_has_allowed_host_and_scheme(
-                back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-            ):
-                return redirect(back)
-            return redirect("enterprise-detail", enterprise.pk)
+            # ?next=: e.g. the cluster page sends a newcomer on to its apply page (this site's pages only)
+            return redirect(next_url(request, reverse("enterprise-detail", args=[enterprise.pk])))
     return render(request, "membership/enterprise_form.html", {"form": form, "enterprise": None})
 
 
