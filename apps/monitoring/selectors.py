@@ -7,8 +7,7 @@ import datetime
 
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from apps.marketplace.models import MATCHABLE, Deal, Match
-from apps.marketplace.services.listings import LISTING_MODELS
+from apps.marketplace.models import LISTING_MODELS, MATCHABLE, Deal, Match
 from apps.membership.models import Enterprise, Membership
 from apps.reference.models import Capability
 

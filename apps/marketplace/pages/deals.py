@@ -17,7 +17,7 @@ from ..forms import DealStepForm, DealStopForm, RatingForm
 from ..lifecycle import DEAL_PATH, REASON_REQUIRED
 from ..models import Deal, MatchKind
 from ..services import deals as deal_services
-from .common import MARKET_REFUSAL, PAGE_SIZE
+from .common import MARKET_REFUSAL, PAGE_SIZE, scopes_of
 
 D = Deal.Status
 DEAL_TABS = {
@@ -62,7 +62,7 @@ def _decorate_deal(deal: Deal, mine: frozenset[int]) -> Deal:
 @cluster_page(ADMINISTRATOR, MEMBER, refusal=MARKET_REFUSAL)
 def my_deals(request, slug):
     access = request.cluster_access
-    scopes = ["all", "mine"] if access.is_admin and access.is_member else ["all"] if access.is_admin else ["mine"]
+    scopes = scopes_of(access, first="all")
     query = PageQuery(request.GET, status=(DEAL_TABS, "active"), scope=(scopes, scopes[0]))
     status, scope = query.value("status"), query.value("scope")
     deals = selectors.deal_rows(

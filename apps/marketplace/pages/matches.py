@@ -16,7 +16,7 @@ from .. import factors, lifecycle, selectors
 from ..forms import DeclineForm
 from ..models import Match, MatchKind
 from ..services import matches as match_services
-from .common import MARKET_REFUSAL, PAGE_SIZE
+from .common import MARKET_REFUSAL, PAGE_SIZE, scopes_of
 
 #: (match kind, side) -> how the page names that side
 SIDE_NAMES = {
@@ -102,7 +102,7 @@ def decorate_matches(matches, mine: frozenset[int]) -> list[Match]:
 @cluster_page(ADMINISTRATOR, MEMBER, refusal=MARKET_REFUSAL)
 def my_matches(request, slug):
     access = request.cluster_access
-    scopes = ["mine", "all"] if access.is_admin and access.is_member else ["all"] if access.is_admin else ["mine"]
+    scopes = scopes_of(access, first="mine")
     query = PageQuery(request.GET, status=(MATCH_TABS, "all"), scope=(scopes, scopes[0]))
     status, scope = query.value("status"), query.value("scope")
     matches = selectors.match_cards(
