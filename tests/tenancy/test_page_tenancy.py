@@ -145,3 +145,18 @@ def test_every_page_of_a_cluster_declares_the_roles_that_may_open_it():
         if not getattr(view, "cluster_page_roles", None)
     ]
     assert undeclared == []
+
+
+@pytest.mark.django_db
+def test_a_child_table_follows_its_parents_cluster_where_the_database_does_not(monkeypatch):
+    """Deal events carry no cluster of their own: the manager reaches it through the deal, as the policy does."""
+    from apps.marketplace.models import DealEvent
+    from tests.factories.marketplace import DealEventFactory
+
+    mine, theirs = DealEventFactory(), DealEventFactory()
+    assert mine.deal.cluster_id != theirs.deal.cluster_id
+    monkeypatch.setattr(scoping, "enforced", lambda connection=None: False)
+    with scoping.active(mine.deal.cluster_id):
+        assert list(DealEvent.objects.values_list("pk", flat=True)) == [mine.pk]
+        assert list(mine.deal.events.values_list("pk", flat=True)) == [mine.pk]  # related managers too
+    assert DealEvent.objects.count() == 2
