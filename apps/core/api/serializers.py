@@ -24,6 +24,15 @@ class ModelSerializer(serializers.ModelSerializer):
         models.DateTimeField: DateTimeField,
     }
 
+    def include_extra_kwargs(self, kwargs, extra_kwargs):
+        # DRF drops allow_blank from a read-only field, so the schema of a blank choice
+        # field read back ("" on the wire) would promise one of its choices only
+        blank_choice = kwargs.get("allow_blank") and "choices" in kwargs
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if blank_choice and kwargs.get("read_only"):
+            kwargs["allow_blank"] = True
+        return kwargs
+
     def build_standard_field(self, field_name, model_field):
         field_class, field_kwargs = super().build_standard_field(field_name, model_field)
         if issubclass(field_class, DateField | DateTimeField):
