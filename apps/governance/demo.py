@@ -23,13 +23,10 @@ CHAMBERS = ["leading_enterprises", "leading_enterprises", "industry_experts", "i
 
 
 def load(stdout=None) -> list[tuple[str, str, str]]:
-    logins = []
     now = timezone.now()
-    for index, cluster in enumerate(
-        Cluster.objects.filter(
-            slug__in=["yangtze-textile", "pearl-river-electronics", "chengdu-digital-hybrid"]
-        ).order_by("slug")
-    ):
+    for cluster in Cluster.objects.filter(
+        slug__in=["yangtze-textile", "pearl-river-electronics", "chengdu-digital-hybrid"]
+    ).order_by("slug"):
         if Seat.objects.filter(cluster=cluster).exists():
             continue
         admin = ClusterRole.objects.filter(cluster=cluster, role=ClusterRole.Role.ADMINISTRATOR).first().user
@@ -101,7 +98,21 @@ def load(stdout=None) -> list[tuple[str, str, str]]:
             body="Buyers pay suppliers within 60 days of delivery.\n采购方应在交付后60天内向供应商付款。",
         )
         proposal_submit(actor=holders[1], cluster=cluster, proposal_id=policy.pk)
-        if index == 0:
-            logins.append((holders[2].email, DEMO_PASSWORD, f"council member (industry expert) of {cluster.slug}"))
     chain.checkpoint_all()  # the rulebook pages show a signed head at once (beat signs the next one within the hour)
+    return seat_logins("yangtze-textile")
+
+
+def seat_logins(slug: str) -> list[tuple[str, str, str]]:
+    """One login per council chamber of a cluster, on every load (the seats may exist already)."""
+    logins, chambers = [], set()
+    for seat in (
+        Seat.objects.filter(cluster__slug=slug, removed_at__isnull=True)
+        .select_related("holder", "enterprise")
+        .order_by("pk")
+    ):
+        if seat.chamber not in chambers:
+            chambers.add(seat.chamber)
+            chamber = Seat.Chamber(seat.chamber).label
+            on_behalf = f", for {seat.enterprise.legal_name_en}" if seat.enterprise else ""
+            logins.append((seat.holder.email, DEMO_PASSWORD, f"council seat ({chamber}) of {slug}{on_behalf}"))
     return logins

@@ -40,3 +40,29 @@ def test_demo_logins_work(client):
             "role": "administrator",
         }
     ]
+
+
+def test_the_printed_logins_name_every_role_a_newcomer_can_try_on_every_load(capsys):
+    for _load in range(2):  # the second load creates nothing and must print the same logins
+        call_command("load_demo")
+        lines = [line.split(None, 2) for line in capsys.readouterr().out.splitlines()[1:] if "@" in line]
+        roles = {email: what for email, _password, what in lines}
+        assert len(roles) == len(lines)  # one line per person
+        said = " | ".join(roles.values())
+        for role in (
+            "platform staff",
+            "administrator of yangtze-textile",
+            "member of yangtze-textile",
+            "applying to yangtze-textile",
+            "council seat (Leading enterprises) of yangtze-textile",
+            "council seat (Industry experts) of yangtze-textile",
+            "council seat (Institutions) of yangtze-textile",
+        ):
+            assert role in said, role
+
+
+def test_a_person_with_two_roles_is_printed_once_with_both():
+    from apps.tenancy.management.commands.load_demo import merged
+
+    people = merged([("a@x", "pw", "owner of A"), ("b@x", "pw", "staff"), ("a@x", "pw", "council seat")])
+    assert people == {"a@x": ("pw", ["owner of A", "council seat"]), "b@x": ("pw", ["staff"])}

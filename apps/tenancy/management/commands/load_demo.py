@@ -27,5 +27,13 @@ class Command(BaseCommand):
             for loader in demo_loaders():
                 logins += loader()
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo logins:"))
-        for email, password, what in logins:
-            self.stdout.write(f"  {email:<36} {password:<20} {what}")
+        for email, (password, roles) in merged(logins).items():
+            self.stdout.write(f"  {email:<44} {password:<20} {'; '.join(roles)}")
+
+
+def merged(logins: list[tuple[str, str, str]]) -> dict[str, tuple[str, list[str]]]:
+    """One line per person, naming every role the loaders gave them (an owner may hold a seat)."""
+    people: dict[str, tuple[str, list[str]]] = {}
+    for email, password, what in logins:
+        people.setdefault(email, (password, []))[1].append(what)
+    return people
