@@ -11,6 +11,8 @@ person, ``ConflictError`` for the wrong state), called by the services before th
 vote (``approval``) is here too: the tally records it and the pages explain it with it.
 """
 
+import math
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -167,6 +169,11 @@ def approval(*, basis: str, threshold, seats: int, yes: int, no: int) -> tuple[b
     decided = yes + no
     share = yes / decided if decided else 0
     return decided > 0 and share > threshold, share
+
+
+def seats_needed(share, seats: int) -> int:
+    """The fewest of ``seats`` that make up ``share`` of them (the quorum's or the charter's count)."""
+    return math.ceil(share * seats - 1e-9) if seats else 0
 
 
 def published_result(proposal: Proposal) -> dict:
