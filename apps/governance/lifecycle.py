@@ -145,6 +145,14 @@ def check_voting_open(proposal: Proposal) -> None:
         raise ConflictError(_("Voting on this proposal is not open."), code="voting_closed")
 
 
+def check_tally_due(proposal: Proposal, *, now=None) -> None:
+    """A vote is counted once its window has closed (beat's tally, or platform staff's when beat lags)."""
+    if proposal.status != P.VOTING:
+        raise illegal(proposal, _("tallied"))
+    if proposal.voting_closes_at > (now or timezone.now()):
+        raise ConflictError(_("The window is still open: the vote is counted once it closes."), code="voting_open")
+
+
 def can_vote(proposal: Proposal, *, seats: list, votes: list, changeable: bool) -> bool:
     """The vote box: the window is open, the caller holds ``seats`` of its electorate, and one of
     them has not voted yet (``votes``: theirs) or votes may be changed."""

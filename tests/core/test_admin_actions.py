@@ -6,12 +6,17 @@ decision), the others are refused with the service's own reason, each reported o
 row's name in admin shows its status by its label, not its code.
 """
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from apps.governance.models import Proposal
 from apps.marketplace.models import Deal, ListingStatus, Order
 from apps.membership.models import AuditEvent, Membership, Report
 from tests.factories import ClusterFactory, StaffFactory
+from tests.factories.governance import ProposalFactory
 from tests.factories.marketplace import DealFactory, OrderFactory
 from tests.factories.membership import MembershipFactory, ReportFactory
 
@@ -128,6 +133,39 @@ def test_cancelling_listings_takes_the_open_ones_off_the_market_and_refuses_the_
         ]
     )
     assert Order.objects.get(pk=open_order.pk).status == ListingStatus.CANCELLED
+
+
+def test_tallying_counts_a_closed_vote_and_refuses_an_open_one(staff):
+    cluster = ClusterFactory()
+    closed = ProposalFactory(
+        cluster=cluster,
+        status=Proposal.Status.VOTING,
+        voting_opens_at=timezone.now() - datetime.timedelta(days=4),
+        voting_closes_at=timezone.now() - datetime.timedelta(minutes=1),
+        electorate=[],
+    )
+    still_open = ProposalFactory(
+        cluster=cluster,
+        status=Proposal.Status.VOTING,
+        voting_opens_at=timezone.now() - datetime.timedelta(days=1),
+        voting_closes_at=timezone.now() + datetime.timedelta(days=2),
+        electorate=[],
+    )
+
+    messages = act(staff, "governance_proposal", "tally", [closed, still_open])
+
+    assert sorted(messages) == sorted(
+        [
+            ("success", f"{closed.title}: tallied."),
+            ("error", f"{still_open.title}: refused — The window is still open: the vote is counted once it closes."),
+        ]
+    )
+    closed.refresh_from_db()
+    assert closed.status == Proposal.Status.REJECTED and closed.tallied_at is not None  # no seat voted
+    assert Proposal.objects.get(pk=still_open.pk).status == Proposal.Status.VOTING
+    assert act(staff, "governance_proposal", "tally", [closed]) == [
+        ("error", f"{closed.title}: refused — A proposal that is rejected cannot be tallied.")
+    ]
 
 
 def test_a_rows_name_shows_its_status_by_its_label(staff):
