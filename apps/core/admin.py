@@ -1,5 +1,10 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from .errors import DomainError
 from .models import Heartbeat
 
 
@@ -23,6 +28,48 @@ class ReadOnlyAdminMixin:
 
 class ReadOnlyModelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     pass
+
+
+class ReasonActionForm(ActionForm):
+    """The action bar with a reason beside the action: the services record it (and show it to the
+    enterprise) and refuse a decision that needs one without it."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"size": 40, "placeholder": gettext_lazy("Reason (the enterprise sees it)")}),
+    )
+
+
+def service_action(name: str, *, description, call, done, named=str):
+    """An admin action that changes each selected row only through its app's service.
+
+    ``call(request=…, row=…, reason=…)`` calls the service for one row (as the signed-in staff member,
+    whom the services treat as the cluster's administrator); each row is reported on its own: ``done``
+    (``%(row)s``: ``named(row)``) when the service did it, else the service's refusal — what the
+    lifecycle refuses is refused here too, and the other rows still go ahead.
+    """
+
+    def action(modeladmin, request, queryset):
+        form = ReasonActionForm(request.POST)
+        form.fields["action"].choices = modeladmin.get_action_choices(request)
+        reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
+        for row in queryset:
+            label = named(row)
+            try:
+                call(request=request, row=row, reason=reason)
+            except DomainError as error:
+                modeladmin.message_user(
+                    request,
+                    _("%(row)s: refused — %(reason)s") % {"row": label, "reason": error.message},
+                    messages.ERROR,
+                )
+            else:
+                modeladmin.message_user(request, done % {"row": label}, messages.SUCCESS)
+
+    action.__name__ = name
+    return admin.action(description=description, permissions=["view"])(action)
 
 
 class ReadOnlyTabularInline(ReadOnlyAdminMixin, admin.TabularInline):

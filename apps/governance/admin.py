@@ -1,11 +1,20 @@
 """Platform staff read seats, proposals, rule versions and the audit chain here; a proposal is
-drafted, voted on and enacted on the cluster's pages, through ``services``."""
+drafted, voted on and enacted on the cluster's pages, through ``services``. When beat lags, staff
+may tally a vote whose window has closed: an action that runs beat's own service."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline
+from apps.core.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline, service_action
 
+from . import lifecycle
 from .models import ChainCheckpoint, ChainEntry, Comment, Proposal, RuleVersion, Seat, Vote
+from .services.voting import proposal_close
+
+
+def _tally(*, request, row, reason):
+    lifecycle.check_tally_due(row)
+    proposal_close(proposal_id=row.pk)
 
 
 @admin.register(Seat)
@@ -31,6 +40,14 @@ class CommentInline(ReadOnlyTabularInline):
 
 @admin.register(Proposal)
 class ProposalAdmin(ReadOnlyModelAdmin):
+    actions = [
+        service_action(
+            "tally",
+            description=_("Tally the selected votes whose window has closed (and enact what passed)"),
+            call=_tally,
+            done=_("%(row)s: tallied."),
+        )
+    ]
     list_display = ("title", "cluster", "kind", "status", "author", "voting_closes_at", "created_at")
     list_filter = ("cluster", "status", "kind")
     search_fields = ("title", "author__email")

@@ -2,9 +2,14 @@
 
 Idempotent: a cluster that already has seats is left as it is. The cluster's administrator
 constitutes the council once (``council_bootstrap``); votes open with the charter's default window.
+The council's past (its founding, the rule change voted and tallied) happened days ago: it runs
+through the same services with the clock set back (``_as_of``), so every date it records — votes,
+the tally, the enactment, the chain's entries — is in the past, as the pages that show it say.
 """
 
 import datetime
+from contextlib import contextmanager
+from unittest import mock
 
 from django.utils import timezone
 
@@ -17,9 +22,23 @@ from . import chain
 from .models import Seat
 from .services.council import council_bootstrap
 from .services.proposals import proposal_draft, proposal_open_voting, proposal_submit
-from .services.voting import proposal_close, vote_cast
+from .services.voting import proposals_close_due, vote_cast
 
 CHAMBERS = ["leading_enterprises", "leading_enterprises", "industry_experts", "institutions", "member_representatives"]
+
+
+#: how long ago the founding council met and drafted the rule change it then voted on
+FOUNDED_DAYS_AGO = 10
+
+
+@contextmanager
+def _as_of(moment):
+    """The block runs with the clock reading ``moment`` (and running on from there): the services read
+    it through ``django.utils.timezone.now``, so what they record is dated then."""
+    real_now = timezone.now
+    offset = moment - real_now()
+    with mock.patch.object(timezone, "now", lambda: real_now() + offset):
+        yield
 
 
 def load(stdout=None) -> list[tuple[str, str, str]]:
@@ -49,35 +68,10 @@ def load(stdout=None) -> list[tuple[str, str, str]]:
             name="Industry Association 行业协会",
         )
         holders = [owners[0], owners[1], expert, institution, owners[2]]
-        # the administrator constitutes the founding council once (no administrator holds a seat)
-        council_bootstrap(
-            actor=admin,
-            cluster=cluster,
-            seats=[
-                {
-                    "holder": holder,
-                    "chamber": chamber,
-                    "term_start": now - datetime.timedelta(days=60),
-                    "term_end": now + datetime.timedelta(days=700),
-                }
-                for holder, chamber in zip(holders, CHAMBERS, strict=True)
-            ],
-        )
-        # an enacted rule change: price weighs more
-        enacted = proposal_draft(
-            actor=holders[0],
-            cluster=cluster,
-            kind="rule_change",
-            title="Weigh price more in matching / 提高价格权重",
-            body="Members asked for offers closer to their target prices.\n成员希望撮合更贴近目标价格。",
-            changes={"matching.weight.price": 0.3, "matching.weight.certifications": 0.0},
-        )
-        proposal_submit(actor=holders[0], cluster=cluster, proposal_id=enacted.pk)
-        proposal_open_voting(actor=holders[0], cluster=cluster, proposal_id=enacted.pk)
-        for holder, choice in zip(holders, ["yes", "yes", "yes", "abstain", "no"], strict=True):
-            vote_cast(actor=holder, cluster=cluster, proposal_id=enacted.pk, choice=choice)
-        enacted.refresh_from_db()
-        proposal_close(proposal_id=enacted.pk, now=enacted.voting_closes_at + datetime.timedelta(seconds=1))
+        with _as_of(now - datetime.timedelta(days=FOUNDED_DAYS_AGO)):
+            enacted = _founding_council_weighs_price_more(admin=admin, cluster=cluster, holders=holders, now=now)
+        with _as_of(enacted.voting_closes_at + datetime.timedelta(minutes=5)):
+            proposals_close_due()  # beat's tally, minutes after the window closed: passed and enacted
         # one in its voting window, one in deliberation
         voting = proposal_draft(
             actor=holders[2],
@@ -116,3 +110,34 @@ def seat_logins(slug: str) -> list[tuple[str, str, str]]:
             on_behalf = f", for {seat.enterprise.legal_name_en}" if seat.enterprise else ""
             logins.append((seat.holder.email, DEMO_PASSWORD, f"council seat ({chamber}) of {slug}{on_behalf}"))
     return logins
+
+
+def _founding_council_weighs_price_more(*, admin, cluster, holders, now):
+    """The administrator constitutes the founding council (no administrator holds a seat), whose first
+    proposal — price weighs more — is put to the vote at once and voted on."""
+    council_bootstrap(
+        actor=admin,
+        cluster=cluster,
+        seats=[
+            {
+                "holder": holder,
+                "chamber": chamber,
+                "term_start": now - datetime.timedelta(days=60),
+                "term_end": now + datetime.timedelta(days=700),
+            }
+            for holder, chamber in zip(holders, CHAMBERS, strict=True)
+        ],
+    )
+    enacted = proposal_draft(
+        actor=holders[0],
+        cluster=cluster,
+        kind="rule_change",
+        title="Weigh price more in matching / 提高价格权重",
+        body="Members asked for offers closer to their target prices.\n成员希望撮合更贴近目标价格。",
+        changes={"matching.weight.price": 0.3, "matching.weight.certifications": 0.0},
+    )
+    proposal_submit(actor=holders[0], cluster=cluster, proposal_id=enacted.pk)
+    enacted = proposal_open_voting(actor=holders[0], cluster=cluster, proposal_id=enacted.pk)
+    for holder, choice in zip(holders, ["yes", "yes", "yes", "abstain", "no"], strict=True):
+        vote_cast(actor=holder, cluster=cluster, proposal_id=enacted.pk, choice=choice)
+    return enacted

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.dates import PLAN, TERM
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from apps.core.forms import DateField, DateTimeField
-from apps.tenancy.rules import CHARTER_KEYS, REGISTRY
+from apps.tenancy.rules import REGISTRY
 
 from .models import SEAT_FIELDS, Proposal, Seat, Vote
 
@@ -179,19 +179,54 @@ def founding_seat_formset(data=None, *, enterprises=(), rows: int = 5):
 # --- Proposals ------------------------------------------------------------------------------
 
 
+#: the rulebook's sections (the first part of a parameter's key), in the order the pages list them
+RULE_SECTIONS = {
+    "moderation": _("Moderation"),
+    "matching": _("Matching"),
+    "marketplace": _("Marketplace"),
+    "governance": _("Governance (the charter)"),
+    "monitoring": _("Monitoring"),
+    "membership": _("Membership"),
+}
+
+
+def section_of(key: str) -> str:
+    return key.partition(".")[0]
+
+
+def section_label(section: str) -> str:
+    return str(RULE_SECTIONS.get(section, section.capitalize()))
+
+
+def in_section_order(keys) -> list[str]:
+    """Parameters by section (in the order of ``RULE_SECTIONS``), in the registry's order within each."""
+    order = list(RULE_SECTIONS)
+    return sorted(keys, key=lambda key: order.index(section_of(key)) if section_of(key) in order else len(order))
+
+
+def value_text(key: str, value) -> str:
+    """A parameter's value as people read it: a choice by its label, the others by ``format_value``."""
+    rule = REGISTRY.get(key)
+    if rule is not None and rule.type == "choice":
+        return rule.choice_label(value)
+    return format_value(value)
+
+
 def parameter_choices(values: dict) -> list:
-    """The rulebook's parameters for a select, grouped (rules, then the charter), each with its value in force."""
+    """The rulebook's parameters for a select: by name, grouped by section, each with its value in force
+    (the key is the option's value, what the service receives; the page describes the chosen one)."""
 
     def option(key):
         rule = REGISTRY[key]
-        return key, gettext("%(key)s (now %(value)s)") % {
-            "key": key,
-            "value": format_value(values.get(key, rule.default)),
+        return key, gettext("%(name)s (now %(value)s)") % {
+            "name": rule.name or key,
+            "value": value_text(key, values.get(key, rule.default)),
         }
 
-    rules = [option(key) for key in REGISTRY if key not in CHARTER_KEYS]
-    charter = [option(key) for key in REGISTRY if key in CHARTER_KEYS]
-    return [("", _("— choose a parameter —")), (_("Rules"), rules), (_("Charter"), charter)]
+    groups: dict[str, list] = {}
+    for key in in_section_order(REGISTRY):
+        groups.setdefault(section_of(key), []).append(option(key))
+    return [("", _("— choose a parameter —")), *((section_label(name), rows) for name, rows in groups.items())]
 
 
 class ChangeForm(forms.Form):
@@ -314,6 +349,7 @@ class ProposalForm(forms.Form):
         seat_enterprises=(),
     ):
         self.proposal = proposal
+        self.values = values  # the rulebook in force, which the parameter rows show beside each parameter
         initial = {"kind": kind if kind in Proposal.Kind.values else None}
         if proposal is not None:
             effective = timezone.localdate(proposal.effective_at) if proposal.effective_at else None

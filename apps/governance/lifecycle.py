@@ -11,6 +11,8 @@ person, ``ConflictError`` for the wrong state), called by the services before th
 vote (``approval``) is here too: the tally records it and the pages explain it with it.
 """
 
+import math
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -143,6 +145,14 @@ def check_voting_open(proposal: Proposal) -> None:
         raise ConflictError(_("Voting on this proposal is not open."), code="voting_closed")
 
 
+def check_tally_due(proposal: Proposal, *, now=None) -> None:
+    """A vote is counted once its window has closed (beat's tally, or platform staff's when beat lags)."""
+    if proposal.status != P.VOTING:
+        raise illegal(proposal, _("tallied"))
+    if proposal.voting_closes_at > (now or timezone.now()):
+        raise ConflictError(_("The window is still open: the vote is counted once it closes."), code="voting_open")
+
+
 def can_vote(proposal: Proposal, *, seats: list, votes: list, changeable: bool) -> bool:
     """The vote box: the window is open, the caller holds ``seats`` of its electorate, and one of
     them has not voted yet (``votes``: theirs) or votes may be changed."""
@@ -167,6 +177,11 @@ def approval(*, basis: str, threshold, seats: int, yes: int, no: int) -> tuple[b
     decided = yes + no
     share = yes / decided if decided else 0
     return decided > 0 and share > threshold, share
+
+
+def seats_needed(share, seats: int) -> int:
+    """The fewest of ``seats`` that make up ``share`` of them (the quorum's or the charter's count)."""
+    return math.ceil(share * seats - 1e-9) if seats else 0
 
 
 def published_result(proposal: Proposal) -> dict:

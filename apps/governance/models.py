@@ -276,7 +276,7 @@ class Vote(models.Model):
         constraints = [models.UniqueConstraint(fields=["proposal", "seat"], name="one_vote_per_seat")]
 
     def __str__(self):
-        return f"{self.seat_id}: {self.choice}"
+        return f"{self.seat_id}: {self.get_choice_display()}"
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -6,7 +6,9 @@ from django.utils import timezone
 
 from apps.membership.models import Enterprise, Membership
 from apps.membership.permissions import MANAGERS
+from apps.tenancy.rules import rules_in_force
 
+from . import lifecycle
 from .models import ChainCheckpoint, Comment, PetitionSignature, Proposal, ProposalRevision, RuleVersion, Seat, Vote
 
 P = Proposal.Status
@@ -164,6 +166,53 @@ def votes_of_seats(*, proposal, seats: list[Seat]) -> list[Vote]:
 def roll_call(*, proposal) -> list[Vote]:
     """Every vote with its seat and voter, by chamber (shown once the vote is tallied)."""
     return list(Vote.objects.filter(proposal=proposal).select_related("seat", "voter").order_by("seat__chamber", "pk"))
+
+
+def vote_progress(*, proposal) -> dict | None:
+    """An open vote's turnout and quorum progress, under the charter that will count it (the rules in force
+    when the window closes); ``None`` unless the window is open.
+
+    A secret ballot until the tally: how many of the electorate have voted (per chamber too when every
+    chamber must reach the quorum), never who voted how nor the running yes / no split. Three queries.
+    """
+    if not proposal.voting_is_open:
+        return None
+    rules = rules_in_force(proposal.cluster_id, at=proposal.voting_closes_at)
+    electorate = list(electorate_seats(proposal=proposal).values_list("pk", "chamber"))
+    voted = set(
+        Vote.objects.filter(proposal=proposal, seat_id__in=[pk for pk, _chamber in electorate]).values_list(
+            "seat_id", flat=True
+        )
+    )
+    seats, cast, quorum = len(electorate), len(voted), rules["governance.quorum"]
+    needed = lifecycle.seats_needed(quorum, seats)
+    chambers = {}
+    if rules["governance.per_chamber_quorum"]:
+        for pk, chamber in electorate:
+            counts = chambers.setdefault(chamber, {"seats": 0, "cast": 0})
+            counts["seats"] += 1
+            counts["cast"] += pk in voted
+        for counts in chambers.values():
+            counts["needed"] = lifecycle.seats_needed(quorum, counts["seats"])
+            counts["missing"] = max(counts["needed"] - counts["cast"], 0)
+    if lifecycle.decided_by_all_seats(proposal):
+        threshold, basis = rules["governance.charter_threshold"], "seats"
+    else:
+        threshold, basis = rules["governance.majority_threshold"], "votes_cast"
+    return {
+        "seats": seats,
+        "cast": cast,
+        "turnout": cast / seats if seats else 0.0,
+        "quorum": quorum,
+        "quorum_seats": needed,
+        "quorum_missing": max(needed - cast, 0),
+        "quorum_met": bool(seats) and cast >= needed and all(not c["missing"] for c in chambers.values()),
+        "chambers": chambers,
+        "threshold": threshold,
+        "threshold_basis": basis,
+        # decided by all seats: the yes votes needed, whoever votes (the split itself stays secret)
+        "yes_needed": lifecycle.seats_needed(threshold, seats) if basis == "seats" else None,
+    }
 
 
 def votes_visible(*, proposal, user) -> QuerySet[Vote]:

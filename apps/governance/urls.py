@@ -23,5 +23,6 @@ urlpatterns = [
     path("clusters/<slug:slug>/proposals/<int:pk>/withdraw/", proposals.proposal_withdraw, name="proposal-withdraw"),
     path("clusters/<slug:slug>/proposals/<int:pk>/comments/", debate.proposal_comment, name="proposal-comment"),
     path("clusters/<slug:slug>/proposals/<int:pk>/vote/", debate.proposal_vote, name="proposal-vote"),
+    path("clusters/<slug:slug>/proposals/<int:pk>/progress/", detail.proposal_progress, name="proposal-progress"),
     path("clusters/<slug:slug>/rules/", rulebook.rulebook, name="rulebook"),
 ]

@@ -1,11 +1,15 @@
 """Platform staff read listings, matches, deals, ratings and matching runs here; a listing is
-published or closed, a match accepted and a deal moved on the cluster's pages, through ``services``."""
+published or closed, a match accepted and a deal moved on the cluster's pages, through ``services``.
+Staff may take a listing off the market: an action that calls the moderators' service (the listing
+is cancelled as its owner would cancel it, and its open proposals are withdrawn)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline
+from apps.core.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline, service_action
 
 from .models import CapacityOffer, ChannelOffer, ChannelRequest, Deal, DealEvent, Match, MatchingRun, Order, Rating
+from .services.listings import listing_remove_by_moderator
 
 NAMES = ("legal_name_zh", "legal_name_en")
 
@@ -14,7 +18,19 @@ def names_of(*paths: str) -> tuple[str, ...]:
     return tuple(f"{path}__{field}" for path in paths for field in NAMES)
 
 
+def _cancel(*, request, row, reason):
+    listing_remove_by_moderator(actor=request.user, cluster=row.cluster, listing=row)
+
+
 class ListingAdmin(ReadOnlyModelAdmin):
+    actions = [
+        service_action(
+            "cancel",
+            description=_("Take the selected listings off the market (cancel them)"),
+            call=_cancel,
+            done=_("%(row)s: cancelled."),
+        )
+    ]
     list_display = ("title", "cluster", "owner", "status", "published_at", "created_at")
     list_filter = ("cluster", "status")
     search_fields = ("title", *names_of("owner"))

@@ -286,7 +286,7 @@ class MatchingRun(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.kind} run {self.pk} ({self.status})"
+        return f"{self.get_kind_display()} run {self.pk} ({self.get_status_display()})"
 
 
 class Match(TimeStampedModel):
@@ -374,7 +374,7 @@ class Match(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"match {self.pk}: {self.quantity} ({self.status})"
+        return f"match {self.pk}: {self.quantity} ({self.get_status_display()})"
 
     @property
     def demand(self):
@@ -429,7 +429,7 @@ class Deal(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"deal {self.pk} ({self.status})"
+        return f"deal {self.pk} ({self.get_status_display()})"
 
     def next_milestone(self) -> str | None:
         """The milestone this deal waits for next (None once delivered, closed or cancelled)."""
@@ -497,7 +497,7 @@ class DealEvent(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return f"{self.deal_id}: {self.status}"
+        return f"{self.deal_id}: {self.get_status_display()}"
 
 
 class Rating(models.Model):

@@ -11,6 +11,7 @@ MARKETPLACE_RULES = (
         minimum=1,
         maximum=720,
         unit="hours",
+        name=_("Time to answer a proposed match"),
         description=_("Hours a proposed match waits for both sides before it expires."),
     ),
     RuleDefinition(
@@ -19,6 +20,7 @@ MARKETPLACE_RULES = (
         minimum=1,
         maximum=10000,
         unit="listings",
+        name=_("Open listings per member"),
         description=_("Open listings one member enterprise may have in the cluster at once."),
     ),
     RuleDefinition(
@@ -27,6 +29,7 @@ MARKETPLACE_RULES = (
         minimum=1,
         maximum=60,
         unit="days",
+        name=_("Days before ratings are published"),
         description=_("Days after delivery when ratings are published even if one side has not rated."),
     ),
     RuleDefinition(
@@ -35,6 +38,7 @@ MARKETPLACE_RULES = (
         minimum=0,
         maximum=365,
         unit="days",
+        name=_("Longest payment term"),
         description=_("Longest payment term a deal may carry."),
     ),
 )

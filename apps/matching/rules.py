@@ -2,8 +2,10 @@
 provided to tenancy's rulebook (``apps.tenancy.rules``) from ``MatchingConfig.ready()``; and the
 engine's ``Rules`` as in force for a cluster."""
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from apps.marketplace.factors import FACTOR_HINTS, FACTOR_LABELS
 from apps.tenancy.rules import RuleDefinition, per_name, rules_in_force
 
 from .engine import Rules
@@ -16,7 +18,16 @@ MATCHING_RULES = (
         minimum=0.0,
         maximum=1.0,
         unit="weight",
-        description=_("Weight of a factor in a production match's score."),
+        names={
+            f: format_lazy(_("{factor}: weight in production matches"), factor=FACTOR_LABELS[f])
+            for f in DEFAULT_WEIGHTS
+        },
+        descriptions={
+            f: format_lazy(
+                _("How much this factor counts in a production match's score: {hint}."), hint=FACTOR_HINTS[f]
+            )
+            for f in DEFAULT_WEIGHTS
+        },
     ),
     *per_name(
         "matching.channel_weight",
@@ -24,7 +35,14 @@ MATCHING_RULES = (
         minimum=0.0,
         maximum=1.0,
         unit="weight",
-        description=_("Weight of a factor in a channel match's score."),
+        names={
+            f: format_lazy(_("{factor}: weight in channel matches"), factor=FACTOR_LABELS[f])
+            for f in DEFAULT_CHANNEL_WEIGHTS
+        },
+        descriptions={
+            f: format_lazy(_("How much this factor counts in a channel match's score: {hint}."), hint=FACTOR_HINTS[f])
+            for f in DEFAULT_CHANNEL_WEIGHTS
+        },
     ),
     RuleDefinition(
         key="matching.price_tolerance",
@@ -32,6 +50,7 @@ MATCHING_RULES = (
         minimum=0.0,
         maximum=1.0,
         unit="fraction",
+        name=_("Price tolerance"),
         description=_("How far above an order's target price a supply may ask (0.10 = 10 %)."),
     ),
     RuleDefinition(
@@ -40,6 +59,7 @@ MATCHING_RULES = (
         minimum=1,
         maximum=200,
         unit="supplies",
+        name=_("Candidates kept per demand"),
         description=_("Best feasible supplies kept per demand before allocation."),
     ),
 )

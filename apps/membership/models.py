@@ -211,7 +211,7 @@ class Membership(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.enterprise_id} @ {self.cluster_id}: {self.status}"
+        return f"{self.enterprise_id} @ {self.cluster_id}: {self.get_status_display()}"
 
 
 #: The shortest reason a report may give (characters, surrounding spaces not counted).
@@ -293,7 +293,7 @@ class Report(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.category} against {self.subject_id}"
+        return f"{self.get_category_display()} against {self.subject_id}"
 
 
 class SuspensionProposal(models.Model):
@@ -334,7 +334,7 @@ class SuspensionProposal(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.membership_id}: {self.status}"
+        return f"{self.membership_id}: {self.get_status_display()}"
 
 
 class AuditEvent(models.Model):

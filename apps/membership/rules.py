@@ -13,6 +13,7 @@ MODERATION_RULES = (
         minimum=1,
         maximum=50,
         unit="reports",
+        name=_("Reports that propose a suspension"),
         description=_("Distinct member enterprises with an open report against a member that propose its suspension."),
     ),
     RuleDefinition(
@@ -21,6 +22,7 @@ MODERATION_RULES = (
         minimum=0,
         maximum=1,
         unit="yes/no",
+        name=_("Suspend without review"),
         description=_(
             "Whether reports reaching the threshold suspend a member at once, without an administrator's review."
         ),
@@ -31,6 +33,7 @@ MODERATION_RULES = (
         minimum=1,
         maximum=1000,
         unit="reports",
+        name=_("Reports per day"),
         description=_("Reports one person, and one member enterprise, may file in the cluster in 24 hours."),
     ),
 )
@@ -42,6 +45,7 @@ MEMBERSHIP_RULES = (
         minimum=1,
         maximum=90,
         unit="days",
+        name=_("Invitation validity"),
         description=_("Days an invitation to join an enterprise stays valid."),
     ),
 )

@@ -60,7 +60,7 @@ class Alert(models.Model):
         indexes = [models.Index(fields=["cluster", "state", "-last_seen_at"], name="alert_inbox")]
 
     def __str__(self):
-        return f"{self.key} ({self.state})"
+        return f"{self.key} ({self.get_state_display()})"
 
 
 class KpiSnapshot(models.Model):

@@ -13,6 +13,7 @@ MONITORING_RULES = (
         minimum=0,
         maximum=60,
         unit="days",
+        name=_("Grace before replacing a late supplier"),
         description=_("Days a supplier may miss a deal's due date before other suppliers are proposed."),
     ),
     RuleDefinition(
@@ -21,6 +22,7 @@ MONITORING_RULES = (
         minimum=1,
         maximum=180,
         unit="days",
+        name=_("Horizon of replacement offers"),
         description=_("Delivery horizon given to other suppliers proposed for a late deal."),
     ),
     RuleDefinition(
@@ -29,6 +31,7 @@ MONITORING_RULES = (
         minimum=1,
         maximum=365,
         unit="days",
+        name=_("Days before a listing is stale"),
         description=_("Days without change after which an open listing is marked stale."),
     ),
     RuleDefinition(
@@ -37,6 +40,7 @@ MONITORING_RULES = (
         minimum=1,
         maximum=90,
         unit="days",
+        name=_("Warning before windows and need-by dates end"),
         description=_("How many days ahead capacity windows and need-by dates raise an alert."),
     ),
     RuleDefinition(
@@ -45,6 +49,7 @@ MONITORING_RULES = (
         minimum=1,
         maximum=180,
         unit="days",
+        name=_("Warning before a certification expires"),
         description=_("How many days before expiry a certification raises an alert."),
     ),
 )

@@ -51,7 +51,7 @@ class NotificationPreference(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "category"], name="one_preference_per_category")]
 
     def __str__(self):
-        return f"{self.user_id} {self.category}: app={self.in_app} email={self.email}"
+        return f"{self.user_id} {self.get_category_display()}: app={self.in_app} email={self.email}"
 
 
 def category_of(kind: str) -> str:

@@ -12,13 +12,38 @@ versions, provides where they are read (``provide_rulebook``).
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+#: the units of the rulebook's parameters (``RuleDefinition.unit``, a stable code in the API), as people read them
+UNITS = {
+    "reports": _("reports"),
+    "weight": _("weight"),
+    "fraction": _("fraction"),
+    "supplies": _("supplies"),
+    "hours": _("hours"),
+    "listings": _("listings"),
+    "days": _("days"),
+    "proposals": _("proposals"),
+    "enterprises": _("enterprises"),
+    "fraction of seats": _("fraction of seats"),
+    "fraction of votes cast": _("fraction of votes cast"),
+    "yes/no": _("yes/no"),
+    "filled by": _("filled by"),
+}
+
+
+def _number(value) -> str:
+    return format(value, ".6g") if isinstance(value, float) else str(value)
 
 
 @dataclass(frozen=True)
 class RuleDefinition:
+    """One parameter: its key (stable, in the API), type and range, and what people read of it — its
+    own ``name`` and ``description`` (translated), its unit and, for a choice, each value's label."""
+
     key: str
     default: int | float | bool | str
     minimum: int | float | None
@@ -27,6 +52,10 @@ class RuleDefinition:
     description: str
     #: the values a ``choice`` rule may take (its default is one of them); empty for the others
     choices: tuple[str, ...] = ()
+    #: the parameter's name as people read it ("Weight of price in production matches")
+    name: str = ""
+    #: a choice's values as people read them, by value
+    choice_labels: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def type(self) -> str:
@@ -35,6 +64,22 @@ class RuleDefinition:
         if isinstance(self.default, bool):
             return "bool"
         return "int" if isinstance(self.default, int) else "float"
+
+    @property
+    def unit_label(self) -> str:
+        return str(UNITS.get(self.unit, self.unit))
+
+    def choice_label(self, value) -> str:
+        return str(self.choice_labels.get(value, value))
+
+    @property
+    def range_label(self) -> str:
+        """The values it may take, as people read them: "0 – 1", "yes or no", "election / nomination"."""
+        if self.type == "bool":
+            return gettext("yes or no")
+        if self.type == "choice":
+            return " / ".join(self.choice_label(choice) for choice in self.choices)
+        return f"{_number(self.minimum)} – {_number(self.maximum)}"
 
     def clean(self, value):
         """The value converted to the rule's type, or ValueError naming what is wrong."""
@@ -63,9 +108,15 @@ class RuleDefinition:
         return number
 
 
-def per_name(prefix: str, defaults: dict, **common) -> tuple[RuleDefinition, ...]:
-    """One rule per name of ``defaults`` (``<prefix>.<name>``, its default beside it), alike otherwise."""
-    return tuple(RuleDefinition(key=f"{prefix}.{name}", default=value, **common) for name, value in defaults.items())
+def per_name(prefix: str, defaults: dict, *, names: dict, descriptions: dict, **common) -> tuple[RuleDefinition, ...]:
+    """One rule per name of ``defaults`` (``<prefix>.<name>``, its default beside it), each with its own
+    ``names[name]`` and ``descriptions[name]``, alike otherwise."""
+    return tuple(
+        RuleDefinition(
+            key=f"{prefix}.{name}", default=value, name=names[name], description=descriptions[name], **common
+        )
+        for name, value in defaults.items()
+    )
 
 
 #: every parameter, by key: the families in their ``order`` (the rulebook's sections), each in its own order

@@ -453,7 +453,10 @@ def test_proposal_list_reads_a_fixed_number_of_queries(gov, as_):
 def test_council_member_drafts_a_rule_change_with_several_parameters(gov, as_):
     client = as_(gov.alice)
     page = text(client.get(url("proposal-create", gov) + "?kind=rule_change", **EN))
-    assert f'<option value="{PRICE}">{PRICE} (now 0.25)</option>' in page
+    # each parameter by its own name, with its value in force, grouped by the rulebook's sections
+    assert f'<option value="{PRICE}">Price: weight in production matches (now 0.25)</option>' in page
+    matching = page.split('<optgroup label="Matching">')[1].split("</optgroup>")[0]
+    assert PRICE in matching and "moderation." not in matching
     data = {
         "kind": "rule_change",
         "title": "Price and distance weigh more",
@@ -639,7 +642,8 @@ def test_rule_change_page_shows_the_diff_against_the_rulebook_in_force(gov, as_)
     page = text(as_(gov.member).get(url("proposal-detail", gov, proposal.pk), **EN))
     diff = page.split('data-testid="diff"')[1].split("</section>")[0]
     price = diff.split(f'data-testid="diff-{PRICE}"')[1].split("</tr>")[0]
-    assert PRICE in price and "Weight of a factor in a production match&#x27;s score." in price
+    assert PRICE in price and "Price: weight in production matches" in price
+    assert "How much this factor counts in a production match&#x27;s score: the asked price" in price
     assert re.search(r'data-testid="diff-old"><span[^>]*>0\.25<', price)
     assert re.search(r'data-testid="diff-new"><span[^>]*>0\.4<', price)
     assert ">weight<" in price

@@ -8,6 +8,7 @@ from apps.core.dates import PLAN, TERM
 from apps.membership.api.serializers import EnterpriseSummarySerializer, UserBriefSerializer
 from apps.membership.models import Enterprise
 
+from .. import selectors
 from ..models import SEAT_FIELDS, ChainCheckpoint, Comment, Proposal, ProposalRevision, RuleVersion, Seat, Vote
 
 
@@ -116,12 +117,44 @@ class ProposalSerializer(ModelSerializer):
         return proposal.result if proposal.tallied_at else {}  # hidden until the window has closed
 
 
+class ChamberProgressSerializer(serializers.Serializer):
+    seats = serializers.IntegerField()
+    cast = serializers.IntegerField(help_text="Seats of the chamber that have voted.")
+    needed = serializers.IntegerField(help_text="Seats of the chamber that must vote for its quorum.")
+    missing = serializers.IntegerField(help_text="Votes the chamber still lacks for its quorum.")
+
+
+class VoteProgressSerializer(serializers.Serializer):
+    seats = serializers.IntegerField(help_text="The electorate: seats that vote on the proposal.")
+    cast = serializers.IntegerField(help_text="Seats of the electorate that have voted.")
+    turnout = serializers.FloatField(help_text="cast / seats.")
+    quorum = serializers.FloatField(help_text="Share of the seats that must vote (the charter counting the vote).")
+    quorum_seats = serializers.IntegerField(help_text="Seats that must vote for the quorum.")
+    quorum_missing = serializers.IntegerField(help_text="Votes still needed to reach the quorum.")
+    quorum_met = serializers.BooleanField()
+    chambers = serializers.DictField(
+        child=ChamberProgressSerializer(), help_text="By chamber, when every chamber must reach the quorum."
+    )
+    threshold = serializers.FloatField()
+    threshold_basis = serializers.ChoiceField(choices=["seats", "votes_cast"])
+    yes_needed = serializers.IntegerField(
+        allow_null=True, help_text="Yes votes needed when all seats decide (`seats` basis); null otherwise."
+    )
+
+
 class ProposalDetailSerializer(ProposalSerializer):
     revisions = RevisionSerializer(many=True, read_only=True)
+    progress = serializers.SerializerMethodField()
 
     class Meta(ProposalSerializer.Meta):
-        fields = (*ProposalSerializer.Meta.fields, "revisions")
+        fields = (*ProposalSerializer.Meta.fields, "revisions", "progress")
         read_only_fields = fields
+
+    @extend_schema_field(VoteProgressSerializer(allow_null=True))
+    def get_progress(self, proposal):
+        """While the window is open: turnout and quorum progress (a secret ballot: never the choices)."""
+        progress = selectors.vote_progress(proposal=proposal)
+        return VoteProgressSerializer(progress).data if progress is not None else None
 
 
 class ProposalDraftSerializer(serializers.Serializer):
@@ -213,8 +246,14 @@ class RuleSerializer(serializers.Serializer):
     minimum = serializers.FloatField(allow_null=True)
     maximum = serializers.FloatField(allow_null=True)
     choices = serializers.ListField(child=serializers.CharField(), help_text="The values a choice may take.")
-    unit = serializers.CharField()
-    description = serializers.CharField()
+    choice_labels = serializers.DictField(
+        child=serializers.CharField(), help_text="Each value of a choice as people read it, in the caller's language."
+    )
+    unit = serializers.CharField(help_text="The unit's stable code (`hours`, `weight`, `fraction of seats`, …).")
+    unit_label = serializers.CharField(help_text="The unit as people read it, in the caller's language.")
+    range = serializers.CharField(help_text="The values it may take, as people read them (`0 – 1`, `yes or no`).")
+    name = serializers.CharField(help_text="The parameter's own name, in the caller's language.")
+    description = serializers.CharField(help_text="What the parameter does, in the caller's language.")
     charter = serializers.BooleanField()
 
 

@@ -299,7 +299,11 @@ class RulebookViewSet(ClusterScopedViewSet):
                 "minimum": rule.minimum,
                 "maximum": rule.maximum,
                 "choices": list(rule.choices),
+                "choice_labels": {choice: rule.choice_label(choice) for choice in rule.choices},
                 "unit": rule.unit,
+                "unit_label": rule.unit_label,
+                "range": rule.range_label,
+                "name": str(rule.name or key),
                 "description": str(rule.description),
                 "charter": key in CHARTER_KEYS,
             }

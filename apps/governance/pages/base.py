@@ -3,14 +3,13 @@ the rulebook's values are written."""
 
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.tenancy.pages import ADMINISTRATOR, COUNCIL, MEMBER
 from apps.tenancy.rules import CHARTER_KEYS, REGISTRY
 
 from .. import selectors
-from ..forms import CHANGE_KINDS, format_value
+from ..forms import CHANGE_KINDS, value_text
 from ..models import Proposal
 
 #: every governance page opens to the cluster's members, its council and its administrators
@@ -19,38 +18,25 @@ READERS_REFUSAL = gettext_lazy(
     "The council, its proposals and the rulebook are open to the cluster's members, council and administrators."
 )
 
-#: the rulebook's units, as the pages name them
-UNIT_LABELS = {
-    "reports": gettext_lazy("reports"),
-    "weight": gettext_lazy("weight"),
-    "fraction": gettext_lazy("fraction"),
-    "supplies": gettext_lazy("supplies"),
-    "hours": gettext_lazy("hours"),
-    "listings": gettext_lazy("listings"),
-    "days": gettext_lazy("days"),
-    "fraction of seats": gettext_lazy("fraction of seats"),
-    "fraction of votes cast": gettext_lazy("fraction of votes cast"),
-    "yes/no": gettext_lazy("yes/no"),
-    "filled by": gettext_lazy("filled by"),
-}
-
 
 def percent(fraction) -> str:
     return f"{float(fraction) * 100:.4g}\u00a0%"
 
 
-def unit(key: str) -> str:
+def parameter(key: str) -> dict:
+    """What people read of a rulebook parameter: its own name and description, its unit and allowed
+    range (as its app declared them, ``apps.tenancy.rules``), and whether it belongs to the charter."""
     rule = REGISTRY.get(key)
-    return UNIT_LABELS.get(rule.unit, rule.unit) if rule else ""
-
-
-def rule_range(key: str) -> str:
-    rule = REGISTRY[key]
-    if rule.type == "bool":
-        return _("yes or no")
-    if rule.type == "choice":
-        return " / ".join(rule.choices)
-    return f"{format_value(rule.minimum)} – {format_value(rule.maximum)}"
+    if rule is None:  # a key an old version carries that no app provides any more
+        return {"key": key, "name": key, "description": "", "unit": "", "range": "", "charter": False}
+    return {
+        "key": key,
+        "name": str(rule.name or key),
+        "description": str(rule.description),
+        "unit": rule.unit_label,
+        "range": rule.range_label,
+        "charter": key in CHARTER_KEYS,
+    }
 
 
 def proposal_get(request, pk: int) -> Proposal:
@@ -76,6 +62,14 @@ def proposal_terms(cluster) -> dict:
     }
 
 
+def parameter_details(values: dict) -> dict:
+    """Every parameter as the form's script shows the chosen one: name, description, unit, range and value in force."""
+    return {
+        key: {**parameter(key), "value": value_text(key, values.get(key, rule.default))}
+        for key, rule in REGISTRY.items()
+    }
+
+
 def form_page(request, form, *, proposal=None, petition=None):
     """The page of a proposal's form: drafting, amending or petitioning."""
     return render(
@@ -86,6 +80,7 @@ def form_page(request, form, *, proposal=None, petition=None):
             proposal=proposal,
             petition=petition,
             charter_keys=sorted(CHARTER_KEYS),
+            parameters=parameter_details(form.values) if form is not None else {},
             change_kinds=[str(k) for k in CHANGE_KINDS],
         ),
     )

@@ -1,20 +1,19 @@
 """A proposal's page: its text and rule changes against the rulebook, its amendments, the debate,
 the petition's co-signers, the caller's vote box, and the result once the vote is tallied."""
 
-import math
-
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.forms import PageQuery, query_string
 from apps.tenancy.pages import cluster_page
-from apps.tenancy.rules import CHARTER_KEYS, REGISTRY, defaults, rules_in_force
+from apps.tenancy.rules import REGISTRY, defaults, rules_in_force
 
 from .. import lifecycle, selectors
-from ..forms import CHANGE_KINDS, CommentForm, CosignForm, OpenVotingForm, VoteForm, format_value
+from ..forms import CHANGE_KINDS, CommentForm, CosignForm, OpenVotingForm, VoteForm, value_text
 from ..models import Proposal, Seat
-from .base import READERS, READERS_REFUSAL, percent, proposal_get, unit
+from .base import READERS, READERS_REFUSAL, parameter, percent, proposal_get
 
 COMMENT_PAGE_SIZE = 50
 P = Proposal.Status
@@ -37,13 +36,10 @@ def _diff(proposal: Proposal, in_force: dict) -> dict | None:
         current = before.get(key, rule.default if rule else None)
         rows.append(
             {
-                "key": key,
-                "description": rule.description if rule else "",
-                "unit": unit(key),
-                "current": format_value(current),
-                "proposed": format_value(value),
+                **parameter(key),
+                "current": value_text(key, current),
+                "proposed": value_text(key, value),
                 "changed": current != value,
-                "charter": key in CHARTER_KEYS,
             }
         )
     return {
@@ -51,6 +47,33 @@ def _diff(proposal: Proposal, in_force: dict) -> dict | None:
         "enacted": enacted,
         "version": version,
         "scheduled": bool(version and version.effective_at > timezone.now()),
+    }
+
+
+def threshold_rule(*, basis: str, threshold) -> str:
+    """The charter's approval threshold in words (the same on the open vote and on its result)."""
+    if basis == "seats":
+        return _("yes from at least %(share)s of all seats") % {"share": percent(threshold)}
+    return _("yes from more than %(share)s of the yes and no votes") % {"share": percent(threshold)}
+
+
+def _chamber_label(name: str) -> str:
+    return Seat.Chamber(name).label if name in Seat.Chamber.values else name
+
+
+def vote_progress(proposal: Proposal) -> dict | None:
+    """The open vote's turnout and quorum progress as the page shows it (``selectors.vote_progress``)."""
+    progress = selectors.vote_progress(proposal=proposal)
+    if progress is None:
+        return None
+    return {
+        **progress,
+        "turnout": percent(progress["turnout"]),
+        "quorum": percent(progress["quorum"]),
+        "threshold": threshold_rule(basis=progress["threshold_basis"], threshold=progress["threshold"]),
+        "chambers": [
+            {"label": _chamber_label(name), **counts} for name, counts in sorted(progress["chambers"].items())
+        ],
     }
 
 
@@ -63,15 +86,14 @@ def _result(proposal: Proposal) -> dict | None:
     quorum, threshold = r.get("quorum", 0), r.get("threshold", 0)
     basis = "seats" if r.get("threshold_basis") == "seats" else "votes_cast"
     approved, yes_share = lifecycle.approval(basis=basis, threshold=threshold, seats=seats, yes=yes, no=no)
+    explained = threshold_rule(basis=basis, threshold=threshold)
     if basis == "seats":
-        explained = _("yes from at least %(share)s of all seats") % {"share": percent(threshold)}
         yes_of = _("%(yes)d of %(total)d seats") % {"yes": yes, "total": seats}
     else:
-        explained = _("yes from more than %(share)s of the yes and no votes") % {"share": percent(threshold)}
         yes_of = _("%(yes)d of %(total)d yes and no votes") % {"yes": yes, "total": yes + no}
     chambers = [
         {
-            "label": Seat.Chamber(name).label if name in Seat.Chamber.values else name,
+            "label": _chamber_label(name),
             "seats": c.get("seats", 0),
             "voted": c.get("voted", 0),
             "met": c.get("met", False),
@@ -86,7 +108,7 @@ def _result(proposal: Proposal) -> dict | None:
         "no": no,
         "abstain": r.get("abstain", 0),
         "quorum": percent(quorum),
-        "quorum_seats": math.ceil(quorum * seats - 1e-9) if seats else 0,
+        "quorum_seats": lifecycle.seats_needed(quorum, seats),
         "quorum_met": r.get("quorum_met", False),
         "threshold": percent(threshold),
         "basis": explained,
@@ -146,7 +168,7 @@ def render_detail(request, proposal: Proposal, *, vote_form=None, comment_form=N
     petition = _petition(request, proposal, values["governance.petition_cosigners"])
     revisions = list(proposal.revisions.all())
     for revision in revisions:
-        revision.change_list = [(k, format_value(v)) for k, v in (revision.changes or {}).items()]
+        revision.change_list = [(parameter(k)["name"], value_text(k, v)) for k, v in (revision.changes or {}).items()]
     return render(
         request,
         "governance/proposal_detail.html",
@@ -158,6 +180,7 @@ def render_detail(request, proposal: Proposal, *, vote_form=None, comment_form=N
             comments=comments,
             comment_form=(comment_form or CommentForm()) if can_comment else None,
             window_open=window_open,
+            progress=vote_progress(proposal) if window_open else None,
             window_pending=proposal.status == P.VOTING and proposal.voting_opens_at and proposal.voting_opens_at > now,
             counting=proposal.status == P.VOTING and proposal.voting_closes_at and proposal.voting_closes_at <= now,
             my_votes=my_votes,
@@ -182,3 +205,12 @@ def render_detail(request, proposal: Proposal, *, vote_form=None, comment_form=N
 @cluster_page(*READERS, refusal=READERS_REFUSAL)
 def proposal_detail(request, slug, pk):
     return render_detail(request, proposal_get(request, pk))
+
+
+@cluster_page(*READERS, refusal=READERS_REFUSAL)
+def proposal_progress(request, slug, pk):
+    """The open vote's turnout and quorum progress: the fragment the proposal's page polls (no reload)."""
+    proposal = selectors.proposal_visible(cluster=request.cluster_access.cluster, user=request.user, pk=pk)
+    if proposal is None:
+        raise Http404
+    return render(request, "governance/includes/vote_progress.html", {"progress": vote_progress(proposal)})

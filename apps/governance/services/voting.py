@@ -130,11 +130,14 @@ def _enact(proposal: Proposal, now) -> bool:
 def proposal_close(*, proposal_id: int, now=None) -> Proposal | None:
     """Tally a proposal whose window has closed, record the result, enact it if passed.
 
-    Idempotent: a proposal already tallied (or enacted) is returned unchanged.
+    Idempotent: a proposal already tallied (or enacted) is returned unchanged. ``now`` decides which
+    window is due; what is recorded (the tally's and the enactment's time) is never a moment still to
+    come, so a page that says "tallied" or "enacted" names a date in the past.
     """
-    now = now or timezone.now()
+    due = now or timezone.now()
+    now = min(due, timezone.now())
     proposal = Proposal.objects.select_for_update(of=("self",)).select_related("cluster").filter(pk=proposal_id).first()
-    if proposal is None or proposal.status != P.VOTING or proposal.voting_closes_at > now:
+    if proposal is None or proposal.status != P.VOTING or proposal.voting_closes_at > due:
         return proposal
     rules = rules_in_force(proposal.cluster, at=proposal.voting_closes_at)  # the charter when the vote closed
     result = tally(proposal, rules)
