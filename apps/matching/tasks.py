@@ -81,6 +81,19 @@ def replan_all_clusters() -> int:
     return started
 
 
+@shared_task(name="matching.rules_changed")
+def rules_changed(cluster_id: int, version: int) -> dict:
+    """The council changed the matching rules: open proposals are scored under them at once, and a
+    full re-plan (if none is under way) re-allocates. Idempotent: a rerun finds the scores current.
+    A version that takes effect later is picked up by the periodic re-plan once it applies."""
+    cluster = Cluster.objects.filter(pk=cluster_id).first()
+    if cluster is None:
+        return {"rescored": 0}
+    rescored = planner.rescore_open(cluster)
+    run = matching_run_start(actor=None, cluster=cluster, trigger=f"rules:{version}")
+    return {"rescored": rescored, "run": run.pk}
+
+
 @shared_task(name="matching.reap_lapsed_runs")
 def reap_lapsed_runs() -> dict:
     """Beat, every 30 s: runs whose worker stopped renewing the lease are re-queued or failed."""
