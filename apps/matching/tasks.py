@@ -51,14 +51,15 @@ def _incremental(cluster_id: int, kind: str, ids: list[int], trigger: str) -> in
 
 
 @shared_task(name="matching.match_listing", acks_late=True)
-def match_listing(kind: str, listing_id: int) -> int | None:
+def match_listing(kind: str, listing_id: int, event: str = "new") -> int | None:
+    """Match one new, changed or published listing; the run's trigger records which (``pages/describe``)."""
     model = (
         planner.SPECS[kind].demand_model if kind in ("order", "channel_request") else planner.SPECS[kind].supply_model
     )
     cluster_id = model.objects.filter(pk=listing_id).values_list("cluster_id", flat=True).first()
     if cluster_id is None:
         return None
-    return _incremental(cluster_id, kind, [listing_id], f"{kind}:{listing_id}")
+    return _incremental(cluster_id, kind, [listing_id], f"{kind}:{listing_id}:{event}")
 
 
 @shared_task(name="matching.replan_demands", acks_late=True)
@@ -68,7 +69,7 @@ def replan_demands(kind: str, demand_ids: list[int]) -> list[int]:
     runs = []
     for cluster_id in set(model.objects.filter(pk__in=demand_ids).values_list("cluster_id", flat=True)):
         ids = list(model.objects.filter(pk__in=demand_ids, cluster_id=cluster_id).values_list("pk", flat=True))
-        runs.append(_incremental(cluster_id, kind, ids, f"replan {kind} x{len(ids)}"))
+        runs.append(_incremental(cluster_id, kind, ids, f"replan:{kind}:{len(ids)}"))
     return runs
 
 
