@@ -38,6 +38,8 @@
       cache: "no-store"
     })
       .then(function (response) {
+        // signed out, no longer an administrator, or the run is gone: stop following this row
+        if (response.status >= 400 && response.status < 500) row.removeAttribute("data-run-live");
         if (!response.ok) throw new Error(response.status);
         return response.text();
       })
