@@ -268,16 +268,23 @@ def write_full_plan(spec: Spec, cluster, run, allocations, *, lease: leases.Leas
     }
 
 
-def rescore_open(cluster) -> int:
-    """Every proposal still open (proposed, not accepted by both) scored again under the weights in
-    force, from the factor values its explanation records; an accepted match keeps its score.
-    Returns how many scores changed."""
+def rescore_open(cluster, *, lease: leases.Lease | None = None) -> int:
+    """Every proposal still open (proposed, not accepted by both) that an older rulebook version
+    scored, scored again under the weights in force from the factor values its explanation
+    records; an accepted match keeps its score. Returns how many scores changed.
+
+    The enactment of a matching rule calls it at once; every full re-plan calls it after writing
+    its plan (fenced by its lease), for the proposals it did not rewrite itself (those a side has
+    answered) and for versions that took effect later than they were enacted."""
     rules = matching_rules(cluster=cluster, today=timezone.localdate())
     version = rulebook_version(cluster=cluster)
     now = timezone.now()
     with transaction.atomic():
+        if lease is not None:
+            lease.fence()
         changed = []
-        for match in Match.objects.select_for_update().filter(cluster=cluster, status=Match.Status.PROPOSED):
+        stale = Match.objects.select_for_update().filter(cluster=cluster, status=Match.Status.PROPOSED)
+        for match in stale.exclude(rulebook_version=version):
             weights = rules.weights if match.kind == MatchKind.PRODUCTION else rules.channel_weights
             score, breakdown = engine.reweigh(match.breakdown or {}, weights)
             if (score, breakdown, version) != (match.score, match.breakdown, match.rulebook_version):
@@ -341,6 +348,9 @@ def run_full(run: MatchingRun, *, lease: leases.Lease | None = None) -> Matching
             **{f"{spec.kind}_{k}": v for k, v in written.items()},
             **plan_counts(f"{spec.kind}_", result),
         )
+    rescored = rescore_open(cluster, lease=lease)
+    if rescored:
+        _progress(run, lease, 100, proposals_rescored_answered=rescored)
     lease.succeed()
     run.refresh_from_db()
     return run

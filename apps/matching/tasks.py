@@ -52,7 +52,7 @@ def _incremental(cluster_id: int, kind: str, ids: list[int], trigger: str) -> in
 
 @shared_task(name="matching.match_listing", acks_late=True)
 def match_listing(kind: str, listing_id: int, event: str = "new") -> int | None:
-    """Match one new, changed or published listing; the run's trigger records which (``pages/describe``)."""
+    """Match one new, changed or published listing; the run's trigger records which (``describe``)."""
     model = (
         planner.SPECS[kind].demand_model if kind in ("order", "channel_request") else planner.SPECS[kind].supply_model
     )

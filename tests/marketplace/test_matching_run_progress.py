@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.marketplace.models import MatchingRun
 from apps.matching import leases, planner
-from apps.matching.pages.describe import duration_text, method_text
+from apps.matching.describe import duration_text, method_text
 from tests.factories.marketplace import MatchingRunFactory
 
 from .conftest import capacity_fields, order_fields
@@ -116,3 +116,27 @@ def test_only_this_clusters_administrators_read_a_run_row(client, market):
     assert client.get(reverse("matching-run-row", args=[market.cluster.slug, other.pk])).status_code == 404
     client.logout()
     assert client.get(row_url(market, run)).status_code in (302, 403)
+
+
+def test_the_run_api_says_the_same_in_words(as_user, market, post_listing, django_assert_max_num_queries):
+    post_listing(
+        "order",
+        actor=market.buyer_owner,
+        owner=market.buyer,
+        cluster=market.cluster,
+        **order_fields(title="Combed cotton yarn"),
+    )
+    start = timezone.now()
+    MatchingRunFactory(cluster=market.cluster, trigger="rules:2", started_at=start, status="running")
+    client = as_user(market.admin)
+    client.get(market.url("matching-runs/"))  # warm the access caches
+    with django_assert_max_num_queries(10):
+        body = client.get(market.url("matching-runs/"), HTTP_ACCEPT_LANGUAGE="en").json()
+    runs = body["results"] if isinstance(body, dict) else body
+    by_trigger = {run["trigger"].split(":")[0]: run for run in runs}
+    assert by_trigger["order"]["trigger_text"] == "New order: Combed cotton yarn"
+    assert by_trigger["order"]["duration_seconds"] >= 0 and by_trigger["order"]["status"] == "succeeded"
+    assert by_trigger["rules"]["trigger_text"] == "Rule change: rulebook version 2"
+    assert by_trigger["rules"]["duration_seconds"] > 0  # running: so far
+    one = client.get(market.url(f"matching-runs/{by_trigger['order']['id']}/"), HTTP_ACCEPT_LANGUAGE="en").json()
+    assert one["trigger_text"] == "New order: Combed cotton yarn"

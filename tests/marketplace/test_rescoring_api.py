@@ -93,6 +93,15 @@ def test_a_replan_alone_rewrites_a_kept_proposal_scored_under_older_rules(
     kept = as_user(market.supplier_owner).get(market.url(f"matches/{proposed['id']}/")).json()
     assert kept["rulebook_version"] == 1 and kept["score"] == pytest.approx(fresh_score(market)[0])
 
+    # a proposal one side has answered is not re-planned, but the re-plan re-weighs it too
+    buyer = as_user(market.buyer_owner)
+    assert buyer.post(market.url(f"matches/{proposed['id']}/accept/")).status_code == 200
+    RuleVersionFactory(cluster=market.cluster, changes={"matching.weight.distance": 1.0})
+    run = replan(as_user, market, django_capture_on_commit_callbacks)
+    assert run.counts["proposals_rescored_answered"] == 1
+    answered = buyer.get(market.url(f"matches/{proposed['id']}/")).json()
+    assert answered["rulebook_version"] == 2 and answered["breakdown"]["distance"]["weight"] == 0.5
+
 
 def test_a_proposal_one_side_accepted_is_rescored_but_an_accepted_match_is_not(
     as_user, market, proposed, django_capture_on_commit_callbacks

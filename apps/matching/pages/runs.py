@@ -16,9 +16,9 @@ from apps.core.forms import PageQuery, query_string
 from apps.marketplace.pages.common import MARKET_REFUSAL, PAGE_SIZE
 from apps.tenancy.pages import ADMINISTRATOR, GET_POST, MEMBER, cluster_page, refused
 
+from ..describe import describe
 from ..selectors import full_run_blocking, run_of, runs_of
 from ..services import matching_run_start
-from .describe import describe
 
 RUN_TABS = {
     "all": gettext_lazy("All"),

@@ -39,6 +39,7 @@ RUN_COUNT_LABELS = {
     "proposals_created": gettext_lazy("Proposals created"),
     "proposals_kept": gettext_lazy("Kept"),
     "proposals_rescored": gettext_lazy("Re-scored"),
+    "proposals_rescored_answered": gettext_lazy("Re-scored (answered by one side)"),
     "proposals_withdrawn": gettext_lazy("Withdrawn"),
 }
 RUN_DETAIL_LABELS = {
@@ -118,11 +119,18 @@ def trigger_text(run: MatchingRun, titles: dict[tuple[str, int], str]) -> str:
     return run.trigger
 
 
+def duration_seconds(run: MatchingRun, now: datetime.datetime) -> float | None:
+    """Seconds from the run's start to its finish (or to ``now`` while it runs); None while queued."""
+    if run.started_at is None:
+        return None
+    return ((run.finished_at or now) - run.started_at).total_seconds()
+
+
 def duration_text(run: MatchingRun, now: datetime.datetime) -> str:
     """How long the run took (started → finished), or has been running; blank while queued."""
-    if run.started_at is None:
+    seconds = duration_seconds(run, now)
+    if seconds is None:
         return ""
-    seconds = ((run.finished_at or now) - run.started_at).total_seconds()
     if seconds < 1:
         amount = _("%(ms)d ms") % {"ms": max(1, round(seconds * 1000))}
     elif seconds < 120:
