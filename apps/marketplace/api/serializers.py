@@ -243,10 +243,10 @@ def _track_record(enterprise):
 
 
 class TrackRecordField(serializers.SerializerMethodField):
-    def __init__(self, side: str, **kwargs):
+    def __init__(self, side: str, who: str, **kwargs):
         super().__init__(
             method_name=f"get_{side}_reputation",
-            help_text=f"The {side}'s track record in this cluster; null while it has none.",
+            help_text=f"The {who}'s track record in this cluster (as `reputation/` answers it); null while it has none.",
             **kwargs,
         )
 
@@ -254,8 +254,8 @@ class TrackRecordField(serializers.SerializerMethodField):
 class MatchSerializer(ModelSerializer):
     demand_owner = EnterpriseSummarySerializer(read_only=True)
     supply_owner = EnterpriseSummarySerializer(read_only=True)
-    demand_owner_reputation = TrackRecordField("demand_owner")
-    supply_owner_reputation = TrackRecordField("supply_owner")
+    demand_owner_reputation = TrackRecordField("demand_owner", "demand side (buyer)")
+    supply_owner_reputation = TrackRecordField("supply_owner", "supply side (supplier)")
     my_side = serializers.SerializerMethodField()
     deal = serializers.SerializerMethodField()
     rulebook_version = serializers.IntegerField(
@@ -341,8 +341,8 @@ class RatingSerializer(ModelSerializer):
 class DealSerializer(ModelSerializer):
     buyer = EnterpriseSummarySerializer(read_only=True)
     supplier = EnterpriseSummarySerializer(read_only=True)
-    buyer_reputation = TrackRecordField("buyer")
-    supplier_reputation = TrackRecordField("supplier")
+    buyer_reputation = TrackRecordField("buyer", "buyer")
+    supplier_reputation = TrackRecordField("supplier", "supplier")
     events = DealEventSerializer(many=True, read_only=True)
     ratings = serializers.SerializerMethodField()
 
