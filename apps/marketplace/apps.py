@@ -17,13 +17,14 @@ class MarketplaceConfig(AppConfig):
         # membership's reports may name a listing: it declares what it needs, the marketplace provides it
         from django.urls import reverse
 
-        from apps.membership import report_targets
+        from apps.membership import report_targets, track_records
 
         from . import selectors
         from .lifecycle import REMOVABLE
         from .models import ListingStatus
         from .services.listings import listing_remove_by_moderator
 
+        track_records.register(selectors.reputations_of)
         report_targets.register(
             report_targets.ListingProvider(
                 get=selectors.listing_get,

@@ -314,6 +314,11 @@ class Match(TimeStampedModel):
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
     score = models.FloatField(_("score"), validators=[MinValueValidator(0), MaxValueValidator(1)])
     breakdown = models.JSONField(_("score breakdown"), default=dict)
+    rulebook_version = models.PositiveIntegerField(
+        _("rulebook version"),
+        default=0,
+        help_text=_("The version of the cluster's rulebook whose weights produced the score (0: the defaults)."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
     demand_accepted_at = models.DateTimeField(_("accepted by the demand side"), null=True, blank=True)
     supply_accepted_at = models.DateTimeField(_("accepted by the supply side"), null=True, blank=True)

@@ -268,3 +268,24 @@ def reputations(*, cluster):
         .select_related("enterprise")
         .order_by("-deals_completed", "enterprise_id")
     )
+
+
+def reputations_of(*, cluster_ids, enterprise_ids):
+    """The track records of these enterprises in these clusters (one query): what the member
+    directory, the enterprise profile, matches and deals show of a partner."""
+    return Reputation.objects.filter(cluster_id__in=cluster_ids, enterprise_id__in=enterprise_ids)
+
+
+def with_track_records(queryset, *, cluster, sides: tuple[str, ...]):
+    """``queryset`` (matches or deals) with each side's reputation in ``cluster`` prefetched onto the
+    enterprise as ``cluster_reputation`` (one query per side, whatever the page's size)."""
+    return queryset.prefetch_related(
+        *(
+            Prefetch(
+                f"{side}__reputations",
+                queryset=Reputation.objects.filter(cluster=cluster),
+                to_attr="cluster_reputation",
+            )
+            for side in sides
+        )
+    )

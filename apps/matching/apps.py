@@ -13,3 +13,10 @@ class MatchingConfig(AppConfig):
         from .rules import MATCHING_RULES
 
         provide_rules(*MATCHING_RULES, order=20)
+
+        # an enacted change of the matching rules re-scores the open proposals (governance sits below)
+        from apps.governance.signals import rulebook_enacted
+
+        from .services import rules_enacted
+
+        rulebook_enacted.connect(rules_enacted, dispatch_uid="matching.rules_enacted")

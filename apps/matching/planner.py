@@ -28,7 +28,7 @@ from apps.membership.models import EnterpriseCertification
 from apps.tenancy.rules import rule_value
 
 from . import engine, leases
-from .rules import matching_rules
+from .rules import matching_rules, rulebook_version
 
 
 @dataclass(frozen=True)
@@ -199,7 +199,7 @@ def _owners(spec: Spec, allocations):
     return demand_owner, supply_owner
 
 
-def _new_matches(spec: Spec, cluster, run, allocations, expires_at):
+def _new_matches(spec: Spec, cluster, run, allocations, expires_at, version: int):
     demand_owner, supply_owner = _owners(spec, allocations)
     return [
         Match(
@@ -211,6 +211,7 @@ def _new_matches(spec: Spec, cluster, run, allocations, expires_at):
             quantity=a.quantity,
             score=a.score,
             breakdown=a.breakdown,
+            rulebook_version=version,
             expires_at=expires_at,
             run=run,
         )
@@ -218,8 +219,9 @@ def _new_matches(spec: Spec, cluster, run, allocations, expires_at):
     ]
 
 
-def write_full_plan(spec: Spec, cluster, run, allocations, *, lease: leases.Lease) -> dict[str, int]:
-    """Replace the unanswered proposals of ``cluster`` by ``allocations``; keep identical ones."""
+def write_full_plan(spec: Spec, cluster, run, allocations, *, lease: leases.Lease, version: int) -> dict[str, int]:
+    """Replace the unanswered proposals of ``cluster`` by ``allocations``; keep identical ones,
+    their score and explanation rewritten under the rules in force (``version``)."""
     now = timezone.now()
     expires_at = now + datetime.timedelta(hours=rule_value(cluster=cluster, key="marketplace.proposal_expiry_hours"))
     wanted = {(a.demand_id, a.supply_id): a for a in allocations}
@@ -235,20 +237,64 @@ def write_full_plan(spec: Spec, cluster, run, allocations, *, lease: leases.Leas
         existing = {
             (getattr(m, f"{spec.demand_field}_id"), getattr(m, f"{spec.supply_field}_id")): m for m in unanswered
         }
-        withdraw, keep = [], []
+        withdraw, keep, rescored = [], [], []
         for key, match in existing.items():
             allocation = wanted.get(key)
             if allocation is not None and allocation.quantity == match.quantity:
                 keep.append(key)
+                if (match.score, match.breakdown, match.rulebook_version) != (
+                    allocation.score,
+                    allocation.breakdown,
+                    version,
+                ):
+                    match.score, match.breakdown, match.rulebook_version = (
+                        allocation.score,
+                        allocation.breakdown,
+                        version,
+                    )
+                    match.updated_at = now
+                    rescored.append(match)
             else:
                 withdraw.append(match.pk)
         Match.objects.filter(pk__in=withdraw).update(status=Match.Status.WITHDRAWN, updated_at=now)
+        Match.objects.bulk_update(rescored, ["score", "breakdown", "rulebook_version", "updated_at"], batch_size=1000)
         fresh = [a for key, a in wanted.items() if key not in keep]
-        Match.objects.bulk_create(_new_matches(spec, cluster, run, fresh, expires_at), batch_size=1000)
-    return {"proposals_created": len(fresh), "proposals_kept": len(keep), "proposals_withdrawn": len(withdraw)}
+        Match.objects.bulk_create(_new_matches(spec, cluster, run, fresh, expires_at, version), batch_size=1000)
+    return {
+        "proposals_created": len(fresh),
+        "proposals_kept": len(keep),
+        "proposals_rescored": len(rescored),
+        "proposals_withdrawn": len(withdraw),
+    }
 
 
-def write_incremental(spec: Spec, cluster, run, allocations, *, lease: leases.Lease) -> dict[str, int]:
+def rescore_open(cluster, *, lease: leases.Lease | None = None) -> int:
+    """Every proposal still open (proposed, not accepted by both) that an older rulebook version
+    scored, scored again under the weights in force from the factor values its explanation
+    records; an accepted match keeps its score. Returns how many scores changed.
+
+    The enactment of a matching rule calls it at once; every full re-plan calls it after writing
+    its plan (fenced by its lease), for the proposals it did not rewrite itself (those a side has
+    answered) and for versions that took effect later than they were enacted."""
+    rules = matching_rules(cluster=cluster, today=timezone.localdate())
+    version = rulebook_version(cluster=cluster)
+    now = timezone.now()
+    with transaction.atomic():
+        if lease is not None:
+            lease.fence()
+        changed = []
+        stale = Match.objects.select_for_update().filter(cluster=cluster, status=Match.Status.PROPOSED)
+        for match in stale.exclude(rulebook_version=version):
+            weights = rules.weights if match.kind == MatchKind.PRODUCTION else rules.channel_weights
+            score, breakdown = engine.reweigh(match.breakdown or {}, weights)
+            if (score, breakdown, version) != (match.score, match.breakdown, match.rulebook_version):
+                match.score, match.breakdown, match.rulebook_version, match.updated_at = score, breakdown, version, now
+                changed.append(match)
+        Match.objects.bulk_update(changed, ["score", "breakdown", "rulebook_version", "updated_at"], batch_size=1000)
+    return len(changed)
+
+
+def write_incremental(spec: Spec, cluster, run, allocations, *, lease: leases.Lease, version: int) -> dict[str, int]:
     now = timezone.now()
     expires_at = now + datetime.timedelta(hours=rule_value(cluster=cluster, key="marketplace.proposal_expiry_hours"))
     with transaction.atomic():
@@ -259,7 +305,7 @@ def write_incremental(spec: Spec, cluster, run, allocations, *, lease: leases.Le
             )
         )
         fresh = [a for a in allocations if (a.demand_id, a.supply_id) not in open_pairs]
-        Match.objects.bulk_create(_new_matches(spec, cluster, run, fresh, expires_at), batch_size=1000)
+        Match.objects.bulk_create(_new_matches(spec, cluster, run, fresh, expires_at, version), batch_size=1000)
     return {"proposals_created": len(fresh)}
 
 
@@ -283,8 +329,8 @@ def run_full(run: MatchingRun, *, lease: leases.Lease | None = None) -> Matching
     """A full re-plan of the run's cluster: production, then channels."""
     lease = _claimed(run, lease)
     cluster, today = run.cluster, timezone.localdate()
-    rules = matching_rules(cluster=cluster, today=today)
-    run.counts = {}
+    rules, version = matching_rules(cluster=cluster, today=today), rulebook_version(cluster=cluster)
+    run.counts = {"rulebook_version": version}
     for index, spec in enumerate((PRODUCTION, CHANNEL)):
         demands, supplies = load_inputs(spec, cluster, today)
         _progress(
@@ -294,7 +340,7 @@ def run_full(run: MatchingRun, *, lease: leases.Lease | None = None) -> Matching
             **{f"{spec.kind}_demands": len(demands), f"{spec.kind}_supplies": len(supplies)},
         )
         result = solve(spec, demands, supplies, rules, _excluded_pairs(spec, cluster))
-        written = write_full_plan(spec, cluster, run, result.allocations, lease=lease)
+        written = write_full_plan(spec, cluster, run, result.allocations, lease=lease, version=version)
         _progress(
             run,
             lease,
@@ -302,6 +348,9 @@ def run_full(run: MatchingRun, *, lease: leases.Lease | None = None) -> Matching
             **{f"{spec.kind}_{k}": v for k, v in written.items()},
             **plan_counts(f"{spec.kind}_", result),
         )
+    rescored = rescore_open(cluster, lease=lease)
+    if rescored:
+        _progress(run, lease, 100, proposals_rescored_answered=rescored)
     lease.succeed()
     run.refresh_from_db()
     return run
@@ -326,9 +375,16 @@ def run_incremental(
     result = solve(
         spec, demands, supplies, matching_rules(cluster=cluster, today=today), _excluded_pairs(spec, cluster)
     )
-    written = write_incremental(spec, cluster, run, result.allocations, lease=lease)
+    version = rulebook_version(cluster=cluster)
+    written = write_incremental(spec, cluster, run, result.allocations, lease=lease, version=version)
     lease.succeed(
-        counts={"demands": len(demands), "supplies": len(supplies), **written, **plan_counts("", result)},
+        counts={
+            "rulebook_version": version,
+            "demands": len(demands),
+            "supplies": len(supplies),
+            **written,
+            **plan_counts("", result),
+        },
     )
     run.refresh_from_db()
     return run

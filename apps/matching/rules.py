@@ -5,6 +5,7 @@ engine's ``Rules`` as in force for a cluster."""
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from apps.governance.selectors import rulebook_version_in_force
 from apps.marketplace.factors import FACTOR_HINTS, FACTOR_LABELS
 from apps.tenancy.rules import RuleDefinition, per_name, rules_in_force
 
@@ -75,3 +76,10 @@ def matching_rules(*, cluster, today) -> Rules:
         channel_weights={f: float(values[f"matching.channel_weight.{f}"]) for f in DEFAULT_CHANNEL_WEIGHTS},
         max_candidates_per_demand=int(values["matching.candidates_per_demand"]),
     )
+
+
+def rulebook_version(*, cluster) -> int:
+    """The number of the cluster's rulebook version in force now (0 while only the defaults apply):
+    what every score records as the rules that produced it."""
+    version = rulebook_version_in_force(cluster=cluster)
+    return version.number if version is not None else 0

@@ -25,3 +25,8 @@ def runs_of(*, cluster, kind: str | None = None):
     if kind is not None:
         runs = runs.filter(kind=kind)
     return runs.order_by("-created_at", "-pk")
+
+
+def run_of(*, cluster, run_id: int) -> MatchingRun | None:
+    """One run of ``cluster`` (None if it is another cluster's or does not exist)."""
+    return MatchingRun.objects.filter(cluster=cluster, pk=run_id).select_related("requested_by").first()

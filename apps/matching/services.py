@@ -17,7 +17,7 @@ REAP_BATCH = 100
 
 
 @transaction.atomic
-def matching_run_start(*, actor, cluster) -> MatchingRun:
+def matching_run_start(*, actor, cluster, trigger: str = "") -> MatchingRun:
     """An administrator asks for a full re-plan; one full run in progress at a time.
 
     A run in progress blocks only while its lease is live; a lapsed one is superseded by the
@@ -43,7 +43,11 @@ def matching_run_start(*, actor, cluster) -> MatchingRun:
             retry_at=busy.lease_expires_at,
         )
     run = MatchingRun.objects.create(
-        cluster=cluster, kind=MatchingRun.Kind.FULL, requested_by=actor, lease_expires_at=leases.lease_until(now)
+        cluster=cluster,
+        kind=MatchingRun.Kind.FULL,
+        requested_by=actor,
+        trigger=trigger[:60],
+        lease_expires_at=leases.lease_until(now),
     )
     for lapsed in in_progress:
         leases.supersede(lapsed, now, by=run)
@@ -65,3 +69,10 @@ def matching_runs_reap(*, limit: int = REAP_BATCH) -> dict[str, int]:
             if outcome:
                 done[outcome] += 1
     return done
+
+
+def rules_enacted(*, sender, version, **_kwargs) -> None:
+    """Receiver of governance's ``rulebook_enacted``: a change of the matching rules re-scores the
+    open proposals and re-plans the cluster under them (in a task, once the enactment commits)."""
+    if any(key.startswith("matching.") for key in version.changes or {}):
+        outbox.enqueue("matching.rules_changed", version.cluster_id, version.number)

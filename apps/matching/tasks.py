@@ -51,14 +51,15 @@ def _incremental(cluster_id: int, kind: str, ids: list[int], trigger: str) -> in
 
 
 @shared_task(name="matching.match_listing", acks_late=True)
-def match_listing(kind: str, listing_id: int) -> int | None:
+def match_listing(kind: str, listing_id: int, event: str = "new") -> int | None:
+    """Match one new, changed or published listing; the run's trigger records which (``describe``)."""
     model = (
         planner.SPECS[kind].demand_model if kind in ("order", "channel_request") else planner.SPECS[kind].supply_model
     )
     cluster_id = model.objects.filter(pk=listing_id).values_list("cluster_id", flat=True).first()
     if cluster_id is None:
         return None
-    return _incremental(cluster_id, kind, [listing_id], f"{kind}:{listing_id}")
+    return _incremental(cluster_id, kind, [listing_id], f"{kind}:{listing_id}:{event}")
 
 
 @shared_task(name="matching.replan_demands", acks_late=True)
@@ -68,7 +69,7 @@ def replan_demands(kind: str, demand_ids: list[int]) -> list[int]:
     runs = []
     for cluster_id in set(model.objects.filter(pk__in=demand_ids).values_list("cluster_id", flat=True)):
         ids = list(model.objects.filter(pk__in=demand_ids, cluster_id=cluster_id).values_list("pk", flat=True))
-        runs.append(_incremental(cluster_id, kind, ids, f"replan {kind} x{len(ids)}"))
+        runs.append(_incremental(cluster_id, kind, ids, f"replan:{kind}:{len(ids)}"))
     return runs
 
 
@@ -79,6 +80,19 @@ def replan_all_clusters() -> int:
         matching_run_start(actor=None, cluster=cluster)
         started += 1
     return started
+
+
+@shared_task(name="matching.rules_changed")
+def rules_changed(cluster_id: int, version: int) -> dict:
+    """The council changed the matching rules: open proposals are scored under them at once, and a
+    full re-plan (if none is under way) re-allocates. Idempotent: a rerun finds the scores current.
+    A version that takes effect later is picked up by the periodic re-plan once it applies."""
+    cluster = Cluster.objects.filter(pk=cluster_id).first()
+    if cluster is None:
+        return {"rescored": 0}
+    rescored = planner.rescore_open(cluster)
+    run = matching_run_start(actor=None, cluster=cluster, trigger=f"rules:{version}")
+    return {"rescored": rescored, "run": run.pk}
 
 
 @shared_task(name="matching.reap_lapsed_runs")

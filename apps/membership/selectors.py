@@ -4,6 +4,9 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from apps.tenancy.selectors import ADMINISTRATOR, MEMBER, user_clusters_with_roles
+
+from . import track_records
 from .models import (
     AuditEvent,
     Enterprise,
@@ -252,3 +255,19 @@ def cluster_joining_state(*, cluster, user, is_admin: bool) -> dict:
         "can_apply": any(row["can_apply"] for row in rows),
         "pending_count": pending_count,
     }
+
+
+def reputations_visible(*, user, enterprise) -> list:
+    """The enterprise's reputation in each cluster where ``user`` is an administrator or a member
+    (what ``clusters/{slug}/reputation/`` would show them), by cluster slug; two queries."""
+    slugs = {
+        entry["cluster"].pk: entry["cluster"].slug
+        for entry in user_clusters_with_roles(user=user)
+        if {ADMINISTRATOR, MEMBER} & set(entry["roles"])
+    }
+    records = track_records.of(cluster_ids=slugs, enterprise_ids=[enterprise.pk])
+    shown = []
+    for (cluster_id, _enterprise_id), record in sorted(records.items(), key=lambda item: slugs[item[0][0]]):
+        record.cluster_slug = slugs[cluster_id]
+        shown.append(record)
+    return shown

@@ -142,7 +142,7 @@ def replan_late_deal(deal: Deal, *, today) -> int:
     if Match.objects.filter(replaces_deal=deal).exists():
         return 0
     from apps.matching import engine, planner
-    from apps.matching.rules import matching_rules
+    from apps.matching.rules import matching_rules, rulebook_version
 
     order = Order.objects.prefetch_related("required_certifications").get(pk=deal.match.order_id)
     demand = engine.Demand(
@@ -182,6 +182,7 @@ def replan_late_deal(deal: Deal, *, today) -> int:
                 quantity=a.quantity,
                 score=a.score,
                 breakdown=a.breakdown,
+                rulebook_version=rulebook_version(cluster=deal.cluster),
                 expires_at=expires,
                 replaces_deal=deal,
             )

@@ -13,6 +13,7 @@ from apps.tenancy.rules import CHARTER_KEYS, REGISTRY, rules_in_force
 
 from ..chain import chain_append
 from ..models import Proposal, RuleVersion
+from ..signals import rulebook_enacted
 
 
 def validate_changes(*, kind: str, changes, cluster=None) -> dict:
@@ -87,6 +88,7 @@ def rulebook_enact(proposal: Proposal) -> RuleVersion:
         },
     )
     _notify_members_of_rule_change(proposal)
+    rulebook_enacted.send(sender=RuleVersion, version=version)
     return version
 
 

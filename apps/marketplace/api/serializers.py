@@ -4,12 +4,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.api.serializers import FieldsBuiltOnceModelSerializer, ModelSerializer
-from apps.membership.api.serializers import EnterpriseSummarySerializer
+from apps.membership.api.serializers import EnterpriseSummarySerializer, TrackRecordSerializer
 from apps.membership.models import Enterprise
 from apps.membership.validators import validate_region_code
 from apps.reference import coordinates
 from apps.reference.models import Capability, CertificationScheme
 
+from ..factors import explain
 from ..models import (
     DEAL_STEP_TARGETS,
     LISTING_TRANSITION_TARGETS,
@@ -223,11 +224,47 @@ class ListingTransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=LISTING_TRANSITION_TARGETS)
 
 
+class FactorSerializer(serializers.Serializer):
+    """One factor of a score as the match page explains it (percentages)."""
+
+    name = serializers.CharField(help_text="The factor's key in `breakdown`.")
+    label = serializers.CharField(help_text="Its name, in the reader's language.")
+    hint = serializers.CharField(help_text="What it measures, in the reader's language.")
+    value = serializers.IntegerField(help_text="How well the pair does on it (0-100).")
+    weight = serializers.IntegerField(help_text="Its share of the score under the rulebook version (0-100).")
+    points = serializers.FloatField(help_text="What it adds to the score (value x weight, 0-100).")
+
+
+def _track_record(enterprise):
+    """The enterprise's reputation in the match's or deal's cluster, prefetched by the selector
+    (``cluster_reputation``); None while it has none."""
+    records = getattr(enterprise, "cluster_reputation", None)
+    return TrackRecordSerializer(records[0]).data if records else None
+
+
+class TrackRecordField(serializers.SerializerMethodField):
+    def __init__(self, side: str, who: str, **kwargs):
+        super().__init__(
+            method_name=f"get_{side}_reputation",
+            help_text=f"The {who}'s track record in this cluster (as `reputation/` answers it); null while it has none.",
+            **kwargs,
+        )
+
+
 class MatchSerializer(ModelSerializer):
     demand_owner = EnterpriseSummarySerializer(read_only=True)
     supply_owner = EnterpriseSummarySerializer(read_only=True)
+    demand_owner_reputation = TrackRecordField("demand_owner", "demand side (buyer)")
+    supply_owner_reputation = TrackRecordField("supply_owner", "supply side (supplier)")
     my_side = serializers.SerializerMethodField()
     deal = serializers.SerializerMethodField()
+    rulebook_version = serializers.IntegerField(
+        read_only=True,
+        help_text="The cluster's rulebook version whose weights produced the score (0: the defaults).",
+    )
+    explanation = serializers.SerializerMethodField(
+        help_text="The score's factors in plain language, in the order the match page lists them."
+    )
 
     class Meta:
         model = Match
@@ -240,9 +277,13 @@ class MatchSerializer(ModelSerializer):
             "channel_offer",
             "demand_owner",
             "supply_owner",
+            "demand_owner_reputation",
+            "supply_owner_reputation",
             "quantity",
             "score",
             "breakdown",
+            "explanation",
+            "rulebook_version",
             "status",
             "demand_accepted_at",
             "supply_accepted_at",
@@ -266,6 +307,18 @@ class MatchSerializer(ModelSerializer):
         deal = getattr(match, "deal", None) if match.status == Match.Status.ACCEPTED else None
         return deal.pk if deal else None
 
+    @extend_schema_field(FactorSerializer(many=True))
+    def get_explanation(self, match):
+        return FactorSerializer(explain(match), many=True).data
+
+    @extend_schema_field(TrackRecordSerializer(allow_null=True))
+    def get_demand_owner_reputation(self, match):
+        return _track_record(match.demand_owner)
+
+    @extend_schema_field(TrackRecordSerializer(allow_null=True))
+    def get_supply_owner_reputation(self, match):
+        return _track_record(match.supply_owner)
+
 
 class DeclineSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
@@ -288,6 +341,8 @@ class RatingSerializer(ModelSerializer):
 class DealSerializer(ModelSerializer):
     buyer = EnterpriseSummarySerializer(read_only=True)
     supplier = EnterpriseSummarySerializer(read_only=True)
+    buyer_reputation = TrackRecordField("buyer", "buyer")
+    supplier_reputation = TrackRecordField("supplier", "supplier")
     events = DealEventSerializer(many=True, read_only=True)
     ratings = serializers.SerializerMethodField()
 
@@ -299,6 +354,8 @@ class DealSerializer(ModelSerializer):
             "match",
             "buyer",
             "supplier",
+            "buyer_reputation",
+            "supplier_reputation",
             "quantity",
             "unit_price",
             "currency",
@@ -312,6 +369,14 @@ class DealSerializer(ModelSerializer):
             "created_at",
         )
         read_only_fields = fields
+
+    @extend_schema_field(TrackRecordSerializer(allow_null=True))
+    def get_buyer_reputation(self, deal):
+        return _track_record(deal.buyer)
+
+    @extend_schema_field(TrackRecordSerializer(allow_null=True))
+    def get_supplier_reputation(self, deal):
+        return _track_record(deal.supplier)
 
     @extend_schema_field(RatingSerializer(many=True))
     def get_ratings(self, deal):

@@ -246,10 +246,12 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScop
 
     def scoped_queryset(self, *, cluster, user):
         # only the two sides (and administrators) can even see a match
-        return (
+        return selectors.with_track_records(
             selectors.matches_visible(cluster=cluster, user=user, roles=self.cluster_roles)
             .select_related("demand_owner", "supply_owner", "deal")
-            .order_by("-created_at", "-pk")
+            .order_by("-created_at", "-pk"),
+            cluster=cluster,
+            sides=("demand_owner", "supply_owner"),
         )
 
     def get_serializer_context(self):
@@ -298,8 +300,12 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScope
     }
 
     def scoped_queryset(self, *, cluster, user):
-        return selectors.deals_with_timeline(
-            selectors.deals_visible(cluster=cluster, user=user, roles=self.cluster_roles)
+        return selectors.with_track_records(
+            selectors.deals_with_timeline(
+                selectors.deals_visible(cluster=cluster, user=user, roles=self.cluster_roles)
+            ),
+            cluster=cluster,
+            sides=("buyer", "supplier"),
         )
 
     @extend_schema(

@@ -132,9 +132,10 @@ def _validate(listing, *, creating: bool) -> None:
     listing.full_clean(exclude=["cluster", "owner", "created_by"])
 
 
-def _enqueue_matching(listing) -> None:
+def _enqueue_matching(listing, event: str) -> None:
+    """Match the listing at once; ``event`` (new, changed, published) is what the run says started it."""
     if listing.status in MATCHABLE:
-        outbox.enqueue("matching.match_listing", KIND_OF[type(listing)], listing.pk)
+        outbox.enqueue("matching.match_listing", KIND_OF[type(listing)], listing.pk, event)
 
 
 @transaction.atomic
@@ -158,7 +159,7 @@ def listing_create(
     for name, values in (m2m or {}).items():
         getattr(listing, name).set(values)
     market_changed(cluster.pk, model)
-    _enqueue_matching(listing)
+    _enqueue_matching(listing, "new")
     return listing
 
 
@@ -206,7 +207,7 @@ def listing_update(*, actor, listing, m2m: dict | None = None, **fields):
     market_changed(listing.cluster_id, type(listing))
     # Terms changed: unanswered proposals may no longer hold; the incremental job re-plans.
     withdrawn = _withdraw_open_proposals(listing)
-    _enqueue_matching(listing)
+    _enqueue_matching(listing, "changed")
     if withdrawn and KIND_OF[type(listing)] not in DEMAND_KINDS:
         _replan_after_supply_change(listing)
     return listing
@@ -259,7 +260,7 @@ def listing_transition(*, actor, listing, to: str):
     market_changed(listing.cluster_id, type(listing))
     listing.refresh_from_db()
     if to == ListingStatus.OPEN:
-        _enqueue_matching(listing)
+        _enqueue_matching(listing, "published")
     else:
         _withdraw_from_matching(listing)
     return listing

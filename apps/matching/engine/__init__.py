@@ -9,6 +9,7 @@ flow relaxation plus repair for large ones, never below the greedy baseline).
 """
 
 from .allocation import Plan, plan, plan_channels, propose, propose_channels
+from .scoring import reweigh
 from .types import Allocation, ChannelOffer, ChannelRequest, Demand, Rules, Supply
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "plan_channels",
     "propose",
     "propose_channels",
+    "reweigh",
 ]

@@ -87,3 +87,10 @@ def channel_score(request: ChannelRequest, offer: ChannelOffer, rules: Rules, qu
     }
     assert tuple(values) == CHANNEL_FACTORS
     return _combine(values, rules.channel_weights)
+
+
+def reweigh(breakdown: dict[str, dict[str, float]], weights: dict[str, float]):
+    """A score's factor values (as a breakdown recorded them) combined under other ``weights``:
+    the score the same pair earns under a changed rulebook, and its new breakdown."""
+    values = {name: float((item or {}).get("value", 0.0)) for name, item in breakdown.items()}
+    return _combine(values, weights)

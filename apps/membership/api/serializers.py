@@ -7,6 +7,7 @@ from rest_framework import serializers
 from apps.core.api.serializers import FieldsBuiltOnceModelSerializer, ModelSerializer
 from apps.reference.models import Capability, CertificationScheme, IndustryCode
 
+from .. import track_records
 from ..models import (
     INVITABLE_ROLES,
     REPORT_REASON_MIN_LENGTH,
@@ -168,6 +169,62 @@ class PublicEnterpriseSerializer(ModelSerializer):
         return PublicCertificationSerializer(certifications, many=True).data
 
 
+class TrackRecordSerializer(serializers.Serializer):
+    """An enterprise's reputation in one cluster, as ``GET clusters/{slug}/reputation/`` answers it."""
+
+    deals_completed = serializers.IntegerField(read_only=True)
+    on_time_rate = serializers.FloatField(
+        read_only=True, allow_null=True, help_text="Share of completed deals delivered by the due date (0-1)."
+    )
+    average_score = serializers.FloatField(
+        read_only=True, allow_null=True, help_text="Average of the published ratings received (1-5)."
+    )
+    ratings_count = serializers.IntegerField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+
+class ClusterTrackRecordSerializer(TrackRecordSerializer):
+    cluster = serializers.SlugField(
+        source="cluster_slug", read_only=True, help_text="The cluster this record is kept in."
+    )
+
+
+class ReputationsField(serializers.SerializerMethodField):
+    """The enterprise's reputation in each cluster where the reader may see it (``visible_reputations``,
+    set by the view: the clusters the reader is an administrator or member of)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            "The enterprise's track record in each cluster where you are an administrator or a member "
+            "(the clusters without a record are left out).",
+        )
+        super().__init__(method_name="get_reputations", **kwargs)
+
+
+class ReputationsMixin(serializers.Serializer):
+    reputations = ReputationsField()
+
+    @extend_schema_field(ClusterTrackRecordSerializer(many=True))
+    def get_reputations(self, enterprise):
+        return ClusterTrackRecordSerializer(getattr(enterprise, "visible_reputations", []), many=True).data
+
+
+class EnterpriseProfileSerializer(ReputationsMixin, EnterpriseSerializer):
+    """The full profile as ``GET enterprises/{id}/`` answers the enterprise's own people."""
+
+    class Meta(EnterpriseSerializer.Meta):
+        fields = (*EnterpriseSerializer.Meta.fields, "reputations")
+
+
+class PublicEnterpriseProfileSerializer(ReputationsMixin, PublicEnterpriseSerializer):
+    """The public profile as ``GET enterprises/{id}/`` answers everyone else signed in."""
+
+    class Meta(PublicEnterpriseSerializer.Meta):
+        fields = (*PublicEnterpriseSerializer.Meta.fields, "reputations")
+        read_only_fields = fields
+
+
 class EnterpriseSummarySerializer(FieldsBuiltOnceModelSerializer):
     name = serializers.CharField(read_only=True)
 
@@ -275,11 +332,22 @@ class BulkApproveSerializer(serializers.Serializer):
 
 class DirectoryEntrySerializer(ModelSerializer):
     enterprise = PublicEnterpriseSerializer(read_only=True)
+    reputation = serializers.SerializerMethodField(
+        help_text="The member's track record in this cluster; null while it has none (no deal closed, no rating)."
+    )
 
     class Meta:
         model = Membership
-        fields = ("id", "enterprise", "joined_at")
+        fields = ("id", "enterprise", "reputation", "joined_at")
         read_only_fields = fields
+
+    @extend_schema_field(TrackRecordSerializer(allow_null=True))
+    def get_reputation(self, membership):
+        records = self.context.get("track_records")
+        if records is None:  # one entry alone: its own query
+            records = track_records.of(cluster_ids=[membership.cluster_id], enterprise_ids=[membership.enterprise_id])
+        record = records.get((membership.cluster_id, membership.enterprise_id))
+        return TrackRecordSerializer(record).data if record is not None else None
 
 
 class ReportSerializer(ModelSerializer):

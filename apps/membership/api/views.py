@@ -10,7 +10,7 @@ from apps.core.errors import NotFoundError
 from apps.tenancy.api.base import ClusterScopedViewSet
 from apps.tenancy.selectors import ADMINISTRATOR, AUTHENTICATED, MEMBER
 
-from .. import lifecycle, selectors
+from .. import lifecycle, selectors, track_records
 from ..filters import AuditEventFilter, DirectoryFilter, MembershipFilter, ReportFilter
 from ..models import AuditEvent, Enterprise, EnterpriseMember, Membership, Report
 from ..permissions import enterprise_role, require_enterprise_role
@@ -31,8 +31,11 @@ CONFLICT = {**ERRORS, 409: ErrorSerializer}
     list=extend_schema(summary="My enterprises", description="The enterprises you belong to, with your role."),
     retrieve=extend_schema(
         summary="An enterprise's profile",
-        description="Its people see the full profile; everyone else signed in sees the public profile.",
-        responses={200: s.EnterpriseSerializer, **ERRORS},
+        description=(
+            "Its people see the full profile; everyone else signed in sees the public profile. Both carry "
+            "`reputations`: the enterprise's track record in each cluster where you are an administrator or member."
+        ),
+        responses={200: s.EnterpriseProfileSerializer, **ERRORS},
     ),
     create=extend_schema(
         summary="Register an enterprise (you become its owner)",
@@ -65,10 +68,11 @@ class EnterpriseViewSet(
     def retrieve(self, request, *args, **kwargs):
         enterprise = self._enterprise()
         role = enterprise_role(user=request.user, enterprise=enterprise)
+        enterprise.visible_reputations = selectors.reputations_visible(user=request.user, enterprise=enterprise)
         if role is None:
-            return Response(s.PublicEnterpriseSerializer(enterprise).data)
+            return Response(s.PublicEnterpriseProfileSerializer(enterprise).data)
         enterprise.my_role = role
-        return Response(s.EnterpriseSerializer(enterprise).data)
+        return Response(s.EnterpriseProfileSerializer(enterprise).data)
 
     def create(self, request, *args, **kwargs):
         serializer = s.EnterpriseSerializer(data=request.data)
@@ -385,6 +389,17 @@ class MemberDirectoryViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
 
     def scoped_queryset(self, *, cluster, user):
         return selectors.member_directory(cluster=cluster)
+
+    def get_serializer(self, *args, **kwargs):
+        """A page of the directory reads its members' reputations in one query."""
+        if kwargs.get("many") and args:
+            page = list(args[0])
+            context = kwargs.setdefault("context", self.get_serializer_context())
+            context["track_records"] = track_records.of(
+                cluster_ids=[self.cluster.pk], enterprise_ids=[m.enterprise_id for m in page]
+            )
+            args = (page, *args[1:])
+        return super().get_serializer(*args, **kwargs)
 
 
 @extend_schema_view(
