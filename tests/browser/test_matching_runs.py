@@ -113,6 +113,6 @@ def test_the_same_in_chinese_on_a_phone(scene, new_context):  # noqa: F811
     expect(row.get_by_test_id("run-status")).to_have_text("运行中")
     finish(run, lease)
     expect(row.get_by_test_id("run-status")).to_have_text("已成功")
-    expect(row.get_by_test_id("run-progress")).to_have_text("100 %")
+    expect(row.get_by_test_id("run-progress")).to_have_text("100%")
     page.screenshot(path="/tmp/matching-run-done-zh-phone.png", full_page=True)
     assert errors == []
