@@ -99,3 +99,25 @@ def test_a_region_the_reference_lacks_shows_the_name_as_registered(client):
     client.force_login(owner)
     page = client.get(reverse("enterprise-detail", args=[enterprise.pk]), **ZH).content.decode()
     assert "Somewhere else" in page
+
+
+def test_a_clusters_region_and_industry_focus_read_in_the_readers_language(client):
+    from tests.factories import ClusterFactory
+
+    cluster = ClusterFactory(
+        industry_focus="Textiles and garments",
+        industry_focus_zh="纺织服装",
+        region="Yangtze River Delta",
+        region_zh="长三角",
+    )
+    plain = ClusterFactory(industry_focus="Moulds", region="Pearl River Delta")  # no Chinese given
+    english = client.get("/clusters/", **EN).content.decode()
+    assert "Yangtze River Delta" in english and "Textiles and garments" in english
+    assert "长三角" not in english and "纺织服装" not in english
+    chinese = client.get("/clusters/", **ZH).content.decode()
+    assert "长三角" in chinese and "纺织服装" in chinese and "Yangtze River Delta" not in chinese
+    assert "Pearl River Delta" in chinese  # the English one when no Chinese is given
+    detail = client.get(reverse("cluster-detail", args=[cluster.slug]), **ZH).content.decode()
+    assert "长三角" in detail and "纺织服装" in detail
+    body = client.get(f"/api/v1/clusters/{plain.slug}/").json()
+    assert (body["region"], body["region_zh"], body["industry_focus_zh"]) == ("Pearl River Delta", "", "")
