@@ -1,7 +1,6 @@
 """Reads of the reference data."""
 
 from decimal import Decimal
-from functools import cache
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -44,12 +43,17 @@ def region_centre(code: str) -> tuple[Decimal, Decimal] | None:
     return next((found[c] for c in candidates if c in found), None)
 
 
-@cache
+_REGIONS: dict[str, tuple[str, str, str, str]] = {}
+
+
 def _regions_by_code() -> dict[str, tuple[str, str, str, str]]:
     """Every region's names (city and province, Chinese and English) by code, in code order,
-    read once per process: reference data changes only by migration."""
-    rows = Region.objects.order_by("code").values_list("code", "name_zh", "name_en", "province_zh", "province_en")
-    return {row[0]: row[1:] for row in rows}
+    read once per process: reference data changes only by migration (an empty table, before
+    it is loaded, is read again next time)."""
+    if not _REGIONS:
+        rows = Region.objects.order_by("code").values_list("code", "name_zh", "name_en", "province_zh", "province_en")
+        _REGIONS.update({row[0]: row[1:] for row in rows})
+    return _REGIONS
 
 
 def region_name(code: str, *, chinese: bool) -> str | None:
