@@ -22,7 +22,22 @@ from apps.tenancy.models import Cluster
 from apps.tenancy.scoping import tenant_manager
 
 CURRENCIES = [("CNY", "CNY"), ("USD", "USD"), ("EUR", "EUR"), ("HKD", "HKD"), ("JPY", "JPY")]
-UNITS = [(u, u) for u in ("pcs", "sets", "kg", "t", "m", "m2", "hours", "orders")]
+
+
+class Unit(models.TextChoices):
+    """The units a quantity is counted in: stored as a code, shown in the reader's language."""
+
+    PIECES = "pcs", _("pcs")
+    SETS = "sets", _("sets")
+    KILOGRAMS = "kg", _("kg")
+    TONNES = "t", _("t")
+    METRES = "m", _("m")
+    SQUARE_METRES = "m2", _("m²")
+    HOURS = "hours", _("hours")
+    ORDERS = "orders", _("orders")
+
+
+UNITS = Unit.choices
 
 
 class ListingStatus(models.TextChoices):

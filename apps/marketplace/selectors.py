@@ -6,7 +6,9 @@ a match or a deal is decided once, here (``matches_visible``, ``deals_visible``)
 administrators (and platform staff) every one, anyone else those their enterprises are a side of.
 """
 
-from django.db.models import Case, CharField, IntegerField, Prefetch, Q, Value, When
+from decimal import Decimal
+
+from django.db.models import Case, CharField, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 
 from apps.membership.models import Enterprise, EnterpriseMember, Membership
 from apps.reference.models import Region
@@ -23,6 +25,30 @@ def viewer_enterprise_ids(user) -> frozenset[int]:
     if user is None or not user.is_authenticated:
         return frozenset()
     return frozenset(EnterpriseMember.objects.filter(user=user).values_list("enterprise_id", flat=True))
+
+
+def viewer_point(user) -> tuple[Decimal, Decimal] | None:
+    """The point of the first of the user's enterprises that has one: where "nearest" is measured from."""
+    ids = viewer_enterprise_ids(user)
+    point = (
+        Enterprise.objects.filter(pk__in=ids, latitude__isnull=False, longitude__isnull=False)
+        .order_by("pk")
+        .values_list("latitude", "longitude")
+        .first()
+    )
+    return tuple(point) if point else None
+
+
+def best_match_score(listing_field: str, user):
+    """The score of the best live match (proposed or accepted) between a listing and the
+    user's enterprises, as an expression over the listing's rows (None without one)."""
+    ids = list(viewer_enterprise_ids(user))
+    matches = Match.objects.filter(
+        Q(demand_owner_id__in=ids) | Q(supply_owner_id__in=ids),
+        **{listing_field: OuterRef("pk")},
+        status__in=(Match.Status.PROPOSED, Match.Status.ACCEPTED),
+    )
+    return Subquery(matches.order_by("-score").values("score")[:1])
 
 
 def postable_enterprises(*, user, cluster) -> list[Enterprise]:

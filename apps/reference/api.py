@@ -8,30 +8,50 @@ from .filters import CapabilityFilter, IndustryCodeFilter
 from .models import Capability, CertificationScheme, IndustryCode, Region
 
 
-class CapabilitySerializer(serializers.ModelSerializer):
+class BilingualSerializer(serializers.ModelSerializer):
+    """Both scripts of the name, and ``name``: the one of the request's language."""
+
+    name = serializers.CharField(read_only=True, help_text="The name in the request's language (Accept-Language).")
+
+
+class CapabilitySerializer(BilingualSerializer):
     industry_divisions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = Capability
-        fields = ("code", "category", "name_zh", "name_en", "unit", "industry_divisions")
+        fields = ("code", "category", "name", "name_zh", "name_en", "unit", "industry_divisions")
 
 
-class IndustryCodeSerializer(serializers.ModelSerializer):
+class IndustryCodeSerializer(BilingualSerializer):
     class Meta:
         model = IndustryCode
-        fields = ("code", "level", "parent", "name_zh", "name_en")
+        fields = ("code", "level", "parent", "name", "name_zh", "name_en")
 
 
-class CertificationSchemeSerializer(serializers.ModelSerializer):
+class CertificationSchemeSerializer(BilingualSerializer):
+    label = serializers.CharField(read_only=True, help_text="The short label in the request's language.")
+
     class Meta:
         model = CertificationScheme
-        fields = ("code", "label", "name_zh", "name_en", "issuer_hint")
+        fields = ("code", "label", "label_zh", "label_en", "name", "name_zh", "name_en", "issuer_hint")
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(BilingualSerializer):
+    province = serializers.CharField(read_only=True, help_text="The province in the request's language.")
+
     class Meta:
         model = Region
-        fields = ("code", "name_zh", "name_en", "province_zh", "province_en", "latitude", "longitude")
+        fields = (
+            "code",
+            "name",
+            "name_zh",
+            "name_en",
+            "province",
+            "province_zh",
+            "province_en",
+            "latitude",
+            "longitude",
+        )
 
 
 class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):

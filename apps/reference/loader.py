@@ -10,6 +10,13 @@ def _read(name: str) -> list[dict]:
     return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
 
 
+def _upsert(model, key: dict, defaults: dict):
+    """``update_or_create`` with the fields the model has at this point of its migrations (an
+    early migration's model lacks the fields added later; a later migration loads them)."""
+    fields = {field.name for field in model._meta.get_fields()} | {f"{f.name}_id" for f in model._meta.get_fields()}
+    return model.objects.update_or_create(**key, defaults={k: v for k, v in defaults.items() if k in fields})
+
+
 def load_reference_data(apps) -> dict[str, int]:
     """Upsert every row; ``apps`` is a migration's app registry (or ``django.apps.apps``)."""
     IndustryCode = apps.get_model("reference", "IndustryCode")
@@ -19,9 +26,10 @@ def load_reference_data(apps) -> dict[str, int]:
 
     codes = _read("industry_codes.json")
     for row in codes:  # sections come before their divisions in the file
-        IndustryCode.objects.update_or_create(
-            code=row["code"],
-            defaults={
+        _upsert(
+            IndustryCode,
+            {"code": row["code"]},
+            {
                 "level": row["level"],
                 "parent_id": row["parent"],
                 "name_zh": row["name_zh"],
@@ -30,9 +38,10 @@ def load_reference_data(apps) -> dict[str, int]:
         )
     capabilities = _read("capabilities.json")
     for row in capabilities:
-        capability, _ = Capability.objects.update_or_create(
-            code=row["code"],
-            defaults={
+        capability, _ = _upsert(
+            Capability,
+            {"code": row["code"]},
+            {
                 "category": row["category"],
                 "unit": row["unit"],
                 "name_zh": row["name_zh"],
@@ -42,10 +51,13 @@ def load_reference_data(apps) -> dict[str, int]:
         capability.industry_divisions.set(row.get("industry_divisions", []))
     schemes = _read("certification_schemes.json")
     for row in schemes:
-        CertificationScheme.objects.update_or_create(
-            code=row["code"],
-            defaults={
-                "label": row["name"],
+        _upsert(
+            CertificationScheme,
+            {"code": row["code"]},
+            {
+                "label": row["label_en"],  # before the labels had both scripts
+                "label_zh": row["label_zh"],
+                "label_en": row["label_en"],
                 "name_zh": row["name_zh"],
                 "name_en": row["name_en"],
                 "issuer_hint": row.get("issuer_hint", ""),
@@ -53,9 +65,10 @@ def load_reference_data(apps) -> dict[str, int]:
         )
     regions = _read("regions.json")
     for row in regions:
-        Region.objects.update_or_create(
-            code=row["code"],
-            defaults={
+        _upsert(
+            Region,
+            {"code": row["code"]},
+            {
                 "name_zh": row["name_zh"],
                 "name_en": row["name_en"],
                 "province_zh": row["province_zh"],

@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from . import coordinates
 
 
+def reads_chinese() -> bool:
+    """Whether the active language is Chinese (the reader's, in a request)."""
+    return (get_language() or "").startswith("zh")
+
+
 class BilingualNameMixin(models.Model):
+    """A name in both scripts; ``name`` is the reader's one."""
+
     name_zh = models.CharField(_("name (Chinese)"), max_length=120)
     name_en = models.CharField(_("name (English)"), max_length=160)
 
@@ -23,7 +30,7 @@ class BilingualNameMixin(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_zh if (get_language() or "").startswith("zh") else self.name_en
+        return self.name_zh if reads_chinese() else self.name_en
 
 
 class IndustryCode(BilingualNameMixin):
@@ -61,7 +68,10 @@ class CertificationScheme(BilingualNameMixin):
     """A certification enterprises hold (ISO 9001, IATF 16949, CCC, …)."""
 
     code = models.SlugField(_("code"), max_length=40, primary_key=True)
-    label = models.CharField(_("label"), max_length=60)
+    # the short mark: the same in both scripts for an international one (ISO 9001, CCC), its
+    # own in each for a national recognition (高新技术企业 / HNTE)
+    label_zh = models.CharField(_("label (Chinese)"), max_length=60)
+    label_en = models.CharField(_("label (English)"), max_length=60)
     issuer_hint = models.CharField(_("typical issuer"), max_length=200, blank=True)
 
     class Meta:
@@ -71,6 +81,10 @@ class CertificationScheme(BilingualNameMixin):
 
     def __str__(self):
         return self.label
+
+    @property
+    def label(self) -> str:
+        return self.label_zh if reads_chinese() else self.label_en
 
 
 class Region(BilingualNameMixin):
@@ -87,3 +101,7 @@ class Region(BilingualNameMixin):
         verbose_name_plural = _("regions")
         ordering = ["code"]
         constraints = [coordinates.check("region", "latitude"), coordinates.check("region", "longitude")]
+
+    @property
+    def province(self) -> str:
+        return self.province_zh if reads_chinese() else self.province_en

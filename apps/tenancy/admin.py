@@ -14,7 +14,7 @@ class ClusterRoleInline(admin.TabularInline):
 class ClusterAdmin(admin.ModelAdmin):
     list_display = ("slug", "name_en", "name_zh", "kind", "region", "status", "created_at")
     list_filter = ("kind", "status")
-    search_fields = ("slug", "name_en", "name_zh", "region", "industry_focus")
+    search_fields = ("slug", "name_en", "name_zh", "region", "region_zh", "industry_focus", "industry_focus_zh")
     inlines = [ClusterRoleInline]
 
 

@@ -12,8 +12,10 @@ CLUSTERS = [
         "name_zh": "长三角纺织服装虚拟产业集群",
         "name_en": "Yangtze Delta Textile & Apparel Cluster",
         "kind": Cluster.Kind.VIRTUAL,
-        "industry_focus": "Textiles, garments, dyeing and printing / 纺织、服装、印染",
+        "industry_focus": "Textiles, garments, dyeing and printing",
+        "industry_focus_zh": "纺织、服装、印染",
         "region": "Yangtze River Delta (Shaoxing, Suzhou, Huzhou, Ningbo)",
+        "region_zh": "长三角（绍兴、苏州、湖州、宁波）",
         "description": (
             "Weavers, dye houses, garment makers and brand studios across Zhejiang and Jiangsu "
             "share small-batch orders and idle sewing capacity.\n"
@@ -26,8 +28,10 @@ CLUSTERS = [
         "name_zh": "珠三角电子信息制造产业园",
         "name_en": "Pearl River Electronics Manufacturing Park",
         "kind": Cluster.Kind.PHYSICAL,
-        "industry_focus": "PCB assembly, injection moulding, consumer electronics / 电子组装、注塑、消费电子",
+        "industry_focus": "PCB assembly, injection moulding, consumer electronics",
+        "industry_focus_zh": "电子组装、注塑、消费电子",
         "region": "Pearl River Delta (Shenzhen, Dongguan, Huizhou)",
+        "region_zh": "珠三角（深圳、东莞、惠州）",
         "description": (
             "SMT lines, mould makers and contract manufacturers of the Shenzhen–Dongguan corridor.\n"
             "深莞惠走廊的SMT贴片、模具与代工企业。"
@@ -39,8 +43,10 @@ CLUSTERS = [
         "name_zh": "成渝数字经济融合园区",
         "name_en": "Chengdu–Chongqing Digital Economy Hybrid Park",
         "kind": Cluster.Kind.HYBRID,
-        "industry_focus": "Industrial software, smart equipment, cross-border e-commerce / 工业软件、智能装备、跨境电商",
+        "industry_focus": "Industrial software, smart equipment, cross-border e-commerce",
+        "industry_focus_zh": "工业软件、智能装备、跨境电商",
         "region": "Chengdu–Chongqing economic circle",
+        "region_zh": "成渝地区双城经济圈",
         "description": (
             "A physical incubator in Chengdu with virtual members across western China.\n"
             "以成都实体园区为核心、连接西部各地虚拟入驻企业的融合园区。"

@@ -31,5 +31,7 @@ class ClusterDirectoryFilter(PageFilterSet):
             Q(name_zh__icontains=value)
             | Q(name_en__icontains=value)
             | Q(industry_focus__icontains=value)
+            | Q(industry_focus_zh__icontains=value)
             | Q(region__icontains=value)
+            | Q(region_zh__icontains=value)
         )

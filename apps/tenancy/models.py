@@ -15,6 +15,10 @@ slug_validator = RegexValidator(
 )
 
 
+def _reads_chinese() -> bool:
+    return (get_language() or "").startswith("zh")
+
+
 class Cluster(TimeStampedModel):
     """The tenant: a virtual, physical or hybrid industrial cluster (park).
 
@@ -36,8 +40,11 @@ class Cluster(TimeStampedModel):
     name_zh = models.CharField(_("name (Chinese)"), max_length=120)
     name_en = models.CharField(_("name (English)"), max_length=160)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.VIRTUAL)
-    industry_focus = models.CharField(_("industry focus"), max_length=200)
-    region = models.CharField(_("region"), max_length=120, help_text=_("e.g. Yangtze River Delta"))
+    # in English (the source), and optionally in Chinese: each reader sees theirs (``*_shown``)
+    industry_focus = models.CharField(_("industry focus (English)"), max_length=200)
+    industry_focus_zh = models.CharField(_("industry focus (Chinese)"), max_length=200, blank=True)
+    region = models.CharField(_("region (English)"), max_length=120, help_text=_("e.g. Yangtze River Delta"))
+    region_zh = models.CharField(_("region (Chinese)"), max_length=120, blank=True, help_text=_("e.g. 长三角"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     description = models.TextField(_("description"), blank=True, max_length=5000)
 
@@ -54,9 +61,16 @@ class Cluster(TimeStampedModel):
     @property
     def name(self) -> str:
         """The name in the active language (Chinese for zh-*, English otherwise)."""
-        if (get_language() or "").startswith("zh"):
-            return self.name_zh
-        return self.name_en
+        return self.name_zh if _reads_chinese() else self.name_en
+
+    @property
+    def industry_focus_shown(self) -> str:
+        """The industry focus in the active language (the English one when no Chinese is given)."""
+        return (self.industry_focus_zh if _reads_chinese() else "") or self.industry_focus
+
+    @property
+    def region_shown(self) -> str:
+        return (self.region_zh if _reads_chinese() else "") or self.region
 
     @property
     def is_active(self) -> bool:

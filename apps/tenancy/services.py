@@ -8,7 +8,17 @@ from apps.core.errors import ConflictError, DomainError, NotFoundError, Permissi
 
 from .models import Cluster, ClusterRole
 
-CLUSTER_EDITABLE_FIELDS = ("name_zh", "name_en", "kind", "industry_focus", "region", "status", "description")
+CLUSTER_EDITABLE_FIELDS = (
+    "name_zh",
+    "name_en",
+    "kind",
+    "industry_focus",
+    "industry_focus_zh",
+    "region",
+    "region_zh",
+    "status",
+    "description",
+)
 
 
 def _require_staff(actor) -> None:

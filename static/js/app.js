@@ -10,6 +10,37 @@
     });
   });
 
+  // <select data-search="Search regions">: a search box before it that keeps only the options
+  // (and groups) whose text holds what is typed; the first match is selected.
+  document.querySelectorAll("select[data-search]").forEach(function (select) {
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "select-search";
+    box.placeholder = select.dataset.search;
+    box.setAttribute("aria-label", select.dataset.search);
+    box.setAttribute("aria-controls", select.id);
+    box.dataset.searchFor = select.name;
+    select.parentNode.insertBefore(box, select);
+    box.addEventListener("input", function () {
+      var words = box.value.trim().toLowerCase();
+      var first = null;
+      select.querySelectorAll("optgroup").forEach(function (group) {
+        var groupHits = group.label.toLowerCase().indexOf(words) !== -1;
+        var shown = 0;
+        group.querySelectorAll("option").forEach(function (option) {
+          var hit = !words || groupHits || option.textContent.toLowerCase().indexOf(words) !== -1;
+          option.hidden = !hit;
+          if (hit) {
+            shown += 1;
+            if (!first && words) first = option;
+          }
+        });
+        group.hidden = shown === 0;
+      });
+      if (first) select.value = first.value;
+    });
+  });
+
   // <time data-countdown datetime="ISO">: live "2 d 03:04:05" until that moment.
   function pad(n) {
     return String(n).padStart(2, "0");

@@ -4,7 +4,6 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from apps.core import generations
@@ -49,8 +48,8 @@ class ListingViewSet(
 
     kind: str = ""
     http_method_names = ["get", "post", "patch", "head", "options"]
-    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
-    ordering = ["-created_at"]
+    # ?ordering= is the FilterSet's (price, date, distance, score and the fields named there)
+    filter_backends = [filters.DjangoFilterBackend]
     required_roles = {
         "list": {ADMINISTRATOR, MEMBER},
         "retrieve": {ADMINISTRATOR, MEMBER},
@@ -189,7 +188,6 @@ class OrderViewSet(ListingViewSet):
     serializer_class = s.OrderSerializer
     queryset = Order.objects.all()
     filterset_class = OrderFilter
-    ordering_fields = ["created_at", "need_by", "target_unit_price", "quantity"]
     m2m_fields = ("required_certifications",)
     related_fields = ("capability",)
 
@@ -202,7 +200,6 @@ class CapacityOfferViewSet(ListingViewSet):
     queryset = CapacityOffer.objects.all()
     filterset_class = CapacityFilter
     related_fields = ("capability",)
-    ordering_fields = ["created_at", "available_from", "unit_price", "lead_time_days"]
 
 
 @listing_schema("Channel offer", s.ChannelOfferSerializer)
@@ -212,7 +209,6 @@ class ChannelOfferViewSet(ListingViewSet):
     serializer_class = s.ChannelOfferSerializer
     queryset = ChannelOffer.objects.all()
     filterset_class = ChannelOfferFilter
-    ordering_fields = ["created_at", "commission_percent", "monthly_volume"]
 
 
 @listing_schema("Channel request", s.ChannelRequestSerializer)
@@ -222,7 +218,6 @@ class ChannelRequestViewSet(ListingViewSet):
     serializer_class = s.ChannelRequestSerializer
     queryset = ChannelRequest.objects.all()
     filterset_class = ChannelRequestFilter
-    ordering_fields = ["created_at", "start_by", "monthly_volume"]
 
 
 @extend_schema_view(

@@ -54,7 +54,7 @@ def _decorate_deal(deal: Deal, mine: frozenset[int]) -> Deal:
     deal.title = (
         match.order.title if match.order_id else match.channel_request.title if match.channel_request_id else ""
     )
-    deal.unit = match.order.unit if match.order_id else ""
+    deal.unit = match.order.get_unit_display() if match.order_id else ""
     deal.total = deal.unit_price * deal.quantity if deal.kind == MatchKind.PRODUCTION else None
     return deal
 

@@ -94,7 +94,7 @@ def market(request, slug):
     mine = selectors.viewer_enterprise_ids(request.user)
     listings = selectors.market_listings(cluster=access.cluster, kind=kind, enterprise_ids=mine)
     # an invalid filter is shown with its error beside the field and left out
-    filters = MARKET_FILTERS[kind](request.GET, queryset=listings)
+    filters = MARKET_FILTERS[kind](request.GET, queryset=listings, request=request)
     form = filters.form
     page = query.page_of(filters.qs, PAGE_SIZE)
     _rows(page.object_list, kind, mine)
@@ -109,7 +109,8 @@ def market(request, slug):
             paging_query=query_string(query, form),
             new_label=NEW_LISTING[kind],
             can_post=access.is_member,
-            filtered=any(form.cleaned_data.get(name) for name in form.fields),
+            filtered=any(form.cleaned_data.get(name) for name in form.fields if name != "ordering"),
+            sorted=bool(form.cleaned_data.get("ordering")),
         ),
     )
 

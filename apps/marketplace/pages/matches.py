@@ -78,7 +78,7 @@ def decorate_matches(matches, mine: frozenset[int]) -> list[Match]:
             if match.my_side == "supply"
             else None
         )
-        match.unit = match.order.unit if kind == MatchKind.PRODUCTION and match.order else ""
+        match.unit = match.order.get_unit_display() if kind == MatchKind.PRODUCTION and match.order else ""
         match.score_percent = round(match.score * 100)
         match.factors = factors.explain(match)
         match.deal_id = None

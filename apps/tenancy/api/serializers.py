@@ -17,7 +17,9 @@ class ClusterSerializer(ModelSerializer):
             "name_en",
             "kind",
             "industry_focus",
+            "industry_focus_zh",
             "region",
+            "region_zh",
             "status",
             "description",
             "administrator_count",
@@ -30,7 +32,18 @@ class ClusterSerializer(ModelSerializer):
 class ClusterCreateSerializer(ModelSerializer):
     class Meta:
         model = Cluster
-        fields = ("slug", "name_zh", "name_en", "kind", "industry_focus", "region", "status", "description")
+        fields = (
+            "slug",
+            "name_zh",
+            "name_en",
+            "kind",
+            "industry_focus",
+            "industry_focus_zh",
+            "region",
+            "region_zh",
+            "status",
+            "description",
+        )
 
 
 class ClusterUpdateSerializer(ModelSerializer):
@@ -38,7 +51,17 @@ class ClusterUpdateSerializer(ModelSerializer):
 
     class Meta:
         model = Cluster
-        fields = ("name_zh", "name_en", "kind", "industry_focus", "region", "status", "description")
+        fields = (
+            "name_zh",
+            "name_en",
+            "kind",
+            "industry_focus",
+            "industry_focus_zh",
+            "region",
+            "region_zh",
+            "status",
+            "description",
+        )
 
 
 class UserSummarySerializer(serializers.Serializer):

@@ -57,7 +57,7 @@ class ClusterViewSet(
     serializer_class = ClusterSerializer
     queryset = Cluster.objects.none()
     filterset_class = ClusterFilter
-    search_fields = ["name_zh", "name_en", "industry_focus", "region"]
+    search_fields = ["name_zh", "name_en", "industry_focus", "industry_focus_zh", "region", "region_zh"]
     ordering_fields = ["name_en", "created_at"]
     ordering = ["name_en"]
     http_method_names = ["get", "post", "patch", "head", "options"]
