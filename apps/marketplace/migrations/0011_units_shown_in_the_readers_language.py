@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('marketplace', '0009_capacity_hidden_point_to_city_centre'),
+        ('marketplace', '0010_match_rulebook_version'),
     ]
 
     operations = [
