@@ -4,7 +4,9 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.api.fields import DateTimeField
 from apps.core.api.serializers import FieldsBuiltOnceModelSerializer, ModelSerializer
+from apps.core.dates import ANY
 from apps.reference.models import Capability, CertificationScheme, IndustryCode
 
 from .. import track_records
@@ -180,7 +182,7 @@ class TrackRecordSerializer(serializers.Serializer):
         read_only=True, allow_null=True, help_text="Average of the published ratings received (1-5)."
     )
     ratings_count = serializers.IntegerField(read_only=True)
-    updated_at = serializers.DateTimeField(read_only=True)
+    updated_at = DateTimeField(span=ANY, read_only=True)
 
 
 class ClusterTrackRecordSerializer(TrackRecordSerializer):
