@@ -4,10 +4,10 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from apps.core import generations
+from apps.core.api.filters import OrderingFilter
 from apps.core.api.schema import ErrorSerializer
 from apps.core.cached_views import cached_view
 from apps.tenancy.access import ACCESS

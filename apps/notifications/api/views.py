@@ -69,11 +69,9 @@ class NotificationPreferenceViewSet(viewsets.GenericViewSet):
 
     serializer_class = PreferenceSerializer
     queryset = NotificationPreference.objects.none()
-    pagination_class = None
 
-    @extend_schema(responses={200: PreferenceSerializer(many=True)})
     def list(self, request, *args, **kwargs):
-        return Response(selectors.preferences_of(user=request.user))
+        return self.get_paginated_response(self.paginate_queryset(selectors.preferences_of(user=request.user)))
 
     @extend_schema(
         request=PreferenceSerializer(many=True), responses={200: PreferenceSerializer(many=True), 400: ErrorSerializer}
