@@ -372,6 +372,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.core.api.schema.add_error_responses",
         "apps.core.api.schema.add_idempotency_key",
+        "apps.core.api.schema.close_alternative_shapes",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ClusterStatusEnum": "apps.tenancy.models.Cluster.Status",

@@ -64,15 +64,25 @@ def test_the_enterprise_profile_is_one_of_its_two_shapes(schema):
     full, public = (schema["components"]["schemas"][name] for name in ("Enterprise", "PublicEnterprise"))
     # a client tries the full shape first: a public answer must fail it (it lacks a required field)
     assert set(full["required"]) - set(public["properties"])
+    # and a full answer is no public one (it has more), so an answer is exactly one of them
+    assert full["additionalProperties"] is False and public["additionalProperties"] is False
+    assert set(full["properties"]) - set(public["properties"])
 
 
 @pytest.mark.django_db
-def test_the_public_answer_has_every_field_its_shape_requires(as_user, schema):
-    enterprise = EnterpriseFactory(owner=UserFactory())
-    answer = as_user(UserFactory()).get(f"/api/v1/enterprises/{enterprise.pk}/")
-    assert answer.status_code == 200
-    assert set(schema["components"]["schemas"]["PublicEnterprise"]["required"]) <= set(answer.json())
-    assert "my_role" not in answer.json() and "latitude" not in answer.json()
+def test_each_answer_fits_exactly_one_of_the_two_shapes(as_user, schema):
+    owner = UserFactory()
+    enterprise = EnterpriseFactory(owner=owner)
+    shapes = {name: schema["components"]["schemas"][name] for name in ("Enterprise", "PublicEnterprise")}
+
+    def fits(body, name):
+        return set(shapes[name]["required"]) <= set(body) <= set(shapes[name]["properties"])
+
+    public = as_user(UserFactory()).get(f"/api/v1/enterprises/{enterprise.pk}/").json()
+    assert fits(public, "PublicEnterprise") and not fits(public, "Enterprise")
+    assert "my_role" not in public and "latitude" not in public
+    full = as_user(owner).get(f"/api/v1/enterprises/{enterprise.pk}/").json()
+    assert fits(full, "Enterprise") and not fits(full, "PublicEnterprise")
 
 
 @pytest.mark.django_db

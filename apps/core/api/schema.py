@@ -133,3 +133,18 @@ def add_idempotency_key(result, generator, request, public):
             {"description": "The Idempotency-Key was used for another request.", "content": error},
         )
     return result
+
+
+def close_alternative_shapes(result, generator, request, public):
+    """Postprocessing hook: the members of a ``oneOf`` of shapes (an enterprise's full and public
+    profile) admit no property they do not declare, so an answer is exactly one of them, as
+    ``oneOf`` says (a full profile would otherwise be a valid public one too)."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for component in list(schemas.values()):
+        members = component.get("oneOf", ())
+        names = [member.get("$ref", "").rsplit("/", 1)[-1] for member in members]
+        if len(names) < 2 or not all(schemas.get(name, {}).get("type") == "object" for name in names):
+            continue
+        for name in names:
+            schemas[name]["additionalProperties"] = False
+    return result

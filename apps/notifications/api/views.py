@@ -69,6 +69,7 @@ class NotificationPreferenceViewSet(viewsets.GenericViewSet):
 
     serializer_class = PreferenceSerializer
     queryset = NotificationPreference.objects.none()
+    filter_backends = []  # one row per category: nothing to filter or order
 
     def list(self, request, *args, **kwargs):
         return self.get_paginated_response(self.paginate_queryset(selectors.preferences_of(user=request.user)))
@@ -87,4 +88,4 @@ class NotificationPreferenceViewSet(viewsets.GenericViewSet):
                     category=item["category"],
                     defaults={"in_app": item["in_app"], "email": item["email"]},
                 )
-        return Response(selectors.preferences_of(user=request.user))
+        return self.list(request)  # the preferences now, paged as the list answers them
