@@ -51,3 +51,30 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.task}{tuple(self.args)} {'sent' if self.sent_at else 'pending'}"
+
+
+class IdempotencyKey(models.Model):
+    """A POST's ``Idempotency-Key`` and the answer it got (``apps.core.idempotency``).
+
+    One per caller and key. ``status`` is null while the first request runs; once it
+    succeeded, its status and body are kept for ``IDEMPOTENCY_KEY_HOURS`` and answered again
+    to a retry. The caller is the user's id (core knows no user model).
+    """
+
+    user_id = models.PositiveBigIntegerField(_("user"))
+    key = models.CharField(_("key"), max_length=255)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    method = models.CharField(_("method"), max_length=10)
+    path = models.CharField(_("path"), max_length=1000)
+    status = models.PositiveSmallIntegerField(_("answer status"), null=True, blank=True)
+    content_type = models.CharField(_("answer content type"), max_length=100, blank=True)
+    body = models.BinaryField(_("answer body"), default=b"")
+    created_at = models.DateTimeField(_("created at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["user_id", "key"], name="one_idempotency_key_per_user")]
+
+    def __str__(self):
+        return f"{self.user_id}:{self.key} {self.method} {self.path} -> {self.status or 'running'}"

@@ -18,3 +18,11 @@ def relay_outbox() -> int:
     sent = relay_pending()
     purge_sent()
     return sent
+
+
+@shared_task(name="core.purge_idempotency_keys", ignore_result=True)
+def purge_idempotency_keys() -> int:
+    """Beat: forget the Idempotency-Keys past their 24 hours."""
+    from .idempotency import purge_expired
+
+    return purge_expired()

@@ -1,4 +1,4 @@
-"""Public, read-only reference lists (small: not paginated)."""
+"""Public, read-only reference lists, paginated like every list of the API."""
 
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import permissions, serializers, viewsets
@@ -55,10 +55,9 @@ class RegionSerializer(BilingualSerializer):
 
 
 class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
-    """A reference list: public, small (not paginated), filtered only by its declared FilterSet."""
+    """A reference list: public, paginated like every list, filtered only by its declared FilterSet."""
 
     permission_classes = [permissions.AllowAny]
-    pagination_class = None
     filter_backends = [DjangoFilterBackend]
 
 

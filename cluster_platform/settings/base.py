@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "apps.core.middleware.DatabaseUnavailableMiddleware",
+    # Idempotency-Key on the API's POSTs: claimed before, and kept after, the cluster's transaction
+    "apps.core.idempotency.IdempotencyKeyMiddleware",
     # a cluster's requests run in one transaction under PostgreSQL row-level security
     "apps.tenancy.middleware.TenantScopeMiddleware",
     # last, as django-axes asks: it locks out repeated failed logins to Django admin
@@ -94,6 +96,9 @@ MIDDLEWARE = [
 # The deepest JSON nesting a request body may have (apps/core/request_bodies.py); the API's own
 # bodies nest a few levels at most.
 JSON_MAX_DEPTH = 32
+
+# How long a POST's Idempotency-Key and its answer are kept (apps/core/idempotency.py)
+IDEMPOTENCY_KEY_HOURS = 24
 
 ROOT_URLCONF = "cluster_platform.urls"
 WSGI_APPLICATION = "cluster_platform.wsgi.application"
@@ -296,19 +301,19 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only (no endpoint takes a file): the schema declares every body as application/json,
+    # and anything else is a 415
     "DEFAULT_PARSER_CLASSES": [
         "apps.core.api.parsers.JSONParser",  # no RecursionError, no inf, no NaN
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "apps.core.api.filters.OrderingFilter",  # an unknown term is a 400 naming ``ordering``
         "rest_framework.filters.SearchFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "apps.core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "apps.core.api.renderers.JSONRenderer",
@@ -329,7 +334,34 @@ SPECTACULAR_SETTINGS = {
         "Every date-time is answered in UTC with Z (2026-12-01T08:00:00Z); one sent without an "
         "offset is read in the platform's time zone. Dates and date-times sent must lie between "
         "2000-01-01 and 2100-12-31 (planning dates at most ten years ahead, seat terms and "
-        "certificate validity from ten years back); outside that the answer is a 400 naming the field."
+        "certificate validity from ten years back); outside that the answer is a 400 naming the field.\n\n"
+        "## Requests\n"
+        "Bodies are JSON (`Content-Type: application/json`); any other media type is a 415. Ids are "
+        "integers everywhere (paths, bodies and answers).\n\n"
+        "## Errors\n"
+        "Every error of this API (`/api/v1/`) has one shape, `Error`: `{status, code, detail, errors}`, "
+        "where `errors` maps each refused field (dotted paths for nested ones; a query parameter by its "
+        "name; `Idempotency-Key` for the header) to its messages. The allauth endpoints (sign-up, "
+        "login, e-mail code, password reset: `/_allauth/app/v1/` and `/_allauth/browser/v1/`) answer "
+        "allauth's own format instead: `{status, errors: [{code, message, param}]}` for a refused input "
+        "(`param` names the field), `{status: 401, data: {flows: [...]}, meta: {is_authenticated}}` "
+        "when a login step is pending, and `{status: 429, errors: [...]}` with `Retry-After` when "
+        "rate-limited. Its own schema is at `/_allauth/openapi.json`.\n\n"
+        "## Lists\n"
+        "Every list answers one envelope: `{count, next, previous, results}`, `?page=` (from 1) and "
+        "`?page_size=` (default 20, at most 100: more reads as 100). A page past the end is an empty page "
+        "(`results: []`, the true `count`, `previous` the last page), not an error; `?page=0` or "
+        "`?page=abc` is a 400 naming `page`.\n\n"
+        "## Filters\n"
+        "A filter value a list does not know (`?status=bogus`, `?ordering=nonsense`, an id that is not "
+        "a positive integer, a date out of range) is a 400 naming the parameter, never an empty 200. A "
+        "query parameter no list declares is ignored.\n\n"
+        "## Retries\n"
+        "Every POST takes an `Idempotency-Key` header: the same request sent again with the same key "
+        "(the same user, path and body) within 24 hours runs once and is answered the first success "
+        "again (`Idempotent-Replayed: true`). Only successes are kept: a failed request changed nothing "
+        "and may be retried with its key. The key with another body or path is a 422; while the first "
+        "request is running, a 409."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -341,6 +373,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.core.api.schema.add_error_responses",
+        "apps.core.api.schema.add_idempotency_key",
+        "apps.core.api.schema.close_alternative_shapes",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ClusterStatusEnum": "apps.tenancy.models.Cluster.Status",
@@ -417,6 +451,7 @@ CELERY_BEAT_SCALE = env.float("CELERY_BEAT_SCALE", default=1.0)
 CELERY_BEAT_SCHEDULE = {
     "record-heartbeat": {"task": "core.record_heartbeat", "schedule": 60.0},
     "relay-outbox": {"task": "core.relay_outbox", "schedule": 30.0},
+    "purge-idempotency-keys": {"task": "core.purge_idempotency_keys", "schedule": 3600.0},
     "marketplace-housekeeping": {"task": "marketplace.housekeeping", "schedule": 15 * 60.0},
     "matching-replan-all": {"task": "matching.replan_all_clusters", "schedule": 6 * 3600.0},
     "matching-reap-lapsed-runs": {"task": "matching.reap_lapsed_runs", "schedule": 30.0},

@@ -397,7 +397,8 @@
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.json();
       })
-      .then(function (series) {
+      .then(function (page) {
+        var series = page.results; // the API's list envelope: the latest snapshots fit one page
         state.series = series;
         if (series.length) state.current = series[series.length - 1];
         draw();

@@ -65,3 +65,30 @@ def test_the_schema_documents_a_blank_sanction_and_seat_action(client):
         described = schema["components"]["schemas"]["ProposalDetail"]["properties"][prop]
         refs = {part.get("$ref", "").rsplit("/", 1)[-1] for part in described.get("oneOf", [])}
         assert "BlankEnum" in refs, (prop, described)
+
+
+def test_every_null_choice_field_allows_null_in_its_schema(db):
+    """The null case of the same defect: a choice field the model lets be null answers null."""
+    checked, missing = 0, []
+    for serializer_class in _serializer_classes():
+        model = serializer_class.Meta.model
+        for name, field in serializer_class().fields.items():
+            if not isinstance(field, serializers.ChoiceField) or field.source in ("*", None):
+                continue
+            try:
+                model_field = model._meta.get_field(field.source)
+            except Exception:  # a computed or related source
+                continue
+            if model_field.choices and model_field.null:
+                checked += 1
+                if not field.allow_null:
+                    missing.append(f"{serializer_class.__module__}.{serializer_class.__name__}.{name}")
+    assert checked >= 1  # a report's listing_kind at least
+    assert missing == []
+
+
+def test_the_schema_documents_a_null_listing_kind(client):
+    schema = client.get("/api/schema/?format=json").json()
+    described = schema["components"]["schemas"]["Report"]["properties"]["listing_kind"]
+    refs = {part.get("$ref", "").rsplit("/", 1)[-1] for part in described.get("oneOf", [])}
+    assert described.get("nullable") is True or "NullEnum" in refs, described

@@ -376,5 +376,5 @@ def test_every_datetime_the_api_answers_is_utc_with_z(world, client):
                     bad.append(f"{where} = {value}")
     assert not bad, "datetimes not in UTC with Z:\n" + "\n".join(bad)
     # the walk reached model fields, nested ones and hand-built answers
-    assert {"results.0.term_start", "results.0.created_at", "0.taken_at", "checked_at"} <= seen, seen
+    assert {"results.0.term_start", "results.0.created_at", "results.0.taken_at", "checked_at"} <= seen, seen
     assert len(seen) > 20

@@ -48,19 +48,32 @@ def test_requests_get_503_while_the_database_is_away_and_recover(client, user, m
 
 
 def test_a_body_django_refuses_gets_the_api_error_format(as_user, cluster_admin, cluster, settings):
-    """Django itself refuses some bodies (too many fields) before DRF sees them: still JSON under /api/."""
-    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    """Django itself refuses some bodies (too large) before DRF sees them: still JSON under /api/."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
     client = as_user(cluster_admin)
-    body = "&".join(f"f{i}=x" for i in range(20))
     response = client.generic(
         "POST",
         f"/api/v1/clusters/{cluster.slug}/memberships/bulk-approve/",
-        body,
-        content_type="application/x-www-form-urlencoded",
+        '{"ids": [' + ", ".join(["1"] * 100) + "]}",
+        content_type="application/json",
     )
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert response.json()["code"] == "bad_request"
+
+
+def test_a_form_body_is_refused_in_the_api_error_format(as_user, cluster_admin, cluster, settings):
+    """The API parses JSON only: a form (even one with more fields than Django takes) is a 415, in JSON."""
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    response = as_user(cluster_admin).generic(
+        "POST",
+        f"/api/v1/clusters/{cluster.slug}/memberships/bulk-approve/",
+        "&".join(f"f{i}=x" for i in range(20)),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 415
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "unsupported_media_type"
 
 
 @pytest.mark.parametrize("query", ["memberships/?search=a%00b", "matches/?status=%00", "orders/?capability=x%00"])

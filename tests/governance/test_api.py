@@ -77,7 +77,8 @@ def test_a_passed_rule_change_changes_the_next_matching_run(as_user, council):
     assert rules["version"] == 1 and rules["proposal"] == proposal.pk
     assert next(r for r in rules["rules"] if r["key"] == "matching.weight.price")["value"] == 0.4
     history = as_user(council.member_owner).get(council.url("rules/history/")).json()
-    assert history[0]["changes"] == {"matching.weight.price": 0.4}
+    assert history["count"] == 1
+    assert history["results"][0]["changes"] == {"matching.weight.price": 0.4}
     # the engine now reads the new weight
     assert matching_rules(cluster=council.cluster, today=timezone.localdate()).weights["price"] == 0.4
     # enacting twice is harmless

@@ -155,7 +155,7 @@ def test_kpis_on_a_hand_built_cluster(as_user, market, late_deal):  # noqa: F811
 def test_metrics_endpoint_and_isolation(as_user, market):  # noqa: F811
     assert as_user(market.admin).post(market.url("metrics/snapshot/")).status_code == 201
     assert as_user(market.buyer_owner).post(market.url("metrics/snapshot/")).status_code == 403
-    series = as_user(market.buyer_owner).get(market.url("metrics/")).json()
+    series = as_user(market.buyer_owner).get(market.url("metrics/")).json()["results"]
     assert len(series) == 1 and series[0]["metrics"]["members"]["active"] == 3
     assert as_user(market.outsider_admin).get(market.url("metrics/")).status_code == 403
     assert as_user(market.foreign_owner).get(market.url("metrics/")).status_code == 403
@@ -165,7 +165,7 @@ def test_notification_preferences_per_category(as_user, market, django_capture_o
     from apps.notifications.services import notify_users
 
     client = as_user(market.buyer_owner)
-    defaults = client.get("/api/v1/notifications/preferences/").json()
+    defaults = client.get("/api/v1/notifications/preferences/").json()["results"]
     assert {p["category"] for p in defaults} >= {"membership", "alert"} and all(p["email"] for p in defaults)
     response = client.put(
         "/api/v1/notifications/preferences/set/",
@@ -195,8 +195,8 @@ def test_notification_preferences_per_category(as_user, market, django_capture_o
 
 def test_members_do_not_see_who_trades_with_whom(as_user, market, late_deal):  # noqa: F811
     as_user(market.admin).post(market.url("metrics/snapshot/"))
-    admin_view = as_user(market.admin).get(market.url("metrics/")).json()[0]["metrics"]["network"]
-    member_view = as_user(market.rival_owner).get(market.url("metrics/")).json()[0]["metrics"]["network"]
+    admin_view = as_user(market.admin).get(market.url("metrics/")).json()["results"][0]["metrics"]["network"]
+    member_view = as_user(market.rival_owner).get(market.url("metrics/")).json()["results"][0]["metrics"]["network"]
     assert admin_view["edges"] == [sorted([market.buyer.pk, market.supplier.pk])]
     assert "edges" not in member_view and member_view["links"] == 1
 

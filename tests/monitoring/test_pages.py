@@ -319,7 +319,9 @@ def test_the_preferences_page_saves_per_category(as_, market):  # noqa: F811
     assert 'name="alert-email" id="id_alert-email">' in page  # shown unchecked now
     assert 'name="alert-in_app" id="id_alert-in_app" checked>' in page
     # the API reads the same preferences
-    api = {p["category"]: p for p in as_(market.buyer_owner).get("/api/v1/notifications/preferences/").json()}
+    api = {
+        p["category"]: p for p in as_(market.buyer_owner).get("/api/v1/notifications/preferences/").json()["results"]
+    }
     assert api["governance"] == {"category": "governance", "in_app": False, "email": False}
     assert not NotificationPreference.objects.filter(user=market.supplier_owner).exists()
 

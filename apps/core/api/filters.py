@@ -5,13 +5,25 @@ Date parameters carry the bounds of ``apps.core.dates``: declare date filters wi
 classes and derive FilterSets from ``FilterSet`` (which maps the model's date fields to
 them), so ``?need_by_after=0031-01-01`` is a 400 naming the parameter.
 ``tests/core/test_dates.py`` walks every FilterSet.
+
+A value a filter does not know is a 400 naming its parameter, never a 200 with nothing:
+``DjangoFilterBackend`` answers a FilterSet's form errors; ``FilterSet`` turns a plain
+``CharFilter`` on a model field with choices (``?status=``) into a choice of them; and
+``OrderingFilter`` refuses an ``?ordering=`` term outside the view's ``ordering_fields``.
+A query parameter no filter declares is ignored (a proxy's cache-buster or a tracking tag
+must not break a list). ``tests/core/test_strict_filters.py`` proves it.
 """
 
 from django import forms as django_forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
+from django_filters.utils import get_model_field
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from rest_framework import filters as drf_filters
+from rest_framework.exceptions import ValidationError
 
 from apps.core import forms
 
@@ -47,6 +59,44 @@ class FilterSet(filters.FilterSet):
         models.DateField: {"filter_class": DateFilter},
         models.DateTimeField: {"filter_class": DateTimeFilter},
     }
+
+    @classmethod
+    def get_filters(cls):
+        found = super().get_filters()
+        model = cls._meta.model
+        for name, declared in list(found.items()):
+            if model is None or type(declared) is not filters.CharFilter or declared.lookup_expr != "exact":
+                continue
+            if declared.method is not None:
+                continue
+            try:
+                model_field = get_model_field(model, declared.field_name)
+            except FieldDoesNotExist:
+                continue
+            if model_field is not None and model_field.choices:
+                found[name] = filters.ChoiceFilter(
+                    field_name=declared.field_name, choices=model_field.choices, label=declared.label
+                )
+        return found
+
+
+class OrderingFilter(drf_filters.OrderingFilter):
+    """DRF's ``?ordering=``, refusing a term it does not know (a 400 naming ``ordering``)."""
+
+    def remove_invalid_fields(self, queryset, fields, view, request):
+        valid = super().remove_invalid_fields(queryset, fields, view, request)
+        unknown = [term for term in fields if term not in valid]
+        if unknown:
+            choices = sorted({name for name, _label in self.get_valid_fields(queryset, view, {"request": request})})
+            raise ValidationError(
+                {
+                    self.ordering_param: [
+                        _("Unknown ordering %(terms)s: choose from %(choices)s (a leading - reverses).")
+                        % {"terms": ", ".join(unknown), "choices": ", ".join(choices)}
+                    ]
+                }
+            )
+        return valid
 
 
 class TabFilter(filters.ChoiceFilter):

@@ -277,7 +277,6 @@ class RulebookViewSet(ClusterScopedViewSet):
     serializer_class = s.RulebookSerializer
     queryset = RuleVersion.objects.all()
     filter_backends = []
-    pagination_class = None
     required_roles = {"current": READERS, "history": READERS}
 
     def scoped_queryset(self, *, cluster, user):
@@ -323,7 +322,8 @@ class RulebookViewSet(ClusterScopedViewSet):
         responses={200: s.RuleVersionSerializer(many=True), **ERRORS},
     )
     def history(self, request, *args, **kwargs):
-        return Response(s.RuleVersionSerializer(self.get_queryset(), many=True).data)
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(s.RuleVersionSerializer(page, many=True).data)
 
 
 @extend_schema_view(

@@ -1,5 +1,5 @@
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
@@ -31,11 +31,18 @@ CONFLICT = {**ERRORS, 409: ErrorSerializer}
     list=extend_schema(summary="My enterprises", description="The enterprises you belong to, with your role."),
     retrieve=extend_schema(
         summary="An enterprise's profile",
-        description=(
-            "Its people see the full profile; everyone else signed in sees the public profile. Both carry "
-            "`reputations`: the enterprise's track record in each cluster where you are an administrator or member."
-        ),
-        responses={200: s.EnterpriseProfileSerializer, **ERRORS},
+        description="Its people see the full profile (`EnterpriseProfile`, with `my_role`); everyone else signed "
+        "in sees the public profile (`PublicEnterpriseProfile`: no exact location, no certificate numbers). A "
+        "client tries the full shape first: the public one lacks fields the full one requires. Both carry "
+        "`reputations`: the enterprise's track record in each cluster where you are an administrator or member.",
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="EnterpriseProfileAnswer",
+                serializers=[s.EnterpriseProfileSerializer, s.PublicEnterpriseProfileSerializer],
+                resource_type_field_name=None,
+            ),
+            **ERRORS,
+        },
     ),
     create=extend_schema(
         summary="Register an enterprise (you become its owner)",

@@ -56,7 +56,8 @@ def cluster_dashboard(request, slug):
             dashboard_data=data,
             alerts=list(alerts[:ALERTS_SHOWN]),
             alert_count=alerts.count(),
-            metrics_url=reverse("api:metrics-list", kwargs={"cluster_slug": cluster.slug}) + f"?limit={SERIES_LIMIT}",
+            metrics_url=reverse("api:metrics-list", kwargs={"cluster_slug": cluster.slug})
+            + f"?limit={SERIES_LIMIT}&page_size={SERIES_LIMIT}",
             snapshot_api_url=reverse("api:metrics-snapshot", kwargs={"cluster_slug": cluster.slug}),
         ),
     )

@@ -69,11 +69,10 @@ class NotificationPreferenceViewSet(viewsets.GenericViewSet):
 
     serializer_class = PreferenceSerializer
     queryset = NotificationPreference.objects.none()
-    pagination_class = None
+    filter_backends = []  # one row per category: nothing to filter or order
 
-    @extend_schema(responses={200: PreferenceSerializer(many=True)})
     def list(self, request, *args, **kwargs):
-        return Response(selectors.preferences_of(user=request.user))
+        return self.get_paginated_response(self.paginate_queryset(selectors.preferences_of(user=request.user)))
 
     @extend_schema(
         request=PreferenceSerializer(many=True), responses={200: PreferenceSerializer(many=True), 400: ErrorSerializer}
@@ -89,4 +88,4 @@ class NotificationPreferenceViewSet(viewsets.GenericViewSet):
                     category=item["category"],
                     defaults={"in_app": item["in_app"], "email": item["email"]},
                 )
-        return Response(selectors.preferences_of(user=request.user))
+        return self.list(request)  # the preferences now, paged as the list answers them
