@@ -76,11 +76,7 @@ def _verification_withdrawn(*, actor, enterprise: Enterprise, before: dict, afte
     notify_users(
         users=[person.user for person in owners],
         kind="membership.verification_withdrawn",
-        render=lambda: (
-            _("%(enterprise)s is no longer shown as verified") % {"enterprise": enterprise.name},
-            _("You changed %(fields)s. Platform staff will check the new identity before the badge returns.")
-            % {"fields": ", ".join(map(_field_label, fields))},
-        ),
+        params={"enterprise": enterprise.name, "enterprise_id": enterprise.pk, "fields": fields},
         link=reverse("enterprise-detail", args=[enterprise.pk]),
     )
 

@@ -24,15 +24,6 @@ ACTION_VERBS = {
     "leave": gettext_lazy("leave"),
 }
 
-DECISION_TITLES = {
-    "approve": gettext_lazy("%(enterprise)s is now a member of %(cluster)s"),
-    "reject": gettext_lazy("%(cluster)s declined the application of %(enterprise)s"),
-    "suspend": gettext_lazy("%(enterprise)s is suspended in %(cluster)s"),
-    "reinstate": gettext_lazy("%(enterprise)s is reinstated in %(cluster)s"),
-    "expel": gettext_lazy("%(enterprise)s was expelled from %(cluster)s"),
-    "leave": gettext_lazy("%(enterprise)s left %(cluster)s"),
-}
-
 
 def _state(membership: Membership) -> dict:
     return {"status": membership.status}
@@ -45,28 +36,21 @@ def _notify_owners(membership: Membership, action: str, reason: str) -> None:
             enterprise=membership.enterprise, role=EnterpriseMember.Role.OWNER
         ).select_related("user")
     ]
-
-    def render():
-        params = {"enterprise": membership.enterprise.name, "cluster": membership.cluster.name}
-        title = DECISION_TITLES[action] % params
-        body = _("Reason: %(reason)s") % {"reason": reason} if reason else ""
-        return title, body
-
     notify_users(
         users=owners,
         kind=f"membership.{action}",
-        render=render,
+        params={"enterprise": membership.enterprise.name, "cluster": membership.cluster.name, "reason": reason},
         link=reverse("cluster-detail", args=[membership.cluster.slug]),
         cluster=membership.cluster,
     )
 
 
-def _notify_administrators(cluster, kind: str, render) -> None:
+def _notify_administrators(cluster, kind: str, params: dict) -> None:
     admins = [role.user for role in tenancy_selectors.cluster_administrators(cluster=cluster)]
     notify_users(
         users=admins,
         kind=kind,
-        render=render,
+        params=params,
         link=reverse("moderation-queue", args=[cluster.slug]),
         cluster=cluster,
         email=False,
@@ -111,7 +95,7 @@ def membership_apply(*, actor, cluster, enterprise: Enterprise, note: str = "") 
     _notify_administrators(
         cluster,
         "membership.application",
-        lambda: (_("%(enterprise)s applied to join") % {"enterprise": enterprise.name}, note),
+        {"enterprise": enterprise.name, "enterprise_id": enterprise.pk, "note": note},
     )
     return membership
 

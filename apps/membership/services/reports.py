@@ -218,18 +218,17 @@ def report_file(
         reason=reason[:500],
         after=after,
     )
-
-    def render():
-        if listing is None:
-            title = _("New report against %(enterprise)s") % {"enterprise": subject.name}
-        else:
-            title = _("New report against “%(listing)s” of %(enterprise)s") % {
-                "listing": listing.title,
-                "enterprise": subject.name,
-            }
-        return title, report.get_category_display()
-
-    _notify_administrators(cluster, "report.filed", render)
+    params = {
+        "enterprise": subject.name,
+        "enterprise_id": subject.pk,
+        "cluster": cluster.name,
+        "listing": listing.title if listing is not None else "",
+        "category": category,
+        "report": report.pk,
+    }
+    _notify_administrators(cluster, "report.filed", params)
+    # the enterprise reported is told (never by whom): it may answer the administrators
+    notify_users(users=_owners(subject), kind="report.about_you", params=params, cluster=cluster)
     review_reports(cluster=cluster, membership=subject_membership)
     return report
 
@@ -284,11 +283,7 @@ def review_reports(*, cluster, membership: Membership) -> SuspensionProposal | N
     _notify_administrators(
         cluster,
         "report.suspension_proposed",
-        lambda: (
-            _("Suspension of %(enterprise)s proposed: confirm or dismiss it")
-            % {"enterprise": membership.enterprise.name},
-            _("%(count)d enterprises reported this member.") % {"count": reporters},
-        ),
+        {"enterprise": membership.enterprise.name, "enterprise_id": membership.enterprise_id, "count": reporters},
     )
     return proposal
 
@@ -353,10 +348,7 @@ def suspension_dismiss(*, actor, cluster, membership_id: int, reason: str) -> Me
     _notify_administrators(
         cluster,
         "report.suspension_dismissed",
-        lambda: (
-            _("The proposed suspension of %(enterprise)s was dismissed") % {"enterprise": enterprise.name},
-            reason,
-        ),
+        {"enterprise": enterprise.name, "enterprise_id": enterprise.pk, "reason": reason},
     )
     return Membership.objects.get(pk=membership_id)
 
@@ -421,21 +413,14 @@ def report_resolve(*, actor, cluster, report_id: int, resolution: str, reason: s
         notify_users(
             users=_owners(report.subject),
             kind="report.warning",
-            render=lambda: (
-                _("Warning from the administrators of %(cluster)s") % {"cluster": cluster.name},
-                reason,
-            ),
+            params={"cluster": cluster.name, "reason": reason},
             cluster=cluster,
         )
     elif resolution == "listing_removed":
         notify_users(
             users=_owners(report.subject),
             kind="report.listing_removed",
-            render=lambda: (
-                _("The administrators of %(cluster)s removed your listing “%(listing)s”")
-                % {"cluster": cluster.name, "listing": listing.title},
-                reason,
-            ),
+            params={"cluster": cluster.name, "listing": listing.title, "reason": reason},
             link=listings().url(cluster=cluster, kind=report.listing_kind, listing_id=report.listing_id),
             cluster=cluster,
         )
