@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from apps.membership.models import EnterpriseMember
 from apps.notifications import messages
+from apps.notifications.messages import name_of
 from apps.notifications.services import Notice, notify_many
 
 from .models import Deal
@@ -54,7 +55,7 @@ def matches_proposed(*, cluster, matches) -> None:
         Notice(
             user=user,
             kind="marketplace.matches_proposed",
-            params={"cluster": cluster.name, "count": count},
+            params={"cluster": name_of(cluster), "count": count},
             link=link,
             cluster=cluster,
         )
@@ -64,7 +65,7 @@ def matches_proposed(*, cluster, matches) -> None:
 
 def _match_params(match, side: str) -> dict:
     enterprise = match.demand_owner if side == "demand" else match.supply_owner
-    return {"match": match.pk, "enterprise": enterprise.name, "quantity": match.quantity}
+    return {"match": match.pk, "enterprise": name_of(enterprise), "quantity": match.quantity}
 
 
 def match_answered(*, match, actor, side: str, accepted: bool) -> None:
@@ -80,7 +81,7 @@ def match_answered(*, match, actor, side: str, accepted: bool) -> None:
 
 
 def _deal_params(deal, **extra) -> dict:
-    return {"deal": deal.pk, "buyer": deal.buyer.name, "supplier": deal.supplier.name, **extra}
+    return {"deal": deal.pk, "buyer": name_of(deal.buyer), "supplier": name_of(deal.supplier), **extra}
 
 
 def deal_event(*, deal, kind: str, actor=None, **extra) -> None:
@@ -100,7 +101,7 @@ def rating_received(*, rating, deal) -> None:
     _to_enterprises(
         [rating.ratee_id],
         kind="marketplace.rating_received",
-        params=_deal_params(deal, rater=rater.name),
+        params=_deal_params(deal, rater=name_of(rater)),
         link=reverse("deal-detail", args=[deal.cluster.slug, deal.pk]),
         cluster=deal.cluster,
     )

@@ -18,6 +18,7 @@ from apps.marketplace.models import MATCHABLE, CapacityOffer, Deal, Match, Match
 from apps.membership.models import EnterpriseCertification, EnterpriseMember, Membership
 from apps.membership.permissions import require_cluster_administrator
 from apps.notifications import messages
+from apps.notifications.messages import name_of
 from apps.notifications.services import notify_users
 from apps.tenancy import selectors as tenancy_selectors
 from apps.tenancy.models import Cluster
@@ -132,9 +133,9 @@ def scan_overdue_deals(cluster, now=None) -> dict:
                 "id": deal.pk,
                 "milestone": str(milestone),
                 "days": days,
-                "supplier": deal.supplier.name,
+                "supplier": name_of(deal.supplier),
                 "quantity": deal.quantity,
-                "buyer": deal.buyer.name,
+                "buyer": name_of(deal.buyer),
             },
             link=reverse("deal-detail", args=[cluster.slug, deal.pk]),
             enterprise_ids=[deal.buyer_id, deal.supplier_id],

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import translation
 from django.utils.functional import Promise
 
 Text = Any  # a lazy translated string or a callable (values) -> str
@@ -27,6 +28,25 @@ class MessageTemplate:
 
 
 _TEMPLATES: dict[str, MessageTemplate] = {}
+
+
+def name_of(thing) -> dict | str:
+    """A name to store in ``params`` in both scripts, read in the reader's (enterprises, clusters).
+
+    Duck-typed, so that this app imports none above it: ``legal_name_en``/``legal_name_zh``
+    (an enterprise) or ``name_en``/``name_zh`` (a cluster, reference data); anything else as text.
+    """
+    for en, zh in (("legal_name_en", "legal_name_zh"), ("name_en", "name_zh")):
+        if hasattr(thing, zh):
+            chinese, english = getattr(thing, zh) or "", getattr(thing, en, "") or ""
+            return {"i18n": {"en": english or chinese, "zh": chinese or english}}
+    return str(thing)
+
+
+def _localized(value, language: str):
+    if isinstance(value, dict) and set(value) == {"i18n"}:
+        return value["i18n"]["zh" if language.startswith("zh") else "en"]
+    return value
 
 
 def register(kind: str, title: Text, body: Text = "", *, prepare: Callable[[dict], dict] | None = None) -> None:
@@ -53,7 +73,8 @@ def render(kind: str, params: dict | None, *, fallback: tuple[str, str] = ("", "
     template = _TEMPLATES.get(kind)
     if template is None or params is None:
         return fallback
-    values = dict(params)
+    language = translation.get_language() or ""
+    values = {key: _localized(value, language) for key, value in params.items()}
     try:
         if template.prepare is not None:
             values = template.prepare(values)

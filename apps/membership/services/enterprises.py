@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import DomainError, NotFoundError
+from apps.notifications.messages import name_of
 from apps.notifications.services import notify_users
 
 from ..audit import audit_record
@@ -76,7 +77,7 @@ def _verification_withdrawn(*, actor, enterprise: Enterprise, before: dict, afte
     notify_users(
         users=[person.user for person in owners],
         kind="membership.verification_withdrawn",
-        params={"enterprise": enterprise.name, "enterprise_id": enterprise.pk, "fields": fields},
+        params={"enterprise": name_of(enterprise), "enterprise_id": enterprise.pk, "fields": fields},
         link=reverse("enterprise-detail", args=[enterprise.pk]),
     )
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core.errors import ConflictError, DomainError, NotFoundError
+from apps.notifications.messages import name_of
 from apps.notifications.services import notify_users
 from apps.tenancy import selectors as tenancy_selectors
 
@@ -39,7 +40,7 @@ def _notify_owners(membership: Membership, action: str, reason: str) -> None:
     notify_users(
         users=owners,
         kind=f"membership.{action}",
-        params={"enterprise": membership.enterprise.name, "cluster": membership.cluster.name, "reason": reason},
+        params={"enterprise": name_of(membership.enterprise), "cluster": name_of(membership.cluster), "reason": reason},
         link=reverse("cluster-detail", args=[membership.cluster.slug]),
         cluster=membership.cluster,
     )
@@ -95,7 +96,7 @@ def membership_apply(*, actor, cluster, enterprise: Enterprise, note: str = "") 
     _notify_administrators(
         cluster,
         "membership.application",
-        {"enterprise": enterprise.name, "enterprise_id": enterprise.pk, "note": note},
+        {"enterprise": name_of(enterprise), "enterprise_id": enterprise.pk, "note": note},
     )
     return membership
 

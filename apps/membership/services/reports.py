@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ConflictError, DomainError, NotFoundError
+from apps.notifications.messages import name_of
 from apps.notifications.services import notify_users
 from apps.tenancy.rules import rule_value
 
@@ -219,9 +220,9 @@ def report_file(
         after=after,
     )
     params = {
-        "enterprise": subject.name,
+        "enterprise": name_of(subject),
         "enterprise_id": subject.pk,
-        "cluster": cluster.name,
+        "cluster": name_of(cluster),
         "listing": listing.title if listing is not None else "",
         "category": category,
         "report": report.pk,
@@ -283,7 +284,7 @@ def review_reports(*, cluster, membership: Membership) -> SuspensionProposal | N
     _notify_administrators(
         cluster,
         "report.suspension_proposed",
-        {"enterprise": membership.enterprise.name, "enterprise_id": membership.enterprise_id, "count": reporters},
+        {"enterprise": name_of(membership.enterprise), "enterprise_id": membership.enterprise_id, "count": reporters},
     )
     return proposal
 
@@ -348,7 +349,7 @@ def suspension_dismiss(*, actor, cluster, membership_id: int, reason: str) -> Me
     _notify_administrators(
         cluster,
         "report.suspension_dismissed",
-        {"enterprise": enterprise.name, "enterprise_id": enterprise.pk, "reason": reason},
+        {"enterprise": name_of(enterprise), "enterprise_id": enterprise.pk, "reason": reason},
     )
     return Membership.objects.get(pk=membership_id)
 
@@ -413,14 +414,14 @@ def report_resolve(*, actor, cluster, report_id: int, resolution: str, reason: s
         notify_users(
             users=_owners(report.subject),
             kind="report.warning",
-            params={"cluster": cluster.name, "reason": reason},
+            params={"cluster": name_of(cluster), "reason": reason},
             cluster=cluster,
         )
     elif resolution == "listing_removed":
         notify_users(
             users=_owners(report.subject),
             kind="report.listing_removed",
-            params={"cluster": cluster.name, "listing": listing.title, "reason": reason},
+            params={"cluster": name_of(cluster), "listing": listing.title, "reason": reason},
             link=listings().url(cluster=cluster, kind=report.listing_kind, listing_id=report.listing_id),
             cluster=cluster,
         )
