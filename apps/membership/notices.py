@@ -20,14 +20,18 @@ DECISION_TITLES = {
 
 
 def _reason(values: dict) -> str:
-    return _("Reason: %(reason)s") % values if values.get("reason") else ""
+    from .reasons import render_reason
+
+    reason = render_reason(
+        values.get("reason_code", ""), values.get("reason_params"), fallback=values.get("reason", "")
+    )
+    return _("Reason: %(reason)s") % {"reason": reason} if reason else ""
 
 
 def _field_labels(values: dict) -> dict:
-    from .models import Enterprise
+    from .reasons import field_labels
 
-    labels = [str(Enterprise._meta.get_field(name).verbose_name) for name in values["fields"]]
-    return {**values, "fields": _(", ").join(labels)}
+    return field_labels(values)
 
 
 def _report_category(values: dict) -> dict:

@@ -121,7 +121,7 @@ def _enact(proposal: Proposal, now) -> bool:
             cluster=proposal.cluster,
             membership_id=proposal.sanction_membership_id,
             action=proposal.sanction_action,
-            reason=_("Council decision: %(title)s") % {"title": proposal.title},
+            params={"title": proposal.title, "proposal": proposal.pk},
         )
     return True
 

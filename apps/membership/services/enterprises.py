@@ -50,14 +50,9 @@ def enterprise_create(*, actor, capabilities=(), industry_codes=(), certificatio
     return enterprise
 
 
-def _field_label(name: str) -> str:
-    return str(Enterprise._meta.get_field(name).verbose_name)
-
-
 def _verification_withdrawn(*, actor, enterprise: Enterprise, before: dict, after: dict) -> None:
     """Record the withdrawn badge in every cluster the enterprise belongs to, and tell its owner."""
     fields = list(after)
-    reason = _("The verified identity changed: %(fields)s.") % {"fields": ", ".join(map(_field_label, fields))}
     for membership in Membership.objects.filter(
         enterprise=enterprise, status__in=Membership.OPEN_STATUSES
     ).select_related("cluster"):
@@ -67,7 +62,8 @@ def _verification_withdrawn(*, actor, enterprise: Enterprise, before: dict, afte
             action="enterprise.verification_withdrawn",
             enterprise=enterprise,
             membership=membership,
-            reason=reason,
+            reason_code="identity_changed",
+            reason_params={"fields": fields},
             before={"verified": True, **before},
             after={"verified": False, **after},
         )

@@ -256,28 +256,19 @@ def review_reports(*, cluster, membership: Membership) -> SuspensionProposal | N
         return None
     params = {"count": reporters, "limit": threshold}
     if rule_value(cluster=cluster, key="moderation.auto_suspend_without_review"):
-        membership_suspend_automatically(
-            membership=membership,
-            reason=_("Suspended pending review: %(count)d enterprises reported it (the cluster's limit is %(limit)d).")
-            % params,
-        )
+        membership_suspend_automatically(membership=membership, code="reported_suspended", params=params)
         return None
     if SuspensionProposal.objects.filter(membership=membership, status=SuspensionProposal.Status.PROPOSED).exists():
         return None
-    reason = (
-        _("%(count)d enterprises reported this member (the cluster's limit is %(limit)d): an administrator decides.")
-        % params
-    )
-    proposal = SuspensionProposal.objects.create(
-        cluster=cluster, membership=membership, reporters=reporters, reason=reason
-    )
+    why = {"reason_code": "reported_review", "reason_params": params}
+    proposal = SuspensionProposal.objects.create(cluster=cluster, membership=membership, reporters=reporters, **why)
     audit_record(
         cluster=cluster,
         actor=None,
         action="membership.suspension_proposed",
         enterprise=membership.enterprise,
         membership=membership,
-        reason=reason,
+        **why,
         before={"status": membership.status},
         after={"status": membership.status, "proposal": proposal.status, "reporters": reporters},
     )
@@ -331,8 +322,12 @@ def suspension_confirm(*, actor, cluster, membership_id: int, reason: str = "") 
     require_cluster_administrator(user=actor, cluster=cluster)
     proposal = _pending_proposal(cluster, membership_id)
     reason = reason.strip() or proposal.reason
+    # no reason of their own: the administrator upholds the proposal's (the platform's, rendered when read)
+    why = {} if reason else {"code": proposal.reason_code, "params": proposal.reason_params}
     if proposal.membership.status != Membership.Status.SUSPENDED:  # already suspended otherwise: confirm only
-        membership_decide(actor=actor, cluster=cluster, membership_id=membership_id, action="suspend", reason=reason)
+        membership_decide(
+            actor=actor, cluster=cluster, membership_id=membership_id, action="suspend", reason=reason, **why
+        )
     _decide_proposal(actor=actor, proposal=proposal, status=SuspensionProposal.Status.CONFIRMED, reason=reason)
     return Membership.objects.get(pk=membership_id)
 
