@@ -6,10 +6,11 @@ grows), a cleared condition resolves its alert, and work is done in bounded batc
 
 import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ConflictError, NotFoundError
@@ -60,11 +61,13 @@ def alert_raise(
     """Raise the alert for a condition, or count one more sighting of the live one.
 
     ``params`` are what the alert is about; its notification renders them in each reader's
-    language (``notices``), the alert row keeps the text in the language of the scan.
+    language (``notices``), and so does the alert (``Alert.rendered``); its stored text, in the
+    default language, is for search only.
     """
     now = now or timezone.now()
     notify_kind = notices.notify_kind(kind)
-    subject, message = messages.render(notify_kind, params)
+    with translation.override(settings.LANGUAGE_CODE):  # the stored text is for search; readers get params
+        subject, message = messages.render(notify_kind, params)
     live = Alert.objects.filter(cluster=cluster, key=key).exclude(state=Alert.State.RESOLVED)
     if live.update(last_seen_at=now, occurrences=F("occurrences") + 1):
         return live.get(), False
@@ -74,6 +77,7 @@ def alert_raise(
                 cluster=cluster,
                 key=key,
                 kind=kind,
+                params=params,
                 subject=subject[:200],
                 message=message,
                 severity=severity,

@@ -143,3 +143,28 @@ def test_the_data_migration_turns_stored_system_notes_into_codes(as_user, market
     with translation.override("en"):
         assert replaced.system_note == "Replaced after missing its due date (match 42)."
     assert (own_words.code, own_words.note) == ("", "We start Monday.")
+
+
+def test_an_alert_reads_in_the_readers_language(as_user, market, django_capture_on_commit_callbacks):
+    """A scan (run by beat, in no one's language) raises an alert: its page and API answer in the reader's."""
+    import datetime
+
+    from django.utils import timezone
+
+    from apps.monitoring.services import scan_listings
+
+    ending = str(timezone.localdate() + datetime.timedelta(days=3))
+    body = capacity_body(market.supplier, title="Idle looms", available_until=ending)
+    assert as_user(market.supplier_owner).post(market.url("capacities/"), body, format="json").status_code == 201
+    with django_capture_on_commit_callbacks(execute=True), translation.override("zh-hans"):
+        scan_listings(market.cluster)
+    msgid = "Capacity window ends on %(date)s: %(title)s"
+    english = msgid % {"date": ending, "title": "Idle looms"}
+    chinese = in_chinese(msgid, date=ending, title="Idle looms")
+    assert chinese != english
+    client = as_user(market.supplier_owner)
+    for language, expected in (("en", english), ("zh-hans", chinese)):
+        alerts = client.get(market.url("alerts/"), HTTP_ACCEPT_LANGUAGE=language).json()["results"]
+        assert [a["subject"] for a in alerts if a["kind"] == "capacity_window"] == [expected]
+        notices = client.get("/api/v1/notifications/", HTTP_ACCEPT_LANGUAGE=language).json()["results"]
+        assert expected in [n["title"] for n in notices]
