@@ -14,6 +14,7 @@ def _closes_at(values: dict) -> dict:
 
 
 def _changes(values: dict) -> str:
+    # Translators: the separator between the items of a list
     return _(", ").join(f"{key} = {value}" for key, value in values.get("changes", {}).items())
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 def field_labels(params: dict) -> dict:
     Enterprise = apps.get_model("membership", "Enterprise")  # by name: the models import this module
     labels = [str(Enterprise._meta.get_field(name).verbose_name) for name in params.get("fields", [])]
+    # Translators: the separator between the items of a list
     return {**params, "fields": _(", ").join(labels)}
 
 

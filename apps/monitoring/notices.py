@@ -27,6 +27,7 @@ def _milestone(values: dict) -> dict:
 def _alternatives(values: dict) -> str:
     if not values.get("alternatives"):
         return _("No capacity in the cluster can serve it, even at a higher price. Consider a later date.")
+    # Translators: the separator between the items of a list
     return _("Closest alternatives at a higher price: %(list)s") % {"list": _("; ").join(values["alternatives"])}
 
 
