@@ -479,7 +479,7 @@ DEAL_STEP_TARGETS = [(status.value, status.label) for status in Deal.Status if s
 #: the platform's own notes on a deal's timeline, by code: rendered in the reader's language
 DEAL_SYSTEM_NOTES = {
     "match_accepted": _("Both sides accepted the match."),
-    "replaced": _("Replaced after missing its due date (match %(match)d)."),
+    "replaced": _("Replaced after missing its due date (match %(id)d)."),  # id: the replacing match
 }
 
 

@@ -139,7 +139,7 @@ def test_the_data_migration_turns_stored_system_notes_into_codes(as_user, market
     for event in (chinese_note, replaced, own_words):
         event.refresh_from_db()
     assert (chinese_note.code, chinese_note.note) == ("match_accepted", "")
-    assert (replaced.code, replaced.params, replaced.note) == ("replaced", {"match": 42}, "")
+    assert (replaced.code, replaced.params, replaced.note) == ("replaced", {"id": 42}, "")
     with translation.override("en"):
         assert replaced.system_note == "Replaced after missing its due date (match 42)."
     assert (own_words.code, own_words.note) == ("", "We start Monday.")

@@ -20,7 +20,7 @@ def notes_to_codes(apps, schema_editor):
     for pattern in REPLACED:
         for event in DealEvent._base_manager.filter(note__regex=pattern.pattern).only("pk", "note", "deal_id"):
             match_id = int(pattern.match(event.note).group(1))
-            DealEvent._base_manager.filter(pk=event.pk).update(code="replaced", params={"match": match_id}, note="")
+            DealEvent._base_manager.filter(pk=event.pk).update(code="replaced", params={"id": match_id}, note="")
             Deal._base_manager.filter(pk=event.deal_id, reason=event.note).update(reason="")
 
 

@@ -145,7 +145,7 @@ def cancel_for_replacement(*, deal_id: int, actor, replacement) -> bool:
     # the reason is the platform's: stored as the timeline's system note, rendered when read
     deal.status, deal.reason, deal.closed_at, deal.next_milestone_due = S.CANCELLED, "", timezone.now(), None
     deal.save(update_fields=["status", "reason", "closed_at", "next_milestone_due", "updated_at"])
-    params = {"match": replacement.pk}
+    params = {"id": replacement.pk}  # the replacing match
     DealEvent.objects.create(deal=deal, status=S.CANCELLED, actor=actor, side="buyer", code="replaced", params=params)
     notices.deal_event(deal=deal, kind="marketplace.deal_milestone", actor=actor, status=str(S.CANCELLED))
     _release(deal)
