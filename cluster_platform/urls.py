@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("_allauth/", include("apps.accounts.headless")),  # before allauth: the routes it must not serve
     path("_allauth/", include("allauth.headless.urls")),
+    path("", include("apps.accounts.urls")),  # the profile page, beside allauth's
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("apps.tenancy.urls")),

@@ -8,6 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from . import languages
         from .selectors import watch_users
 
         watch_users()
+        languages.connect()  # a blank preferred language follows the browser at sign-up / first login

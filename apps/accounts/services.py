@@ -40,3 +40,11 @@ def user_ensure_verified(*, email: str, password: str, name: str = "", is_staff:
             user.save(update_fields=changed)
     EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
     return user
+
+
+def user_update_profile(*, user, name: str, preferred_language: str):
+    """Change the display name and the preferred language (of the pages, notifications and e-mails)."""
+    user.name = name
+    user.preferred_language = preferred_language
+    user.save(update_fields=["name", "preferred_language"])
+    return user

@@ -22,3 +22,7 @@ class GovernanceConfig(AppConfig):
         provide_rules(*CHARTER_RULES, order=40, charter=True)
         provide_rulebook(rulebook_changes_in_force)
         audit_recorded.connect(chain_audit_event, dispatch_uid="governance.chain_audit_event")
+
+        from . import notices
+
+        notices.register()  # how its notifications read, rendered when read

@@ -14,6 +14,10 @@ class MarketplaceConfig(AppConfig):
 
         provide_rules(*MARKETPLACE_RULES, order=30)
 
+        from . import notices
+
+        notices.register()  # how its notifications read, rendered when read
+
         # membership's reports may name a listing: it declares what it needs, the marketplace provides it
         from django.urls import reverse
 

@@ -496,14 +496,29 @@ def next_milestone_due(deal) -> datetime.date | None:
 DEAL_STEP_TARGETS = [(status.value, status.label) for status in Deal.Status if status != Deal.Status.CONFIRMED]
 
 
+#: the platform's own notes on a deal's timeline, by code: rendered in the reader's language
+DEAL_SYSTEM_NOTES = {
+    "match_accepted": _("Both sides accepted the match."),
+    "replaced": _("Replaced after missing its due date (match %(id)d)."),  # id: the replacing match
+}
+
+
 class DealEvent(models.Model):
-    """One step of a deal's timeline (append-only)."""
+    """One step of a deal's timeline (append-only).
+
+    ``note`` is what a person wrote, kept in their words; a note of the platform is stored as
+    ``code`` + ``params`` and rendered when read (``system_note``), in the reader's language.
+    """
 
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="events")
     status = models.CharField(_("status"), max_length=16, choices=Deal.Status.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     side = models.CharField(_("side"), max_length=10, choices=[("buyer", _("Buyer")), ("supplier", _("Supplier"))])
     note = models.TextField(_("note"), blank=True, max_length=2000)
+    code = models.CharField(
+        _("system note"), max_length=30, blank=True, choices=[(code, code) for code in DEAL_SYSTEM_NOTES]
+    )
+    params = models.JSONField(_("parameters of the system note"), default=dict, blank=True)
     attachments = models.JSONField(
         _("attachments"), default=list, blank=True, help_text=_("Metadata only: name, size, content type, reference.")
     )
@@ -518,6 +533,17 @@ class DealEvent(models.Model):
 
     def __str__(self):
         return f"{self.deal_id}: {self.get_status_display()}"
+
+    @property
+    def system_note(self) -> str:
+        """The platform's note in the active language ("" when a person wrote the note)."""
+        template = DEAL_SYSTEM_NOTES.get(self.code)
+        if template is None:
+            return ""
+        try:
+            return str(template) % self.params
+        except (KeyError, TypeError, ValueError):
+            return ""
 
 
 class Rating(models.Model):

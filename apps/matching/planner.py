@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from apps.marketplace import notices
 from apps.marketplace.models import (
     MATCHABLE,
     CapacityOffer,
@@ -259,7 +260,10 @@ def write_full_plan(spec: Spec, cluster, run, allocations, *, lease: leases.Leas
         Match.objects.filter(pk__in=withdraw).update(status=Match.Status.WITHDRAWN, updated_at=now)
         Match.objects.bulk_update(rescored, ["score", "breakdown", "rulebook_version", "updated_at"], batch_size=1000)
         fresh = [a for key, a in wanted.items() if key not in keep]
-        Match.objects.bulk_create(_new_matches(spec, cluster, run, fresh, expires_at, version), batch_size=1000)
+        created = Match.objects.bulk_create(
+            _new_matches(spec, cluster, run, fresh, expires_at, version), batch_size=1000
+        )
+        notices.matches_proposed(cluster=cluster, matches=created)  # one digest per person per write
     return {
         "proposals_created": len(fresh),
         "proposals_kept": len(keep),
@@ -305,7 +309,10 @@ def write_incremental(spec: Spec, cluster, run, allocations, *, lease: leases.Le
             )
         )
         fresh = [a for a in allocations if (a.demand_id, a.supply_id) not in open_pairs]
-        Match.objects.bulk_create(_new_matches(spec, cluster, run, fresh, expires_at, version), batch_size=1000)
+        created = Match.objects.bulk_create(
+            _new_matches(spec, cluster, run, fresh, expires_at, version), batch_size=1000
+        )
+        notices.matches_proposed(cluster=cluster, matches=created)  # one digest per person per write
     return {"proposals_created": len(fresh)}
 
 

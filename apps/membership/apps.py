@@ -20,3 +20,7 @@ class MembershipConfig(AppConfig):
         provide_rules(*MODERATION_RULES, order=10)
         provide_rules(*MEMBERSHIP_RULES, order=60)
         joining.register(cluster_joining_state)  # the cluster page's call to action
+
+        from . import notices
+
+        notices.register()  # how its notifications read, rendered when read

@@ -22,6 +22,8 @@ def audit_chain_payload(event: AuditEvent) -> dict:
         "before": event.before,
         "after": event.after,
         "at": event.created_at,
+        # only when the platform gave the reason: entries from before the code existed re-derive unchanged
+        **({"reason_code": event.reason_code, "reason_params": event.reason_params} if event.reason_code else {}),
     }
 
 
@@ -34,9 +36,12 @@ def audit_record(
     membership=None,
     report=None,
     reason: str = "",
+    reason_code: str = "",
+    reason_params: dict | None = None,
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEvent:
+    """Append an event; a reason of the platform's is ``reason_code`` + ``reason_params`` (``reasons``)."""
     event = AuditEvent.objects.create(
         cluster=cluster,
         actor=actor if (actor is not None and actor.is_authenticated) else None,
@@ -45,6 +50,8 @@ def audit_record(
         membership=membership,
         report=report,
         reason=reason or "",
+        reason_code=reason_code,
+        reason_params=reason_params or {},
         before=before or {},
         after=after or {},
     )

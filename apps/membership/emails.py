@@ -1,6 +1,7 @@
 """E-mails of the membership domain."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import translation
@@ -14,7 +15,13 @@ def invitation_email_send(*, invitation_id: int) -> bool:
     invitation = Invitation.objects.select_related("enterprise", "invited_by").filter(pk=invitation_id).first()
     if invitation is None or invitation.status != Invitation.Status.PENDING:
         return False
-    language = (invitation.invited_by.preferred_language if invitation.invited_by else "") or "zh-hans"
+    # the invitee's own language when they have an account, else the inviter's (a colleague's guess)
+    invitee = get_user_model().objects.filter(email__iexact=invitation.email).only("preferred_language").first()
+    language = (
+        (invitee.preferred_language if invitee else "")
+        or (invitation.invited_by.preferred_language if invitation.invited_by else "")
+        or "zh-hans"
+    )
     link = settings.SITE_URL.rstrip("/") + reverse("invitation-accept", args=[invitation_token(invitation)])
     with translation.override(language):
         subject = _("%(enterprise)s invites you to Cluster Platform") % {"enterprise": invitation.enterprise.name}

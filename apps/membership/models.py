@@ -14,6 +14,7 @@ from apps.reference.models import Capability, CertificationScheme, IndustryCode
 from apps.tenancy.models import Cluster
 from apps.tenancy.scoping import tenant_manager
 
+from .reasons import SystemReason
 from .validators import validate_credit_code, validate_region_code
 
 
@@ -165,7 +166,7 @@ class Invitation(models.Model):
         return self.expires_at <= timezone.now()
 
 
-class Membership(TimeStampedModel):
+class Membership(SystemReason, TimeStampedModel):
     """An enterprise's membership of a cluster, with a moderated lifecycle (see ``lifecycle``)."""
 
     class Status(models.TextChoices):
@@ -296,7 +297,7 @@ class Report(models.Model):
         return f"{self.get_category_display()} against {self.subject_id}"
 
 
-class SuspensionProposal(models.Model):
+class SuspensionProposal(SystemReason, models.Model):
     """Reports by enough distinct enterprises propose a member's suspension; an administrator decides.
 
     While it is ``proposed`` the member stays active. Confirming suspends the membership,
@@ -337,7 +338,7 @@ class SuspensionProposal(models.Model):
         return f"{self.membership_id}: {self.get_status_display()}"
 
 
-class AuditEvent(models.Model):
+class AuditEvent(SystemReason, models.Model):
     """Append-only record of a moderation act or membership transition.
 
     Rows are never updated or deleted: ``save`` refuses updates, ``delete`` refuses,

@@ -1,6 +1,6 @@
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -18,6 +18,9 @@ ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404:
 
 
 class AlertSerializer(ModelSerializer):
+    subject = serializers.CharField(source="subject_text", read_only=True, help_text="In the language of the request.")
+    message = serializers.CharField(source="message_text", read_only=True, help_text="In the language of the request.")
+
     class Meta:
         model = Alert
         fields = (

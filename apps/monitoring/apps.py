@@ -16,3 +16,7 @@ class MonitoringConfig(AppConfig):
 
         provide_rules(*MONITORING_RULES, order=50)
         figures.register(public_figures)  # the cluster's public page shows them
+
+        from . import notices
+
+        notices.register()  # how its alerts' notifications read, rendered when read

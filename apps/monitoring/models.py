@@ -27,7 +27,8 @@ class Alert(models.Model):
     key = models.CharField(_("condition"), max_length=120, help_text=_("e.g. deal-overdue:42"))
     kind = models.CharField(_("kind"), max_length=40)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.WARNING)
-    subject = models.CharField(_("about"), max_length=200)
+    params = models.JSONField(_("parameters"), null=True, blank=True, default=dict)
+    subject = models.CharField(_("about"), max_length=200, help_text=_("In the default language, for search."))
     message = models.TextField(_("message"), blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     object_type = models.CharField(max_length=40, blank=True)
@@ -61,6 +62,22 @@ class Alert(models.Model):
 
     def __str__(self):
         return f"{self.key} ({self.get_state_display()})"
+
+    def rendered(self) -> tuple[str, str]:
+        """``(subject, message)`` in the active language, from ``params`` (rows from before: the stored text)."""
+        from apps.notifications.messages import render
+
+        from .notices import notify_kind
+
+        return render(notify_kind(self.kind), self.params, fallback=(self.subject, self.message))
+
+    @property
+    def subject_text(self) -> str:
+        return self.rendered()[0]
+
+    @property
+    def message_text(self) -> str:
+        return self.rendered()[1]
 
 
 class KpiSnapshot(models.Model):

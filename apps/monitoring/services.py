@@ -6,22 +6,26 @@ grows), a cleared condition resolves its alert, and work is done in bounded batc
 
 import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ConflictError, NotFoundError
+from apps.marketplace import notices as marketplace_notices
 from apps.marketplace.models import MATCHABLE, CapacityOffer, Deal, Match, MatchKind, Order
 from apps.membership.models import EnterpriseCertification, EnterpriseMember, Membership
 from apps.membership.permissions import require_cluster_administrator
+from apps.notifications import messages
+from apps.notifications.messages import name_of
 from apps.notifications.services import notify_users
 from apps.tenancy import selectors as tenancy_selectors
 from apps.tenancy.models import Cluster
 from apps.tenancy.rules import rules_in_force
 
-from . import kpis
+from . import kpis, notices
 from .models import Alert, KpiSnapshot
 
 BATCH = 500
@@ -46,8 +50,7 @@ def alert_raise(
     cluster,
     key,
     kind,
-    subject,
-    message="",
+    params,
     severity=Alert.Severity.WARNING,
     link="",
     obj=None,
@@ -55,8 +58,16 @@ def alert_raise(
     administrators=False,
     now=None,
 ) -> tuple[Alert, bool]:
-    """Raise the alert for a condition, or count one more sighting of the live one."""
+    """Raise the alert for a condition, or count one more sighting of the live one.
+
+    ``params`` are what the alert is about; its notification renders them in each reader's
+    language (``notices``), and so does the alert (``Alert.rendered``); its stored text, in the
+    default language, is for search only.
+    """
     now = now or timezone.now()
+    notify_kind = notices.notify_kind(kind)
+    with translation.override(settings.LANGUAGE_CODE):  # the stored text is for search; readers get params
+        subject, message = messages.render(notify_kind, params)
     live = Alert.objects.filter(cluster=cluster, key=key).exclude(state=Alert.State.RESOLVED)
     if live.update(last_seen_at=now, occurrences=F("occurrences") + 1):
         return live.get(), False
@@ -66,6 +77,7 @@ def alert_raise(
                 cluster=cluster,
                 key=key,
                 kind=kind,
+                params=params,
                 subject=subject[:200],
                 message=message,
                 severity=severity,
@@ -81,8 +93,8 @@ def alert_raise(
         return live.get(), False
     notify_users(
         users=_recipients(cluster, enterprise_ids, administrators=administrators),
-        kind=f"alert.{kind}",
-        render=lambda: (subject, message),
+        kind=notify_kind,
+        params=params,
         link=link or reverse("cluster-detail", args=[cluster.slug]),
         cluster=cluster,
     )
@@ -111,20 +123,24 @@ def scan_overdue_deals(cluster, now=None) -> dict:
         .select_related("buyer", "supplier", "match")
     )
     for deal in overdue.order_by("pk").iterator(chunk_size=BATCH):
-        key = f"deal-overdue:{deal.pk}"
+        milestone = deal.next_milestone() or Deal.Status.DELIVERED
+        key = f"deal-overdue:{deal.pk}:{milestone}"  # one alert (and notification) per late milestone
         keys.add(key)
         days = (today - (deal.next_milestone_due or deal.due_date)).days
-        milestone = Deal.Status(deal.next_milestone() or Deal.Status.DELIVERED).label.lower()
         _alert, created = alert_raise(
             cluster=cluster,
             key=key,
             kind="deal_overdue",
             severity=Alert.Severity.CRITICAL,
             obj=deal,
-            subject=_("Deal %(id)d: “%(milestone)s” is %(days)d days late")
-            % {"id": deal.pk, "milestone": milestone, "days": days},
-            message=_("%(supplier)s has not delivered %(quantity)d to %(buyer)s.")
-            % {"supplier": deal.supplier.name, "quantity": deal.quantity, "buyer": deal.buyer.name},
+            params={
+                "id": deal.pk,
+                "milestone": str(milestone),
+                "days": days,
+                "supplier": name_of(deal.supplier),
+                "quantity": deal.quantity,
+                "buyer": name_of(deal.buyer),
+            },
             link=reverse("deal-detail", args=[cluster.slug, deal.pk]),
             enterprise_ids=[deal.buyer_id, deal.supplier_id],
             administrators=True,
@@ -190,6 +206,7 @@ def replan_late_deal(deal: Deal, *, today) -> int:
             if not Match.objects.filter(order=order, capacity_id=a.supply_id, status=Match.Status.PROPOSED).exists()
         ]
     )
+    marketplace_notices.matches_proposed(cluster=deal.cluster, matches=created)
     return len(created)
 
 
@@ -214,9 +231,7 @@ def scan_listings(cluster, now=None) -> dict:
             kind="capacity_window",
             severity=Alert.Severity.INFO,
             obj=offer,
-            subject=_("Capacity window ends on %(date)s: %(title)s")
-            % {"date": offer.available_until, "title": offer.title},
-            message=_("%(left)d still unreserved.") % {"left": offer.remaining_quantity},
+            params={"date": offer.available_until.isoformat(), "title": offer.title, "left": offer.remaining_quantity},
             link=reverse("listing-detail", args=[cluster.slug, "capacity", offer.pk]),
             enterprise_ids=[offer.owner_id],
             now=now,
@@ -238,9 +253,11 @@ def scan_listings(cluster, now=None) -> dict:
             key=key,
             kind="order_unmatched",
             obj=order,
-            subject=_("Order still unmatched, needed by %(date)s: %(title)s")
-            % {"date": order.need_by, "title": order.title},
-            message=best_alternatives_text(order, today),
+            params={
+                "date": order.need_by.isoformat(),
+                "title": order.title,
+                "alternatives": best_alternatives(order, today),
+            },
             link=reverse("listing-detail", args=[cluster.slug, "order", order.pk]),
             enterprise_ids=[order.owner_id],
             now=now,
@@ -261,8 +278,7 @@ def scan_listings(cluster, now=None) -> dict:
                 kind="listing_stale",
                 severity=Alert.Severity.INFO,
                 obj=listing,
-                subject=_("Listing unchanged for a long time: %(title)s") % {"title": listing.title},
-                message=_("Confirm it is still valid, update it or close it."),
+                params={"title": listing.title},
                 link=reverse("listing-detail", args=[cluster.slug, kind, listing.pk]),
                 enterprise_ids=[listing.owner_id],
                 now=now,
@@ -272,14 +288,14 @@ def scan_listings(cluster, now=None) -> dict:
     return counts
 
 
-def best_alternatives_text(order: Order, today) -> str:
-    """The closest capacity offers if the price tolerance were relaxed, as advice for the owner."""
+def best_alternatives(order: Order, today) -> list[str]:
+    """The titles of the closest capacity offers if the price tolerance were relaxed (advice for the owner)."""
     from apps.matching import engine, planner
     from apps.matching.rules import matching_rules
 
     demands, supplies = planner.load_inputs(planner.PRODUCTION, order.cluster, today, demand_ids=[order.pk])
     if not demands:
-        return ""
+        return []
     rules = matching_rules(cluster=order.cluster, today=today)
     relaxed = engine.Rules(
         today=today,
@@ -289,13 +305,11 @@ def best_alternatives_text(order: Order, today) -> str:
     )
     plan = engine.plan(demands, supplies, relaxed)
     if not plan.allocations:
-        return _("No capacity in the cluster can serve it, even at a higher price. Consider a later date.")
+        return []
     titles = dict(
         CapacityOffer.objects.filter(pk__in=[a.supply_id for a in plan.allocations]).values_list("pk", "title")
     )
-    return _("Closest alternatives at a higher price: %(list)s") % {
-        "list": "; ".join(titles[a.supply_id] for a in plan.allocations[:3])
-    }
+    return [titles[a.supply_id] for a in plan.allocations[:3]]
 
 
 def scan_certifications(cluster, now=None) -> dict:
@@ -317,9 +331,7 @@ def scan_certifications(cluster, now=None) -> dict:
             key=key,
             kind="certification_expiring",
             obj=certification,
-            subject=_("%(scheme)s certificate expires on %(date)s")
-            % {"scheme": certification.scheme.label, "date": certification.valid_until},
-            message=_("Renew it: once expired it no longer counts when orders require it."),
+            params={"scheme": certification.scheme.label, "date": certification.valid_until.isoformat()},
             link=reverse("enterprise-detail", args=[certification.enterprise_id]),
             enterprise_ids=[certification.enterprise_id],
             now=now,

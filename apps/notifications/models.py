@@ -4,15 +4,21 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
-    """An in-app message to one user, written in the user's language when it was raised."""
+    """An in-app message to one user: what happened (``kind`` and ``params``), rendered when read.
+
+    The text is rendered in the reader's language from the kind's registered template
+    (``messages.render``). ``title`` and ``body`` hold only the text of rows stored before
+    templates existed (``params`` is NULL), read as they were written.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     cluster = models.ForeignKey(
         "tenancy.Cluster", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("cluster")
     )
     kind = models.CharField(_("kind"), max_length=50)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("message"), blank=True)
+    params = models.JSONField(_("parameters"), default=dict, null=True, blank=True)
+    title = models.CharField(_("title (legacy text)"), max_length=200, blank=True)
+    body = models.TextField(_("message (legacy text)"), blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
@@ -25,7 +31,27 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notification_inbox")]
 
     def __str__(self):
-        return self.title
+        return self.rendered()[0]
+
+    def rendered(self) -> tuple[str, str]:
+        """``(title, body)`` in the active language (once per language for this instance)."""
+        from django.utils import translation
+
+        from .messages import render
+
+        language = translation.get_language()
+        cache = self.__dict__.setdefault("_rendered", {})
+        if language not in cache:
+            cache[language] = render(self.kind, self.params, fallback=(self.title, self.body))
+        return cache[language]
+
+    @property
+    def rendered_title(self) -> str:
+        return self.rendered()[0]
+
+    @property
+    def rendered_body(self) -> str:
+        return self.rendered()[1]
 
 
 class NotificationPreference(models.Model):

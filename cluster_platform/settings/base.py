@@ -28,7 +28,21 @@ SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-01234567
 AUDIT_CHAIN_KEY = env("AUDIT_CHAIN_KEY", default=hashlib.sha256(b"audit-chain:" + SECRET_KEY.encode()).hexdigest())
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://localhost:8000")
+
+
+
+def _served_address() -> str:
+    """Where ``runserver`` serves when SITE_URL is not set: ``make run`` passes HOST and WEB_PORT
+    (``make run PORT=8001``) to the web server, the worker and beat alike, so the links of every
+    e-mail (sent by the worker) follow the port. A wildcard host links to localhost."""
+    port = env("WEB_PORT", default="")
+    if not port:
+        return "http://localhost:8000"
+    host = env("HOST", default="localhost")
+    return f"http://{'localhost' if host in ('', '0.0.0.0', '::', '[::]') else host}:{port}"
+
+
+SITE_URL = env("SITE_URL", default=_served_address())
 SITE_ID = 1
 SITE_NAME = env("SITE_NAME", default="Cluster Platform")
 
@@ -203,7 +217,7 @@ LOGIN_REDIRECT_URL = "home"
 # proxy: 1). 0 ignores the header: REMOTE_ADDR is the client. The admin lockout and allauth's
 # rate limits key on the address read this way (apps/accounts/client_address.py).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-ACCOUNT_ADAPTER = "apps.accounts.client_address.AccountAdapter"
+ACCOUNT_ADAPTER = "apps.accounts.adapter.AccountAdapter"
 
 # django-axes guards the staff login of Django admin, and only that: members' logins (allauth's
 # pages and headless API) are rate limited by allauth and never counted here
@@ -253,7 +267,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cluster Platform] "
+# the subject prefix is the platform's name in the reader's language (apps.accounts.adapter)
 ACCOUNT_RATE_LIMITS = {
     "signup": env("RATE_LIMIT_SIGNUP", default="20/m/ip"),
     "login": env("RATE_LIMIT_LOGIN", default="30/m/ip"),

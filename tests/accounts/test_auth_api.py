@@ -53,7 +53,7 @@ def test_signup_verify_then_me(client):
         "id": me.json()["id"],
         "email": "owner@factory.cn",
         "name": "",
-        "preferred_language": "",
+        "preferred_language": "en",  # from the language the sign-up request resolved
         "email_verified": True,
         "is_platform_staff": False,
         "roles": [],

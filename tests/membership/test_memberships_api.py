@@ -39,7 +39,8 @@ def test_apply_then_approve_notifies_the_owner(as_user, world, django_capture_on
     assert response.json()["joined_at"]
 
     notification = Notification.objects.get(user=world.outsider, kind="membership.approve")
-    assert newcomer.legal_name_en in notification.title or newcomer.legal_name_zh in notification.title
+    title = notification.rendered_title
+    assert newcomer.legal_name_en in title or newcomer.legal_name_zh in title
     assert mail.outbox[-1].to == [world.outsider.email]
     inbox = as_user(world.outsider).get("/api/v1/notifications/?unread=1").json()["results"]
     assert [n["kind"] for n in inbox] == ["membership.approve"]

@@ -897,7 +897,7 @@ def test_administrators_remove_a_reported_listing_from_the_reports_page(
     event = AuditEvent.objects.get(report=on_listing, action="report.listing_removed")
     assert (event.actor, event.enterprise, event.after["listing_status"]) == (world.admin, world.peer, "cancelled")
     notice = Notification.objects.get(user=world.peer_owner, kind="report.listing_removed")
-    assert "Counterfeit denim" in notice.title and notice.link == listing_url(world, order)
+    assert "Counterfeit denim" in notice.rendered_title and notice.link == listing_url(world, order)
     api.force_authenticate(world.owner)
     market = api.get(f"/api/v1/clusters/{world.cluster.slug}/orders/?status=open")
     assert order.pk not in {row["id"] for row in market.json()["results"]}
@@ -931,7 +931,9 @@ def test_reports_page_queries_do_not_grow_with_listing_reports(as_, world):
 
 
 def notify(user, title, link=""):
-    return notify_users(users=[user], kind="test", render=lambda: (title, "body"), link=link, email=False)[0]
+    """A notification whose title names ``title`` (a warning from the administrators of ``title``)."""
+    params = {"cluster": title, "reason": "body"}
+    return notify_users(users=[user], kind="report.warning", params=params, link=link, email=False)[0]
 
 
 def test_notifications_page_mark_read_and_the_nav_count(as_, user):

@@ -10,7 +10,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.membership.models import AuditEvent, EnterpriseMember, Membership, Report, SuspensionProposal
 from apps.notifications.models import Notification
@@ -271,7 +271,9 @@ def test_the_rulebook_may_suspend_without_review(as_user, world):
     assert status_of(world.peer_membership) == "suspended"
     assert not SuspensionProposal.objects.exists()
     event = AuditEvent.objects.get(membership=world.peer_membership, action="membership.suspend.automatic")
-    assert event.actor is None and "3 enterprises" in event.reason
+    assert event.actor is None and event.reason_code == "reported_suspended"
+    with translation.override("en"):
+        assert "3 enterprises" in event.reason_text
     assert Notification.objects.filter(user=world.peer_owner, kind="membership.suspend").exists()
 
 
@@ -337,3 +339,29 @@ def test_reporting_is_rate_limited_on_the_page(client, world):
     assert response.status_code == 429 and int(response["Retry-After"]) > 0
     assert "24 hours" in response.content.decode()
     assert Report.objects.count() == 1
+
+
+def test_the_platforms_reason_reads_in_the_readers_language(as_user, world):
+    """An automatic suspension stores why as a code + numbers: the audit trail and the membership read it
+    in the language of whoever reads them, not of whoever filed the last report."""
+    enact(world, moderation__auto_suspend_without_review=True)
+    three_enterprises_report(as_user, world)
+    msgid = "Suspended pending review: %(count)d enterprises reported it (the cluster's limit is %(limit)d)."
+    with translation.override("zh-hans"):
+        chinese = translation.gettext(msgid) % {"count": 3, "limit": 3}
+    english = msgid % {"count": 3, "limit": 3}
+    assert chinese != english
+    admin = as_user(world.admin)
+    audit = f"/api/v1/clusters/{world.cluster.slug}/audit-events/?page_size=100"
+    for language, expected in (("en", english), ("zh-hans", chinese)):
+        events = admin.get(audit, HTTP_ACCEPT_LANGUAGE=language).json()["results"]
+        automatic = [e for e in events if e["action"] == "membership.suspend.automatic"]
+        assert [(e["reason"], e["reason_code"]) for e in automatic] == [(expected, "reported_suspended")]
+        membership = admin.get(
+            f"/api/v1/clusters/{world.cluster.slug}/memberships/{world.peer_membership.pk}/",
+            HTTP_ACCEPT_LANGUAGE=language,
+        ).json()
+        assert membership["reason"] == expected
+    notice = Notification.objects.get(user=world.peer_owner, kind="membership.suspend")
+    with translation.override("en"):
+        assert notice.rendered_body == f"Reason: {english}"

@@ -212,7 +212,7 @@ def test_a_member_reports_a_listing_and_its_owner_becomes_the_subject(as_user, w
     )
     event = AuditEvent.objects.get(report=report, action="report.file")
     assert event.enterprise == world.peer and event.after["listing"] == f"order:{order.pk}"
-    assert "Counterfeit denim" in Notification.objects.get(user=world.admin, kind="report.filed").title
+    assert "Counterfeit denim" in Notification.objects.get(user=world.admin, kind="report.filed").rendered_title
     # naming the owner as the subject as well is consistent; a second open report of the same enterprise
     # about the same listing (here by a colleague) is refused, naming the first
     again = file_listing(as_user, world, world.staff_person, world.member, order, subject=world.peer.pk)
@@ -288,7 +288,7 @@ def test_an_administrator_removes_a_reported_listing(as_user, world, proposed):
     assert event.before == {"status": "open", "listing_status": "open"}
     assert event.after == {"status": "listing_removed", "listing": f"order:{order.pk}", "listing_status": "cancelled"}
     notice = Notification.objects.get(user=world.peer_owner, kind="report.listing_removed")
-    assert "Fake denim" in notice.title and notice.body == "Counterfeit goods"
+    assert "Fake denim" in notice.rendered_title and notice.rendered_body == "Counterfeit goods"
     assert notice.link == f"/clusters/{world.cluster.slug}/market/order/{order.pk}/"
     assert order.pk not in open_orders(as_user, world, world.owner)
     assert order.pk not in open_orders(as_user, world, world.admin)

@@ -72,7 +72,7 @@ def assert_withdrawn(world, field, *, memberships):
         assert event.actor == world.owner
         assert field in event.after and event.after["verified"] is False and event.before["verified"] is True
     notice = Notification.objects.get(user=world.owner, kind="membership.verification_withdrawn")
-    assert "no longer shown as verified" in notice.title
+    assert "no longer shown as verified" in notice.rendered_title
     assert notice.link == reverse("enterprise-detail", args=[world.member.pk])
 
 

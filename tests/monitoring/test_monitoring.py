@@ -55,7 +55,7 @@ def test_an_overdue_deal_raises_one_alert_and_brings_another_supplier(as_user, m
     alert = Alert.objects.get(kind="deal_overdue")
     assert (alert.state, alert.occurrences, alert.severity) == ("open", 2, "critical")
     assert "in production" in alert.subject
-    notified = set(Notification.objects.filter(kind="alert.deal_overdue").values_list("user_id", flat=True))
+    notified = set(Notification.objects.filter(kind="marketplace.milestone_late").values_list("user_id", flat=True))
     assert {market.buyer_owner.pk, market.supplier_owner.pk, market.admin.pk} <= notified
 
     # past the grace period: the undelivered quantity is proposed to another supplier, once
@@ -181,16 +181,19 @@ def test_notification_preferences_per_category(as_user, market, django_capture_o
     )
     assert bad.status_code == 400
     with django_capture_on_commit_callbacks(execute=True):
-        notify_users(users=[market.buyer_owner], kind="alert.deal_overdue", render=lambda: ("Late", ""))
-        notify_users(users=[market.buyer_owner], kind="governance.rule_changed", render=lambda: ("Rule", ""))
-        notify_users(users=[market.buyer_owner], kind="membership.approve", render=lambda: ("Welcome", ""))
-    assert list(
-        Notification.objects.filter(user=market.buyer_owner).values_list("title", flat=True).order_by("pk")
-    ) == [
-        "Late",
-        "Welcome",
+        notify_users(users=[market.buyer_owner], kind="alert.listing_stale", params={"title": "Old yarn"})
+        notify_users(
+            users=[market.buyer_owner], kind="governance.rule_changed", params={"title": "Rule", "changes": {}}
+        )
+        notify_users(
+            users=[market.buyer_owner], kind="membership.approve", params={"enterprise": "Acme", "cluster": "Delta"}
+        )
+    notifications = Notification.objects.filter(user=market.buyer_owner).order_by("pk")
+    assert [n.rendered_title for n in notifications] == [
+        "Listing unchanged for a long time: Old yarn",
+        "Acme is now a member of Delta",
     ]
-    assert [m.subject for m in mailoutbox] == ["[Cluster Platform] Welcome"]
+    assert [m.subject for m in mailoutbox] == ["[Cluster Platform] Acme is now a member of Delta"]
 
 
 def test_members_do_not_see_who_trades_with_whom(as_user, market, late_deal):  # noqa: F811

@@ -274,10 +274,7 @@ def proposal_open_voting(*, actor, cluster, proposal_id: int, closes_at=None, op
     notify_users(
         users={u.pk: u for u in holders}.values(),
         kind="governance.voting_opened",
-        render=lambda: (
-            _("Voting is open: %(title)s") % {"title": proposal.title},
-            _("The vote closes at %(time)s.") % {"time": timezone.localtime(closes_at).strftime("%Y-%m-%d %H:%M")},
-        ),
+        params={"proposal": proposal.pk, "title": proposal.title, "closes_at": closes_at.isoformat()},
         link=reverse("proposal-detail", args=[cluster.slug, proposal.pk]),
         cluster=cluster,
     )

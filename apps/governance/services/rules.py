@@ -104,10 +104,7 @@ def _notify_members_of_rule_change(proposal: Proposal) -> None:
     notify_users(
         users=users.values(),
         kind="governance.rule_changed",
-        render=lambda: (
-            _("The council changed the rules: %(title)s") % {"title": proposal.title},
-            ", ".join(f"{k} = {v}" for k, v in proposal.changes.items()),
-        ),
+        params={"proposal": proposal.pk, "title": proposal.title, "changes": proposal.changes},
         link=reverse("rulebook", args=[proposal.cluster.slug]),
         cluster=proposal.cluster,
         email=False,

@@ -121,7 +121,7 @@ def _enact(proposal: Proposal, now) -> bool:
             cluster=proposal.cluster,
             membership_id=proposal.sanction_membership_id,
             action=proposal.sanction_action,
-            reason=_("Council decision: %(title)s") % {"title": proposal.title},
+            params={"title": proposal.title, "proposal": proposal.pk},
         )
     return True
 
@@ -151,7 +151,28 @@ def proposal_close(*, proposal_id: int, now=None) -> Proposal | None:
         proposal.enacted_at = now
         proposal.save(update_fields=["status", "enacted_at", "updated_at"])
         chain_append(cluster=proposal.cluster, kind="proposal.enacted", payload={"proposal": proposal.pk})
+    _notify_decided(proposal, result)
     return proposal
+
+
+def _notify_decided(proposal: Proposal, result: dict) -> None:
+    """The electorate and the author learn the outcome (once: the proposal is tallied once)."""
+    users = {s.holder_id: s.holder for s in selectors.electorate_seats(proposal=proposal, current_only=False)}
+    users.setdefault(proposal.author_id, proposal.author)
+    notify_users(
+        users=users.values(),
+        kind="governance.proposal_decided",
+        params={
+            "proposal": proposal.pk,
+            "title": proposal.title,
+            "status": proposal.status,
+            "yes": result.get("yes", 0),
+            "no": result.get("no", 0),
+            "abstain": result.get("abstain", 0),
+        },
+        link=reverse("proposal-detail", args=[proposal.cluster.slug, proposal.pk]),
+        cluster=proposal.cluster,
+    )
 
 
 def proposals_close_due(*, now=None) -> int:
@@ -184,10 +205,7 @@ def proposals_remind_closing(*, now=None) -> int:
         notify_users(
             users=holders.values(),
             kind="governance.voting_closes_soon",
-            render=lambda proposal=proposal: (
-                _("Voting closes within a day: %(title)s") % {"title": proposal.title},
-                "",
-            ),
+            params={"proposal": proposal.pk, "title": proposal.title},
             link=reverse("proposal-detail", args=[proposal.cluster.slug, proposal.pk]),
             cluster=proposal.cluster,
         )

@@ -325,9 +325,13 @@ class DeclineSerializer(serializers.Serializer):
 
 
 class DealEventSerializer(ModelSerializer):
+    system_note = serializers.CharField(
+        read_only=True, help_text="The platform's note on this step, in the language of the request."
+    )
+
     class Meta:
         model = DealEvent
-        fields = ("status", "side", "note", "attachments", "created_at")
+        fields = ("status", "side", "note", "code", "params", "system_note", "attachments", "created_at")
         read_only_fields = fields
 
 

@@ -11,7 +11,7 @@ from apps.core.errors import ConflictError, DomainError, NotFoundError, Permissi
 from apps.membership.models import EnterpriseMember
 from apps.tenancy.rules import rule_value
 
-from .. import lifecycle
+from .. import lifecycle, notices
 from ..lifecycle import MILESTONES, REASON_REQUIRED
 from ..models import (
     CapacityOffer,
@@ -78,7 +78,10 @@ def _release(deal: Deal) -> None:
 @transaction.atomic
 def deal_advance(*, actor, cluster, deal_id: int, to: str, note: str = "", attachments=None) -> Deal:
     deal = (
-        Deal.objects.select_for_update(of=("self",)).select_related("match").filter(cluster=cluster, pk=deal_id).first()
+        Deal.objects.select_for_update(of=("self",))
+        .select_related("match", "cluster", "buyer", "supplier")
+        .filter(cluster=cluster, pk=deal_id)
+        .first()
     )
     if deal is None:
         raise NotFoundError()
@@ -114,6 +117,13 @@ def deal_advance(*, actor, cluster, deal_id: int, to: str, note: str = "", attac
     fields.append("next_milestone_due")
     deal.save(update_fields=fields)
     DealEvent.objects.create(deal=deal, status=to, actor=actor, side=side, note=note, attachments=attachments or [])
+    notices.deal_event(
+        deal=deal,
+        kind="marketplace.deal_milestone",
+        actor=actor,
+        status=str(to),
+        reason=note if to in REASON_REQUIRED else "",
+    )
     if to == S.CANCELLED:
         _release(deal)
     if to in (S.DELIVERED, S.CLOSED):
@@ -124,20 +134,32 @@ def deal_advance(*, actor, cluster, deal_id: int, to: str, note: str = "", attac
 
 def cancel_for_replacement(*, deal_id: int, actor, replacement) -> bool:
     """Cancel a late deal whose buyer and another supplier accepted a replacement (idempotent)."""
-    deal = Deal.objects.select_for_update(of=("self",)).select_related("match").filter(pk=deal_id).first()
+    deal = (
+        Deal.objects.select_for_update(of=("self",))
+        .select_related("match", "cluster", "buyer", "supplier")
+        .filter(pk=deal_id)
+        .first()
+    )
     if deal is None or deal.status not in (S.CONFIRMED, S.IN_PRODUCTION, S.QUALITY_CHECKED):
         return False
-    note = _("Replaced after missing its due date (match %(id)d).") % {"id": replacement.pk}
-    deal.status, deal.reason, deal.closed_at, deal.next_milestone_due = S.CANCELLED, note, timezone.now(), None
+    # the reason is the platform's: stored as the timeline's system note, rendered when read
+    deal.status, deal.reason, deal.closed_at, deal.next_milestone_due = S.CANCELLED, "", timezone.now(), None
     deal.save(update_fields=["status", "reason", "closed_at", "next_milestone_due", "updated_at"])
-    DealEvent.objects.create(deal=deal, status=S.CANCELLED, actor=actor, side="buyer", note=note)
+    params = {"id": replacement.pk}  # the replacing match
+    DealEvent.objects.create(deal=deal, status=S.CANCELLED, actor=actor, side="buyer", code="replaced", params=params)
+    notices.deal_event(deal=deal, kind="marketplace.deal_milestone", actor=actor, status=str(S.CANCELLED))
     _release(deal)
     return True
 
 
 @transaction.atomic
 def deal_rate(*, actor, cluster, deal_id: int, quality: int, on_time: int, communication: int, comment: str = ""):
-    deal = Deal.objects.select_for_update(of=("self",)).filter(cluster=cluster, pk=deal_id).first()
+    deal = (
+        Deal.objects.select_for_update(of=("self",))
+        .select_related("cluster", "buyer", "supplier")
+        .filter(cluster=cluster, pk=deal_id)
+        .first()
+    )
     if deal is None:
         raise NotFoundError()
     side = deal_side(user=actor, deal=deal)
@@ -162,6 +184,7 @@ def deal_rate(*, actor, cluster, deal_id: int, quality: int, on_time: int, commu
         for enterprise_id in (deal.buyer_id, deal.supplier_id):
             reputation_refresh(cluster_id=deal.cluster_id, enterprise_id=enterprise_id)
     rating.refresh_from_db()
+    notices.rating_received(rating=rating, deal=deal)
     return rating
 
 

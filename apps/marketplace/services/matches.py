@@ -9,6 +9,7 @@ from apps.core import outbox
 from apps.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from apps.membership.models import EnterpriseMember
 
+from .. import notices
 from ..models import (
     MATCHABLE,
     CapacityOffer,
@@ -121,8 +122,9 @@ def _create_deal(match: Match, actor, side: str) -> Deal:
         status=Deal.Status.CONFIRMED,
         actor=actor,
         side="buyer" if side == "demand" else "supplier",
-        note=_("Both sides accepted the match."),
+        code="match_accepted",
     )
+    notices.deal_event(deal=deal, kind="marketplace.deal_created", actor=actor)
     return deal
 
 
@@ -141,7 +143,8 @@ def match_accept(*, actor, cluster, match_id: int) -> Match:
     _require_open(match)
     now = timezone.now()
     field = "demand_accepted_at" if side == "demand" else "supply_accepted_at"
-    if getattr(match, field) is None:
+    already = getattr(match, field) is not None  # a repeated acceptance tells no one again
+    if not already:
         setattr(match, field, now)
     if match.demand_accepted_at and match.supply_accepted_at:
         if match.replaces_deal_id:
@@ -153,6 +156,8 @@ def match_accept(*, actor, cluster, match_id: int) -> Match:
                 _create_deal(match, actor, side)
         except IntegrityError:  # a deal for this match exists already: never two
             raise ConflictError(_("This match already became a deal."), code="already_accepted") from None
+    elif not already:  # the first acceptance: the other side's answer is awaited
+        notices.match_answered(match=match, actor=actor, side=side, accepted=True)
     match.save(update_fields=["demand_accepted_at", "supply_accepted_at", "status", "updated_at"])
     return match
 
@@ -166,6 +171,7 @@ def match_decline(*, actor, cluster, match_id: int, reason: str = "") -> Match:
     match.declined_by_id = match.demand_owner_id if side == "demand" else match.supply_owner_id
     match.decline_reason = reason[:500]
     match.save(update_fields=["status", "declined_by", "decline_reason", "updated_at"])
+    notices.match_answered(match=match, actor=actor, side=side, accepted=False)
     demand_kind = "order" if match.kind == MatchKind.PRODUCTION else "channel_request"
     outbox.enqueue("matching.replan_demands", demand_kind, [match.order_id or match.channel_request_id])
     return match

@@ -274,13 +274,24 @@ class InvitationAcceptSerializer(serializers.Serializer):
 
 
 class SuspensionProposalSerializer(ModelSerializer):
+    reason = serializers.CharField(
+        source="reason_text",
+        read_only=True,
+        help_text="The reason, in the language of the request when the platform gave it.",
+    )
+
     class Meta:
         model = SuspensionProposal
-        fields = ("id", "status", "reporters", "reason", "created_at")
+        fields = ("id", "status", "reporters", "reason", "reason_code", "reason_params", "created_at")
         read_only_fields = fields
 
 
 class MembershipSerializer(ModelSerializer):
+    reason = serializers.CharField(
+        source="reason_text",
+        read_only=True,
+        help_text="The reason, in the language of the request when the platform gave it.",
+    )
     enterprise = EnterpriseSummarySerializer(read_only=True)
     decided_by = UserBriefSerializer(read_only=True, allow_null=True)
     open_reports = serializers.SerializerMethodField()
@@ -294,6 +305,8 @@ class MembershipSerializer(ModelSerializer):
             "status",
             "note",
             "reason",
+            "reason_code",
+            "reason_params",
             "created_at",
             "decided_by",
             "decided_at",
@@ -434,6 +447,11 @@ class ReportResolveSerializer(serializers.Serializer):
 
 
 class AuditEventSerializer(ModelSerializer):
+    reason = serializers.CharField(
+        source="reason_text",
+        read_only=True,
+        help_text="The reason, in the language of the request when the platform gave it.",
+    )
     actor = UserBriefSerializer(read_only=True, allow_null=True)
     enterprise = EnterpriseSummarySerializer(read_only=True, allow_null=True)
 
@@ -448,6 +466,8 @@ class AuditEventSerializer(ModelSerializer):
             "membership",
             "report",
             "reason",
+            "reason_code",
+            "reason_params",
             "before",
             "after",
         )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import DomainError, NotFoundError
+from apps.notifications.messages import name_of
 from apps.notifications.services import notify_users
 
 from ..audit import audit_record
@@ -49,14 +50,9 @@ def enterprise_create(*, actor, capabilities=(), industry_codes=(), certificatio
     return enterprise
 
 
-def _field_label(name: str) -> str:
-    return str(Enterprise._meta.get_field(name).verbose_name)
-
-
 def _verification_withdrawn(*, actor, enterprise: Enterprise, before: dict, after: dict) -> None:
     """Record the withdrawn badge in every cluster the enterprise belongs to, and tell its owner."""
     fields = list(after)
-    reason = _("The verified identity changed: %(fields)s.") % {"fields": ", ".join(map(_field_label, fields))}
     for membership in Membership.objects.filter(
         enterprise=enterprise, status__in=Membership.OPEN_STATUSES
     ).select_related("cluster"):
@@ -66,7 +62,8 @@ def _verification_withdrawn(*, actor, enterprise: Enterprise, before: dict, afte
             action="enterprise.verification_withdrawn",
             enterprise=enterprise,
             membership=membership,
-            reason=reason,
+            reason_code="identity_changed",
+            reason_params={"fields": fields},
             before={"verified": True, **before},
             after={"verified": False, **after},
         )
@@ -76,11 +73,7 @@ def _verification_withdrawn(*, actor, enterprise: Enterprise, before: dict, afte
     notify_users(
         users=[person.user for person in owners],
         kind="membership.verification_withdrawn",
-        render=lambda: (
-            _("%(enterprise)s is no longer shown as verified") % {"enterprise": enterprise.name},
-            _("You changed %(fields)s. Platform staff will check the new identity before the badge returns.")
-            % {"fields": ", ".join(map(_field_label, fields))},
-        ),
+        params={"enterprise": name_of(enterprise), "enterprise_id": enterprise.pk, "fields": fields},
         link=reverse("enterprise-detail", args=[enterprise.pk]),
     )
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core.errors import ConflictError, DomainError, NotFoundError
+from apps.notifications.messages import name_of
 from apps.notifications.services import notify_users
 from apps.tenancy import selectors as tenancy_selectors
 
@@ -24,49 +25,39 @@ ACTION_VERBS = {
     "leave": gettext_lazy("leave"),
 }
 
-DECISION_TITLES = {
-    "approve": gettext_lazy("%(enterprise)s is now a member of %(cluster)s"),
-    "reject": gettext_lazy("%(cluster)s declined the application of %(enterprise)s"),
-    "suspend": gettext_lazy("%(enterprise)s is suspended in %(cluster)s"),
-    "reinstate": gettext_lazy("%(enterprise)s is reinstated in %(cluster)s"),
-    "expel": gettext_lazy("%(enterprise)s was expelled from %(cluster)s"),
-    "leave": gettext_lazy("%(enterprise)s left %(cluster)s"),
-}
-
 
 def _state(membership: Membership) -> dict:
     return {"status": membership.status}
 
 
-def _notify_owners(membership: Membership, action: str, reason: str) -> None:
+def _notify_owners(membership: Membership, action: str, reason: str, *, code: str = "", params=None) -> None:
     owners = [
         person.user
         for person in EnterpriseMember.objects.filter(
             enterprise=membership.enterprise, role=EnterpriseMember.Role.OWNER
         ).select_related("user")
     ]
-
-    def render():
-        params = {"enterprise": membership.enterprise.name, "cluster": membership.cluster.name}
-        title = DECISION_TITLES[action] % params
-        body = _("Reason: %(reason)s") % {"reason": reason} if reason else ""
-        return title, body
-
     notify_users(
         users=owners,
         kind=f"membership.{action}",
-        render=render,
+        params={
+            "enterprise": name_of(membership.enterprise),
+            "cluster": name_of(membership.cluster),
+            "reason": reason,
+            "reason_code": code,
+            "reason_params": params or {},
+        },
         link=reverse("cluster-detail", args=[membership.cluster.slug]),
         cluster=membership.cluster,
     )
 
 
-def _notify_administrators(cluster, kind: str, render) -> None:
+def _notify_administrators(cluster, kind: str, params: dict) -> None:
     admins = [role.user for role in tenancy_selectors.cluster_administrators(cluster=cluster)]
     notify_users(
         users=admins,
         kind=kind,
-        render=render,
+        params=params,
         link=reverse("moderation-queue", args=[cluster.slug]),
         cluster=cluster,
         email=False,
@@ -111,7 +102,7 @@ def membership_apply(*, actor, cluster, enterprise: Enterprise, note: str = "") 
     _notify_administrators(
         cluster,
         "membership.application",
-        lambda: (_("%(enterprise)s applied to join") % {"enterprise": enterprise.name}, note),
+        {"enterprise": name_of(enterprise), "enterprise_id": enterprise.pk, "note": note},
     )
     return membership
 
@@ -128,7 +119,10 @@ def _locked(cluster, membership_id: int) -> Membership:
     return membership
 
 
-def _transition(*, actor, membership: Membership, action: str, reason: str, system: bool = False) -> Membership:
+def _transition(
+    *, actor, membership: Membership, action: str, reason: str, system: bool = False, code: str = "", params=None
+) -> Membership:
+    """Apply a decision; the platform's own reason is ``code`` + ``params`` (``reasons``), a person's ``reason``."""
     spec = lifecycle.TRANSITIONS[action]
     if not lifecycle.allowed(action, membership.status):
         raise ConflictError(
@@ -136,15 +130,16 @@ def _transition(*, actor, membership: Membership, action: str, reason: str, syst
             % {"action": ACTION_VERBS[action], "status": membership.get_status_display().lower()},
             code="illegal_transition",
         )
-    if spec.reason_required and not reason.strip():
+    if spec.reason_required and not reason.strip() and not code:
         raise DomainError(_("Give a reason: the enterprise will see it."), field="reason", code="required")
     before = _state(membership)
     now = timezone.now()
     membership.status = spec.target
     membership.reason = reason
+    membership.reason_code, membership.reason_params = code, params or {}
     membership.decided_by = None if system else actor
     membership.decided_at = now
-    fields = ["status", "reason", "decided_by", "decided_at", "updated_at"]
+    fields = ["status", "reason", "reason_code", "reason_params", "decided_by", "decided_at", "updated_at"]
     if action == "approve":
         membership.joined_at = now
         fields.append("joined_at")
@@ -156,20 +151,28 @@ def _transition(*, actor, membership: Membership, action: str, reason: str, syst
         enterprise=membership.enterprise,
         membership=membership,
         reason=reason,
+        reason_code=code,
+        reason_params=params,
         before=before,
         after=_state(membership),
     )
-    _notify_owners(membership, action, reason)
+    _notify_owners(membership, action, reason, code=code, params=params)
     return membership
 
 
 @transaction.atomic
-def membership_decide(*, actor, cluster, membership_id: int, action: str, reason: str = "") -> Membership:
-    """An administrator's decision: approve / reject / suspend / reinstate / expel."""
+def membership_decide(
+    *, actor, cluster, membership_id: int, action: str, reason: str = "", code: str = "", params=None
+) -> Membership:
+    """An administrator's decision: approve / reject / suspend / reinstate / expel.
+
+    ``code`` + ``params``: the administrator upholds a reason of the platform's (``reasons``).
+    """
     if action not in lifecycle.ADMINISTRATOR_ACTIONS:
         raise DomainError(_("Unknown decision."), field="action")
     require_cluster_administrator(user=actor, cluster=cluster)
-    return _transition(actor=actor, membership=_locked(cluster, membership_id), action=action, reason=reason)
+    membership = _locked(cluster, membership_id)
+    return _transition(actor=actor, membership=membership, action=action, reason=reason, code=code, params=params)
 
 
 @transaction.atomic
@@ -180,16 +183,18 @@ def membership_leave(*, actor, cluster, membership_id: int, reason: str = "") ->
 
 
 @transaction.atomic
-def membership_suspend_automatically(*, membership: Membership, reason: str) -> Membership | None:
-    """Suspend pending review (no human actor); a no-op unless the member is active."""
+def membership_suspend_automatically(*, membership: Membership, code: str, params: dict) -> Membership | None:
+    """Suspend pending review (no human actor, a reason of the platform's); a no-op unless the member is active."""
     membership = _locked(membership.cluster, membership.pk)
     if membership.status != Membership.Status.ACTIVE:
         return None
-    return _transition(actor=None, membership=membership, action="suspend", reason=reason, system=True)
+    return _transition(
+        actor=None, membership=membership, action="suspend", reason="", system=True, code=code, params=params
+    )
 
 
 @transaction.atomic
-def membership_decide_by_council(*, cluster, membership_id: int, action: str, reason: str) -> Membership | None:
+def membership_decide_by_council(*, cluster, membership_id: int, action: str, params: dict) -> Membership | None:
     """A sanction enacted by the council: suspend or reinstate, with no individual actor.
 
     Harmless when the membership is already in the target state (enactment may rerun).
@@ -198,7 +203,9 @@ def membership_decide_by_council(*, cluster, membership_id: int, action: str, re
     target = lifecycle.TRANSITIONS[action].target
     if membership.status == target:
         return membership
-    return _transition(actor=None, membership=membership, action=action, reason=reason, system=True)
+    return _transition(
+        actor=None, membership=membership, action=action, reason="", system=True, code="council_decision", params=params
+    )
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ConflictError, DomainError, NotFoundError
+from apps.notifications.messages import name_of
 from apps.notifications.services import notify_users
 from apps.tenancy.rules import rule_value
 
@@ -218,18 +219,17 @@ def report_file(
         reason=reason[:500],
         after=after,
     )
-
-    def render():
-        if listing is None:
-            title = _("New report against %(enterprise)s") % {"enterprise": subject.name}
-        else:
-            title = _("New report against “%(listing)s” of %(enterprise)s") % {
-                "listing": listing.title,
-                "enterprise": subject.name,
-            }
-        return title, report.get_category_display()
-
-    _notify_administrators(cluster, "report.filed", render)
+    params = {
+        "enterprise": name_of(subject),
+        "enterprise_id": subject.pk,
+        "cluster": name_of(cluster),
+        "listing": listing.title if listing is not None else "",
+        "category": category,
+        "report": report.pk,
+    }
+    _notify_administrators(cluster, "report.filed", params)
+    # the enterprise reported is told (never by whom): it may answer the administrators
+    notify_users(users=_owners(subject), kind="report.about_you", params=params, cluster=cluster)
     review_reports(cluster=cluster, membership=subject_membership)
     return report
 
@@ -256,39 +256,26 @@ def review_reports(*, cluster, membership: Membership) -> SuspensionProposal | N
         return None
     params = {"count": reporters, "limit": threshold}
     if rule_value(cluster=cluster, key="moderation.auto_suspend_without_review"):
-        membership_suspend_automatically(
-            membership=membership,
-            reason=_("Suspended pending review: %(count)d enterprises reported it (the cluster's limit is %(limit)d).")
-            % params,
-        )
+        membership_suspend_automatically(membership=membership, code="reported_suspended", params=params)
         return None
     if SuspensionProposal.objects.filter(membership=membership, status=SuspensionProposal.Status.PROPOSED).exists():
         return None
-    reason = (
-        _("%(count)d enterprises reported this member (the cluster's limit is %(limit)d): an administrator decides.")
-        % params
-    )
-    proposal = SuspensionProposal.objects.create(
-        cluster=cluster, membership=membership, reporters=reporters, reason=reason
-    )
+    why = {"reason_code": "reported_review", "reason_params": params}
+    proposal = SuspensionProposal.objects.create(cluster=cluster, membership=membership, reporters=reporters, **why)
     audit_record(
         cluster=cluster,
         actor=None,
         action="membership.suspension_proposed",
         enterprise=membership.enterprise,
         membership=membership,
-        reason=reason,
+        **why,
         before={"status": membership.status},
         after={"status": membership.status, "proposal": proposal.status, "reporters": reporters},
     )
     _notify_administrators(
         cluster,
         "report.suspension_proposed",
-        lambda: (
-            _("Suspension of %(enterprise)s proposed: confirm or dismiss it")
-            % {"enterprise": membership.enterprise.name},
-            _("%(count)d enterprises reported this member.") % {"count": reporters},
-        ),
+        {"enterprise": name_of(membership.enterprise), "enterprise_id": membership.enterprise_id, "count": reporters},
     )
     return proposal
 
@@ -335,8 +322,12 @@ def suspension_confirm(*, actor, cluster, membership_id: int, reason: str = "") 
     require_cluster_administrator(user=actor, cluster=cluster)
     proposal = _pending_proposal(cluster, membership_id)
     reason = reason.strip() or proposal.reason
+    # no reason of their own: the administrator upholds the proposal's (the platform's, rendered when read)
+    why = {} if reason else {"code": proposal.reason_code, "params": proposal.reason_params}
     if proposal.membership.status != Membership.Status.SUSPENDED:  # already suspended otherwise: confirm only
-        membership_decide(actor=actor, cluster=cluster, membership_id=membership_id, action="suspend", reason=reason)
+        membership_decide(
+            actor=actor, cluster=cluster, membership_id=membership_id, action="suspend", reason=reason, **why
+        )
     _decide_proposal(actor=actor, proposal=proposal, status=SuspensionProposal.Status.CONFIRMED, reason=reason)
     return Membership.objects.get(pk=membership_id)
 
@@ -353,10 +344,7 @@ def suspension_dismiss(*, actor, cluster, membership_id: int, reason: str) -> Me
     _notify_administrators(
         cluster,
         "report.suspension_dismissed",
-        lambda: (
-            _("The proposed suspension of %(enterprise)s was dismissed") % {"enterprise": enterprise.name},
-            reason,
-        ),
+        {"enterprise": name_of(enterprise), "enterprise_id": enterprise.pk, "reason": reason},
     )
     return Membership.objects.get(pk=membership_id)
 
@@ -421,21 +409,14 @@ def report_resolve(*, actor, cluster, report_id: int, resolution: str, reason: s
         notify_users(
             users=_owners(report.subject),
             kind="report.warning",
-            render=lambda: (
-                _("Warning from the administrators of %(cluster)s") % {"cluster": cluster.name},
-                reason,
-            ),
+            params={"cluster": name_of(cluster), "reason": reason},
             cluster=cluster,
         )
     elif resolution == "listing_removed":
         notify_users(
             users=_owners(report.subject),
             kind="report.listing_removed",
-            render=lambda: (
-                _("The administrators of %(cluster)s removed your listing “%(listing)s”")
-                % {"cluster": cluster.name, "listing": listing.title},
-                reason,
-            ),
+            params={"cluster": name_of(cluster), "listing": listing.title, "reason": reason},
             link=listings().url(cluster=cluster, kind=report.listing_kind, listing_id=report.listing_id),
             cluster=cluster,
         )

@@ -16,14 +16,23 @@ from ..models import Notification, NotificationPreference
 class NotificationSerializer(ModelSerializer):
     cluster = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     is_read = serializers.SerializerMethodField()
+    title = serializers.SerializerMethodField(help_text="Rendered in the language of the request.")
+    body = serializers.SerializerMethodField(help_text="Rendered in the language of the request.")
+    params = serializers.JSONField(read_only=True, help_text="What happened: the kind's parameters.")
 
     class Meta:
         model = Notification
-        fields = ("id", "kind", "title", "body", "link", "cluster", "is_read", "read_at", "created_at")
+        fields = ("id", "kind", "params", "title", "body", "link", "cluster", "is_read", "read_at", "created_at")
         read_only_fields = fields
 
     def get_is_read(self, notification) -> bool:
         return notification.read_at is not None
+
+    def get_title(self, notification) -> str:
+        return notification.rendered_title
+
+    def get_body(self, notification) -> str:
+        return notification.rendered_body
 
 
 class MarkedSerializer(serializers.Serializer):

@@ -1,0 +1,41 @@
+"""How governance's notifications read: registered with the notifications app from ready()."""
+
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.notifications import messages
+
+
+def _closes_at(values: dict) -> dict:
+    closes = parse_datetime(values["closes_at"])
+    return {**values, "time": formats.date_format(timezone.localtime(closes), "DATETIME_FORMAT")}
+
+
+def _changes(values: dict) -> str:
+    # Translators: the separator between the items of a list
+    return _(", ").join(f"{key} = {value}" for key, value in values.get("changes", {}).items())
+
+
+def _outcome(values: dict) -> dict:
+    from .models import Proposal
+
+    return {**values, "outcome": Proposal.Status(values["status"]).label.lower()}
+
+
+def register() -> None:
+    messages.register(
+        "governance.voting_opened",
+        gettext_lazy("Voting is open: %(title)s"),
+        gettext_lazy("The vote closes at %(time)s."),
+        prepare=_closes_at,
+    )
+    messages.register("governance.voting_closes_soon", gettext_lazy("Voting closes within a day: %(title)s"))
+    messages.register("governance.rule_changed", gettext_lazy("The council changed the rules: %(title)s"), _changes)
+    messages.register(
+        "governance.proposal_decided",
+        gettext_lazy("The vote on “%(title)s” is decided: %(outcome)s"),
+        gettext_lazy("%(yes)d for, %(no)d against, %(abstain)d abstaining."),
+        prepare=_outcome,
+    )
