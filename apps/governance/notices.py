@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.notifications import messages
+from apps.tenancy.rules import REGISTRY
 
 
 def _closes_at(values: dict) -> dict:
@@ -14,8 +15,17 @@ def _closes_at(values: dict) -> dict:
 
 
 def _changes(values: dict) -> str:
+    """Each parameter by its name in the reader's language, its new value in its unit's words."""
+    parts = []
+    for key, value in values.get("changes", {}).items():
+        rule = REGISTRY.get(key)
+        if rule is None:  # a parameter since retired: its key is all there is
+            parts.append(f"{key} = {value}")
+            continue
+        shown = rule.choice_label(value) if rule.type == "choice" else value
+        parts.append(f"{rule.name or key}: {shown} {rule.unit_label}".rstrip())
     # Translators: the separator between the items of a list
-    return _(", ").join(f"{key} = {value}" for key, value in values.get("changes", {}).items())
+    return _(", ").join(parts)
 
 
 def _outcome(values: dict) -> dict:
