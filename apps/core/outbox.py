@@ -25,9 +25,17 @@ def _send(message_id: int, task_name: str, args: list) -> bool:
     from cluster_platform.celery import app
 
     if app.conf.task_always_eager:  # tests and scripts: run in process, let failures surface
+        # claimed before it runs: a task run in process may enqueue others, whose relay would
+        # otherwise find this one still pending and run it again, without end
+        claimed = OutboxMessage.objects.filter(pk=message_id, sent_at__isnull=True).update(
+            sent_at=timezone.now(), attempts=F("attempts") + 1
+        )
+        if not claimed:
+            return True
         if task_name not in app.tasks:  # enqueued by name: the tasks modules load as a worker's would
             app.loader.import_default_modules()
         app.tasks[task_name].apply(args=args, throw=True)
+        return True
     else:
         try:
             app.send_task(task_name, args=args, retry=False)
