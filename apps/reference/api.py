@@ -4,7 +4,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import permissions, serializers, viewsets
 
 from . import selectors
-from .filters import CapabilityFilter, IndustryCodeFilter
+from .filters import CapabilityFilter, IndustryCodeFilter, RegionFilter
 from .models import Capability, CertificationScheme, IndustryCode, Region
 
 
@@ -87,3 +87,4 @@ class RegionViewSet(ReferenceViewSet):
 
     queryset = selectors.regions()
     serializer_class = RegionSerializer
+    filterset_class = RegionFilter

@@ -2,7 +2,7 @@
 
 from django_filters import rest_framework as filters
 
-from .models import Capability, IndustryCode
+from .models import Capability, IndustryCode, Region
 
 
 class CapabilityFilter(filters.FilterSet):
@@ -20,3 +20,19 @@ class IndustryCodeFilter(filters.FilterSet):
     class Meta:
         model = IndustryCode
         fields = []
+
+
+class RegionFilter(filters.FilterSet):
+    province = filters.CharFilter(
+        method="in_province",
+        max_length=2,
+        min_length=2,
+        help_text="The cities of one province, by the first two digits of their code, e.g. 33 (Zhejiang).",
+    )
+
+    class Meta:
+        model = Region
+        fields = []
+
+    def in_province(self, queryset, name, value):
+        return queryset.filter(code__startswith=value)

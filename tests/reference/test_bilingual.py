@@ -63,8 +63,11 @@ def test_the_reference_api_answers_the_requests_language_beside_both(client, pat
 
 
 def test_region_answers_its_province_in_the_requests_language(client):
-    shaoxing = next(r for r in rows_of(client.get("/api/v1/reference/regions/", **ZH)) if r["code"] == "330600")
+    zhejiang = rows_of(client.get("/api/v1/reference/regions/?province=33", **ZH))
+    assert zhejiang and all(r["code"].startswith("33") for r in zhejiang)
+    shaoxing = next(r for r in zhejiang if r["code"] == "330600")
     assert (shaoxing["name"], shaoxing["province"]) == ("绍兴市", "浙江省")
+    assert client.get("/api/v1/reference/regions/?province=3", **ZH).status_code == 400
 
 
 def test_the_enterprise_page_shows_reference_names_in_the_readers_language(client):

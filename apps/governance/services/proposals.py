@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.dates import format_utc
 from apps.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 from apps.membership.models import Membership
 from apps.membership.permissions import is_cluster_administrator
@@ -274,7 +275,7 @@ def proposal_open_voting(*, actor, cluster, proposal_id: int, closes_at=None, op
     notify_users(
         users={u.pk: u for u in holders}.values(),
         kind="governance.voting_opened",
-        params={"proposal": proposal.pk, "title": proposal.title, "closes_at": closes_at.isoformat()},
+        params={"proposal": proposal.pk, "title": proposal.title, "closes_at": format_utc(closes_at)},
         link=reverse("proposal-detail", args=[cluster.slug, proposal.pk]),
         cluster=cluster,
     )
