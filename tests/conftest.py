@@ -149,3 +149,14 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_the_default_language():
+    """A request through the test client leaves its language active in the thread (the
+    LocaleMiddleware activates, nothing deactivates): one test's Chinese page must not make the
+    next test's text Chinese."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()

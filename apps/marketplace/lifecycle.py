@@ -19,6 +19,8 @@ The services enforce these rules (and raise the refusal); the pages read the sam
 show only the buttons that will work.
 """
 
+import datetime
+
 from .models import MATCHABLE, Deal, ListingStatus, Match
 
 # --- Listings -----------------------------------------------------------------------------------
@@ -116,3 +118,26 @@ def awaited_from_other_side(status: str, side: str | None) -> tuple[str, str] | 
 def can_rate(status: str, side: str | None, *, rated: bool) -> bool:
     """A side rates the other once, after delivery."""
     return side is not None and status in RATABLE and not rated
+
+
+def plan_milestones(*, start, lead_time_days: int, due_date) -> dict[str, str]:
+    """Planned dates: production starts within two days, is checked when the lead time is over,
+    ships the day after, arrives by the due date (each clamped so none passes the next)."""
+    delivered = due_date
+    checked = min(start + datetime.timedelta(days=max(lead_time_days, 1)), delivered)
+    shipped = min(checked + datetime.timedelta(days=1), delivered)
+    producing = min(start + datetime.timedelta(days=2), checked)
+    return {
+        Deal.Status.IN_PRODUCTION.value: producing.isoformat(),
+        Deal.Status.QUALITY_CHECKED.value: checked.isoformat(),
+        Deal.Status.SHIPPED.value: shipped.isoformat(),
+        Deal.Status.DELIVERED.value: delivered.isoformat(),
+    }
+
+
+def next_milestone_due(deal) -> datetime.date | None:
+    milestone = deal.next_milestone()
+    if milestone is None:
+        return None
+    planned = deal.planned.get(milestone)
+    return datetime.date.fromisoformat(planned) if planned else deal.due_date

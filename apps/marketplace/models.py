@@ -6,8 +6,6 @@ quantity and an order's filled quantity can never exceed what is there
 (``CheckConstraint`` + conditional ``UPDATE`` in the services).
 """
 
-import datetime
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -467,29 +465,6 @@ MILESTONE_ORDER = [
     Deal.Status.SHIPPED,
     Deal.Status.DELIVERED,
 ]
-
-
-def plan_milestones(*, start, lead_time_days: int, due_date) -> dict[str, str]:
-    """Planned dates: production starts within two days, is checked when the lead time is over,
-    ships the day after, arrives by the due date (each clamped so none passes the next)."""
-    delivered = due_date
-    checked = min(start + datetime.timedelta(days=max(lead_time_days, 1)), delivered)
-    shipped = min(checked + datetime.timedelta(days=1), delivered)
-    producing = min(start + datetime.timedelta(days=2), checked)
-    return {
-        Deal.Status.IN_PRODUCTION.value: producing.isoformat(),
-        Deal.Status.QUALITY_CHECKED.value: checked.isoformat(),
-        Deal.Status.SHIPPED.value: shipped.isoformat(),
-        Deal.Status.DELIVERED.value: delivered.isoformat(),
-    }
-
-
-def next_milestone_due(deal) -> datetime.date | None:
-    milestone = deal.next_milestone()
-    if milestone is None:
-        return None
-    planned = deal.planned.get(milestone)
-    return datetime.date.fromisoformat(planned) if planned else deal.due_date
 
 
 #: The statuses a deal can be moved to by one of its sides (confirmed is where it starts).

@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.marketplace.models import MatchingRun
 from apps.matching import leases, planner
@@ -96,6 +96,7 @@ def test_triggers_and_methods_read_as_words(client, market, post_listing, django
     assert "运行中" in chinese or "已成功" in chinese  # the statuses, in the reader's language
 
 
+@translation.override("en")  # a page read before may have left another language active
 def test_short_and_long_durations_read_naturally():
     start = timezone.now()
     run = MatchingRun(started_at=start, finished_at=start + datetime.timedelta(milliseconds=42))

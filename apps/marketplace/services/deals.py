@@ -12,7 +12,7 @@ from apps.membership.models import EnterpriseMember
 from apps.tenancy.rules import rule_value
 
 from .. import lifecycle, notices
-from ..lifecycle import MILESTONES, REASON_REQUIRED
+from ..lifecycle import MILESTONES, REASON_REQUIRED, next_milestone_due
 from ..models import (
     CapacityOffer,
     ChannelOffer,
@@ -24,7 +24,6 @@ from ..models import (
     Order,
     Rating,
     Reputation,
-    next_milestone_due,
 )
 from .listings import market_changed
 

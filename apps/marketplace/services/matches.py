@@ -10,6 +10,7 @@ from apps.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from apps.membership.models import EnterpriseMember
 
 from .. import notices
+from ..lifecycle import next_milestone_due, plan_milestones
 from ..models import (
     MATCHABLE,
     CapacityOffer,
@@ -20,8 +21,6 @@ from ..models import (
     Match,
     MatchKind,
     Order,
-    next_milestone_due,
-    plan_milestones,
 )
 from .listings import filled_status, market_changed
 
