@@ -30,7 +30,6 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 
-
 def _served_address() -> str:
     """Where ``runserver`` serves when SITE_URL is not set: ``make run`` passes HOST and WEB_PORT
     (``make run PORT=8001``) to the web server, the worker and beat alike, so the links of every
