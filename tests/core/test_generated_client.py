@@ -13,10 +13,12 @@ installs it (requirements-dev).
 import datetime
 import importlib
 import json
+import os
 import pkgutil
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 
 import httpx
 import pytest
@@ -58,6 +60,8 @@ def generated(live_server, tmp_path, monkeypatch):
         text=True,
         timeout=300,
         cwd=tmp_path,
+        # its post-hooks run ruff, which is in the virtualenv beside this Python, not always on PATH
+        env={**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"},
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
