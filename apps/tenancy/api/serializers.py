@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from apps.core.api.serializers import ModelSerializer
 from apps.tenancy.models import Cluster, ClusterRole
+from apps.tenancy.services import CLUSTER_EDITABLE_FIELDS
 
 
 class ClusterSerializer(ModelSerializer):
@@ -13,15 +14,7 @@ class ClusterSerializer(ModelSerializer):
         fields = (
             "slug",
             "name",
-            "name_zh",
-            "name_en",
-            "kind",
-            "industry_focus",
-            "industry_focus_zh",
-            "region",
-            "region_zh",
-            "status",
-            "description",
+            *CLUSTER_EDITABLE_FIELDS,
             "administrator_count",
             "created_at",
             "updated_at",
@@ -32,18 +25,7 @@ class ClusterSerializer(ModelSerializer):
 class ClusterCreateSerializer(ModelSerializer):
     class Meta:
         model = Cluster
-        fields = (
-            "slug",
-            "name_zh",
-            "name_en",
-            "kind",
-            "industry_focus",
-            "industry_focus_zh",
-            "region",
-            "region_zh",
-            "status",
-            "description",
-        )
+        fields = ("slug", *CLUSTER_EDITABLE_FIELDS)
 
 
 class ClusterUpdateSerializer(ModelSerializer):
@@ -51,17 +33,7 @@ class ClusterUpdateSerializer(ModelSerializer):
 
     class Meta:
         model = Cluster
-        fields = (
-            "name_zh",
-            "name_en",
-            "kind",
-            "industry_focus",
-            "industry_focus_zh",
-            "region",
-            "region_zh",
-            "status",
-            "description",
-        )
+        fields = CLUSTER_EDITABLE_FIELDS
 
 
 class UserSummarySerializer(serializers.Serializer):
