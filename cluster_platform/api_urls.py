@@ -56,6 +56,9 @@ proposal_router.register("votes", governance.VoteViewSet, basename="proposal-vot
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
+    path("", include("apps.partnerships.api.urls")),
+    path("", include("apps.parks.api.urls")),
+    path("", include("apps.dealroom.api.urls")),
     path("", include(router.urls)),
     path("enterprises/<int:enterprise_pk>/", include(enterprise_router.urls)),
     path("clusters/<slug:cluster_slug>/", include(cluster_router.urls)),

@@ -22,7 +22,10 @@ urlpatterns = [
     path("", include("apps.notifications.urls")),
     path("", include("apps.governance.urls")),
     path("", include("apps.marketplace.urls")),
+    path("", include("apps.partnerships.urls")),
+    path("", include("apps.parks.urls")),
     path("", include("apps.matching.urls")),
+    path("", include("apps.dealroom.urls")),
     path("", include("apps.monitoring.urls")),
 ]
 

@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "apps.marketplace",
     "apps.matching",
     "apps.governance",
+    "apps.partnerships",
+    "apps.parks",
+    "apps.dealroom",
     "apps.monitoring",
 ]
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DealroomConfig(AppConfig):
+    name = "apps.dealroom"
+    label = "dealroom"
+    verbose_name = _("Deal room")

@@ -1,0 +1,3 @@
+"""Pages of dealroom (views in apps/dealroom/pages/), inside one cluster."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Pages of parks (views in apps/parks/pages/), inside one cluster."""
+
+urlpatterns = []

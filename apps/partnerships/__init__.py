@@ -1,0 +1,1 @@
+"""Partnerships between clusters, passed by both councils, and what they share."""

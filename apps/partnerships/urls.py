@@ -1,0 +1,3 @@
+"""Pages of partnerships (views in apps/partnerships/pages/), inside one cluster."""
+
+urlpatterns = []
