@@ -59,6 +59,7 @@ urlpatterns = [
     path("", include("apps.partnerships.api.urls")),
     path("", include("apps.parks.api.urls")),
     path("", include("apps.dealroom.api.urls")),
+    path("", include("apps.innovation.api.urls")),
     path("", include(router.urls)),
     path("enterprises/<int:enterprise_pk>/", include(enterprise_router.urls)),
     path("clusters/<slug:cluster_slug>/", include(cluster_router.urls)),

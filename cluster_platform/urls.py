@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("apps.parks.urls")),
     path("", include("apps.matching.urls")),
     path("", include("apps.dealroom.urls")),
+    path("", include("apps.innovation.urls")),
     path("", include("apps.monitoring.urls")),
 ]
 

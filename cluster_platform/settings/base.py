@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "apps.partnerships",
     "apps.parks",
     "apps.dealroom",
+    "apps.innovation",
     "apps.monitoring",
 ]
 

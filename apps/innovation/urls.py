@@ -1,0 +1,3 @@
+"""Pages of innovation (views in apps/innovation/pages/), inside one cluster."""
+
+urlpatterns = []
