@@ -98,7 +98,7 @@ def localized(payload: dict) -> dict:
         if isinstance(name, dict) and "i18n" in name:
             name = name["i18n"]["zh" if zh else "en"]
         data["enterprise"] = {"id": enterprise["id"], "name": name}
-    data["language_name"] = get_language_info(payload["language"])["name_translated"]
+    data["language_name"] = str(get_language_info(payload["language"])["name_translated"])
     return data
 
 
@@ -182,5 +182,5 @@ def stream(*, cluster_id: int, match_id: int, last_event_id: int, language: str,
             if subscription is not None:
                 try:
                     subscription.close()
-                except Exception:  # noqa: S110 -- closing a dead connection
+                except Exception:
                     pass

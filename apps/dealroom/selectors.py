@@ -6,7 +6,6 @@ from django.db.models import Subquery
 from django.db.models.functions import Coalesce
 
 from apps.core.errors import NotFoundError
-
 from apps.marketplace.models import Deal, Match
 from apps.marketplace.selectors import viewer_enterprise_ids
 from apps.tenancy.selectors import ADMINISTRATOR, MEMBER

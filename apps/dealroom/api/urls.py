@@ -13,6 +13,8 @@ deal_router.register("messages", conversation.DealMessageViewSet, basename="deal
 
 urlpatterns = [
     # ids of at most 18 digits, as ClusterScopedViewSet's own lookups: anything longer is a 404, never a 500
-    re_path(r"^clusters/(?P<cluster_slug>[-a-zA-Z0-9_]+)/matches/(?P<match_pk>[0-9]{1,18})/", include(match_router.urls)),
+    re_path(
+        r"^clusters/(?P<cluster_slug>[-a-zA-Z0-9_]+)/matches/(?P<match_pk>[0-9]{1,18})/", include(match_router.urls)
+    ),
     re_path(r"^clusters/(?P<cluster_slug>[-a-zA-Z0-9_]+)/deals/(?P<deal_pk>[0-9]{1,18})/", include(deal_router.urls)),
 ]
