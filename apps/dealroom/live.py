@@ -17,6 +17,7 @@ cluster (``tenant_scope``): row-level security holds there too, and no transacti
 open for the stream's lifetime.
 """
 
+import contextlib
 import json
 import logging
 import time
@@ -180,7 +181,5 @@ def stream(*, cluster_id: int, match_id: int, last_event_id: int, language: str,
                     yield ": heartbeat\n\n"
         finally:
             if subscription is not None:
-                try:
+                with contextlib.suppress(Exception):  # closing a dead connection
                     subscription.close()
-                except Exception:
-                    pass
