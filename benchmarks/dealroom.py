@@ -111,7 +111,9 @@ def paging(cluster, match, reader) -> None:
             answer = client.get(base + query)
             elapsed = (time.perf_counter() - started) * 1000
         assert answer.status_code == 200, answer.content
-        print(f"  {label:<18} {len(answer.json()['results']):>3} messages  {len(queries):>2} queries  {elapsed:6.1f} ms")
+        print(
+            f"  {label:<18} {len(answer.json()['results']):>3} messages  {len(queries):>2} queries  {elapsed:6.1f} ms"
+        )
 
 
 def fan_out(cluster, match, author) -> None:
