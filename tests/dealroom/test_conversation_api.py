@@ -217,3 +217,12 @@ def test_counting_queries_of_a_post(room):
     with cold_queries() as queries:
         assert post(room, room.buyer_owner).status_code == 201
     assert statements(queries) == first  # five more recipients, no more queries: read and notified in bulk
+
+
+def test_a_side_whose_membership_is_suspended_no_longer_reaches_the_conversation(room):
+    from apps.membership.models import Membership
+
+    post(room, room.buyer_owner)
+    Membership.objects.filter(cluster=room.cluster, enterprise=room.supplier).update(status="suspended")
+    assert room.api(room.supplier_owner).get(room.messages_url()).status_code == 404
+    assert post(room, room.supplier_owner).status_code == 404

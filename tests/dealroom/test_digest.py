@@ -80,3 +80,12 @@ def test_a_long_conversation_quotes_the_first_messages_and_counts_the_rest(room,
 def test_the_digest_is_on_beat_s_schedule():
     entry = settings.CELERY_BEAT_SCHEDULE["dealroom-message-digests"]
     assert entry["task"] == "dealroom.send_message_digests" and entry["schedule"] <= 10 * 60
+
+
+def test_no_digest_once_the_side_is_no_longer_an_active_member(room, mailoutbox):
+    from apps.membership.models import Membership
+
+    post(room, room.buyer_owner, "hello")
+    Membership.objects.filter(cluster=room.cluster, enterprise=room.supplier).update(status="suspended")
+    message_digests_send()
+    assert mails_to(mailoutbox, room.supplier_owner) == []

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.errors import DomainError
 from apps.marketplace.models import Deal
-from apps.membership.models import EnterpriseMember
+from apps.membership.models import EnterpriseMember, Membership
 from apps.notifications.models import NotificationPreference
 from apps.notifications.services import absolute_url, language_of
 from apps.tenancy.models import ClusterRole
@@ -144,9 +144,14 @@ def conversation_mark_read(*, actor, cluster, roles, match_id: int, up_to: int |
 
 
 def _still_a_participant(state: ReadState) -> bool:
+    """The person may still read the conversation: a person of a side that is an active member,
+    platform staff, or an administrator while the deal is disputed (as ``lifecycle`` decides)."""
     match = state.conversation.match
-    if EnterpriseMember.objects.filter(
+    sides = EnterpriseMember.objects.filter(
         user_id=state.user_id, enterprise_id__in=[match.demand_owner_id, match.supply_owner_id]
+    ).values("enterprise_id")
+    if Membership.objects.filter(
+        cluster_id=match.cluster_id, enterprise_id__in=sides, status=Membership.Status.ACTIVE
     ).exists():
         return True
     if state.user.is_staff:
