@@ -25,6 +25,7 @@ import time
 from django.conf import settings
 from django.utils.translation import get_language, get_language_info, override
 
+from apps.core.dates import format_utc
 from apps.notifications.messages import name_of
 from apps.tenancy.rls import tenant_scope
 
@@ -84,7 +85,7 @@ def payload_of(message: Message) -> dict:
         "author": {"id": author.pk, "name": author.name or author.email.split("@")[0]} if author else None,
         "enterprise": {"id": enterprise.pk, "name": name_of(enterprise)} if enterprise else None,
         "from_administrator": message.from_administrator,
-        "created_at": message.created_at.isoformat(),
+        "created_at": format_utc(message.created_at),
     }
 
 

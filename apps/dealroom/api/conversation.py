@@ -3,11 +3,12 @@
 administrators during a dispute and platform staff; anyone else gets a 404."""
 
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from apps.core.api import fields
 from apps.core.api.schema import ErrorSerializer
 from apps.core.errors import NotFoundError
 from apps.tenancy.api.base import ClusterScopedViewSet
@@ -22,6 +23,14 @@ ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404:
 #: anyone signed in passes the role check, so that the match decides (``selectors.conversation_party``):
 #: a side's people who are members, an administrator during a dispute, staff; everyone else a 404
 PARTIES = {AUTHENTICATED}
+
+
+def _in_path(name: str, description: str) -> list[OpenApiParameter]:
+    return [OpenApiParameter(name, int, OpenApiParameter.PATH, description=description)]
+
+
+MATCH = _in_path("match_pk", "The match's id.")
+DEAL = _in_path("deal_pk", "The deal's id.")
 
 
 class NamedSerializer(serializers.Serializer):
@@ -39,7 +48,7 @@ class MessageSerializer(serializers.Serializer):
     author = NamedSerializer(read_only=True, allow_null=True)
     enterprise = NamedSerializer(read_only=True, allow_null=True, help_text="The side the author wrote for.")
     from_administrator = serializers.BooleanField(read_only=True)
-    created_at = serializers.DateTimeField(read_only=True)
+    created_at = fields.DateTimeField(read_only=True)
 
     def to_representation(self, instance):
         return live.localized(live.payload_of(instance))
@@ -66,15 +75,18 @@ class ReadStateSerializer(serializers.Serializer):
 @extend_schema_view(
     list=extend_schema(
         summary="A match's conversation (oldest first, newest last; ?after=<id> to catch up)",
+        parameters=MATCH,
         responses={200: MessageSerializer(many=True), **ERRORS},
     ),
     create=extend_schema(
         summary="Write in a match's conversation",
+        parameters=MATCH,
         request=MessagePostSerializer,
         responses={201: MessageSerializer, **ERRORS},
     ),
     read=extend_schema(
         summary="Mark a match's conversation read up to a message",
+        parameters=MATCH,
         request=MarkReadSerializer,
         responses={200: ReadStateSerializer, **ERRORS},
     ),
@@ -132,15 +144,18 @@ class MatchMessageViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="A deal's conversation (its match's, continued)",
+        parameters=DEAL,
         responses={200: MessageSerializer(many=True), **ERRORS},
     ),
     create=extend_schema(
         summary="Write in a deal's conversation",
+        parameters=DEAL,
         request=MessagePostSerializer,
         responses={201: MessageSerializer, **ERRORS},
     ),
     read=extend_schema(
         summary="Mark a deal's conversation read up to a message",
+        parameters=DEAL,
         request=MarkReadSerializer,
         responses={200: ReadStateSerializer, **ERRORS},
     ),
