@@ -72,26 +72,9 @@ class ReadStateSerializer(serializers.Serializer):
     unread = serializers.IntegerField()
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="A match's conversation (oldest first, newest last; ?after=<id> to catch up)",
-        parameters=MATCH,
-        responses={200: MessageSerializer(many=True), **ERRORS},
-    ),
-    create=extend_schema(
-        summary="Write in a match's conversation",
-        parameters=MATCH,
-        request=MessagePostSerializer,
-        responses={201: MessageSerializer, **ERRORS},
-    ),
-    read=extend_schema(
-        summary="Mark a match's conversation read up to a message",
-        parameters=MATCH,
-        request=MarkReadSerializer,
-        responses={200: ReadStateSerializer, **ERRORS},
-    ),
-)
-class MatchMessageViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
+class MessageViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
+    """A conversation's messages, the match resolved by the subclass (``match_id``)."""
+
     serializer_class = MessageSerializer
     queryset = Message.objects.all()  # the schema's model; requests use scoped_queryset
     filter_backends = [filters.DjangoFilterBackend]
@@ -99,7 +82,7 @@ class MatchMessageViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
     required_roles = {"list": PARTIES, "create": PARTIES, "read": PARTIES}
 
     def match_id(self) -> int:
-        return int(self.kwargs["match_pk"])
+        raise NotImplementedError
 
     def party(self):
         if not hasattr(self, "_party"):
@@ -143,6 +126,32 @@ class MatchMessageViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
 
 @extend_schema_view(
     list=extend_schema(
+        summary="A match's conversation (oldest first, newest last; ?after=<id> to catch up)",
+        parameters=MATCH,
+        responses={200: MessageSerializer(many=True), **ERRORS},
+    ),
+    create=extend_schema(
+        summary="Write in a match's conversation",
+        parameters=MATCH,
+        request=MessagePostSerializer,
+        responses={201: MessageSerializer, **ERRORS},
+    ),
+    read=extend_schema(
+        summary="Mark a match's conversation read up to a message",
+        parameters=MATCH,
+        request=MarkReadSerializer,
+        responses={200: ReadStateSerializer, **ERRORS},
+    ),
+)
+class MatchMessageViewSet(MessageViewSet):
+    """A match's conversation."""
+
+    def match_id(self) -> int:
+        return int(self.kwargs["match_pk"])
+
+
+@extend_schema_view(
+    list=extend_schema(
         summary="A deal's conversation (its match's, continued)",
         parameters=DEAL,
         responses={200: MessageSerializer(many=True), **ERRORS},
@@ -160,7 +169,7 @@ class MatchMessageViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
         responses={200: ReadStateSerializer, **ERRORS},
     ),
 )
-class DealMessageViewSet(MatchMessageViewSet):
+class DealMessageViewSet(MessageViewSet):
     """The same conversation, reached from the deal (one deal per match)."""
 
     def match_id(self) -> int:
