@@ -18,6 +18,7 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from apps.dealroom.services.conversation import message_post
 from apps.governance import chain
 from apps.governance.services.council import council_bootstrap
 from apps.governance.services.proposals import comment_add, proposal_draft, proposal_open_voting, proposal_submit
@@ -127,6 +128,8 @@ def build_world():
     w.deal = DealFactory(
         match=accepted, unit_price=9, due_date=today - datetime.timedelta(days=1), reason=f"{SECRET} reason"
     )
+    message_post(actor=w.a_owner, cluster=target, roles=frozenset({"member"}), match_id=w.match.pk, body=SECRET)
+    message_post(actor=w.b_owner, cluster=target, roles=frozenset({"member"}), match_id=accepted.pk, body=SECRET)
     w.run = MatchingRunFactory(cluster=target, kind="full", trigger=f"{SECRET}")
     w.reputation = ReputationFactory(cluster=target, enterprise=w.a, deals_completed=3)
     w.report = ReportFactory(
@@ -245,6 +248,21 @@ CASES = {
         lambda w: {"quality": 5, "on_time": 5, "communication": 5},
         frozenset(),
     ),
+    # the deal room's conversation: only the two sides (the plain member of the cluster gets 404 too)
+    ("GET", T + "matches/{match_pk}/messages/"): (lambda w: {"match_pk": w.match.pk}, None, frozenset()),
+    ("POST", T + "matches/{match_pk}/messages/"): (
+        lambda w: {"match_pk": w.match.pk},
+        lambda w: {"body": "let me in"},
+        frozenset(),
+    ),
+    ("POST", T + "matches/{match_pk}/messages/read/"): (lambda w: {"match_pk": w.match.pk}, None, frozenset()),
+    ("GET", T + "deals/{deal_pk}/messages/"): (lambda w: {"deal_pk": w.deal.pk}, None, frozenset()),
+    ("POST", T + "deals/{deal_pk}/messages/"): (
+        lambda w: {"deal_pk": w.deal.pk},
+        lambda w: {"body": "let me in"},
+        frozenset(),
+    ),
+    ("POST", T + "deals/{deal_pk}/messages/read/"): (lambda w: {"deal_pk": w.deal.pk}, None, frozenset()),
     ("GET", T + "metrics/"): (lambda w: {}, None, frozenset({"plain_member"})),
     ("POST", T + "metrics/snapshot/"): (lambda w: {}, None, frozenset()),
     ("GET", T + "council/seats/"): (lambda w: {}, None, frozenset({"plain_member"})),

@@ -1,3 +1,20 @@
 """The REST resources of dealroom, mounted under /api/v1/ (cluster_platform/api_urls.py)."""
 
-urlpatterns = []
+from django.urls import include, re_path
+from rest_framework.routers import SimpleRouter
+
+from . import conversation
+
+# --- conversation ---
+match_router = SimpleRouter()
+match_router.register("messages", conversation.MatchMessageViewSet, basename="match-message")
+deal_router = SimpleRouter()
+deal_router.register("messages", conversation.DealMessageViewSet, basename="deal-message")
+
+urlpatterns = [
+    # ids of at most 18 digits, as ClusterScopedViewSet's own lookups: anything longer is a 404, never a 500
+    re_path(
+        r"^clusters/(?P<cluster_slug>[-a-zA-Z0-9_]+)/matches/(?P<match_pk>[0-9]{1,18})/", include(match_router.urls)
+    ),
+    re_path(r"^clusters/(?P<cluster_slug>[-a-zA-Z0-9_]+)/deals/(?P<deal_pk>[0-9]{1,18})/", include(deal_router.urls)),
+]

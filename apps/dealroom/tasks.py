@@ -1,0 +1,11 @@
+"""Thin deal-room tasks (enqueued by name through the outbox, or run by beat)."""
+
+from celery import shared_task
+
+from .services.conversation import message_digests_send
+
+
+@shared_task(name="dealroom.send_message_digests")
+def send_message_digests() -> int:
+    """Beat, every few minutes: each person's unread messages since their last digest, one mail."""
+    return message_digests_send()
