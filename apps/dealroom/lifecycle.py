@@ -42,9 +42,10 @@ def check_answer_offer(offer: Offer, side: str) -> None:
             _("This offer is %(status)s and can no longer be answered.")
             % {"status": offer.get_status_display().lower()},
             code="illegal_transition",
+            field="offer",
         )
     if not offer_is_live(offer):
-        raise ConflictError(_("This offer has expired."), code="expired")
+        raise ConflictError(_("This offer has expired."), code="expired", field="offer")
     if side == offer.side:
         raise PermissionDeniedError(_("The other side answers an offer, not the side that made it."))
 
@@ -55,9 +56,9 @@ def rfq_open_for_quotes(rfq: RequestForQuotation, now=None) -> bool:
 
 def check_quote(rfq: RequestForQuotation) -> None:
     if rfq.status != RequestForQuotation.Status.OPEN:
-        raise ConflictError(_("This request for quotation is closed."), code="illegal_transition")
+        raise ConflictError(_("This request for quotation is closed."), code="illegal_transition", field="rfq")
     if rfq.deadline <= timezone.now():
-        raise ConflictError(_("The deadline for quotes has passed."), code="deadline_passed")
+        raise ConflictError(_("The deadline for quotes has passed."), code="deadline_passed", field="deadline")
 
 
 def check_award(rfq: RequestForQuotation) -> None:
