@@ -41,7 +41,7 @@ class RfqFactory(factory.django.DjangoModelFactory):
     deadline = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=1))
 
 
-class InvitationFactory(factory.django.DjangoModelFactory):
+class RfqInvitationFactory(factory.django.DjangoModelFactory):
     """A supplier invited to an RFQ through a capacity offer (``rfq`` and ``capacity`` required)."""
 
     class Meta:

@@ -60,7 +60,7 @@ def ranked_suppliers(order: Order, *, today=None) -> list[dict]:
     return ranked
 
 
-def _mine(actor, enterprise_id: int, field: str) -> None:
+def _mine(actor, enterprise_id: int) -> None:
     if enterprise_id not in viewer_enterprise_ids(actor):
         raise PermissionDeniedError(_("Only the people of the buying enterprise may do this."))
 
@@ -71,8 +71,10 @@ def rfq_create(
 ) -> RequestForQuotation:
     """Send an order to chosen suppliers (enterprise ids) or to the ``best`` N the engine ranks."""
     order = Order.objects.select_for_update().filter(cluster=cluster, pk=order_id).select_related("cluster").first()
-    if order is None or order.owner_id not in viewer_enterprise_ids(actor):
+    if order is None:
         raise DomainError(_("Choose one of your enterprise's orders."), field="order")
+    if order.owner_id not in viewer_enterprise_ids(actor):
+        raise PermissionDeniedError(_("Only the people of the ordering enterprise ask for quotes on its order."))
     remaining = order.quantity - order.filled_quantity
     if order.status not in MATCHABLE or remaining <= 0 or order.need_by <= timezone.localdate():
         raise DomainError(_("This order is not open for quotes."), field="order")
@@ -217,7 +219,7 @@ def rfq_award(*, actor, cluster, rfq_id: int, awards: list[dict]) -> RequestForQ
     """Award one or several quotes (``[{"quote": id, "quantity": n}]``, the quantity defaulting to
     the quote's): each a match accepted by both and a deal on the quote's terms; the rest closed."""
     rfq = _locked_rfq(cluster, rfq_id)
-    _mine(actor, rfq.buyer_id, "awards")
+    _mine(actor, rfq.buyer_id)
     check_award(rfq)
     order = Order.objects.select_for_update().get(pk=rfq.order_id)
     chosen = _clean_awards(rfq, awards)
