@@ -15,6 +15,10 @@ from apps.tenancy.scoping import tenant_manager
 # --- offers and requests for quotation ---------------------------------------------------------
 
 
+#: the two sides of a match, as an offer names the side that made it
+OFFER_SIDES = [("demand", _("Buyer")), ("supply", _("Supplier"))]
+
+
 class RequestForQuotation(TimeStampedModel):
     """A buyer sends one of its orders to chosen suppliers, asking for quotes by a deadline."""
 
@@ -96,7 +100,7 @@ class Offer(models.Model):
     answers = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("answers")
     )
-    side = models.CharField(_("side"), max_length=6, choices=[("demand", _("Buyer")), ("supply", _("Supplier"))])
+    side = models.CharField(_("side"), max_length=6, choices=OFFER_SIDES)
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+", verbose_name=_("by"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])

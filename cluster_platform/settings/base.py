@@ -417,6 +417,10 @@ SPECTACULAR_SETTINGS = {
         "NotificationCategoryEnum": "apps.notifications.models.NotificationPreference.Category",
         "ReportCategoryEnum": "apps.membership.models.Report.Category",
         "AlertSeverityEnum": "apps.monitoring.models.Alert.Severity",
+        "OfferStatusEnum": "apps.dealroom.models.Offer.Status",
+        "OfferSideEnum": "apps.dealroom.models.OFFER_SIDES",
+        "RfqStatusEnum": "apps.dealroom.models.RequestForQuotation.Status",
+        "RfqInvitationStatusEnum": "apps.dealroom.models.RfqInvitation.Status",
     },
 }
 

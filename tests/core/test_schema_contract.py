@@ -52,7 +52,7 @@ def test_every_path_id_is_an_integer(schema):
     # every {…} in a path that is not a name is declared as one of those integers
     assert all(
         set(re.findall(r"\{([^}]+)\}", path))
-        <= NAMES | {"id", "pk", "user_id", "enterprise_id"} | {"enterprise_pk", "proposal_pk"}
+        <= NAMES | {"id", "pk", "user_id", "enterprise_id"} | {"enterprise_pk", "proposal_pk", "match_pk"}
         for path in schema["paths"]
     )
 

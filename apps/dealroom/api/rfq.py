@@ -40,7 +40,7 @@ class AwardSerializer(serializers.Serializer):
     awards = AwardLineSerializer(many=True, allow_empty=False, max_length=50)
 
 
-class InvitationSerializer(ModelSerializer):
+class RfqInvitationSerializer(ModelSerializer):
     supplier = EnterpriseSummarySerializer(read_only=True)
 
     class Meta:
@@ -71,14 +71,14 @@ class RfqSerializer(ModelSerializer):
         )
         read_only_fields = fields
 
-    @extend_schema_field(InvitationSerializer(many=True))
+    @extend_schema_field(RfqInvitationSerializer(many=True))
     def get_invitations(self, rfq) -> list[dict]:
         """The buyer sees every invitation; an invited supplier only its own (prefetched: no query per row)."""
         mine = self.context.get("my_enterprises")
         if mine is None:
             mine = self.context["my_enterprises"] = selectors.my_enterprise_ids(self.context["request"].user)
         rows = [i for i in rfq.invitations.all() if rfq.buyer_id in mine or i.supplier_id in mine]
-        return InvitationSerializer(rows, many=True).data
+        return RfqInvitationSerializer(rows, many=True).data
 
 
 class QuoteSerializer(OfferSerializer):
