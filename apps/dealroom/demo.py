@@ -1,0 +1,80 @@
+"""Demo deal room (one section per concern).
+
+Offers and requests for quotation: in each demo market, the buyer of the first open production
+proposal offers a lower price and a later date (the supplier's answer awaited), and one open
+order is sent for quotes to the best three suppliers the engine proposes. Idempotent: a cluster
+that has offers or requests for quotation already is left as it is.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from apps.core.errors import DomainError
+from apps.marketplace import demo as marketplace_demo
+from apps.marketplace.models import MATCHABLE, Match, MatchKind, Order
+from apps.membership.models import EnterpriseMember
+from apps.tenancy.models import Cluster
+
+from .models import Offer, RequestForQuotation
+from .services.offers import match_terms, offer_make
+from .services.rfq import rfq_create
+
+
+def _person_of(enterprise_id):
+    member = EnterpriseMember.objects.filter(enterprise_id=enterprise_id).select_related("user").order_by("pk").first()
+    return member.user if member else None
+
+
+def _offer(cluster) -> None:
+    match = (
+        Match.objects.filter(cluster=cluster, kind=MatchKind.PRODUCTION, status=Match.Status.PROPOSED)
+        .select_related("order", "capacity")
+        .order_by("pk")
+        .first()
+    )
+    buyer = _person_of(match.demand_owner_id) if match else None
+    if buyer is None:
+        return
+    terms = match_terms(match)
+    terms.update(
+        unit_price=max(Decimal("0.01"), (terms["unit_price"] * Decimal("0.95")).quantize(Decimal("0.01"))),
+        delivery_date=max(terms["delivery_date"], timezone.localdate() + datetime.timedelta(days=1)),
+        payment_terms="net_30",
+    )
+    try:
+        offer_make(actor=buyer, cluster=cluster, match_id=match.pk, terms=terms, note="")
+    except DomainError:  # the demo market moved on (a listing filled): no offer then
+        return
+
+
+def _rfq(cluster) -> None:
+    soon = timezone.localdate() + datetime.timedelta(days=7)
+    for order in Order.objects.filter(cluster=cluster, status__in=MATCHABLE, need_by__gt=soon).order_by("pk")[:5]:
+        buyer = _person_of(order.owner_id)
+        if buyer is None:
+            continue
+        try:
+            rfq_create(
+                actor=buyer,
+                cluster=cluster,
+                order_id=order.pk,
+                best=3,
+                deadline=timezone.now() + datetime.timedelta(days=3),
+            )
+        except DomainError:  # no supplier for this one: try the next order
+            continue
+        return
+
+
+def load(stdout=None) -> list[tuple[str, str, str]]:
+    for cluster in Cluster.objects.filter(slug__in=marketplace_demo.DEMO_CLUSTERS):
+        if (
+            Offer.objects.filter(cluster=cluster).exists()
+            or RequestForQuotation.objects.filter(cluster=cluster).exists()
+        ):
+            continue
+        _offer(cluster)
+        _rfq(cluster)
+    return []
