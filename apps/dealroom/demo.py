@@ -19,7 +19,7 @@ from apps.tenancy.models import Cluster
 
 from .models import Offer, RequestForQuotation
 from .services.offers import match_terms, offer_make
-from .services.rfq import rfq_create
+from .services.rfq import ranked_suppliers, rfq_create
 
 
 def _person_of(enterprise_id):
@@ -50,20 +50,21 @@ def _offer(cluster) -> None:
 
 
 def _rfq(cluster) -> None:
+    """The first open order with suppliers of its capability: to the engine's best three, or (none
+    feasible) to the three it scores highest."""
     soon = timezone.localdate() + datetime.timedelta(days=7)
-    for order in Order.objects.filter(cluster=cluster, status__in=MATCHABLE, need_by__gt=soon).order_by("pk")[:5]:
+    deadline = timezone.now() + datetime.timedelta(days=3)
+    for order in Order.objects.filter(cluster=cluster, status__in=MATCHABLE, need_by__gt=soon).order_by("pk")[:20]:
         buyer = _person_of(order.owner_id)
-        if buyer is None:
+        ranked = ranked_suppliers(order)
+        owners = list(dict.fromkeys(entry["owner"] for entry in ranked))[:3]
+        if buyer is None or not owners:
             continue
+        feasible = any(entry["feasible"] for entry in ranked)
+        choice = {"best": 3} if feasible else {"suppliers": owners}
         try:
-            rfq_create(
-                actor=buyer,
-                cluster=cluster,
-                order_id=order.pk,
-                best=3,
-                deadline=timezone.now() + datetime.timedelta(days=3),
-            )
-        except DomainError:  # no supplier for this one: try the next order
+            rfq_create(actor=buyer, cluster=cluster, order_id=order.pk, deadline=deadline, **choice)
+        except DomainError:  # not open for quotes after all: try the next order
             continue
         return
 
