@@ -8,6 +8,10 @@ class DealroomConfig(AppConfig):
     verbose_name = _("Deal room")
 
     def ready(self):
-        from . import notices
+        from apps.tenancy.rules import provide_rules
 
+        from . import notices
+        from .rules import OFFER_RULES
+
+        provide_rules(*OFFER_RULES, order=35)  # offers and requests for quotation
         notices.register()  # how its notifications read, rendered when read

@@ -2,14 +2,23 @@
 matching's): a short conversation in the first deal of each demo cluster, in both languages.
 Idempotent: a deal whose match already has a conversation is left as it is."""
 
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from apps.core.errors import DomainError
+from apps.marketplace import demo as marketplace_demo
 from apps.marketplace.demo import DEMO_CLUSTERS
-from apps.marketplace.models import Deal
+from apps.marketplace.models import MATCHABLE, Deal, Match, MatchKind, Order
 from apps.membership.models import EnterpriseMember
 from apps.tenancy.models import Cluster
 from apps.tenancy.selectors import MEMBER
 
-from .models import Conversation
+from .models import Conversation, Offer, RequestForQuotation
 from .services.conversation import message_post
+from .services.offers import match_terms, offer_make
+from .services.rfq import ranked_suppliers, rfq_create
 
 # --- conversation ---------------------------------------------------------------------------
 
@@ -25,7 +34,7 @@ def _person(enterprise):
     return person.user if person else None
 
 
-def load(stdout=None) -> list[tuple[str, str, str]]:
+def _load_conversations(stdout=None) -> list[tuple[str, str, str]]:
     for cluster in Cluster.objects.filter(slug__in=DEMO_CLUSTERS):
         deal = Deal.objects.filter(cluster=cluster).select_related("buyer", "supplier").order_by("pk").first()
         if deal is None or Conversation.objects.filter(match_id=deal.match_id).exists():
@@ -43,3 +52,67 @@ def load(stdout=None) -> list[tuple[str, str, str]]:
                 language=language,
             )
     return []
+
+
+def _person_of(enterprise_id):
+    member = EnterpriseMember.objects.filter(enterprise_id=enterprise_id).select_related("user").order_by("pk").first()
+    return member.user if member else None
+
+
+def _offer(cluster) -> None:
+    match = (
+        Match.objects.filter(cluster=cluster, kind=MatchKind.PRODUCTION, status=Match.Status.PROPOSED)
+        .select_related("order", "capacity")
+        .order_by("pk")
+        .first()
+    )
+    buyer = _person_of(match.demand_owner_id) if match else None
+    if buyer is None:
+        return
+    terms = match_terms(match)
+    terms.update(
+        unit_price=max(Decimal("0.01"), (terms["unit_price"] * Decimal("0.95")).quantize(Decimal("0.01"))),
+        delivery_date=max(terms["delivery_date"], timezone.localdate() + datetime.timedelta(days=1)),
+        payment_terms="net_30",
+    )
+    try:
+        offer_make(actor=buyer, cluster=cluster, match_id=match.pk, terms=terms, note="")
+    except DomainError:  # the demo market moved on (a listing filled): no offer then
+        return
+
+
+def _rfq(cluster) -> None:
+    """The first open order with suppliers of its capability: to the engine's best three, or (none
+    feasible) to the three it scores highest."""
+    soon = timezone.localdate() + datetime.timedelta(days=7)
+    deadline = timezone.now() + datetime.timedelta(days=3)
+    for order in Order.objects.filter(cluster=cluster, status__in=MATCHABLE, need_by__gt=soon).order_by("pk")[:20]:
+        buyer = _person_of(order.owner_id)
+        ranked = ranked_suppliers(order)
+        owners = list(dict.fromkeys(entry["owner"] for entry in ranked))[:3]
+        if buyer is None or not owners:
+            continue
+        feasible = any(entry["feasible"] for entry in ranked)
+        choice = {"best": 3} if feasible else {"suppliers": owners}
+        try:
+            rfq_create(actor=buyer, cluster=cluster, order_id=order.pk, deadline=deadline, **choice)
+        except DomainError:  # not open for quotes after all: try the next order
+            continue
+        return
+
+
+def _load_offers(stdout=None) -> list[tuple[str, str, str]]:
+    for cluster in Cluster.objects.filter(slug__in=marketplace_demo.DEMO_CLUSTERS):
+        if (
+            Offer.objects.filter(cluster=cluster).exists()
+            or RequestForQuotation.objects.filter(cluster=cluster).exists()
+        ):
+            continue
+        _offer(cluster)
+        _rfq(cluster)
+    return []
+
+
+def load(stdout=None) -> list[tuple[str, str, str]]:
+    """The deal room's demo: conversations, then offers and requests for quotation (idempotent)."""
+    return _load_conversations(stdout) + _load_offers(stdout)

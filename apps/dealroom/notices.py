@@ -6,11 +6,13 @@ people set for matches and deals. A message raises an in-app notification only: 
 the digest (``services.conversation.message_digests_send``), never one mail per message.
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 
+from apps.membership.models import EnterpriseMember
 from apps.notifications import messages
 from apps.notifications.messages import name_of
-from apps.notifications.services import notify_users
+from apps.notifications.services import Notice, notify_many, notify_users
 
 # --- conversation ---------------------------------------------------------------------------
 
@@ -26,7 +28,7 @@ def _sender(values: dict) -> dict:
     return {**values, "sender": sender}
 
 
-def register() -> None:
+def _register_conversation() -> None:
     messages.register(
         MESSAGE_KIND,
         gettext_lazy("New message on match #%(match)s"),
@@ -51,3 +53,135 @@ def message_posted(*, message, match, cluster, recipients, link: str) -> None:
         cluster=cluster,
         email=False,
     )
+
+
+def _to_enterprises(enterprise_ids, *, kind, params, link, cluster, actor=None) -> None:
+    """One notification per person of the enterprises (one query), the person who acted excepted."""
+    users = {
+        person.user.pk: person.user
+        for person in EnterpriseMember.objects.filter(enterprise_id__in=set(enterprise_ids)).select_related("user")
+        if actor is None or person.user_id != actor.pk
+    }
+    notify_many(Notice(user=u, kind=kind, params=params, link=link, cluster=cluster) for u in users.values())
+
+
+# --- offers and requests for quotation ---------------------------------------------------------
+
+
+def offer_event(*, offer, match, kind: str, actor, to_enterprise_id: int) -> None:
+    """The other side of a match hears of an offer made, countered, accepted or declined."""
+    by = match.demand_owner if offer.side == "demand" else match.supply_owner
+    if kind in ("dealroom.offer_accepted", "dealroom.offer_declined"):  # the answering side acted
+        by = match.supply_owner if offer.side == "demand" else match.demand_owner
+    _to_enterprises(
+        [to_enterprise_id],
+        kind=kind,
+        params={
+            "match": match.pk,
+            "enterprise": name_of(by),
+            "quantity": offer.quantity,
+            "unit_price": str(offer.unit_price),
+            "delivery_date": offer.delivery_date.isoformat(),
+        },
+        link=reverse("match-offers", args=[match.cluster.slug, match.pk]),
+        cluster=match.cluster,
+        actor=actor,
+    )
+
+
+def rfq_invited(*, rfq, supplier_ids, actor) -> None:
+    _to_enterprises(
+        supplier_ids,
+        kind="dealroom.rfq_invited",
+        params={"rfq": rfq.pk, "buyer": name_of(rfq.buyer), "quantity": rfq.quantity, "title": rfq.order.title},
+        link=reverse("rfq-detail", args=[rfq.cluster.slug, rfq.pk]),
+        cluster=rfq.cluster,
+        actor=actor,
+    )
+
+
+def quote_received(*, rfq, quote, actor) -> None:
+    _to_enterprises(
+        [rfq.buyer_id],
+        kind="dealroom.quote_received",
+        params={"rfq": rfq.pk, "supplier": name_of(quote.enterprise), "quantity": quote.quantity},
+        link=reverse("rfq-detail", args=[rfq.cluster.slug, rfq.pk]),
+        cluster=rfq.cluster,
+        actor=actor,
+    )
+
+
+def quotes_decided(*, rfq, awarded: dict[int, int], closed_ids, actor) -> None:
+    """The awarded suppliers hear their quantity; the others that the request was awarded elsewhere."""
+    link = reverse("rfq-detail", args=[rfq.cluster.slug, rfq.pk])
+    for supplier_id, quantity in awarded.items():
+        _to_enterprises(
+            [supplier_id],
+            kind="dealroom.quote_awarded",
+            params={"rfq": rfq.pk, "buyer": name_of(rfq.buyer), "quantity": quantity},
+            link=link,
+            cluster=rfq.cluster,
+            actor=actor,
+        )
+    if closed_ids:
+        _to_enterprises(
+            closed_ids,
+            kind="dealroom.quote_closed",
+            params={"rfq": rfq.pk, "buyer": name_of(rfq.buyer)},
+            link=link,
+            cluster=rfq.cluster,
+            actor=actor,
+        )
+
+
+def _register_offers() -> None:
+    messages.register(
+        "dealroom.offer_made",
+        gettext_lazy("%(enterprise)s offers new terms on match %(match)d"),
+        gettext_lazy(
+            "%(quantity)d at %(unit_price)s each, delivered by %(delivery_date)s. Accept, decline or counter."
+        ),
+    )
+    messages.register(
+        "dealroom.offer_countered",
+        gettext_lazy("%(enterprise)s countered your offer on match %(match)d"),
+        gettext_lazy(
+            "%(quantity)d at %(unit_price)s each, delivered by %(delivery_date)s. Accept, decline or counter."
+        ),
+    )
+    messages.register(
+        "dealroom.offer_accepted",
+        gettext_lazy("%(enterprise)s accepted your offer on match %(match)d"),
+        gettext_lazy("The deal is confirmed on the terms of the offer."),
+    )
+    messages.register(
+        "dealroom.offer_declined",
+        gettext_lazy("%(enterprise)s declined your offer on match %(match)d"),
+        gettext_lazy("The match is still open: you may make another offer or accept it as proposed."),
+    )
+    messages.register(
+        "dealroom.rfq_invited",
+        gettext_lazy("%(buyer)s asks you for a quote: %(title)s"),
+        gettext_lazy("Quantity asked: %(quantity)d. Send your quote before the deadline."),
+    )
+    messages.register(
+        "dealroom.quote_received",
+        gettext_lazy("%(supplier)s sent a quote on your request %(rfq)d"),
+        gettext_lazy("Compare the quotes side by side and award one or several."),
+    )
+    messages.register(
+        "dealroom.quote_awarded",
+        gettext_lazy("%(buyer)s awarded you %(quantity)d on request %(rfq)d"),
+        gettext_lazy("The deal is confirmed on the terms of your quote."),
+    )
+    messages.register(
+        "dealroom.quote_closed",
+        gettext_lazy("%(buyer)s awarded request %(rfq)d to other suppliers"),
+        gettext_lazy("Your quote was not chosen this time."),
+    )
+
+
+def register() -> None:
+    """How every deal-room notification reads (called from the app's ready())."""
+    _register_conversation()
+    _register_offers()

@@ -338,6 +338,7 @@ class Match(TimeStampedModel):
     declined_by = models.ForeignKey(Enterprise, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     decline_reason = models.CharField(_("decline reason"), max_length=500, blank=True)
     expires_at = models.DateTimeField(_("expires at"))
+    negotiating_since = models.DateTimeField(_("negotiating since"), null=True, blank=True)  # an offer is open
     run = models.ForeignKey(MatchingRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="matches")
     replaces_deal = models.ForeignKey(
         "Deal",
@@ -433,6 +434,7 @@ class Deal(TimeStampedModel):
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     reason = models.TextField(_("reason (dispute or cancellation)"), blank=True)
+    terms = models.JSONField(_("negotiated terms"), default=dict, blank=True)  # payment terms, lot size, offer
 
     objects = tenant_manager()
 
@@ -474,6 +476,7 @@ DEAL_STEP_TARGETS = [(status.value, status.label) for status in Deal.Status if s
 #: the platform's own notes on a deal's timeline, by code: rendered in the reader's language
 DEAL_SYSTEM_NOTES = {
     "match_accepted": _("Both sides accepted the match."),
+    "terms_accepted": _("Both sides agreed on negotiated terms."),
     "replaced": _("Replaced after missing its due date (match %(id)d)."),  # id: the replacing match
 }
 

@@ -50,16 +50,21 @@ def _held(spec: Spec, cluster, side_field: str, *, proposed_only_answered: bool)
     """Quantity per listing tied up in proposals (all open ones, or those one side accepted)."""
     qs = Match.objects.filter(cluster=cluster, kind=spec.kind, status=Match.Status.PROPOSED)
     if proposed_only_answered:
-        qs = qs.filter(Q(demand_accepted_at__isnull=False) | Q(supply_accepted_at__isnull=False))
+        qs = qs.filter(
+            Q(demand_accepted_at__isnull=False)
+            | Q(supply_accepted_at__isnull=False)
+            | Q(negotiating_since__isnull=False)
+        )
     return dict(qs.values(side_field).annotate(q=Sum("quantity")).values_list(side_field, "q"))
 
 
 def _excluded_pairs(spec: Spec, cluster) -> frozenset[tuple[int, int]]:
-    """Pairs never to propose by a re-plan: declined ones, and answered proposals still open."""
+    """Pairs never to propose by a re-plan: declined ones, and answered (or negotiated) proposals still open."""
     qs = Match.objects.filter(cluster=cluster, kind=spec.kind).filter(
         Q(status=Match.Status.DECLINED)
         | Q(status=Match.Status.PROPOSED, demand_accepted_at__isnull=False)
         | Q(status=Match.Status.PROPOSED, supply_accepted_at__isnull=False)
+        | Q(status=Match.Status.PROPOSED, negotiating_since__isnull=False)
     )
     return frozenset(qs.values_list(f"{spec.demand_field}_id", f"{spec.supply_field}_id"))
 
@@ -234,6 +239,7 @@ def write_full_plan(spec: Spec, cluster, run, allocations, *, lease: leases.Leas
             status=Match.Status.PROPOSED,
             demand_accepted_at__isnull=True,
             supply_accepted_at__isnull=True,
+            negotiating_since__isnull=True,  # a negotiation open on it: kept for the parties
         )
         existing = {
             (getattr(m, f"{spec.demand_field}_id"), getattr(m, f"{spec.supply_field}_id")): m for m in unanswered

@@ -418,6 +418,10 @@ SPECTACULAR_SETTINGS = {
         "NotificationCategoryEnum": "apps.notifications.models.NotificationPreference.Category",
         "ReportCategoryEnum": "apps.membership.models.Report.Category",
         "AlertSeverityEnum": "apps.monitoring.models.Alert.Severity",
+        "OfferStatusEnum": "apps.dealroom.models.Offer.Status",
+        "OfferSideEnum": "apps.dealroom.models.OFFER_SIDES",
+        "RfqStatusEnum": "apps.dealroom.models.RequestForQuotation.Status",
+        "RfqInvitationStatusEnum": "apps.dealroom.models.RfqInvitation.Status",
     },
 }
 
@@ -478,6 +482,7 @@ CELERY_BEAT_SCHEDULE = {
     "monitoring-scan": {"task": "monitoring.scan", "schedule": 15 * 60.0},
     "monitoring-kpi-snapshots": {"task": "monitoring.kpi_snapshots", "schedule": 3600.0},
     "dealroom-message-digests": {"task": "dealroom.send_message_digests", "schedule": 5 * 60.0},
+    "dealroom-expire-offers": {"task": "dealroom.expire_offers", "schedule": 5 * 60.0},
 }
 for _entry in CELERY_BEAT_SCHEDULE.values():
     _entry["schedule"] = max(0.5, _entry["schedule"] * CELERY_BEAT_SCALE)

@@ -1,3 +1,5 @@
+"""The marketplace's scene (a cluster, a buyer, a supplier, a rival, an outsider) for the deal room."""
+
 from dataclasses import dataclass
 
 import pytest
@@ -6,6 +8,7 @@ from rest_framework.test import APIClient
 from tests.factories import ClusterFactory, ClusterRoleFactory, StaffFactory, UserFactory
 from tests.factories.marketplace import CapacityOfferFactory, DealFactory, MatchFactory, OrderFactory
 from tests.factories.membership import EnterpriseFactory, MembershipFactory, PersonFactory
+from tests.marketplace.conftest import Market, capacity_body, days, market, order_body  # noqa: F401
 
 
 @dataclass

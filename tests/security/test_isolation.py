@@ -26,6 +26,7 @@ from apps.governance.services.voting import vote_cast
 from apps.marketplace.models import CapacityOffer
 from apps.membership.models import Membership
 from tests.factories import ClusterFactory, ClusterRoleFactory, UserFactory
+from tests.factories.dealroom import OfferFactory, QuoteFactory, RfqFactory, RfqInvitationFactory
 from tests.factories.marketplace import (
     CapacityOfferFactory,
     ChannelOfferFactory,
@@ -169,6 +170,10 @@ def build_world():
     KpiSnapshotFactory(cluster=target, metrics={"secret": SECRET})
     w.notification = NotificationFactory(user=w.a_owner, cluster=target, kind="x", title=f"{SECRET} note")
     # the other cluster and its people
+    # the deal room: an offer on the match (A buys, B supplies), a request for quotation of A's order to B, B's quote
+    w.offer = OfferFactory(match=w.match, note=f"{SECRET} offer")
+    w.rfq = RfqFactory(order=w.order, message=f"{SECRET} rfq")
+    w.quote = QuoteFactory(invitation=RfqInvitationFactory(rfq=w.rfq, capacity=w.capacity), note=f"{SECRET} quote")
     w.other_admin = ClusterRoleFactory(cluster=other).user
     w.other_member = UserFactory()
     MembershipFactory(cluster=other, enterprise=EnterpriseFactory(owner=w.other_member))
@@ -400,6 +405,53 @@ CASES = {
     ("GET", "/api/v1/notifications/preferences/"): (lambda w: {}, None, ALL_BUT_ANONYMOUS),
     ("PUT", "/api/v1/notifications/preferences/set/"): (lambda w: {}, lambda w: [], ALL_BUT_ANONYMOUS),
 }
+# --- the deal room: offers on a match (its two sides only), requests for quotation (buyer and invited) ---
+SOON = timezone.localdate() + datetime.timedelta(days=20)
+OFFER_TERMS = {"quantity": 10, "unit_price": "9.00", "delivery_date": str(SOON), "payment_terms": "net_30"}
+CASES.update(
+    {
+        ("GET", T + "matches/{match_pk}/offers/"): (lambda w: {"match_pk": w.match.pk}, None, frozenset()),
+        ("POST", T + "matches/{match_pk}/offers/"): (
+            lambda w: {"match_pk": w.match.pk},
+            lambda w: OFFER_TERMS,
+            frozenset(),
+        ),
+        ("GET", T + "matches/{match_pk}/offers/{id}/"): (
+            lambda w: {"match_pk": w.match.pk, "id": w.offer.pk},
+            None,
+            frozenset(),
+        ),
+        ("POST", T + "matches/{match_pk}/offers/{id}/accept/"): (
+            lambda w: {"match_pk": w.match.pk, "id": w.offer.pk},
+            None,
+            frozenset(),
+        ),
+        ("POST", T + "matches/{match_pk}/offers/{id}/decline/"): (
+            lambda w: {"match_pk": w.match.pk, "id": w.offer.pk},
+            None,
+            frozenset(),
+        ),
+        ("POST", T + "matches/{match_pk}/offers/{id}/counter/"): (
+            lambda w: {"match_pk": w.match.pk, "id": w.offer.pk},
+            lambda w: OFFER_TERMS,
+            frozenset(),
+        ),
+        ("GET", T + "rfqs/"): (lambda w: {}, None, frozenset({"plain_member"})),  # their own: none
+        ("POST", T + "rfqs/"): (
+            lambda w: {},
+            lambda w: {"order": w.order.pk, "best": 1, "deadline": f"{SOON}T00:00:00Z"},
+            frozenset(),
+        ),
+        ("GET", T + "rfqs/{id}/"): (lambda w: {"id": w.rfq.pk}, None, frozenset()),
+        ("GET", T + "rfqs/{id}/quotes/"): (lambda w: {"id": w.rfq.pk}, None, frozenset()),
+        ("POST", T + "rfqs/{id}/quotes/"): (lambda w: {"id": w.rfq.pk}, lambda w: OFFER_TERMS, frozenset()),
+        ("POST", T + "rfqs/{id}/award/"): (
+            lambda w: {"id": w.rfq.pk},
+            lambda w: {"awards": [{"quote": w.quote.pk}]},
+            frozenset(),
+        ),
+    }
+)
 FUTURE = str(timezone.localdate() + datetime.timedelta(days=30))
 LISTING_BODIES = {  # complete, valid bodies posted for the target's enterprise A: refused for who, not what
     "orders": {

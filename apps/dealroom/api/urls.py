@@ -1,9 +1,9 @@
 """The REST resources of dealroom, mounted under /api/v1/ (cluster_platform/api_urls.py)."""
 
-from django.urls import include, re_path
+from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
-from . import conversation
+from . import conversation, offers, rfq
 
 # --- conversation ---
 match_router = SimpleRouter()
@@ -17,4 +17,15 @@ urlpatterns = [
         r"^clusters/(?P<cluster_slug>[-a-zA-Z0-9_]+)/matches/(?P<match_pk>[0-9]{1,18})/", include(match_router.urls)
     ),
     re_path(r"^clusters/(?P<cluster_slug>[-a-zA-Z0-9_]+)/deals/(?P<deal_pk>[0-9]{1,18})/", include(deal_router.urls)),
+]
+
+
+# --- offers and requests for quotation ---------------------------------------------------------
+offer_router = SimpleRouter()
+offer_router.register("offers", offers.OfferViewSet, basename="match-offer")
+rfq_router = SimpleRouter()
+rfq_router.register("rfqs", rfq.RfqViewSet, basename="rfq")
+urlpatterns += [
+    path("clusters/<slug:cluster_slug>/matches/<int:match_pk>/", include(offer_router.urls)),
+    path("clusters/<slug:cluster_slug>/", include(rfq_router.urls)),
 ]

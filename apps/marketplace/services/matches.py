@@ -91,7 +91,10 @@ def _reserve(match: Match) -> None:
     market_changed(match.cluster_id, supply_model, demand_model)
 
 
-def _create_deal(match: Match, actor, side: str) -> Deal:
+def _create_deal(match: Match, actor, side: str, *, terms: dict | None = None) -> Deal:
+    """The deal of ``match``: on the listings' terms, or on ``terms`` both sides negotiated
+    (``unit_price``, ``due_date`` override them; the rest is kept in ``Deal.terms``)."""
+    terms = dict(terms or {})
     if match.kind == MatchKind.PRODUCTION:
         order = Order.objects.get(pk=match.order_id)
         capacity = CapacityOffer.objects.get(pk=match.capacity_id)
@@ -103,6 +106,12 @@ def _create_deal(match: Match, actor, side: str) -> Deal:
         offer = ChannelOffer.objects.get(pk=match.channel_offer_id)
         unit_price, currency, due = offer.fixed_fee, offer.currency, request.start_by
         planned = {Deal.Status.DELIVERED.value: due.isoformat()}
+    if terms:
+        unit_price, due = terms.pop("unit_price", unit_price), terms.pop("due_date", None) or due
+        if match.kind == MatchKind.PRODUCTION:
+            planned = plan_milestones(start=start, lead_time_days=capacity.lead_time_days, due_date=max(due, start))
+        else:
+            planned = {Deal.Status.DELIVERED.value: due.isoformat()}
     deal = Deal.objects.create(
         cluster_id=match.cluster_id,
         match=match,
@@ -114,6 +123,7 @@ def _create_deal(match: Match, actor, side: str) -> Deal:
         currency=currency,
         due_date=due,
         planned=planned,
+        terms={k: str(v) if not isinstance(v, int | str) else v for k, v in terms.items()},
     )
     Deal.objects.filter(pk=deal.pk).update(next_milestone_due=next_milestone_due(deal))
     DealEvent.objects.create(
@@ -121,7 +131,7 @@ def _create_deal(match: Match, actor, side: str) -> Deal:
         status=Deal.Status.CONFIRMED,
         actor=actor,
         side="buyer" if side == "demand" else "supplier",
-        code="match_accepted",
+        code="terms_accepted" if terms else "match_accepted",
     )
     notices.deal_event(deal=deal, kind="marketplace.deal_created", actor=actor)
     return deal
@@ -158,6 +168,45 @@ def match_accept(*, actor, cluster, match_id: int) -> Match:
     elif not already:  # the first acceptance: the other side's answer is awaited
         notices.match_answered(match=match, actor=actor, side=side, accepted=True)
     match.save(update_fields=["demand_accepted_at", "supply_accepted_at", "status", "updated_at"])
+    return match
+
+
+@transaction.atomic
+def match_accept_terms(*, actor, cluster, match_id: int, terms: dict) -> Match:
+    """Both sides agreed on negotiated terms (an accepted offer, an awarded quote): the match is
+    accepted by both at once and becomes a deal on those terms, the negotiated ``quantity``
+    reserved. The same guarantees as ``match_accept``: the match row is locked, the quantity is
+    taken by conditional UPDATEs (never oversold) and the OneToOne keeps one deal per match.
+
+    ``terms``: ``quantity``, ``unit_price``, ``due_date`` and anything else the deal records
+    (``payment_terms``, ``lot_size``, ``offer``)."""
+    match = _locked_match(cluster, match_id)
+    side = side_of(user=actor, match=match)
+    _require_open(match)
+    now = timezone.now()
+    match.demand_accepted_at = match.demand_accepted_at or now
+    match.supply_accepted_at = match.supply_accepted_at or now
+    match.quantity = int(terms.get("quantity") or match.quantity)
+    if match.replaces_deal_id:
+        _cancel_replaced_deal(match, actor)
+    _reserve(match)
+    match.status = Match.Status.ACCEPTED
+    match.negotiating_since = None
+    try:
+        with transaction.atomic():
+            _create_deal(match, actor, side, terms={k: v for k, v in terms.items() if k != "quantity"})
+    except IntegrityError:  # a deal for this match exists already: never two
+        raise ConflictError(_("This match already became a deal."), code="already_accepted") from None
+    match.save(
+        update_fields=[
+            "demand_accepted_at",
+            "supply_accepted_at",
+            "quantity",
+            "status",
+            "negotiating_since",
+            "updated_at",
+        ]
+    )
     return match
 
 

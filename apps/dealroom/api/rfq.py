@@ -1,0 +1,184 @@
+"""Requests for quotation: ``/api/v1/clusters/<slug>/rfqs/`` (+ ``quotes/``, ``award/``). The buyer
+sees every invitation and quote; an invited supplier its own; anyone else gets 404."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from apps.core.api import fields
+from apps.core.api.serializers import ModelSerializer
+from apps.core.dates import PLAN
+from apps.membership.api.serializers import EnterpriseSummarySerializer
+from apps.tenancy.api.base import ClusterScopedViewSet
+from apps.tenancy.selectors import MEMBER
+
+from .. import selectors
+from ..models import RequestForQuotation, RfqInvitation
+from ..services import rfq as services
+from .offers import ERRORS, OfferSerializer, TermsSerializer
+
+
+class RfqCreateSerializer(serializers.Serializer):
+    order = serializers.IntegerField(min_value=1, max_value=10**18)
+    suppliers = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=10**18), required=False, default=list, max_length=50
+    )
+    best = serializers.IntegerField(min_value=1, max_value=50, required=False, allow_null=True, default=None)
+    deadline = fields.DateTimeField(span=PLAN)
+    message = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class AwardLineSerializer(serializers.Serializer):
+    quote = serializers.IntegerField(min_value=1, max_value=10**18)
+    quantity = serializers.IntegerField(
+        min_value=1, max_value=2_000_000_000, required=False, allow_null=True, default=None
+    )
+
+
+class AwardSerializer(serializers.Serializer):
+    awards = AwardLineSerializer(many=True, allow_empty=False, max_length=50)
+
+
+class RfqInvitationSerializer(ModelSerializer):
+    supplier = EnterpriseSummarySerializer(read_only=True)
+
+    class Meta:
+        model = RfqInvitation
+        fields = ("id", "supplier", "capacity", "score", "proposed_by_engine", "status")
+        read_only_fields = fields
+
+
+class RfqSerializer(ModelSerializer):
+    buyer = EnterpriseSummarySerializer(read_only=True)
+    order_title = serializers.CharField(source="order.title", read_only=True)
+    invitations = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RequestForQuotation
+        fields = (
+            "id",
+            "order",
+            "order_title",
+            "buyer",
+            "quantity",
+            "deadline",
+            "message",
+            "status",
+            "awarded_at",
+            "invitations",
+            "created_at",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(RfqInvitationSerializer(many=True))
+    def get_invitations(self, rfq) -> list[dict]:
+        """The buyer sees every invitation; an invited supplier only its own (prefetched: no query per row)."""
+        mine = self.context.get("my_enterprises")
+        if mine is None:
+            mine = self.context["my_enterprises"] = selectors.my_enterprise_ids(self.context["request"].user)
+        rows = [i for i in rfq.invitations.all() if rfq.buyer_id in mine or i.supplier_id in mine]
+        return RfqInvitationSerializer(rows, many=True).data
+
+
+class QuoteSerializer(OfferSerializer):
+    """A quote beside the others: its terms, the engine's score of the supplier, its reputation."""
+
+    score = serializers.FloatField(source="invitation.score", read_only=True)
+    awarded_quantity = serializers.IntegerField(read_only=True)
+    reputation = serializers.SerializerMethodField()
+
+    class Meta(OfferSerializer.Meta):
+        fields = (*OfferSerializer.Meta.fields, "invitation", "score", "awarded_quantity", "reputation")
+        read_only_fields = fields
+
+    def get_reputation(self, quote) -> dict | None:
+        reputation = self.context.get("reputations", {}).get(quote.enterprise_id)
+        if reputation is None:
+            return None
+        return {
+            "deals_completed": reputation.deals_completed,
+            "on_time_rate": reputation.on_time_rate,
+            "average_score": reputation.average_score,
+            "ratings_count": reputation.ratings_count,
+        }
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Requests for quotation you sent or were invited to",
+        responses={200: RfqSerializer(many=True), **ERRORS},
+    ),
+    retrieve=extend_schema(summary="A request for quotation", responses={200: RfqSerializer, **ERRORS}),
+    create=extend_schema(
+        summary="Send an order to chosen suppliers, or the best N the engine proposes",
+        request=RfqCreateSerializer,
+        responses={201: RfqSerializer, **ERRORS},
+    ),
+)
+class RfqViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScopedViewSet):
+    serializer_class = RfqSerializer
+    queryset = RequestForQuotation.objects.all()
+    required_roles = {"list": {MEMBER}, "retrieve": {MEMBER}, "create": {MEMBER}, "quotes": {MEMBER}, "award": {MEMBER}}
+
+    def scoped_queryset(self, *, cluster, user):
+        return selectors.rfqs_visible(cluster=cluster, user=user).prefetch_related("invitations__supplier")
+
+    def create(self, request, *args, **kwargs):
+        serializer = RfqCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        rfq = services.rfq_create(
+            actor=request.user,
+            cluster=self.cluster,
+            order_id=data["order"],
+            suppliers=data["suppliers"],
+            best=data["best"],
+            deadline=data["deadline"],
+            message=data["message"],
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=rfq.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The quotes side by side (the buyer: all; a supplier: its own)",
+        responses={200: QuoteSerializer(many=True), **ERRORS},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Quote (an invited supplier, once, before the deadline)",
+        request=TermsSerializer,
+        responses={201: QuoteSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def quotes(self, request, *args, **kwargs):
+        rfq = self.get_object()
+        if request.method == "POST":
+            serializer = TermsSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            terms, note = serializer.terms()
+            quote = services.quote_submit(
+                actor=request.user, cluster=self.cluster, rfq_id=rfq.pk, terms=terms, note=note
+            )
+            rows = [r for r in selectors.comparison(rfq=rfq, user=request.user) if r["quote"].pk == quote.pk]
+            return Response(self._quotes(rows)[0], status=status.HTTP_201_CREATED)
+        return Response(self._quotes(selectors.comparison(rfq=rfq, user=request.user)))
+
+    def _quotes(self, rows):
+        reputations = {r["quote"].enterprise_id: r["reputation"] for r in rows if r["reputation"] is not None}
+        return QuoteSerializer([r["quote"] for r in rows], many=True, context={"reputations": reputations}).data
+
+    @extend_schema(
+        summary="Award one or several quotes (the buyer): a deal on each quote's terms",
+        request=AwardSerializer,
+        responses={200: RfqSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def award(self, request, *args, **kwargs):
+        rfq = self.get_object()
+        serializer = AwardSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.rfq_award(
+            actor=request.user, cluster=self.cluster, rfq_id=rfq.pk, awards=serializer.validated_data["awards"]
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=rfq.pk)).data)

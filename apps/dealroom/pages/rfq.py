@@ -1,0 +1,155 @@
+"""Requests for quotation: sending an order for quotes, the buyer's comparison and award, a supplier's quote."""
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.core.dates import PLAN
+from apps.core.errors import DomainError
+from apps.core.forms import DateTimeField
+from apps.marketplace.models import Order
+from apps.membership.models import Enterprise
+from apps.tenancy.pages import GET_POST, MEMBER, cluster_page, refused
+
+from .. import lifecycle, selectors
+from ..rules import PAYMENT_TERMS
+from ..services import rfq as services
+from .offers import TermsForm
+
+REFUSAL = gettext_lazy("Only the member enterprises of this cluster ask for and send quotes.")
+
+
+class RfqForm(forms.Form):
+    suppliers = forms.MultipleChoiceField(
+        label=gettext_lazy("Suppliers to ask"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    best = forms.IntegerField(
+        label=gettext_lazy("Or ask the best N the engine proposes"), min_value=1, max_value=50, required=False
+    )
+    deadline = DateTimeField(
+        label=gettext_lazy("Quotes by"), span=PLAN, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    message = forms.CharField(
+        label=gettext_lazy("Message to the suppliers"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["suppliers"].choices = choices
+
+
+@cluster_page(MEMBER, methods=GET_POST, refusal=REFUSAL)
+def rfq_create(request, slug, order_id):
+    access = request.cluster_access
+    order = Order.objects.filter(cluster=access.cluster, pk=order_id).first()
+    if order is None or order.owner_id not in selectors.my_enterprise_ids(request.user):
+        raise Http404
+    ranked = services.ranked_suppliers(order)
+    names = {e.pk: e for e in Enterprise.objects.filter(pk__in={r["owner"] for r in ranked})}
+    seen, choices = set(), []
+    for entry in ranked:
+        if entry["owner"] not in seen:
+            seen.add(entry["owner"])
+            choices.append((str(entry["owner"]), f"{names[entry['owner']].name} · {round(entry['score'] * 100)}%"))
+    form = RfqForm(request.POST or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            rfq = services.rfq_create(
+                actor=request.user,
+                cluster=access.cluster,
+                order_id=order.pk,
+                suppliers=[int(pk) for pk in data["suppliers"]],
+                best=data["best"],
+                deadline=data["deadline"],
+                message=data["message"],
+            )
+        except DomainError as exc:
+            if exc.field in form.fields:
+                form.add_error(exc.field, str(exc.message))
+            else:
+                refused(request, exc)
+        else:
+            messages.success(request, _("Your request for quotation was sent."))
+            return redirect("rfq-detail", slug, rfq.pk)
+    return render(request, "dealroom/rfq_form.html", access.context(order=order, form=form))
+
+
+@cluster_page(MEMBER, refusal=REFUSAL)
+def rfq_list(request, slug):
+    access = request.cluster_access
+    rfqs = selectors.rfqs_visible(cluster=access.cluster, user=request.user)[:100]
+    return render(request, "dealroom/rfq_list.html", access.context(rfqs=rfqs))
+
+
+def _award_form(rows, data=None):
+    form = forms.Form(data)
+    for row in rows:
+        quote = row["quote"]
+        form.fields[f"award-{quote.pk}"] = forms.IntegerField(
+            label=_("Award quantity"), min_value=0, max_value=quote.quantity, required=False
+        )
+        row["field"] = form[f"award-{quote.pk}"]
+    return form
+
+
+@cluster_page(MEMBER, methods=GET_POST, refusal=REFUSAL)
+def rfq_detail(request, slug, pk):
+    access = request.cluster_access
+    rfq = selectors.rfq_get(cluster=access.cluster, user=request.user, rfq_id=pk)  # 404: neither buyer nor invited
+    buyer = selectors.is_buyer(rfq, request.user)
+    rows = selectors.comparison(rfq=rfq, user=request.user)
+    invitation = None if buyer else selectors.invitations_visible(rfq=rfq, user=request.user).first()
+    quote_form = TermsForm(
+        initial={"quantity": rfq.quantity, "delivery_date": rfq.order.need_by}, cluster=access.cluster
+    )
+    award_form = _award_form(rows) if buyer else None
+    if request.method == "POST":
+        try:
+            if buyer:
+                award_form = _award_form(rows, request.POST)
+                if award_form.is_valid():
+                    awards = [
+                        {"quote": int(name.removeprefix("award-")), "quantity": value}
+                        for name, value in award_form.cleaned_data.items()
+                        if value
+                    ]
+                    services.rfq_award(actor=request.user, cluster=access.cluster, rfq_id=rfq.pk, awards=awards)
+                    messages.success(request, _("The quotes were awarded: the deals are confirmed."))
+                    return redirect("rfq-detail", slug, pk)
+            else:
+                quote_form = TermsForm(request.POST, cluster=access.cluster)
+                if quote_form.is_valid():
+                    terms, note = quote_form.terms()
+                    services.quote_submit(
+                        actor=request.user, cluster=access.cluster, rfq_id=rfq.pk, terms=terms, note=note
+                    )
+                    messages.success(request, _("Your quote was sent to the buyer."))
+                    return redirect("rfq-detail", slug, pk)
+        except DomainError as exc:
+            if not buyer and exc.field in quote_form.fields:
+                quote_form.refuse(exc)
+            else:
+                refused(request, exc)
+    return render(
+        request,
+        "dealroom/rfq_detail.html",
+        access.context(
+            rfq=rfq,
+            buyer=buyer,
+            rows=rows,
+            invitations=selectors.invitations_visible(rfq=rfq, user=request.user) if buyer else [],
+            invitation=invitation,
+            can_quote=invitation is not None and invitation.status == "invited" and lifecycle.rfq_open_for_quotes(rfq),
+            can_award=buyer and rfq.status == rfq.Status.OPEN and bool(rows),
+            quote_form=quote_form,
+            award_form=award_form,
+            payment_terms=PAYMENT_TERMS,
+        ),
+    )
