@@ -309,6 +309,40 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Deal-room documents (apps/dealroom/storage.py): never under MEDIA_ROOT, never a public URL.
+# A bucket through django-storages when DOCUMENTS_S3_BUCKET is set (MinIO in docker-compose.yml).
+DOCUMENTS_S3_BUCKET = env("DOCUMENTS_S3_BUCKET", default="")
+if DOCUMENTS_S3_BUCKET:
+    DOCUMENTS_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": DOCUMENTS_S3_BUCKET,
+            "endpoint_url": env("DOCUMENTS_S3_ENDPOINT_URL", default="") or None,
+            "access_key": env("DOCUMENTS_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env("DOCUMENTS_S3_SECRET_KEY", default="") or None,
+            "region_name": env("DOCUMENTS_S3_REGION", default="us-east-1"),
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "file_overwrite": False,
+        },
+    }
+else:
+    DOCUMENTS_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "documents")},
+    }
+STORAGES["documents"] = DOCUMENTS_STORAGE
+# Uploads: a file past the deal room's ceiling stops being read at once (the rulebook's own,
+# lower limit is checked before anything is stored); small files stay in memory, larger spill
+# to a temporary file.
+FILE_UPLOAD_HANDLERS = [
+    "apps.dealroom.files.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- REST framework ---------------------------------------------------------
 REST_FRAMEWORK = {
