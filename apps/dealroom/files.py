@@ -7,6 +7,7 @@ rulebook's limit is checked on the size before anything reaches the documents st
 """
 
 import hashlib
+import re
 import zipfile
 
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
@@ -42,6 +43,8 @@ ALLOWED = {
     K.PHOTO: {PNG, JPEG},
 }
 HEAD_BYTES = 4096
+#: AutoCAD drawings open with their format version: AC1012 … AC1032
+DWG_MAGIC = re.compile(rb"AC10[0-9]{2}")
 
 
 def _sniff_zip(file) -> str | None:
@@ -69,7 +72,7 @@ def sniff(file) -> str | None:
         return PNG
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
-    if head[:4] == b"AC10" and head[4:6].isdigit():
+    if DWG_MAGIC.match(head):
         return DWG
     if head.startswith(b"PK\x03\x04"):
         return _sniff_zip(file)

@@ -13,3 +13,13 @@ class DisputeFilter(django_filters.FilterSet):
     class Meta:
         model = Dispute
         fields = ["status"]
+
+
+class DisputeQueueFilter(DisputeFilter):
+    """The administrators' queue: the open disputes unless another status is asked for."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and not data.get("status"):
+            data = data.copy()
+            data["status"] = Dispute.Status.OPEN
+        super().__init__(data, *args, **kwargs)

@@ -11,7 +11,7 @@ from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from apps.tenancy.pages import ADMINISTRATOR, GET_POST, MEMBER, POST, cluster_page, refused
 
 from .. import selectors
-from ..filters import DisputeFilter
+from ..filters import DisputeQueueFilter
 from ..forms import DisputeDecideForm, DisputeOpenForm
 from ..services import disputes as dispute_services
 from .documents import _render, _room
@@ -54,19 +54,18 @@ def dispute_open(request, slug, pk):
 @cluster_page(ADMINISTRATOR, refusal=QUEUE_REFUSAL)
 def dispute_queue(request, slug):
     access = request.cluster_access
-    data = request.GET if request.GET else {"status": "open"}
-    filterset = DisputeFilter(
-        data, queryset=selectors.disputes_visible(cluster=access.cluster, user=request.user, roles=access.roles)
+    filterset = DisputeQueueFilter(
+        request.GET, queryset=selectors.disputes_visible(cluster=access.cluster, user=request.user, roles=access.roles)
     )
     disputes = list(filterset.qs[:100]) if filterset.is_valid() else []
-    return render(
-        request, "dealroom/dispute_queue.html", access.context(disputes=disputes, filter_form=filterset.form)
-    )
+    return render(request, "dealroom/dispute_queue.html", access.context(disputes=disputes, filter_form=filterset.form))
 
 
 def _dispute(request, pk):
     access = request.cluster_access
-    dispute = selectors.disputes_visible(cluster=access.cluster, user=request.user, roles=access.roles).filter(pk=pk).first()
+    dispute = (
+        selectors.disputes_visible(cluster=access.cluster, user=request.user, roles=access.roles).filter(pk=pk).first()
+    )
     if dispute is None:
         raise Http404
     return dispute

@@ -26,7 +26,9 @@ def _room(request, pk: int):
 
 def _render(request, deal, *, upload_form=None, dispute_form=None):
     access = request.cluster_access
-    documents = list(selectors.documents_for(cluster=access.cluster, user=request.user, roles=access.roles, deal_id=deal.pk))
+    documents = list(
+        selectors.documents_for(cluster=access.cluster, user=request.user, roles=access.roles, deal_id=deal.pk)
+    )
     for document in documents:
         token = storage.link_token(document_id=document.pk, user_id=request.user.pk)
         document.link = reverse("document-download", args=[access.cluster.slug, document.pk, token])
