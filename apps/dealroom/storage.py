@@ -12,6 +12,7 @@ redirects to a presigned URL that lives a minute.
 import contextlib
 import uuid
 
+from django.conf import settings
 from django.core import signing
 from django.core.files.storage import storages
 
@@ -66,9 +67,29 @@ def is_remote() -> bool:
 
 
 def presigned_url(*, key: str, name: str, content_type: str) -> str:
-    disposition = 'attachment; filename="{}"'.format(name.replace('"', ""))
-    return documents_storage().url(
-        key,
-        parameters={"ResponseContentDisposition": disposition, "ResponseContentType": content_type},
-        expire=PRESIGNED_SECONDS,
+    """A URL of the bucket that serves the file for PRESIGNED_SECONDS, as an attachment; signed for
+    ``DOCUMENTS_S3_PUBLIC_ENDPOINT_URL`` when browsers reach the bucket at another address."""
+    store = documents_storage()
+    params = {
+        "ResponseContentDisposition": 'attachment; filename="{}"'.format(name.replace('"', "")),
+        "ResponseContentType": content_type,
+    }
+    public = getattr(settings, "DOCUMENTS_S3_PUBLIC_ENDPOINT_URL", "")
+    if not public:
+        return store.url(key, parameters=params, expire=PRESIGNED_SECONDS)
+    import boto3
+    from botocore.config import Config
+
+    client = boto3.session.Session().client(
+        "s3",
+        endpoint_url=public,
+        aws_access_key_id=store.access_key,
+        aws_secret_access_key=store.secret_key,
+        region_name=store.region_name,
+        config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
+    )
+    return client.generate_presigned_url(
+        "get_object",
+        Params={"Bucket": store.bucket_name, "Key": store._normalize_name(key), **params},
+        ExpiresIn=PRESIGNED_SECONDS,
     )

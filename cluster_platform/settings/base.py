@@ -335,6 +335,9 @@ else:
         "OPTIONS": {"location": str(VAR_DIR / "documents")},
     }
 STORAGES["documents"] = DOCUMENTS_STORAGE
+# The bucket's address as browsers reach it, when it differs from the app's (MinIO on the compose
+# network): presigned links are signed for that host
+DOCUMENTS_S3_PUBLIC_ENDPOINT_URL = env("DOCUMENTS_S3_PUBLIC_ENDPOINT_URL", default="")
 # Uploads: a file past the deal room's ceiling stops being read at once (the rulebook's own,
 # lower limit is checked before anything is stored); small files stay in memory, larger spill
 # to a temporary file.
