@@ -332,7 +332,12 @@ if DOCUMENTS_S3_BUCKET:
 else:
     DOCUMENTS_STORAGE = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(VAR_DIR / "documents")},
+        # readable by the platform's own user only: nothing else on the machine serves them
+        "OPTIONS": {
+            "location": str(VAR_DIR / "documents"),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
     }
 STORAGES["documents"] = DOCUMENTS_STORAGE
 # The bucket's address as browsers reach it, when it differs from the app's (MinIO on the compose

@@ -119,6 +119,15 @@ def test_a_declared_length_over_the_limit_is_refused_unread(as_user, market, dea
     assert response.status_code == 400 and response.json()["code"] == "too_large"
 
 
+def test_the_upload_handler_stops_reading_past_the_ceiling(as_user, market, deal):
+    """Django's first upload handler stops a file past the ceiling while the body is read."""
+    with mock.patch("apps.dealroom.rules.UPLOAD_CEILING_BYTES", 4096):
+        response = upload(as_user(market.supplier_owner), market, deal, PDF + b"0" * 10_000, "big.pdf")
+    assert response.status_code == 400
+    assert (response.json()["code"], list(response.json()["errors"])) == ("too_large", ["file"])
+    assert stored_names() == [] and not Document.objects.exists()
+
+
 def test_bad_fields_are_named(as_user, market, deal):
     client = as_user(market.supplier_owner)
     assert list(upload(client, market, deal, PDF, "a.pdf", kind="x").json()["errors"]) == ["kind"]
