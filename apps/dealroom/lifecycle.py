@@ -19,6 +19,8 @@ EVIDENCE_MILESTONES = (
     Deal.Status.SHIPPED,
     Deal.Status.DELIVERED,
 )
+#: the same, as choices (the upload's ``milestone``)
+EVIDENCE_MILESTONE_CHOICES = [(milestone.value, milestone.label) for milestone in EVIDENCE_MILESTONES]
 
 
 def required_evidence(*, cluster, milestone: str) -> str | None:

@@ -459,6 +459,11 @@ SPECTACULAR_SETTINGS = {
         "NotificationCategoryEnum": "apps.notifications.models.NotificationPreference.Category",
         "ReportCategoryEnum": "apps.membership.models.Report.Category",
         "AlertSeverityEnum": "apps.monitoring.models.Alert.Severity",
+        "DocumentKindEnum": "apps.dealroom.models.DocumentKind",
+        "EvidenceMilestoneEnum": "apps.dealroom.lifecycle.EVIDENCE_MILESTONE_CHOICES",
+        "DisputeStatusEnum": "apps.dealroom.models.Dispute.Status",
+        "DisputeOutcomeEnum": "apps.dealroom.models.Dispute.Outcome",
+        "DisputeAgainstEnum": "apps.dealroom.models.Dispute.Against",
     },
 }
 

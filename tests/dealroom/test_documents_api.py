@@ -159,8 +159,8 @@ def test_third_parties_get_nothing(as_user, market, deal):
     for user in (market.rival_owner, market.foreign_owner, market.outsider_admin):
         client = as_user(user)
         expected = {404} if user == market.rival_owner else {403, 404}
-        assert client.get(market.url(f"documents/{document_id}/")).status_code in expected
-        assert client.get(market.url(f"documents/{document_id}/link/")).status_code in expected
+        assert client.get(market.url(f"documents/{document_id}/")).status_code == 404
+        assert client.get(market.url(f"documents/{document_id}/link/")).status_code == 404
         assert client.get(market.url(f"deals/{deal.pk}/documents/")).status_code in expected
         assert client.get(market.url(f"matches/{deal.match_id}/documents/")).json().get("count", 0) == 0
         assert upload(client, market, deal, PDF, "x.pdf").status_code in expected

@@ -13,10 +13,10 @@ from rest_framework.response import Response
 
 from apps.core.api.schema import ErrorSerializer
 from apps.tenancy.api.base import ClusterScopedViewSet
-from apps.tenancy.selectors import ADMINISTRATOR, MEMBER
+from apps.tenancy.selectors import ADMINISTRATOR, AUTHENTICATED, MEMBER
 
 from .. import selectors, storage
-from ..lifecycle import EVIDENCE_MILESTONES
+from ..lifecycle import EVIDENCE_MILESTONE_CHOICES
 from ..models import Document, DocumentKind
 from ..services import documents as document_services
 
@@ -49,7 +49,7 @@ class DocumentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=False, max_length=200)
     kind = serializers.ChoiceField(choices=DocumentKind.choices)
     milestone = serializers.ChoiceField(
-        choices=[(m.value, m.label) for m in EVIDENCE_MILESTONES], required=False, allow_blank=True, default=""
+        choices=EVIDENCE_MILESTONE_CHOICES, required=False, allow_blank=True, default=""
     )
 
 
@@ -145,7 +145,9 @@ class MatchDocumentsViewSet(RoomDocumentsViewSet):
 class DocumentViewSet(mixins.RetrieveModelMixin, ClusterScopedViewSet):
     serializer_class = DocumentSerializer
     queryset = Document.objects.all()
-    required_roles = {"retrieve": {MEMBER, ADMINISTRATOR}, "link": {MEMBER, ADMINISTRATOR}}
+    #: anyone signed in reaches the selector, which shows a document to its parties only: every
+    #: other caller, of this cluster or another, gets the same 404 (not a 403 that says it exists)
+    required_roles = {"retrieve": {AUTHENTICATED}, "link": {AUTHENTICATED}}
 
     def scoped_queryset(self, *, cluster, user):
         return selectors.documents_visible(cluster=cluster, user=user, roles=self.cluster_roles)
