@@ -77,6 +77,7 @@ bench: install ## Benchmarks with printed figures (BENCH_ARGS=--skip-large skips
 	@$(PY) benchmarks/replan.py
 	@$(PY) benchmarks/kpis.py
 	@$(PY) benchmarks/dealroom.py
+	@$(PY) benchmarks/documents.py
 
 demo: install ## (Re)load the demo data
 	@$(PY) manage.py migrate --noinput -v 0

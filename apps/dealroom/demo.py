@@ -5,9 +5,11 @@ Idempotent: a deal whose match already has a conversation is left as it is."""
 import datetime
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from apps.core.errors import DomainError
+from apps.governance import chain
 from apps.marketplace import demo as marketplace_demo
 from apps.marketplace.demo import DEMO_CLUSTERS
 from apps.marketplace.models import MATCHABLE, Deal, Match, MatchKind, Order
@@ -15,8 +17,10 @@ from apps.membership.models import EnterpriseMember
 from apps.tenancy.models import Cluster
 from apps.tenancy.selectors import MEMBER
 
-from .models import Conversation, Offer, RequestForQuotation
+from .models import Conversation, Document, DocumentKind, Offer, RequestForQuotation
 from .services.conversation import message_post
+from .services.disputes import dispute_open
+from .services.documents import document_upload
 from .services.offers import match_terms, offer_make
 from .services.rfq import ranked_suppliers, rfq_create
 
@@ -113,6 +117,62 @@ def _load_offers(stdout=None) -> list[tuple[str, str, str]]:
     return []
 
 
-def load(stdout=None) -> list[tuple[str, str, str]]:
+def _load_first(stdout=None) -> list[tuple[str, str, str]]:
     """The deal room's demo: conversations, then offers and requests for quotation (idempotent)."""
     return _load_conversations(stdout) + _load_offers(stdout)
+
+
+#: a small, valid PDF (one empty page)
+REPORT = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+PASSED_QUALITY = (Deal.Status.QUALITY_CHECKED, Deal.Status.SHIPPED, Deal.Status.DELIVERED)
+
+
+def _owner(enterprise_id):
+    person = EnterpriseMember.objects.filter(enterprise_id=enterprise_id, role=EnterpriseMember.Role.OWNER).first()
+    return person.user if person else None
+
+
+def _load_documents(stdout=None) -> list[tuple[str, str, str]]:
+    wrote = False
+    for cluster in Cluster.objects.filter(slug__in=DEMO_CLUSTERS):
+        if Document.objects.filter(cluster=cluster).exists():
+            continue
+        wrote = True
+        checked = Deal.objects.filter(cluster=cluster, status__in=PASSED_QUALITY).order_by("pk").first()
+        if checked is not None and _owner(checked.supplier_id):
+            document_upload(
+                actor=_owner(checked.supplier_id),
+                cluster=cluster,
+                deal_id=checked.pk,
+                kind=DocumentKind.INSPECTION_REPORT,
+                milestone=Deal.Status.QUALITY_CHECKED,
+                file=SimpleUploadedFile("inspection-report.pdf", REPORT),
+            )
+        producing = Deal.objects.filter(cluster=cluster, status=Deal.Status.IN_PRODUCTION).order_by("pk").first()
+        buyer = _owner(producing.buyer_id) if producing else None
+        if buyer is not None:
+            evidence = document_upload(
+                actor=buyer,
+                cluster=cluster,
+                deal_id=producing.pk,
+                kind=DocumentKind.INSPECTION_REPORT,
+                file=SimpleUploadedFile("incoming-inspection.pdf", REPORT),
+            )
+            dispute_open(
+                actor=buyer,
+                cluster=cluster,
+                deal_id=producing.pk,
+                reason="The pre-production sample does not match the approved colour card.",
+                documents=[evidence.pk],
+            )
+    if wrote:  # the disputes' audit events moved the chains' heads: sign them, as governance's demo does
+        chain.checkpoint_all()
+    return []
+
+
+def load(stdout=None) -> list[tuple[str, str, str]]:
+    """The deal room's demo: conversations, offers and requests for quotation, documents (idempotent)."""
+    return _load_first(stdout) + _load_documents(stdout)

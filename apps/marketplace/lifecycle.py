@@ -141,3 +141,21 @@ def next_milestone_due(deal) -> datetime.date | None:
         return None
     planned = deal.planned.get(milestone)
     return datetime.date.fromisoformat(planned) if planned else deal.due_date
+
+
+# --- Evidence for a milestone (the deal room provides the check: it keeps the documents) ----------
+
+_evidence_check: list = []
+
+
+def provide_evidence_check(check) -> None:
+    """``check(deal=, to=, documents=, actor=, note=)`` raises a ``DomainError`` naming ``documents``
+    when the rulebook asks for evidence ``to`` lacks, and records what the deal room keeps of the
+    step (a dispute); called inside ``deal_advance``'s transaction, provided from ``DealroomConfig.ready()``."""
+    _evidence_check[:] = [check]
+
+
+def check_evidence(*, deal, to: str, documents=(), actor=None, note: str = "") -> None:
+    """Refuses milestone ``to`` without the evidence the rulebook requires (nothing without a provider)."""
+    if _evidence_check:
+        _evidence_check[0](deal=deal, to=to, documents=list(documents or ()), actor=actor, note=note)

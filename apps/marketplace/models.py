@@ -478,6 +478,9 @@ DEAL_SYSTEM_NOTES = {
     "match_accepted": _("Both sides accepted the match."),
     "terms_accepted": _("Both sides agreed on negotiated terms."),
     "replaced": _("Replaced after missing its due date (match %(id)d)."),  # id: the replacing match
+    "dispute_resumed": _("The administrators decided the dispute: the deal resumes."),
+    "dispute_partial": _("The administrators decided the dispute: %(delivered)d of %(agreed)d delivered."),
+    "dispute_cancelled": _("The administrators decided the dispute: the deal is cancelled."),
 }
 
 
@@ -574,6 +577,7 @@ class Reputation(models.Model):
     on_time_rate = models.FloatField(_("on-time rate"), null=True, blank=True)
     average_score = models.FloatField(_("average rating"), null=True, blank=True)
     ratings_count = models.PositiveIntegerField(_("ratings"), default=0)
+    disputes_lost = models.PositiveIntegerField(_("disputes decided against it"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = tenant_manager()

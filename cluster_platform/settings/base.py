@@ -310,6 +310,48 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Deal-room documents (apps/dealroom/storage.py): never under MEDIA_ROOT, never a public URL.
+# A bucket through django-storages when DOCUMENTS_S3_BUCKET is set (MinIO in docker-compose.yml).
+DOCUMENTS_S3_BUCKET = env("DOCUMENTS_S3_BUCKET", default="")
+if DOCUMENTS_S3_BUCKET:
+    DOCUMENTS_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": DOCUMENTS_S3_BUCKET,
+            "endpoint_url": env("DOCUMENTS_S3_ENDPOINT_URL", default="") or None,
+            "access_key": env("DOCUMENTS_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env("DOCUMENTS_S3_SECRET_KEY", default="") or None,
+            "region_name": env("DOCUMENTS_S3_REGION", default="us-east-1"),
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "file_overwrite": False,
+        },
+    }
+else:
+    DOCUMENTS_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # readable by the platform's own user only: nothing else on the machine serves them
+        "OPTIONS": {
+            "location": str(VAR_DIR / "documents"),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    }
+STORAGES["documents"] = DOCUMENTS_STORAGE
+# The bucket's address as browsers reach it, when it differs from the app's (MinIO on the compose
+# network): presigned links are signed for that host
+DOCUMENTS_S3_PUBLIC_ENDPOINT_URL = env("DOCUMENTS_S3_PUBLIC_ENDPOINT_URL", default="")
+# Uploads: a file past the deal room's ceiling stops being read at once (the rulebook's own,
+# lower limit is checked before anything is stored); small files stay in memory, larger spill
+# to a temporary file.
+FILE_UPLOAD_HANDLERS = [
+    "apps.dealroom.files.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- REST framework ---------------------------------------------------------
 REST_FRAMEWORK = {
@@ -422,6 +464,11 @@ SPECTACULAR_SETTINGS = {
         "OfferSideEnum": "apps.dealroom.models.OFFER_SIDES",
         "RfqStatusEnum": "apps.dealroom.models.RequestForQuotation.Status",
         "RfqInvitationStatusEnum": "apps.dealroom.models.RfqInvitation.Status",
+        "DocumentKindEnum": "apps.dealroom.models.DocumentKind",
+        "EvidenceMilestoneEnum": "apps.dealroom.lifecycle.EVIDENCE_MILESTONE_CHOICES",
+        "DisputeStatusEnum": "apps.dealroom.models.Dispute.Status",
+        "DisputeOutcomeEnum": "apps.dealroom.models.Dispute.Outcome",
+        "DisputeAgainstEnum": "apps.dealroom.models.Dispute.Against",
     },
 }
 

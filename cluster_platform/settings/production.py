@@ -4,7 +4,7 @@ Must pass ``manage.py check --deploy --fail-level WARNING``.
 """
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, env, tuned
+from .base import DOCUMENTS_STORAGE, MIDDLEWARE, env, tuned
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -29,6 +29,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "documents": DOCUMENTS_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 EMAIL_CONFIG = env.email("EMAIL_URL")

@@ -15,6 +15,7 @@ from django.urls import reverse
 from apps.governance.chain import chain_append, checkpoint_create
 from apps.membership.models import AuditEvent
 from tests.factories import ClusterFactory, StaffFactory
+from tests.factories.dealroom import DisputeFactory, DocumentFactory
 from tests.factories.governance import CommentFactory, ProposalFactory, RuleVersionFactory, SeatFactory, VoteFactory
 from tests.factories.marketplace import (
     CapacityOfferFactory,
@@ -72,6 +73,8 @@ ADMINS = [
     ("governance", "chaincheckpoint", "cluster__id__exact", _chain_checkpoint),
     ("monitoring", "alert", "cluster__id__exact", lambda c: AlertFactory(cluster=c)),
     ("monitoring", "kpisnapshot", "cluster__id__exact", lambda c: KpiSnapshotFactory(cluster=c)),
+    ("dealroom", "document", "cluster__id__exact", lambda c: DocumentFactory(match=MatchFactory(order__cluster=c))),
+    ("dealroom", "dispute", "cluster__id__exact", lambda c: DisputeFactory(deal=DealFactory(match__order__cluster=c))),
 ]
 IDS = [f"{app}.{model}" for app, model, *_ in ADMINS]
 

@@ -26,7 +26,14 @@ from apps.governance.services.voting import vote_cast
 from apps.marketplace.models import CapacityOffer
 from apps.membership.models import Membership
 from tests.factories import ClusterFactory, ClusterRoleFactory, UserFactory
-from tests.factories.dealroom import OfferFactory, QuoteFactory, RfqFactory, RfqInvitationFactory
+from tests.factories.dealroom import (
+    DisputeFactory,
+    DocumentFactory,
+    OfferFactory,
+    QuoteFactory,
+    RfqFactory,
+    RfqInvitationFactory,
+)
 from tests.factories.marketplace import (
     CapacityOfferFactory,
     ChannelOfferFactory,
@@ -131,6 +138,9 @@ def build_world():
     )
     message_post(actor=w.a_owner, cluster=target, roles=frozenset({"member"}), match_id=w.match.pk, body=SECRET)
     message_post(actor=w.b_owner, cluster=target, roles=frozenset({"member"}), match_id=accepted.pk, body=SECRET)
+    # the deal room: a document of the deal (its file name planted) and an open dispute on it
+    w.document = DocumentFactory(match=accepted, deal=w.deal, name=f"{SECRET}.pdf")
+    w.dispute = DisputeFactory(deal=w.deal, reason=f"{SECRET} dispute")
     w.run = MatchingRunFactory(cluster=target, kind="full", trigger=f"{SECRET}")
     w.reputation = ReputationFactory(cluster=target, enterprise=w.a, deals_completed=3)
     w.report = ReportFactory(
@@ -268,6 +278,38 @@ CASES = {
         frozenset(),
     ),
     ("POST", T + "deals/{deal_pk}/messages/read/"): (lambda w: {"deal_pk": w.deal.pk}, None, frozenset()),
+    # the deal room's documents and disputes: parties only (the plain member is not one)
+    ("GET", T + "deals/{deal_pk}/documents/"): (lambda w: {"deal_pk": w.deal.pk}, None, frozenset()),
+    ("POST", T + "deals/{deal_pk}/documents/"): (
+        lambda w: {"deal_pk": w.deal.pk},
+        lambda w: {"kind": "photo"},
+        frozenset(),
+    ),
+    ("GET", T + "matches/{match_pk}/documents/"): (
+        lambda w: {"match_pk": w.deal.match_id},
+        None,
+        frozenset({"plain_member"}),  # an empty list: none of its rooms
+    ),
+    ("POST", T + "matches/{match_pk}/documents/"): (
+        lambda w: {"match_pk": w.match.pk},
+        lambda w: {"kind": "photo"},
+        frozenset(),
+    ),
+    ("GET", T + "documents/{id}/"): (lambda w: {"id": w.document.pk}, None, frozenset()),
+    ("GET", T + "documents/{id}/link/"): (lambda w: {"id": w.document.pk}, None, frozenset()),
+    ("GET", T + "deals/{deal_pk}/dispute/"): (lambda w: {"deal_pk": w.deal.pk}, None, frozenset()),
+    ("POST", T + "deals/{deal_pk}/dispute/"): (
+        lambda w: {"deal_pk": w.deal.pk},
+        lambda w: {"reason": "Nothing arrived at all, says someone else"},
+        frozenset(),
+    ),
+    ("GET", T + "disputes/"): (lambda w: {}, None, frozenset({"plain_member"})),  # only their own deals'
+    ("GET", T + "disputes/{id}/"): (lambda w: {"id": w.dispute.pk}, None, frozenset()),
+    ("POST", T + "disputes/{id}/decide/"): (
+        lambda w: {"id": w.dispute.pk},
+        lambda w: {"outcome": "cancel", "reason": "Decided by someone else"},
+        frozenset(),
+    ),
     ("GET", T + "metrics/"): (lambda w: {}, None, frozenset({"plain_member"})),
     ("POST", T + "metrics/snapshot/"): (lambda w: {}, None, frozenset()),
     ("GET", T + "council/seats/"): (lambda w: {}, None, frozenset({"plain_member"})),

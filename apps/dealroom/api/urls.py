@@ -3,7 +3,7 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
-from . import conversation, offers, rfq
+from . import conversation, disputes, documents, offers, rfq
 
 # --- conversation ---
 match_router = SimpleRouter()
@@ -28,4 +28,26 @@ rfq_router.register("rfqs", rfq.RfqViewSet, basename="rfq")
 urlpatterns += [
     path("clusters/<slug:cluster_slug>/matches/<int:match_pk>/", include(offer_router.urls)),
     path("clusters/<slug:cluster_slug>/", include(rfq_router.urls)),
+]
+
+
+# --- documents and disputes ---
+deal_router = SimpleRouter()
+deal_router.register("documents", documents.DealDocumentsViewSet, basename="deal-document")
+match_router = SimpleRouter()
+match_router.register("documents", documents.MatchDocumentsViewSet, basename="match-document")
+cluster_router = SimpleRouter()
+cluster_router.register("documents", documents.DocumentViewSet, basename="document")
+cluster_router.register("disputes", disputes.DisputeViewSet, basename="dispute")
+DEAL = "clusters/<slug:cluster_slug>/deals/<int:deal_pk>/"
+
+urlpatterns = [
+    path(DEAL, include(deal_router.urls)),
+    path(
+        DEAL + "dispute/",
+        disputes.DealDisputeViewSet.as_view({"get": "current", "post": "open"}),
+        name="deal-dispute",
+    ),
+    path("clusters/<slug:cluster_slug>/matches/<int:match_pk>/", include(match_router.urls)),
+    path("clusters/<slug:cluster_slug>/", include(cluster_router.urls)),
 ]

@@ -399,6 +399,13 @@ class DealAdvanceSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=DEAL_STEP_TARGETS)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     attachments = AttachmentSerializer(many=True, required=False, default=list)
+    documents = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        max_length=20,
+        required=False,
+        default=list,
+        help_text="Ids of deal-room documents given as the milestone's evidence.",
+    )
 
 
 class DealRateSerializer(serializers.Serializer):
@@ -421,5 +428,13 @@ class ReputationSerializer(ModelSerializer):
 
     class Meta:
         model = Reputation
-        fields = ("enterprise", "deals_completed", "on_time_rate", "average_score", "ratings_count", "updated_at")
+        fields = (
+            "enterprise",
+            "deals_completed",
+            "on_time_rate",
+            "average_score",
+            "ratings_count",
+            "disputes_lost",
+            "updated_at",
+        )
         read_only_fields = fields

@@ -321,6 +321,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScope
             to=data["status"],
             note=data["note"],
             attachments=data["attachments"],
+            documents=data["documents"],
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=deal.pk)).data)
 

@@ -43,9 +43,9 @@ def deal_side(*, user, deal: Deal) -> str:
     raise PermissionDeniedError(_("Only the buyer and the supplier may act on this deal."))
 
 
-def _release(deal: Deal) -> None:
-    """A cancelled deal gives its quantity back to the supply and the demand."""
-    q, now = deal.quantity, timezone.now()
+def _release(deal: Deal, quantity: int | None = None) -> None:
+    """A cancelled deal gives its quantity (or ``quantity`` of it) back to the supply and the demand."""
+    q, now = deal.quantity if quantity is None else quantity, timezone.now()
     match = deal.match
     if deal.kind == MatchKind.PRODUCTION:
         CapacityOffer.objects.filter(pk=match.capacity_id).update(
@@ -75,7 +75,7 @@ def _release(deal: Deal) -> None:
 
 
 @transaction.atomic
-def deal_advance(*, actor, cluster, deal_id: int, to: str, note: str = "", attachments=None) -> Deal:
+def deal_advance(*, actor, cluster, deal_id: int, to: str, note: str = "", attachments=None, documents=()) -> Deal:
     deal = (
         Deal.objects.select_for_update(of=("self",))
         .select_related("match", "cluster", "buyer", "supplier")
@@ -100,6 +100,7 @@ def deal_advance(*, actor, cluster, deal_id: int, to: str, note: str = "", attac
         )
     if to in REASON_REQUIRED and not note.strip():
         raise DomainError(_("Give a reason."), field="note", code="required")
+    lifecycle.check_evidence(deal=deal, to=to, documents=documents, actor=actor, note=note)
     now = timezone.now()
     deal.status = to
     fields = ["status", "updated_at"]
@@ -128,6 +129,57 @@ def deal_advance(*, actor, cluster, deal_id: int, to: str, note: str = "", attac
     if to in (S.DELIVERED, S.CLOSED):
         reputation_refresh(cluster_id=deal.cluster_id, enterprise_id=deal.supplier_id)
         reputation_refresh(cluster_id=deal.cluster_id, enterprise_id=deal.buyer_id)
+    return deal
+
+
+#: a dispute's outcome -> the system note of the deal's timeline
+DISPUTE_NOTES = {"resume": "dispute_resumed", "partial": "dispute_partial", "cancel": "dispute_cancelled"}
+
+
+def deal_settle_dispute(
+    *, actor, cluster, deal_id: int, outcome: str, resume_to: str, note: str, against_id=None, delivered=None
+) -> Deal:
+    """The administrators' decision on a disputed deal (the deal room's dispute service calls it inside
+    its transaction): ``resume`` to ``resume_to``, ``partial`` delivery of ``delivered`` (the rest is
+    released to the supply and the demand) or ``cancel`` (all released). ``against_id``: the
+    enterprise the decision went against (it counts in its reputation), or None."""
+    deal = (
+        Deal.objects.select_for_update(of=("self",))
+        .select_related("match", "cluster", "buyer", "supplier")
+        .filter(cluster=cluster, pk=deal_id)
+        .first()
+    )
+    if deal is None:
+        raise NotFoundError()
+    if deal.status != S.DISPUTED:
+        raise ConflictError(_("Only a disputed deal is decided."), code="not_disputed")
+    if outcome not in DISPUTE_NOTES:
+        raise DomainError(_("Unknown outcome."), field="outcome")
+    now, agreed = timezone.now(), deal.quantity
+    params = {"against": against_id}
+    if outcome == "resume":
+        deal.status = resume_to
+    elif outcome == "partial":
+        if delivered is None or not (1 <= delivered < deal.quantity):
+            raise DomainError(
+                _("Give the quantity delivered: at least 1 and less than the %(quantity)d agreed.")
+                % {"quantity": deal.quantity},
+                field="delivered_quantity",
+            )
+        _release(deal, quantity=deal.quantity - delivered)
+        deal.status, deal.quantity, deal.delivered_at = S.DELIVERED, delivered, now
+        params.update(delivered=delivered, agreed=agreed)
+    else:
+        deal.status, deal.closed_at = S.CANCELLED, now
+        _release(deal)
+    deal.next_milestone_due = next_milestone_due(deal)
+    deal.save(update_fields=["status", "quantity", "delivered_at", "closed_at", "next_milestone_due", "updated_at"])
+    DealEvent.objects.create(
+        deal=deal, status=deal.status, actor=actor, side="", note=note, code=DISPUTE_NOTES[outcome], params=params
+    )
+    notices.deal_event(deal=deal, kind="marketplace.deal_milestone", actor=actor, status=str(deal.status))
+    for enterprise_id in (deal.supplier_id, deal.buyer_id):
+        reputation_refresh(cluster_id=deal.cluster_id, enterprise_id=enterprise_id)
     return deal
 
 
@@ -217,6 +269,9 @@ def reputation_refresh(*, cluster_id: int, enterprise_id: int) -> Reputation:
         deal__cluster_id=cluster_id, ratee_id=enterprise_id, published_at__isnull=False
     ).aggregate(n=Count("pk"), avg=Avg((F("quality") + F("on_time") + F("communication")) / 3.0))
     completed = delivered["completed"]
+    lost = DealEvent.objects.filter(
+        deal__cluster_id=cluster_id, code__in=list(DISPUTE_NOTES.values()), params__against=enterprise_id
+    ).count()
     reputation, _created = Reputation.objects.update_or_create(
         cluster_id=cluster_id,
         enterprise_id=enterprise_id,
@@ -225,6 +280,7 @@ def reputation_refresh(*, cluster_id: int, enterprise_id: int) -> Reputation:
             "on_time_rate": (delivered["on_time"] / completed) if completed else None,
             "average_score": ratings["avg"],
             "ratings_count": ratings["n"],
+            "disputes_lost": lost,
         },
     )
     return reputation

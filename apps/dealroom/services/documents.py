@@ -1,0 +1,99 @@
+"""Uploading a document to a match's (or deal's) room: checked by content, sized by the rulebook,
+stored through the documents storage and recorded with its checksum — all or nothing."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from apps.core.errors import DomainError
+from apps.marketplace.models import Deal
+from apps.tenancy.rules import rule_value
+
+from .. import files, selectors, storage
+from ..lifecycle import EVIDENCE_MILESTONES
+from ..models import Document, DocumentKind
+
+# --- documents and disputes ---
+
+MB = 1024 * 1024
+
+
+class StorageUnavailable(DomainError):
+    """The documents storage refused the file: nothing is recorded, the caller may retry."""
+
+    status = 503
+    code = "storage_unavailable"
+
+
+def max_bytes(cluster) -> int:
+    return rule_value(cluster=cluster, key="dealroom.max_document_mb") * MB
+
+
+def check_size(*, cluster, size: int | None) -> None:
+    """Refuses a file over the rulebook's limit (before it is read further, let alone stored)."""
+    limit = max_bytes(cluster)
+    if size is None or size > limit:
+        raise DomainError(
+            _("The file is larger than the %(mb)d MB this cluster allows.") % {"mb": limit // MB},
+            field="file",
+            code="too_large",
+        )
+
+
+def document_upload(
+    *,
+    actor,
+    cluster,
+    kind: str,
+    file,
+    name: str = "",
+    match_id: int | None = None,
+    deal_id: int | None = None,
+    milestone: str = "",
+) -> Document:
+    """Upload ``file`` to the room of a match (or a deal) the actor's enterprise is a side of."""
+    if deal_id is not None:
+        deal = selectors.party_deal(cluster=cluster, user=actor, deal_id=deal_id)
+        match = deal.match
+    else:
+        match = selectors.party_match(cluster=cluster, user=actor, match_id=match_id)
+        deal = Deal.objects.filter(match=match).first()
+    if kind not in DocumentKind.values:
+        raise DomainError(_("Choose the kind of document."), field="kind")
+    if milestone and (milestone not in EVIDENCE_MILESTONES or deal is None):
+        raise DomainError(_("A document is evidence only for a deal's milestone."), field="milestone")
+    if file is None:
+        raise DomainError(_("Choose a file."), field="file", code="required")
+    check_size(cluster=cluster, size=file.size)
+    name = (name or file.name or "").strip()[:200]
+    content_type = files.check_content(file=file, name=name, kind=kind)
+    mine = selectors.market.viewer_enterprise_ids(actor)
+    side = match.demand_owner_id if match.demand_owner_id in mine else match.supply_owner_id
+    key = storage.new_key(cluster_id=cluster.pk, match_id=match.pk, extension=files.extension_of(name))
+    document = Document(
+        cluster=cluster,
+        match=match,
+        deal=deal,
+        milestone=milestone,
+        kind=kind,
+        name=name,
+        storage_key=key,
+        content_type=content_type,
+        size=file.size,
+        sha256=files.sha256_of(file),
+        enterprise_id=side,
+        uploaded_by=actor,
+    )
+    stored = False
+    try:
+        with transaction.atomic():
+            document.save()  # the row first: a store that fails leaves none
+            try:
+                storage.store(key=key, file=file)
+            except Exception as exc:  # a disk or bucket failure, whichever the storage raises
+                raise StorageUnavailable(_("The documents storage is not answering: try again."), field="file") from exc
+            stored = True
+    except Exception:
+        if stored:  # the row failed after the file was kept: no file left behind
+            storage.discard(key)
+        raise
+    return document
