@@ -21,7 +21,7 @@ urlpatterns += [
 
 
 # --- documents and disputes ---
-urlpatterns = [
+urlpatterns += [
     path("clusters/<slug:slug>/deals/<int:pk>/documents/", documents.deal_documents, name="deal-documents"),
     path(
         "clusters/<slug:slug>/documents/<int:pk>/download/<str:token>/",
