@@ -61,6 +61,19 @@ def provide_partner_check(fn: Callable) -> None:
     _partner_check[:] = [fn]
 
 
+_partner_clusters: list[Callable] = []
+
+
+def provide_partner_clusters(fn: Callable) -> None:
+    """``fn(cluster) -> [{"name", "latitude", "longitude", "slug"}]``: the clusters in partnership with
+    ``cluster``, for its map (provided by ``apps.partnerships``); without one, none."""
+    _partner_clusters[:] = [fn]
+
+
+def partner_clusters(cluster) -> list:
+    return list(_partner_clusters[0](cluster)) if _partner_clusters else []
+
+
 def is_partner(cluster, enterprise) -> bool:
     return bool(_partner_check) and bool(_partner_check[0](cluster, enterprise))
 

@@ -11,7 +11,7 @@ import datetime
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from apps.membership.models import EnterpriseMember
+from apps.membership.models import Enterprise, EnterpriseMember, Membership
 from apps.tenancy.selectors import ADMINISTRATOR
 
 from .lifecycle import LIVE, VisitStatus
@@ -100,7 +100,8 @@ def week_calendar(resource: Resource, *, week_start: datetime.date) -> dict:
             state = "closed" if not is_open else ("full" if used >= resource.capacity else ("part" if used else "free"))
             slots.append({"hour": hour, "used": used, "state": state})
         days.append({"date": day, "slots": slots})
-    return {"hours": list(range(first, last)), "days": days, "week_start": week_start}
+    rows = [{"hour": hour, "cells": [day["slots"][i] for day in days]} for i, hour in enumerate(range(first, last))]
+    return {"hours": list(range(first, last)), "days": days, "rows": rows, "week_start": week_start}
 
 
 def pending_count(*, cluster) -> int:
@@ -113,3 +114,51 @@ def resources_with_live_counts(*, cluster):
         "resource_id", "starts_at", "ends_at", "quantity"
     )
     return resources(cluster=cluster).prefetch_related(Prefetch("bookings", queryset=upcoming, to_attr="upcoming"))
+
+
+def bookable_enterprises(*, cluster, user) -> QuerySet[Enterprise]:
+    """The caller's enterprises that are active members of the cluster (those it may book for)."""
+    return Enterprise.objects.filter(
+        people__user=user, memberships__cluster=cluster, memberships__status=Membership.Status.ACTIVE
+    ).order_by("legal_name_zh")
+
+
+def member_enterprises(*, cluster) -> QuerySet[Enterprise]:
+    """The cluster's active member enterprises (who may be visited)."""
+    return Enterprise.objects.filter(
+        memberships__cluster=cluster, memberships__status=Membership.Status.ACTIVE
+    ).order_by("legal_name_zh")
+
+
+def map_points(*, cluster) -> dict:
+    """What the cluster's map shows: members at their city's centre (never an enterprise's own point, which is
+    private to its people), resources at their point, partner clusters where partnerships place them.
+    Three queries whatever the number of members."""
+    from django.db.models import Count
+
+    from apps.reference.models import Region
+
+    from .lifecycle import partner_clusters
+
+    by_region = list(
+        Membership.objects.filter(cluster=cluster, status=Membership.Status.ACTIVE)
+        .values("enterprise__region_code")
+        .annotate(n=Count("pk"))
+        .order_by("enterprise__region_code")
+    )
+    codes = {row["enterprise__region_code"] for row in by_region}
+    wanted = codes | {c[:4] + "00" for c in codes} | {c[:2] + "0000" for c in codes}
+    regions = {r.code: r for r in Region.objects.filter(code__in=wanted)}
+    members = []
+    for row in by_region:
+        code = row["enterprise__region_code"]
+        region = next((regions[c] for c in (code, code[:4] + "00", code[:2] + "0000") if c in regions), None)
+        if region is not None:
+            members.append(
+                {"name": region.name, "latitude": region.latitude, "longitude": region.longitude, "count": row["n"]}
+            )
+    placed = [
+        {"name": r.name_zh, "latitude": r.latitude, "longitude": r.longitude, "kind": r.get_kind_display(), "pk": r.pk}
+        for r in resources(cluster=cluster).filter(latitude__isnull=False, longitude__isnull=False, active=True)
+    ]
+    return {"members": members, "resources": placed, "partners": partner_clusters(cluster)}
