@@ -78,6 +78,19 @@ def is_partner(cluster, enterprise) -> bool:
     return bool(_partner_check) and bool(_partner_check[0](cluster, enterprise))
 
 
+def peak_in_use(bookings, starts_at, ends_at) -> int:
+    """The most units the ``bookings`` hold at any moment of [starts_at, ends_at)."""
+    events = []
+    for booking in bookings:
+        events.append((max(booking.starts_at, starts_at), booking.quantity))
+        events.append((min(booking.ends_at, ends_at), -booking.quantity))
+    peak = used = 0
+    for _moment, delta in sorted(events, key=lambda e: (e[0], e[1])):  # ends before starts at one moment
+        used += delta
+        peak = max(peak, used)
+    return peak
+
+
 def _passes(check, *args, **kwargs) -> bool:
     try:
         check(*args, **kwargs)

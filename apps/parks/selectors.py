@@ -14,7 +14,7 @@ from django.utils import timezone
 from apps.membership.models import Enterprise, EnterpriseMember, Membership
 from apps.tenancy.selectors import ADMINISTRATOR
 
-from .lifecycle import LIVE, VisitStatus
+from .lifecycle import LIVE, VisitStatus, peak_in_use
 from .models import LEVEL_RANK, WEEKDAYS, Booking, Level, Resource, Visit
 from .roles import AUDITOR
 
@@ -77,7 +77,7 @@ def week_calendar(resource: Resource, *, week_start: datetime.date) -> dict:
     start = datetime.datetime.combine(week_start, datetime.time(0), tzinfo=tz)
     end = start + datetime.timedelta(days=7)
     taken = list(
-        Booking.objects.filter(resource=resource, status__in=LIVE, starts_at__lt=end, ends_at__gt=start).values_list(
+        Booking.objects.filter(resource=resource, status__in=LIVE, starts_at__lt=end, ends_at__gt=start).only(
             "starts_at", "ends_at", "quantity"
         )
     )
@@ -87,16 +87,23 @@ def week_calendar(resource: Resource, *, week_start: datetime.date) -> dict:
     ]
     first = min((int(h[0][:2]) for h in hours_open if h), default=8)
     last = max((int(h[1][:2]) + (h[1][3:] != "00") for h in hours_open if h), default=18)
+    # each booking into the hours it touches (bounded by the week's 168 hours), then the peak within each hour
+    by_slot: dict[tuple[int, int], list] = {}
+    for booking in taken:
+        first_slot = max(0, int((booking.starts_at - start).total_seconds() // 3600))
+        last_slot = min(7 * 24 - 1, int(((booking.ends_at - start).total_seconds() - 1) // 3600))
+        for index in range(first_slot, last_slot + 1):
+            by_slot.setdefault(divmod(index, 24), []).append(booking)
     days = []
     for d in range(7):
         day = week_start + datetime.timedelta(days=d)
+        hours = hours_open[d]
         slots = []
         for hour in range(first, last):
             slot_start = datetime.datetime.combine(day, datetime.time(hour), tzinfo=tz)
-            slot_end = slot_start + datetime.timedelta(hours=1)
-            hours = hours_open[d]
             is_open = bool(hours) and hours[0] <= f"{hour:02d}:00" and f"{hour + 1:02d}:00" <= hours[1]
-            used = sum(q for s, e, q in taken if s < slot_end and e > slot_start)
+            here = by_slot.get((d, hour), ())
+            used = peak_in_use(here, slot_start, slot_start + datetime.timedelta(hours=1)) if here else 0
             state = "closed" if not is_open else ("full" if used >= resource.capacity else ("part" if used else "free"))
             slots.append({"hour": hour, "used": used, "state": state})
         days.append({"date": day, "slots": slots})

@@ -27,7 +27,7 @@ from apps.membership.permissions import is_cluster_administrator, require_cluste
 from apps.tenancy.rules import rule_value
 
 from .. import lifecycle
-from ..lifecycle import LIVE, BookingStatus
+from ..lifecycle import LIVE, BookingStatus, peak_in_use
 from ..models import WEEKDAYS, Booking, Resource
 
 
@@ -69,19 +69,6 @@ def check_opening_hours(resource, starts_at, ends_at) -> None:
         window = _window(resource, timezone.localtime(starts_at, tz).date(), tz)
         if window is None or ends_at > window[1]:
             raise DomainError(_("An hourly booking must end by the closing time of its day."), field="ends_at")
-
-
-def peak_in_use(bookings, starts_at, ends_at) -> int:
-    """The most units the ``bookings`` hold at any moment of [starts_at, ends_at)."""
-    events = []
-    for booking in bookings:
-        events.append((max(booking.starts_at, starts_at), booking.quantity))
-        events.append((min(booking.ends_at, ends_at), -booking.quantity))
-    peak = used = 0
-    for _moment, delta in sorted(events, key=lambda e: (e[0], e[1])):  # ends before starts at one moment
-        used += delta
-        peak = max(peak, used)
-    return peak
 
 
 def _validate(resource, cluster, *, starts_at, ends_at, quantity, now) -> None:
