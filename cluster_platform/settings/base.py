@@ -417,6 +417,10 @@ SPECTACULAR_SETTINGS = {
         "NotificationCategoryEnum": "apps.notifications.models.NotificationPreference.Category",
         "ReportCategoryEnum": "apps.membership.models.Report.Category",
         "AlertSeverityEnum": "apps.monitoring.models.Alert.Severity",
+        "ResourceKindEnum": "apps.parks.models.Resource.Kind",
+        "VerificationLevelEnum": "apps.parks.models.Level",
+        "BookingStatusEnum": "apps.parks.lifecycle.BookingStatus",
+        "VisitStatusEnum": "apps.parks.lifecycle.VisitStatus",
     },
 }
 

@@ -14,7 +14,7 @@ from apps.tenancy.selectors import ADMINISTRATOR, MEMBER
 
 from .. import selectors
 from ..filters import BookingFilter, ResourceFilter, VisitFilter
-from ..models import Auditor
+from ..models import Auditor, Booking, Resource, Visit
 from ..roles import AUDITOR
 from ..services import bookings, resources, verification
 from . import serializers as s
@@ -48,6 +48,7 @@ class ResourceViewSet(
     ClusterScopedViewSet,
 ):
     serializer_class = s.ResourceSerializer
+    queryset = Resource.objects.all()
     filter_backends = [DjangoFilterBackend]
     filterset_class = ResourceFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -96,6 +97,7 @@ class ResourceViewSet(
 )
 class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ClusterScopedViewSet):
     serializer_class = s.BookingSerializer
+    queryset = Booking.objects.all()
     filter_backends = [DjangoFilterBackend]
     filterset_class = BookingFilter
     required_roles = {
@@ -178,6 +180,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 )
 class AuditorViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, ClusterScopedViewSet):
     serializer_class = s.AuditorSerializer
+    queryset = Auditor.objects.all()
     filter_backends = []
     required_roles = {"list": {ADMINISTRATOR}, "create": {ADMINISTRATOR}, "destroy": {ADMINISTRATOR}}
 
@@ -209,6 +212,7 @@ class AuditorViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Dest
 )
 class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ClusterScopedViewSet):
     serializer_class = s.VisitSerializer
+    queryset = Visit.objects.all()
     filter_backends = [DjangoFilterBackend]
     filterset_class = VisitFilter
     required_roles = {
