@@ -78,6 +78,7 @@ bench: install ## Benchmarks with printed figures (BENCH_ARGS=--skip-large skips
 	@$(PY) benchmarks/kpis.py
 	@$(PY) benchmarks/dealroom.py
 	@$(PY) benchmarks/documents.py
+	@$(PY) benchmarks/parks.py
 
 demo: install ## (Re)load the demo data
 	@$(PY) manage.py migrate --noinput -v 0

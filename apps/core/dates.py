@@ -72,6 +72,10 @@ FIELD_SPANS = {
     "marketplace.Deal.due_date": PLAN,
     "marketplace.Deal.next_milestone_due": PLAN,
     "membership.EnterpriseCertification.valid_until": VALIDITY,
+    "parks.Booking.starts_at": PLAN,
+    "parks.Booking.ends_at": PLAN,
+    "parks.Visit.scheduled_for": PLAN,
+    "parks.Visit.expires_at": PLAN,
 }
 
 

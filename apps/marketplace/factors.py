@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from .models import Match, MatchKind
 
 #: a production match's factors, in the order its explanation lists them
-FACTORS = ("price", "distance", "lead_time", "reputation", "coverage", "certifications", "region")
+FACTORS = ("price", "distance", "lead_time", "reputation", "coverage", "certifications", "region", "verification")
 #: a channel match's factors
 CHANNEL_FACTORS = ("markets", "fees", "coverage", "reputation")
 
@@ -23,6 +23,7 @@ FACTOR_LABELS = {
     "coverage": gettext_lazy("Coverage"),
     "certifications": gettext_lazy("Certifications"),
     "region": gettext_lazy("Region"),
+    "verification": gettext_lazy("On-site verification"),
     "markets": gettext_lazy("Markets"),
     "fees": gettext_lazy("Fees"),
 }
@@ -34,6 +35,7 @@ FACTOR_HINTS = {
     "coverage": gettext_lazy("the share of the quantity sought that this match covers"),
     "certifications": gettext_lazy("certifications held beyond those required"),
     "region": gettext_lazy("same city (100 %) or same province (60 %) as the delivery"),
+    "verification": gettext_lazy("the supplier's on-site verification level in this cluster (gold 100 %)"),
     "markets": gettext_lazy("the share of the markets sought that the channel reaches"),
     "fees": gettext_lazy("how far the commission stays below the highest acceptable"),
 }

@@ -26,6 +26,8 @@ from apps.marketplace.models import (
     Reputation,
 )
 from apps.membership.models import EnterpriseCertification
+from apps.parks.models import LEVEL_RANK
+from apps.parks.selectors import levels_of
 from apps.tenancy.rules import rule_value
 
 from . import engine, leases
@@ -78,6 +80,13 @@ def _certifications(enterprise_ids, today) -> dict[int, frozenset[str]]:
     return {k: frozenset(v) for k, v in held.items()}
 
 
+def _verification(cluster, enterprise_ids) -> dict[int, float]:
+    """Each owner's on-site verification level in force (apps.parks), as the engine's 0..1 (one query)."""
+    top = max(LEVEL_RANK.values())
+    found = levels_of(cluster_ids=[cluster.pk], enterprise_ids=enterprise_ids)
+    return {enterprise: LEVEL_RANK[row["level"]] / top for (_c, enterprise), row in found.items()}
+
+
 def _reputations(cluster, enterprise_ids) -> dict[int, Reputation]:
     return {r.enterprise_id: r for r in Reputation.objects.filter(cluster=cluster, enterprise_id__in=enterprise_ids)}
 
@@ -102,6 +111,7 @@ def load_inputs(spec: Spec, cluster, today, *, demand_ids=None, supply_ids=None,
         supplies = list(supplies_qs)
         certs = _certifications({s.owner_id for s in supplies}, today)
         reps = _reputations(cluster, {s.owner_id for s in supplies})
+        verified = _verification(cluster, {s.owner_id for s in supplies})
         engine_supplies = [
             engine.Supply(
                 id=s.pk,
@@ -121,6 +131,7 @@ def load_inputs(spec: Spec, cluster, today, *, demand_ids=None, supply_ids=None,
                 on_time_rate=getattr(reps.get(s.owner_id), "on_time_rate", None),
                 average_rating=getattr(reps.get(s.owner_id), "average_score", None),
                 deals_completed=getattr(reps.get(s.owner_id), "deals_completed", 0),
+                verification=verified.get(s.owner_id, 0.0),
             )
             for s in supplies
         ]

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from apps.tenancy.selectors import ADMINISTRATOR, MEMBER, user_clusters_with_roles
 
-from . import track_records
+from . import track_records, verification_levels
 from .models import (
     AuditEvent,
     Enterprise,
@@ -271,3 +271,26 @@ def reputations_visible(*, user, enterprise) -> list:
         record.cluster_slug = slugs[cluster_id]
         shown.append(record)
     return shown
+
+
+def enterprise_verification_levels(*, enterprise) -> list[dict]:
+    """The on-site verification level in force in each cluster where the enterprise is an active member
+    (``{"cluster", "level", "label", "expires_at"}``; provided by parks: ``verification_levels``); two queries."""
+    memberships = list(
+        Membership.objects.filter(enterprise=enterprise, status=Membership.Status.ACTIVE).select_related("cluster")
+    )
+    levels = verification_levels.of(cluster_ids=[m.cluster_id for m in memberships], enterprise_ids=[enterprise.pk])
+    return [
+        {"cluster": m.cluster, **levels[(m.cluster_id, enterprise.pk)]}
+        for m in memberships
+        if (m.cluster_id, enterprise.pk) in levels
+    ]
+
+
+def with_verification_levels(memberships, *, cluster) -> list:
+    """The directory's page of memberships, each with ``verification`` (its level in force, or None); one query."""
+    memberships = list(memberships)
+    levels = verification_levels.of(cluster_ids=[cluster.pk], enterprise_ids=[m.enterprise_id for m in memberships])
+    for membership in memberships:
+        membership.verification = levels.get((cluster.pk, membership.enterprise_id))
+    return memberships

@@ -31,6 +31,8 @@ from apps.marketplace.models import (
 )
 from apps.membership.models import Enterprise, Membership
 
+from .parks import resource_kpis
+
 LIVE_DEALS = [s for s in Deal.Status.values if s != Deal.Status.CANCELLED]
 
 
@@ -153,6 +155,7 @@ def compute(cluster) -> dict:
         else 0.0,
         "capacity_by_capability": by_capability,
         "average_rating": round(rating["avg"], 3) if rating["avg"] is not None else None,
+        "park_resources": resource_kpis(cluster),
         "network": {
             "members_with_partner": len(partners),
             "links": len(undirected),

@@ -53,6 +53,16 @@ TEMPLATES = {
         gettext_lazy("Renew it: once expired it no longer counts when orders require it."),
         None,
     ),
+    "resource_idle": (
+        gettext_lazy("Resource idle: %(name)s"),
+        gettext_lazy("No booking in the last %(days)d days."),
+        None,
+    ),
+    "bookings_pending": (
+        gettext_lazy("%(count)d bookings await confirmation"),
+        gettext_lazy("Confirm or reject the booking requests in the queue."),
+        None,
+    ),
 }
 
 

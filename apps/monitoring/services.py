@@ -25,7 +25,7 @@ from apps.tenancy import selectors as tenancy_selectors
 from apps.tenancy.models import Cluster
 from apps.tenancy.rules import rules_in_force
 
-from . import kpis, notices
+from . import kpis, notices, parks
 from .models import Alert, KpiSnapshot
 
 BATCH = 500
@@ -341,7 +341,12 @@ def scan_certifications(cluster, now=None) -> dict:
 
 
 def scan_cluster(cluster, now=None) -> dict:
-    return {**scan_overdue_deals(cluster, now), **scan_listings(cluster, now), **scan_certifications(cluster, now)}
+    return {
+        **scan_overdue_deals(cluster, now),
+        **scan_listings(cluster, now),
+        **scan_certifications(cluster, now),
+        **parks.scan_resources(cluster, alert_raise=alert_raise, resolve_cleared=_resolve_cleared, now=now),
+    }
 
 
 def scan_all(now=None) -> int:

@@ -56,6 +56,7 @@ __all__ = [
     "admit",
     "cluster_page",
     "forbidden",
+    "provide_page_role",
     "refused",
 ]
 
@@ -134,12 +135,21 @@ def refused(request, error: Exception) -> None:
         raise error
 
 
+#: roles other apps grant and their pages declare (``provide_page_role`` from their ``ready()``)
+_PROVIDED_ROLES: set[str] = set()
+
+
+def provide_page_role(role: str) -> None:
+    """Let pages declare a role an upper app grants through ``access.provide_roles`` (e.g. parks' ``auditor``)."""
+    _PROVIDED_ROLES.add(role)
+
+
 def cluster_page(*roles: str, methods=READ, refusal=None):
     """Declare a page of a cluster: the roles that may open it (one of them suffices), the
     HTTP methods it answers (others are 405), and the reason a refused caller reads."""
     if not roles:
         raise TypeError("cluster_page() needs at least one role: ANYONE, AUTHENTICATED, MEMBER, …")
-    unknown = set(roles) - {ANYONE, AUTHENTICATED, MEMBER, COUNCIL, ADMINISTRATOR}
+    unknown = set(roles) - {ANYONE, AUTHENTICATED, MEMBER, COUNCIL, ADMINISTRATOR, *_PROVIDED_ROLES}
     if unknown:
         raise TypeError(f"cluster_page(): unknown roles {sorted(unknown)}")
 

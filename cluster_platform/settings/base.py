@@ -469,6 +469,10 @@ SPECTACULAR_SETTINGS = {
         "DisputeStatusEnum": "apps.dealroom.models.Dispute.Status",
         "DisputeOutcomeEnum": "apps.dealroom.models.Dispute.Outcome",
         "DisputeAgainstEnum": "apps.dealroom.models.Dispute.Against",
+        "ResourceKindEnum": "apps.parks.models.Resource.Kind",
+        "VerificationLevelEnum": "apps.parks.models.Level",
+        "BookingStatusEnum": "apps.parks.lifecycle.BookingStatus",
+        "VisitStatusEnum": "apps.parks.lifecycle.VisitStatus",
     },
 }
 
@@ -553,3 +557,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# The cluster map (apps/parks/pages/map.py): blank draws the embedded outline of China's provinces;
+# a tile URL template ("https://tiles.example.com/{z}/{x}/{y}.png") draws Leaflet over those tiles,
+# whose origin the CSP then admits for images.
+MAP_TILE_URL = env("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")
+if MAP_TILE_URL:
+    from urllib.parse import urlsplit as _urlsplit
+
+    _tiles = _urlsplit(MAP_TILE_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}")

@@ -37,6 +37,7 @@ def test_order_and_capacity_to_deal_delivery_and_reputation(as_user, market, dja
         "coverage",
         "certifications",
         "region",
+        "verification",  # on-site verification (apps.parks), weight 0 by default
     }
     assert abs(sum(f["weight"] for f in match["breakdown"].values()) - 1) < 1e-3
     assert 0 < match["score"] <= 1

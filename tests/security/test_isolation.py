@@ -54,6 +54,7 @@ from tests.factories.membership import (
 )
 from tests.factories.monitoring import AlertFactory, KpiSnapshotFactory
 from tests.factories.notifications import NotificationFactory
+from tests.factories.parks import AuditorFactory, BookingFactory, ResourceFactory, VisitFactory
 
 ACTORS = ("anonymous", "outsider", "other_admin", "other_member", "plain_member")
 SECRET = "TOPSECRET"  # planted in every text field of the target cluster's objects
@@ -189,6 +190,11 @@ def build_world():
     MembershipFactory(cluster=other, enterprise=EnterpriseFactory(owner=w.other_member))
     w.outsider = UserFactory()
     w.plain_member = w.d_owner
+    # parks: a resource, enterprise A's booking of it, a visit to A, an auditor
+    w.resource = ResourceFactory(cluster=target, name_zh=f"{SECRET}实验室", description=SECRET)
+    w.booking = BookingFactory(resource=w.resource, enterprise=w.a, note=f"{SECRET} booking")
+    w.visit = VisitFactory(cluster=target, enterprise=w.a, findings={"licence": {"ok": True, "note": SECRET}})
+    w.auditor = AuditorFactory(cluster=target, user=UserFactory(name=f"{SECRET} auditor"))
     return w
 
 
@@ -574,12 +580,53 @@ for action in ("approve", "reject", "suspend", "reinstate", "expel", "leave"):
         lambda w: {"reason": "because"},
         frozenset(),
     )
+# parks: members read the resources; bookings and visits are their enterprise's own (plain_member has none)
+CASES[("GET", T + "resources/")] = (lambda w: {}, None, frozenset({"plain_member"}))
+CASES[("POST", T + "resources/")] = (
+    lambda w: {},
+    lambda w: {"kind": "office", "name_zh": "x", "location": "x", "capacity": 1},
+    frozenset(),
+)
+CASES[("GET", T + "resources/{id}/")] = (lambda w: {"id": w.resource.pk}, None, frozenset({"plain_member"}))
+CASES[("PATCH", T + "resources/{id}/")] = (lambda w: {"id": w.resource.pk}, lambda w: {"name_zh": "x"}, frozenset())
+CASES[("GET", T + "bookings/")] = (lambda w: {}, None, frozenset({"plain_member"}))
+CASES[("POST", T + "bookings/")] = (
+    lambda w: {},
+    lambda w: {
+        "resource": w.resource.pk,
+        "enterprise": w.a.pk,
+        "starts_at": (timezone.now() + datetime.timedelta(days=9)).isoformat(),
+        "ends_at": (timezone.now() + datetime.timedelta(days=9, hours=1)).isoformat(),
+    },
+    frozenset(),
+)
+CASES[("GET", T + "bookings/{id}/")] = (lambda w: {"id": w.booking.pk}, None, frozenset())
+for action in ("confirm", "reject", "cancel"):
+    CASES[("POST", T + f"bookings/{{id}}/{action}/")] = (lambda w: {"id": w.booking.pk}, None, frozenset())
+CASES[("GET", T + "verifications/")] = (lambda w: {}, None, frozenset({"plain_member"}))
+CASES[("POST", T + "verifications/")] = (
+    lambda w: {},
+    lambda w: {"enterprise": w.a.pk, "scheduled_for": (timezone.now() + datetime.timedelta(days=3)).isoformat()},
+    frozenset(),
+)
+CASES[("GET", T + "verifications/{id}/")] = (lambda w: {"id": w.visit.pk}, None, frozenset())
+CASES[("POST", T + "verifications/{id}/record/")] = (
+    lambda w: {"id": w.visit.pk},
+    lambda w: {"findings": {"licence": {"ok": True}}, "level": "basic"},
+    frozenset(),
+)
+CASES[("POST", T + "verifications/{id}/cancel/")] = (lambda w: {"id": w.visit.pk}, None, frozenset())
+CASES[("GET", T + "auditors/")] = (lambda w: {}, None, frozenset())
+CASES[("POST", T + "auditors/")] = (lambda w: {}, lambda w: {"email": w.outsider.email}, frozenset())
+CASES[("DELETE", T + "auditors/{id}/")] = (lambda w: {"id": w.auditor.pk}, None, frozenset())
 PUBLIC_REFERENCE = re.compile(r"^/api/v1/reference/")
 #: operations whose answers legitimately show target data to these actors (default: members only)
 SEES_TARGET_DATA = {
     ("GET", "/api/v1/enterprises/{id}/"): ALL_BUT_ANONYMOUS,  # an enterprise's public profile
     ("GET", "/api/v1/clusters/"): frozenset(),
     ("GET", "/api/v1/clusters/{slug}/"): frozenset(),
+    ("GET", T + "bookings/"): frozenset(),  # a member lists only its own enterprises' bookings
+    ("GET", T + "verifications/"): frozenset(),  # and only the visits to its own enterprises
 }
 
 

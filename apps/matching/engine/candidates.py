@@ -68,6 +68,7 @@ class SupplyIndex:
         rating_part = np.where(np.isnan(rating), 0.5, (rating - 1) / 4)
         reputation = np.clip(0.5 * np.nan_to_num(on_time) + 0.5 * rating_part, 0, 1)
         self.reputation = np.where((deals == 0) | np.isnan(on_time), 0.5, reputation)
+        self.verification = np.fromiter((s.verification for s in supplies), np.float64, n)
         self.usable = (self.quantity > 0) & (self.start <= self.until)
         self.by_capability: dict[str, np.ndarray] = {}
         capabilities = np.array([s.capability for s in supplies], dtype=object)
@@ -101,7 +102,7 @@ def normalised_weights(rules: Rules) -> np.ndarray:
 
 
 def factor_columns(d, s: SupplyIndex, di: np.ndarray, si: np.ndarray, rules: Rules) -> list[np.ndarray]:
-    """The seven factors (in FACTORS order, each clipped to [0, 1]) for pairs (di[k], si[k])."""
+    """The eight factors (in FACTORS order, each clipped to [0, 1]) for pairs (di[k], si[k])."""
     target, asked = d["price"][di], s.price[si]
     tol = rules.price_tolerance
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -127,6 +128,7 @@ def factor_columns(d, s: SupplyIndex, di: np.ndarray, si: np.ndarray, rules: Rul
         coverage,
         extra / 3,
         region,
+        s.verification[si],
     ]
     return [np.clip(column, 0.0, 1.0) for column in columns]
 

@@ -67,6 +67,7 @@ def production_factors(demand: Demand, supply: Supply, rules: Rules, quantity: i
         "coverage": _clip(quantity / demand.quantity) if demand.quantity else 0.0,
         "certifications": _clip(extra / 3),
         "region": region_fit(demand.region, supply.region),
+        "verification": _clip(supply.verification),
     }
     assert tuple(values) == FACTORS
     return values

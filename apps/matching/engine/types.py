@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 #: the factors the engine scores, in this order: the marketplace's names (apps/marketplace/factors.py),
 #: copied because the engine imports nothing from the apps (tests/matching/test_factors.py keeps them equal)
-FACTORS = ("price", "distance", "lead_time", "reputation", "coverage", "certifications", "region")
+FACTORS = ("price", "distance", "lead_time", "reputation", "coverage", "certifications", "region", "verification")
 CHANNEL_FACTORS = ("markets", "fees", "coverage", "reputation")
 
 DEFAULT_WEIGHTS = {
@@ -16,6 +16,7 @@ DEFAULT_WEIGHTS = {
     "coverage": 0.15,
     "certifications": 0.05,
     "region": 0.10,
+    "verification": 0.0,  # on-site verification level; 0 by default, so scores are as before
 }
 DEFAULT_CHANNEL_WEIGHTS = {"markets": 0.35, "fees": 0.25, "coverage": 0.25, "reputation": 0.15}
 
@@ -56,6 +57,7 @@ class Supply:
     on_time_rate: float | None = None
     average_rating: float | None = None  # 1..5
     deals_completed: int = 0
+    verification: float = 0.0  # the owner's on-site verification level: none 0, basic 1/3, verified 2/3, gold 1
 
 
 @dataclass(frozen=True)

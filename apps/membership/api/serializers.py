@@ -9,7 +9,7 @@ from apps.core.api.serializers import FieldsBuiltOnceModelSerializer, ModelSeria
 from apps.core.dates import ANY
 from apps.reference.models import Capability, CertificationScheme, IndustryCode
 
-from .. import track_records
+from .. import track_records, verification_levels
 from ..models import (
     INVITABLE_ROLES,
     REPORT_REASON_MIN_LENGTH,
@@ -351,10 +351,23 @@ class DirectoryEntrySerializer(ModelSerializer):
         help_text="The member's track record in this cluster; null while it has none (no deal closed, no rating)."
     )
 
+    verification = serializers.SerializerMethodField(
+        help_text="The on-site verification level in force in this cluster (none, basic, verified, gold)."
+    )
+
     class Meta:
         model = Membership
-        fields = ("id", "enterprise", "reputation", "joined_at")
+        fields = ("id", "enterprise", "reputation", "verification", "joined_at")
         read_only_fields = fields
+
+    def get_verification(self, membership) -> str:
+        levels = self.context.get("verification_levels")
+        if levels is None:
+            levels = verification_levels.of(
+                cluster_ids=[membership.cluster_id], enterprise_ids=[membership.enterprise_id]
+            )
+        found = levels.get((membership.cluster_id, membership.enterprise_id))
+        return found["level"] if found else "none"
 
     @extend_schema_field(TrackRecordSerializer(allow_null=True))
     def get_reputation(self, membership):

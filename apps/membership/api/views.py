@@ -10,7 +10,7 @@ from apps.core.errors import NotFoundError
 from apps.tenancy.api.base import ClusterScopedViewSet
 from apps.tenancy.selectors import ADMINISTRATOR, AUTHENTICATED, MEMBER
 
-from .. import lifecycle, selectors, track_records
+from .. import lifecycle, selectors, track_records, verification_levels
 from ..filters import AuditEventFilter, DirectoryFilter, MembershipFilter, ReportFilter
 from ..models import AuditEvent, Enterprise, EnterpriseMember, Membership, Report
 from ..permissions import enterprise_role, require_enterprise_role
@@ -403,6 +403,9 @@ class MemberDirectoryViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
             page = list(args[0])
             context = kwargs.setdefault("context", self.get_serializer_context())
             context["track_records"] = track_records.of(
+                cluster_ids=[self.cluster.pk], enterprise_ids=[m.enterprise_id for m in page]
+            )
+            context["verification_levels"] = verification_levels.of(
                 cluster_ids=[self.cluster.pk], enterprise_ids=[m.enterprise_id for m in page]
             )
             args = (page, *args[1:])

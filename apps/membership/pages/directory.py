@@ -18,13 +18,15 @@ from ..filters import DirectoryPageFilter
 def member_directory(request, slug):
     access = request.cluster_access
     filters = DirectoryPageFilter(request.GET, queryset=selectors.member_directory(cluster=access.cluster))
+    page = PageQuery(request.GET).page_of(filters.qs, 24)
+    page.object_list = selectors.with_verification_levels(page.object_list, cluster=access.cluster)
     return render(
         request,
         "membership/member_directory.html",
         {
             "cluster": access.cluster,
             "form": filters.form,  # invalid filters are shown with their error and left out
-            "page": PageQuery(request.GET).page_of(filters.qs, 24),
+            "page": page,
             "paging_query": query_string(filters.form),
             "can_report": access.is_member,
             "mine": selectors.user_enterprise_ids(user=request.user) if access.is_member else set(),

@@ -89,6 +89,7 @@ def enterprise_detail(request, pk):
             "certifications": certifications,
             "certification_form": form,
             "memberships": memberships,
+            "verification_levels": selectors.enterprise_verification_levels(enterprise=enterprise),
         },
     )
 

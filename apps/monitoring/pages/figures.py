@@ -68,6 +68,14 @@ def headline(metrics: dict) -> list[dict]:
                 ("deals.delivered", _("Deals delivered or closed"), "int"),
             ],
         ),
+        (
+            _("Park resources"),
+            [
+                ("park_resources.resources", _("Resources open for booking"), "int"),
+                ("park_resources.utilisation_30d", _("Resource utilisation, last 30 days"), "percent"),
+                ("park_resources.bookings_pending", _("Bookings awaiting confirmation"), "int"),
+            ],
+        ),
     ]
     return [{"label": label, "items": _items(metrics, items)} for label, items in groups]
 

@@ -1,0 +1,1 @@
+"""Writes of parks: resources (``resources``), bookings (``bookings``), visits and auditors (``verification``)."""
