@@ -74,6 +74,11 @@ class Listing(TimeStampedModel):
     description = models.TextField(_("description"), blank=True, max_length=5000)
     status = models.CharField(_("status"), max_length=20, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    shared_with_partners = models.BooleanField(
+        _("open to partner clusters"),
+        default=False,
+        help_text=_("Members of clusters in a partnership in force that shares this kind of listing see it."),
+    )
 
     objects = tenant_manager(ListingQuerySet)
 
@@ -86,6 +91,8 @@ class Listing(TimeStampedModel):
 
 class Order(Listing):
     """Demand: a production order."""
+
+    objects = tenant_manager(ListingQuerySet, partner_kind="order")
 
     capability = models.ForeignKey(Capability, on_delete=models.PROTECT, related_name="+", verbose_name=_("capability"))
     product_category = models.CharField(_("product category"), max_length=80)
@@ -128,6 +135,8 @@ class Order(Listing):
 
 class CapacityOffer(Listing):
     """Supply: idle production capacity in a window."""
+
+    objects = tenant_manager(ListingQuerySet, partner_kind="capacity")
 
     class Period(models.TextChoices):
         WEEK = "week", _("per week")
@@ -180,6 +189,8 @@ class CapacityOffer(Listing):
 class ChannelOffer(Listing):
     """Supply of distribution: a store, distributor, retail chain or exporter with reach to spare."""
 
+    objects = tenant_manager(ListingQuerySet, partner_kind="channel_offer")
+
     class Kind(models.TextChoices):
         ONLINE_STORE = "online_store", _("Online store")
         DISTRIBUTOR = "distributor", _("Distributor")
@@ -216,6 +227,8 @@ class ChannelOffer(Listing):
 
 class ChannelRequest(Listing):
     """A product line seeking distribution in some markets."""
+
+    objects = tenant_manager(ListingQuerySet, partner_kind="channel_request")
 
     product_category = models.CharField(_("product category"), max_length=80)
     markets = models.JSONField(_("markets sought"), default=list)
@@ -313,6 +326,13 @@ class Match(TimeStampedModel):
         WITHDRAWN = "withdrawn", _("Withdrawn by a re-plan")
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="+")
+    # a cross-cluster match: the other side's cluster, and the partnership in force that allowed it
+    partner_cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("partner cluster")
+    )
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=MatchKind.choices)
     order = models.ForeignKey(Order, on_delete=models.CASCADE, null=True, blank=True, related_name="matches")
     capacity = models.ForeignKey(CapacityOffer, on_delete=models.CASCADE, null=True, blank=True, related_name="matches")
@@ -348,7 +368,7 @@ class Match(TimeStampedModel):
         help_text=_("A deal whose supplier missed its date: accepting this proposal cancels it."),
     )
 
-    objects = tenant_manager()
+    objects = tenant_manager(partner_path="partner_cluster_id")
 
     class Meta:
         verbose_name = _("match")
@@ -417,6 +437,14 @@ class Deal(TimeStampedModel):
         CANCELLED = "cancelled", _("Cancelled")
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="+")
+    # a cross-cluster deal: the other side's cluster (whose administrators see it too), and the
+    # partnership whose terms it began under (it finishes under them when the partnership ends)
+    partner_cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("partner cluster")
+    )
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     match = models.OneToOneField(Match, on_delete=models.PROTECT, related_name="deal")
     kind = models.CharField(_("kind"), max_length=12, choices=MatchKind.choices)
     buyer = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("buyer"))
@@ -434,7 +462,7 @@ class Deal(TimeStampedModel):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     reason = models.TextField(_("reason (dispute or cancellation)"), blank=True)
 
-    objects = tenant_manager()
+    objects = tenant_manager(partner_path="partner_cluster_id")
 
     class Meta:
         verbose_name = _("deal")
@@ -499,7 +527,7 @@ class DealEvent(models.Model):
     )
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
-    objects = tenant_manager(path="deal__cluster_id")
+    objects = tenant_manager(path="deal__cluster_id", partner_path="deal__partner_cluster_id")
 
     class Meta:
         verbose_name = _("deal event")
@@ -534,7 +562,7 @@ class Rating(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("rated at"), auto_now_add=True)
 
-    objects = tenant_manager(path="deal__cluster_id")
+    objects = tenant_manager(path="deal__cluster_id", partner_path="deal__partner_cluster_id")
 
     class Meta:
         verbose_name = _("rating")

@@ -42,21 +42,70 @@ class TenantManager(models.Manager):
 
     #: a class attribute: Django builds related managers by subclassing the default manager's class
     tenant_path = "cluster_id"
+    #: a row that is also its partner cluster's (a cross-cluster match or deal): ``partner_cluster_id``
+    partner_path = ""
 
     def get_queryset(self):
         queryset = super().get_queryset()
         cluster_id = _CLUSTER.get()
         if cluster_id is None or enforced(self._db_connection()):
             return queryset
+        if self.partner_path:
+            return queryset.filter(
+                models.Q(**{self.tenant_path: cluster_id}) | models.Q(**{self.partner_path: cluster_id})
+            )
         return queryset.filter(**{self.tenant_path: cluster_id})
 
     def _db_connection(self):
         return connections[self._db or router.db_for_read(self.model)]
 
 
-def tenant_manager(queryset=models.QuerySet, path: str = "cluster_id") -> TenantManager:
-    """The default manager of a tenant model, with the model's own queryset methods."""
-    manager_class = TenantManager.from_queryset(queryset)
+#: ``partners(cluster_id, kind=...) -> set of cluster ids`` in force, provided by apps.partnerships
+_PARTNERS = None
+
+
+def provide_partners(partners) -> None:
+    """From the partnerships app's ``ready()``: the clusters partnered with one in force today."""
+    global _PARTNERS
+    _PARTNERS = partners
+
+
+class PartnerSharedManager(TenantManager):
+    """A tenant manager whose rows a partner cluster may also see while shared: the cluster's own
+    rows, and another cluster's rows marked ``shared`` when a partnership in force with it covers
+    ``partner_kind`` (PostgreSQL's ``partner_visibility`` policy says the same)."""
+
+    shared_flag = "shared_with_partners"
+    partner_kind = ""
+
+    def get_queryset(self):
+        queryset = models.Manager.get_queryset(self)
+        cluster_id = _CLUSTER.get()
+        if cluster_id is None or enforced(self._db_connection()):
+            return queryset
+        partners = _PARTNERS(cluster_id, kind=self.partner_kind) if _PARTNERS is not None else set()
+        own = models.Q(**{self.tenant_path: cluster_id})
+        if not partners:
+            return queryset.filter(own)
+        shared = models.Q(**{self.shared_flag: True, f"{self.tenant_path}__in": sorted(partners)})
+        return queryset.filter(own | (shared & ~models.Q(status="draft")))
+
+
+def tenant_manager(
+    queryset=models.QuerySet, path: str = "cluster_id", partner_kind: str = "", partner_path: str = ""
+) -> TenantManager:
+    """The default manager of a tenant model, with the model's own queryset methods; with
+    ``partner_kind``, its shared rows are visible to partner clusters too (``PartnerSharedManager``);
+    with ``partner_path``, a row is its partner cluster's too (a cross-cluster match or deal)."""
+    base = PartnerSharedManager if partner_kind else TenantManager
+    manager_class = base.from_queryset(queryset)
+    attrs = {}
     if path != TenantManager.tenant_path:
-        manager_class = type(manager_class.__name__, (manager_class,), {"tenant_path": path})
+        attrs["tenant_path"] = path
+    if partner_kind:
+        attrs["partner_kind"] = partner_kind
+    if partner_path:
+        attrs["partner_path"] = partner_path
+    if attrs:
+        manager_class = type(manager_class.__name__, (manager_class,), attrs)
     return manager_class()

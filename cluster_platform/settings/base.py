@@ -476,6 +476,7 @@ CELERY_BEAT_SCHEDULE = {
     "governance-chain-checkpoints": {"task": "governance.checkpoint_chains", "schedule": 3600.0},
     "monitoring-scan": {"task": "monitoring.scan", "schedule": 15 * 60.0},
     "monitoring-kpi-snapshots": {"task": "monitoring.kpi_snapshots", "schedule": 3600.0},
+    "partnerships-end-due": {"task": "partnerships.end_due", "schedule": 3600.0},
 }
 for _entry in CELERY_BEAT_SCHEDULE.values():
     _entry["schedule"] = max(0.5, _entry["schedule"] * CELERY_BEAT_SCALE)
