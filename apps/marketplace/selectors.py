@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Case, CharField, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 
 from apps.membership.models import Enterprise, EnterpriseMember, Membership
-from apps.partnerships.selectors import partners_in_force
+from apps.partnerships.selectors import partners_by_kind
 from apps.reference.models import Region
 from apps.tenancy.selectors import ADMINISTRATOR
 
@@ -322,7 +322,7 @@ def with_track_records(queryset, *, cluster, sides: tuple[str, ...]):
 
 #: what the partner view shows of a partner's listing (one row per listing, whatever its kind)
 PARTNER_LISTING_FIELDS = (
-    "kind",
+    "listing_kind",
     "id",
     "cluster_id",
     "cluster__slug",
@@ -344,13 +344,20 @@ def partner_listings(*, cluster):
     only of the kinds the partnership with that cluster shares; never anything else of theirs.
     One query (a union over the kinds), newest first."""
     parts = []
+    by_kind = partners_by_kind(cluster)
     for kind, model in LISTING_MODELS.items():
-        partners = partners_in_force(cluster, kind=kind)
+        partners = by_kind.get(kind)
         if not partners:
             continue
         qs = model.objects.filter(cluster_id__in=sorted(partners), shared_with_partners=True, status__in=MATCHABLE)
-        parts.append(qs.annotate(kind=Value(kind, output_field=CharField())).values(*PARTNER_LISTING_FIELDS))
+        parts.append(
+            qs.annotate(listing_kind=Value(kind, output_field=CharField())).values(*PARTNER_LISTING_FIELDS).order_by()
+        )
     if not parts:
-        return Order.objects.none().annotate(kind=Value("", output_field=CharField())).values(*PARTNER_LISTING_FIELDS)
+        return (
+            Order.objects.none()
+            .annotate(listing_kind=Value("", output_field=CharField()))
+            .values(*PARTNER_LISTING_FIELDS)
+        )
     first, *rest = parts
     return (first.union(*rest, all=True) if rest else first).order_by("-created_at", "-id")

@@ -51,6 +51,22 @@ def partners_in_force(cluster, *, kind: str | None = None, day=None) -> set[int]
     return found
 
 
+def partners_by_kind(cluster, *, day=None) -> dict[str, set[int]]:
+    """listing kind (and ``"resources"``) -> the clusters partnered in force with ``cluster`` sharing it (one query)."""
+    cluster_id = _id(cluster)
+    found: dict[str, set[int]] = {}
+    rows = (
+        _in_force(day)
+        .involving(cluster_id)
+        .values_list("proposer_id", "partner_id", "shared_kinds", "resources_bookable")
+    )
+    for proposer_id, partner_id, kinds, bookable in rows:
+        other = partner_id if proposer_id == cluster_id else proposer_id
+        for kind in [*kinds, *([RESOURCES] if bookable else [])]:
+            found.setdefault(kind, set()).add(other)
+    return found
+
+
 def covers(cluster_a, cluster_b, what: str, *, day=None) -> bool:
     """Whether a partnership in force between the two covers ``what``: a listing kind
     (``order``, ``capacity``, ``channel_offer``, ``channel_request``) or ``"resources"``."""

@@ -75,9 +75,9 @@ def pass_by_council(as_user, side: Side, proposal_id: int, choice: str = "yes") 
     return proposal_close(proposal_id=proposal.pk, now=proposal.voting_closes_at + datetime.timedelta(seconds=1))
 
 
-def propose(as_user, proposer: Side, partner: Side, **overrides):
+def propose(as_user, proposer: Side, partner_side: Side, **overrides):
     body = {
-        "partner": partner.cluster.slug,
+        "partner": partner_side.cluster.slug,
         "title": "Partnership with the park",
         "body": "Members trade across, resources are shared.",
         "shared_kinds": ["order", "capacity"],

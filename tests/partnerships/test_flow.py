@@ -5,7 +5,9 @@ administrations → the partnership ends → the listing is no longer visible ac
 import pytest
 
 from apps.marketplace.models import Deal, Match
+from apps.monitoring.kpis import compute
 from apps.partnerships.models import Partnership
+from tests.factories.marketplace import DealFactory, MatchFactory
 from tests.marketplace.conftest import capacity_body, order_body
 
 from .conftest import days, in_force, motion, open_motion_proposal, pass_by_council
@@ -107,3 +109,9 @@ def test_unpartnered_cluster_sees_nothing_in_the_partner_view(as_user, textile, 
     assert as_user(park.owner).get(park.url("partner-listings/")).json()["results"] == []
     assert as_user(park.owner).get(park.url("partnerships/")).json()["results"] == []
     assert days(0)
+
+
+def test_a_cross_cluster_deal_counts_in_both_clusters_kpis(textile, park):
+    match = MatchFactory(cluster=textile.cluster, partner_cluster=park.cluster, status="accepted", quantity=100)
+    DealFactory(match=match, partner_cluster=park.cluster)
+    assert compute(textile.cluster)["deals"]["total"] == compute(park.cluster)["deals"]["total"] == 1

@@ -17,7 +17,7 @@ ERRORS = {401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
 class PartnerListingSerializer(serializers.Serializer):
-    kind = serializers.CharField()
+    kind = serializers.CharField(source="listing_kind")
     id = serializers.IntegerField()
     cluster = serializers.SerializerMethodField()
     owner = serializers.SerializerMethodField()
