@@ -76,6 +76,7 @@ bench: install ## Benchmarks with printed figures (BENCH_ARGS=--skip-large skips
 	@$(PY) benchmarks/matching.py $(BENCH_ARGS)
 	@$(PY) benchmarks/replan.py
 	@$(PY) benchmarks/kpis.py
+	@$(PY) benchmarks/partnerships.py
 
 demo: install ## (Re)load the demo data
 	@$(PY) manage.py migrate --noinput -v 0
