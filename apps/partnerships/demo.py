@@ -83,7 +83,8 @@ def load(stdout=None) -> list[tuple[str, str, str]]:
     park = _park(now)
     logins = [(PARK_ADMIN[0], DEMO_PASSWORD, "administrator of yangtze-park")]
     logins += [
-        (email, DEMO_PASSWORD, f"council seat ({chamber}) of yangtze-park") for email, _n, chamber in PARK_COUNCIL[:1]
+        (email, DEMO_PASSWORD, f"council seat ({Seat.Chamber(chamber).label}) of yangtze-park")
+        for email, _n, chamber in PARK_COUNCIL[:1]
     ]
     if Partnership.objects.involving(park.pk).filter(partner=textile).exists():
         return logins
