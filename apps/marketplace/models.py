@@ -19,6 +19,8 @@ from apps.reference.models import Capability, CertificationScheme
 from apps.tenancy.models import Cluster
 from apps.tenancy.scoping import tenant_manager
 
+from .partner_sides import PARTNER_KINDS, PartnerSides
+
 CURRENCIES = [("CNY", "CNY"), ("USD", "USD"), ("EUR", "EUR"), ("HKD", "HKD"), ("JPY", "JPY")]
 
 
@@ -74,13 +76,9 @@ class Listing(TimeStampedModel):
     description = models.TextField(_("description"), blank=True, max_length=5000)
     status = models.CharField(_("status"), max_length=20, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    shared_with_partners = models.BooleanField(
-        _("open to partner clusters"),
-        default=False,
-        help_text=_("Members of clusters in a partnership in force that shares this kind of listing see it."),
-    )
+    shared_with_partners = models.BooleanField(_("open to partner clusters"), default=False)
 
-    objects = tenant_manager(ListingQuerySet)
+    objects = tenant_manager(ListingQuerySet, partner_kind=PARTNER_KINDS)  # shared rows: partners see them
 
     class Meta:
         abstract = True
@@ -91,8 +89,6 @@ class Listing(TimeStampedModel):
 
 class Order(Listing):
     """Demand: a production order."""
-
-    objects = tenant_manager(ListingQuerySet, partner_kind="order")
 
     capability = models.ForeignKey(Capability, on_delete=models.PROTECT, related_name="+", verbose_name=_("capability"))
     product_category = models.CharField(_("product category"), max_length=80)
@@ -135,8 +131,6 @@ class Order(Listing):
 
 class CapacityOffer(Listing):
     """Supply: idle production capacity in a window."""
-
-    objects = tenant_manager(ListingQuerySet, partner_kind="capacity")
 
     class Period(models.TextChoices):
         WEEK = "week", _("per week")
@@ -189,8 +183,6 @@ class CapacityOffer(Listing):
 class ChannelOffer(Listing):
     """Supply of distribution: a store, distributor, retail chain or exporter with reach to spare."""
 
-    objects = tenant_manager(ListingQuerySet, partner_kind="channel_offer")
-
     class Kind(models.TextChoices):
         ONLINE_STORE = "online_store", _("Online store")
         DISTRIBUTOR = "distributor", _("Distributor")
@@ -227,8 +219,6 @@ class ChannelOffer(Listing):
 
 class ChannelRequest(Listing):
     """A product line seeking distribution in some markets."""
-
-    objects = tenant_manager(ListingQuerySet, partner_kind="channel_request")
 
     product_category = models.CharField(_("product category"), max_length=80)
     markets = models.JSONField(_("markets sought"), default=list)
@@ -315,7 +305,7 @@ class MatchingRun(models.Model):
         return f"{self.get_kind_display()} run {self.pk} ({self.get_status_display()})"
 
 
-class Match(TimeStampedModel):
+class Match(PartnerSides, TimeStampedModel):
     """A proposed allocation of quantity between one demand and one supply, with its score."""
 
     class Status(models.TextChoices):
@@ -326,13 +316,6 @@ class Match(TimeStampedModel):
         WITHDRAWN = "withdrawn", _("Withdrawn by a re-plan")
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="+")
-    # a cross-cluster match: the other side's cluster, and the partnership in force that allowed it
-    partner_cluster = models.ForeignKey(
-        Cluster, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("partner cluster")
-    )
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     kind = models.CharField(_("kind"), max_length=12, choices=MatchKind.choices)
     order = models.ForeignKey(Order, on_delete=models.CASCADE, null=True, blank=True, related_name="matches")
     capacity = models.ForeignKey(CapacityOffer, on_delete=models.CASCADE, null=True, blank=True, related_name="matches")
@@ -423,7 +406,7 @@ class Match(TimeStampedModel):
         return self.capacity if self.kind == MatchKind.PRODUCTION else self.channel_offer
 
 
-class Deal(TimeStampedModel):
+class Deal(PartnerSides, TimeStampedModel):
     """Both sides accepted a match: quantity reserved, milestones to delivery."""
 
     class Status(models.TextChoices):
@@ -437,14 +420,6 @@ class Deal(TimeStampedModel):
         CANCELLED = "cancelled", _("Cancelled")
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="+")
-    # a cross-cluster deal: the other side's cluster (whose administrators see it too), and the
-    # partnership whose terms it began under (it finishes under them when the partnership ends)
-    partner_cluster = models.ForeignKey(
-        Cluster, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("partner cluster")
-    )
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     match = models.OneToOneField(Match, on_delete=models.PROTECT, related_name="deal")
     kind = models.CharField(_("kind"), max_length=12, choices=MatchKind.choices)
     buyer = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("buyer"))

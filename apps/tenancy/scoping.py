@@ -83,7 +83,10 @@ class PartnerSharedManager(TenantManager):
         cluster_id = _CLUSTER.get()
         if cluster_id is None or enforced(self._db_connection()):
             return queryset
-        partners = _PARTNERS(cluster_id, kind=self.partner_kind) if _PARTNERS is not None else set()
+        kind = self.partner_kind
+        if isinstance(kind, dict):  # one manager for several models: the kind by model name
+            kind = kind.get(self.model._meta.model_name, "")
+        partners = _PARTNERS(cluster_id, kind=kind) if _PARTNERS is not None and kind else set()
         own = models.Q(**{self.tenant_path: cluster_id})
         if not partners:
             return queryset.filter(own)
@@ -92,10 +95,11 @@ class PartnerSharedManager(TenantManager):
 
 
 def tenant_manager(
-    queryset=models.QuerySet, path: str = "cluster_id", partner_kind: str = "", partner_path: str = ""
+    queryset=models.QuerySet, path: str = "cluster_id", partner_kind: str | dict = "", partner_path: str = ""
 ) -> TenantManager:
     """The default manager of a tenant model, with the model's own queryset methods; with
-    ``partner_kind``, its shared rows are visible to partner clusters too (``PartnerSharedManager``);
+    ``partner_kind`` (a kind, or model name -> kind), its shared rows are visible to partner clusters
+    too (``PartnerSharedManager``);
     with ``partner_path``, a row is its partner cluster's too (a cross-cluster match or deal)."""
     base = PartnerSharedManager if partner_kind else TenantManager
     manager_class = base.from_queryset(queryset)

@@ -130,3 +130,16 @@ def test_it_ends_by_itself_after_its_end_date(as_user, textile, park):
     for side in (textile, park):
         assert AuditEvent.objects.filter(cluster=side.cluster, action="partnership.ended").count() == 1
     assert as_user(park.owner).get(park.url("partnerships/")).json()["results"][0]["status"] == "ended"
+
+
+def test_the_vote_on_a_partnership_keeps_within_the_charters_window_for_the_type(as_user, textile, park):
+    answer = propose(as_user, textile, park).json()
+    proposal_id = open_motion_proposal(answer, textile.cluster.pk)
+    author = as_user(textile.seats[0])
+    assert author.post(textile.url(f"proposals/{proposal_id}/submit/")).status_code == 200
+    too_short = (timezone.now() + datetime.timedelta(hours=24)).isoformat()
+    response = author.post(
+        textile.url(f"proposals/{proposal_id}/open-voting/"), {"closes_at": too_short}, format="json"
+    )
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["closes_at"]
+    assert "72" in response.json()["detail"] and "336" in response.json()["detail"]
