@@ -57,3 +57,18 @@ def test_the_partner_market_shows_only_shared_listings(textile, park, language):
     assert "Shared order" in body and "Private order" not in body
     listing = client_of(park.owner, language).get(f"/clusters/{park.cluster.slug}/partnerships/")
     assert listing.status_code == 200 and "partnerships" in listing.content.decode()
+
+
+def test_a_partnership_proposal_reads_on_the_councils_proposal_page(as_user, textile, park):
+    seat = textile.seats[0]
+    response = as_user(seat).post(
+        textile.url("partnerships/"),
+        {"partner": park.cluster.slug, "title": "Join the park", "body": "b", "shared_kinds": ["order"]}
+        | {"starts_on": days(0), "ends_on": days(30)},
+        format="json",
+    )
+    proposal_id = response.json()["councils"][0]["open_motion"]["proposal"]
+    page = client_of(seat).get(f"/clusters/{textile.cluster.slug}/proposals/{proposal_id}/")
+    assert page.status_code == 200 and "Join the park" in page.content.decode()
+    form = client_of(seat).get(f"/clusters/{textile.cluster.slug}/proposals/new/")
+    assert form.status_code == 200 and 'value="partnership"' not in form.content.decode()
