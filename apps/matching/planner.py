@@ -406,7 +406,9 @@ def plan_partners(run, lease: leases.Lease, cluster, today) -> None:
     stale = Match.objects.filter(cluster=cluster, partner_cluster__isnull=False, status=Match.Status.PROPOSED).exclude(
         partnership_id__in=list(live)
     )
-    stale.update(status=Match.Status.WITHDRAWN, updated_at=timezone.now())
+    with transaction.atomic():
+        lease.fence()
+        stale.update(status=Match.Status.WITHDRAWN, updated_at=timezone.now())
     for partnership in live.values():
         partner = partnership.partner if partnership.proposer_id == cluster.pk else partnership.proposer
         for spec in (PRODUCTION, CHANNEL):

@@ -19,6 +19,8 @@ from django.db import connections, models, router
 from .rls import enforced
 
 _CLUSTER: ContextVar[int | None] = ContextVar("tenant_cluster_id", default=None)
+#: within one ``active`` scope (a request): (cluster id, kind) -> its partners in force, read once
+_PARTNERS_SEEN: ContextVar[dict | None] = ContextVar("tenant_partners_seen", default=None)
 
 
 def current_cluster_id() -> int | None:
@@ -29,10 +31,11 @@ def current_cluster_id() -> int | None:
 @contextmanager
 def active(cluster_id: int):
     """Within the block, tenant models' default managers show ``cluster_id``'s rows only."""
-    token = _CLUSTER.set(int(cluster_id))
+    token, seen = _CLUSTER.set(int(cluster_id)), _PARTNERS_SEEN.set({})
     try:
         yield
     finally:
+        _PARTNERS_SEEN.reset(seen)
         _CLUSTER.reset(token)
 
 
@@ -70,6 +73,17 @@ def provide_partners(partners) -> None:
     _PARTNERS = partners
 
 
+def _partners(cluster_id: int, kind: str) -> set[int]:
+    if _PARTNERS is None or not kind:
+        return set()
+    seen = _PARTNERS_SEEN.get()
+    if seen is None:
+        return _PARTNERS(cluster_id, kind=kind)
+    if (cluster_id, kind) not in seen:
+        seen[(cluster_id, kind)] = _PARTNERS(cluster_id, kind=kind)
+    return seen[(cluster_id, kind)]
+
+
 class PartnerSharedManager(TenantManager):
     """A tenant manager whose rows a partner cluster may also see while shared: the cluster's own
     rows, and another cluster's rows marked ``shared`` when a partnership in force with it covers
@@ -86,7 +100,7 @@ class PartnerSharedManager(TenantManager):
         kind = self.partner_kind
         if isinstance(kind, dict):  # one manager for several models: the kind by model name
             kind = kind.get(self.model._meta.model_name, "")
-        partners = _PARTNERS(cluster_id, kind=kind) if _PARTNERS is not None and kind else set()
+        partners = _partners(cluster_id, kind)
         own = models.Q(**{self.tenant_path: cluster_id})
         if not partners:
             return queryset.filter(own)
