@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from apps.governance.api import views as governance
 from apps.marketplace.api import views as marketplace
+from apps.marketplace.api.partners import PartnerListingViewSet
 from apps.matching.api import views as matching
 from apps.membership.api import views as membership
 from apps.monitoring import api as monitoring
@@ -49,6 +50,7 @@ cluster_router.register("audit-chain/checkpoints", governance.ChainCheckpointVie
 cluster_router.register("audit-chain", governance.AuditChainViewSet, basename="audit-chain")
 cluster_router.register("alerts", monitoring.AlertViewSet, basename="alert")
 cluster_router.register("metrics", monitoring.MetricsViewSet, basename="metrics")
+cluster_router.register("partner-listings", PartnerListingViewSet, basename="partner-listing")
 
 proposal_router = SimpleRouter()
 proposal_router.register("comments", governance.CommentViewSet, basename="proposal-comment")

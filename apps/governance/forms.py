@@ -23,6 +23,7 @@ from apps.core.forms import DateField, DateTimeField
 from apps.tenancy.rules import REGISTRY
 
 from .models import SEAT_FIELDS, Proposal, Seat, Vote
+from .proposal_types import provided
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 DATETIME = {"widget": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
@@ -48,6 +49,12 @@ def start_of_day(day: datetime.date | None):
     if day is None:
         return None
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def drafted_kinds() -> list[tuple[str, str]]:
+    """The types drafted from this form: not those an app provides with terms of its own (a
+    partnership is drafted from the partnerships' page)."""
+    return [(value, label) for value, label in Proposal.Kind.choices if provided(value) is None]
 
 
 def add_refusal(form: forms.Form, error: Exception) -> None:
@@ -300,7 +307,7 @@ class ProposalForm(forms.Form):
     changes and the effective date).
     """
 
-    kind = forms.ChoiceField(label=_("Type"), choices=Proposal.Kind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(label=_("Type"), choices=drafted_kinds, widget=forms.RadioSelect)
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Text"), max_length=20000, widget=forms.Textarea(attrs={"rows": 8}))
     sanction_membership = forms.TypedChoiceField(

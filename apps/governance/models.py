@@ -103,6 +103,8 @@ class Proposal(models.Model):
         SANCTION = "sanction", _("Sanction")
         CHARTER_CHANGE = "charter_change", _("Charter change")
         COUNCIL_SEAT = "council_seat", _("Council seat")
+        # provided by apps.partnerships (``proposal_types``): its terms live in that app's rows
+        PARTNERSHIP = "partnership", _("Partnership between clusters")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

@@ -11,8 +11,22 @@ from apps.tenancy.rules import RuleDefinition, per_name
 from .models import Proposal, Seat
 
 #: the proposal types (``governance.Proposal.Kind``) and their voting windows' bounds by default, in hours
-VOTING_HOURS_MIN = {"rule_change": 24, "policy": 24, "sanction": 48, "charter_change": 72, "council_seat": 48}
-VOTING_HOURS_MAX = {"rule_change": 336, "policy": 336, "sanction": 336, "charter_change": 720, "council_seat": 336}
+VOTING_HOURS_MIN = {
+    "rule_change": 24,
+    "policy": 24,
+    "sanction": 48,
+    "charter_change": 72,
+    "council_seat": 48,
+    "partnership": 72,
+}
+VOTING_HOURS_MAX = {
+    "rule_change": 336,
+    "policy": 336,
+    "sanction": 336,
+    "charter_change": 720,
+    "council_seat": 336,
+    "partnership": 336,
+}
 #: how a chamber's seats may be filled (``governance.seats.<chamber>``), and each chamber's default
 SEAT_FILLING = ("election", "nomination", "appointment")
 SEAT_FILLING_LABELS = {"election": _("election"), "nomination": _("nomination"), "appointment": _("appointment")}

@@ -102,6 +102,11 @@ class ListingForm(forms.Form):
     wide_fields: tuple[str, ...] = ("title", "description")
 
     owner = forms.TypedChoiceField(label=_("Post for"), coerce=int)
+    shared_with_partners = forms.BooleanField(
+        label=_("Open to partner clusters"),
+        required=False,
+        help_text=_("Members of clusters in a partnership in force that shares this kind of listing see it."),
+    )
 
     def __init__(self, *args, enterprises=(), listing=None, **kwargs):
         self.listing = listing
@@ -121,14 +126,15 @@ class ListingForm(forms.Form):
         self.order_fields(["owner", "title", "description"])
 
     def initial_from(self, listing) -> dict:
-        return {name: getattr(listing, name) for name in self.plain_fields}
+        return {name: getattr(listing, name) for name in (*self.plain_fields, "shared_with_partners")}
 
     def clean_owner(self):
         return self.enterprises[self.cleaned_data["owner"]]
 
     def service_fields(self) -> dict:
         """Keyword arguments of ``listing_create`` / ``listing_update`` (model fields)."""
-        return {name: self.cleaned_data[name] for name in self.plain_fields}
+        fields = {name: self.cleaned_data[name] for name in self.plain_fields}
+        return {**fields, "shared_with_partners": self.cleaned_data.get("shared_with_partners", False)}
 
     def m2m(self) -> dict:
         return {name: list(self.cleaned_data[name]) for name in self.m2m_fields}

@@ -19,6 +19,8 @@ from apps.reference.models import Capability, CertificationScheme
 from apps.tenancy.models import Cluster
 from apps.tenancy.scoping import tenant_manager
 
+from .partner_sides import PARTNER_KINDS, PartnerSides
+
 CURRENCIES = [("CNY", "CNY"), ("USD", "USD"), ("EUR", "EUR"), ("HKD", "HKD"), ("JPY", "JPY")]
 
 
@@ -74,8 +76,9 @@ class Listing(TimeStampedModel):
     description = models.TextField(_("description"), blank=True, max_length=5000)
     status = models.CharField(_("status"), max_length=20, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    shared_with_partners = models.BooleanField(_("open to partner clusters"), default=False)
 
-    objects = tenant_manager(ListingQuerySet)
+    objects = tenant_manager(ListingQuerySet, partner_kind=PARTNER_KINDS)  # shared rows: partners see them
 
     class Meta:
         abstract = True
@@ -302,7 +305,7 @@ class MatchingRun(models.Model):
         return f"{self.get_kind_display()} run {self.pk} ({self.get_status_display()})"
 
 
-class Match(TimeStampedModel):
+class Match(PartnerSides, TimeStampedModel):
     """A proposed allocation of quantity between one demand and one supply, with its score."""
 
     class Status(models.TextChoices):
@@ -349,7 +352,7 @@ class Match(TimeStampedModel):
         help_text=_("A deal whose supplier missed its date: accepting this proposal cancels it."),
     )
 
-    objects = tenant_manager()
+    objects = tenant_manager(partner_path="partner_cluster_id")
 
     class Meta:
         verbose_name = _("match")
@@ -404,7 +407,7 @@ class Match(TimeStampedModel):
         return self.capacity if self.kind == MatchKind.PRODUCTION else self.channel_offer
 
 
-class Deal(TimeStampedModel):
+class Deal(PartnerSides, TimeStampedModel):
     """Both sides accepted a match: quantity reserved, milestones to delivery."""
 
     class Status(models.TextChoices):
@@ -436,7 +439,7 @@ class Deal(TimeStampedModel):
     reason = models.TextField(_("reason (dispute or cancellation)"), blank=True)
     terms = models.JSONField(_("negotiated terms"), default=dict, blank=True)  # payment terms, lot size, offer
 
-    objects = tenant_manager()
+    objects = tenant_manager(partner_path="partner_cluster_id")
 
     class Meta:
         verbose_name = _("deal")
@@ -505,7 +508,7 @@ class DealEvent(models.Model):
     )
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
-    objects = tenant_manager(path="deal__cluster_id")
+    objects = tenant_manager(path="deal__cluster_id", partner_path="deal__partner_cluster_id")
 
     class Meta:
         verbose_name = _("deal event")
@@ -540,7 +543,7 @@ class Rating(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("rated at"), auto_now_add=True)
 
-    objects = tenant_manager(path="deal__cluster_id")
+    objects = tenant_manager(path="deal__cluster_id", partner_path="deal__partner_cluster_id")
 
     class Meta:
         verbose_name = _("rating")

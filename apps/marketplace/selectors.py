@@ -11,10 +11,11 @@ from decimal import Decimal
 from django.db.models import Case, CharField, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 
 from apps.membership.models import Enterprise, EnterpriseMember, Membership
+from apps.partnerships.selectors import partners_by_kind
 from apps.reference.models import Region
 from apps.tenancy.selectors import ADMINISTRATOR
 
-from .models import LISTING_MODELS, MATCHABLE, Deal, DealEvent, Match, Rating, Reputation
+from .models import LISTING_MODELS, MATCHABLE, Deal, DealEvent, Match, Order, Rating, Reputation
 
 #: what a listing row shows besides the listing (no per-row queries)
 LISTING_RELATED = {"order": ("owner", "capability"), "capacity": ("owner", "capability")}
@@ -186,16 +187,18 @@ def _sides(user, *fields: str) -> Q:
 def matches_visible(*, cluster, user, roles, mine_only: bool = False):
     """The matches of ``cluster`` the caller may see: administrators (and staff) every one, unless
     they ask for their own (``mine_only``); anyone else those their enterprises are a side of.
-    A match the caller may not see is not found (404), not refused."""
-    qs = Match.objects.filter(cluster=cluster)
+    A match the caller may not see is not found (404), not refused. A cross-cluster match is both
+    clusters' (``partner_cluster``): each one's administrators see it."""
+    qs = Match.objects.filter(Q(cluster=cluster) | Q(partner_cluster=cluster))
     if mine_only or not sees_every_deal(user=user, roles=roles):
         qs = qs.filter(_sides(user, "demand_owner_id", "supply_owner_id"))
     return qs
 
 
 def deals_visible(*, cluster, user, roles, mine_only: bool = False):
-    """The deals of ``cluster`` the caller may see, by the same rule as ``matches_visible``."""
-    qs = Deal.objects.filter(cluster=cluster)
+    """The deals of ``cluster`` the caller may see, by the same rule as ``matches_visible`` (a
+    cross-cluster deal is both clusters', whatever became of the partnership since)."""
+    qs = Deal.objects.filter(Q(cluster=cluster) | Q(partner_cluster=cluster))
     if mine_only or not sees_every_deal(user=user, roles=roles):
         qs = qs.filter(_sides(user, "buyer_id", "supplier_id"))
     return qs
@@ -315,3 +318,46 @@ def with_track_records(queryset, *, cluster, sides: tuple[str, ...]):
             for side in sides
         )
     )
+
+
+#: what the partner view shows of a partner's listing (one row per listing, whatever its kind)
+PARTNER_LISTING_FIELDS = (
+    "listing_kind",
+    "id",
+    "cluster_id",
+    "cluster__slug",
+    "cluster__name_en",
+    "cluster__name_zh",
+    "owner_id",
+    "owner__legal_name_en",
+    "owner__legal_name_zh",
+    "title",
+    "description",
+    "status",
+    "created_at",
+)
+
+
+def partner_listings(*, cluster):
+    """The partner view: the listings of the clusters partnered with ``cluster`` in force that their
+    owners opened to partner clusters (``shared_with_partners``), published and still open, and
+    only of the kinds the partnership with that cluster shares; never anything else of theirs.
+    One query (a union over the kinds), newest first."""
+    parts = []
+    by_kind = partners_by_kind(cluster)
+    for kind, model in LISTING_MODELS.items():
+        partners = by_kind.get(kind)
+        if not partners:
+            continue
+        qs = model.objects.filter(cluster_id__in=sorted(partners), shared_with_partners=True, status__in=MATCHABLE)
+        parts.append(
+            qs.annotate(listing_kind=Value(kind, output_field=CharField())).values(*PARTNER_LISTING_FIELDS).order_by()
+        )
+    if not parts:
+        return (
+            Order.objects.none()
+            .annotate(listing_kind=Value("", output_field=CharField()))
+            .values(*PARTNER_LISTING_FIELDS)
+        )
+    first, *rest = parts
+    return (first.union(*rest, all=True) if rest else first).order_by("-created_at", "-id")

@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from .pages import deals, listings, matches
+from .pages import deals, listings, matches, partners
 
 
 class ListingKindConverter:
@@ -37,4 +37,5 @@ urlpatterns = [
     path("clusters/<slug:slug>/deals/<int:pk>/", deals.deal_detail, name="deal-detail"),
     path("clusters/<slug:slug>/deals/<int:pk>/advance/", deals.deal_advance, name="deal-advance"),
     path("clusters/<slug:slug>/deals/<int:pk>/rate/", deals.deal_rate, name="deal-rate"),
+    path("clusters/<slug:slug>/partner-market/", partners.partner_market, name="partner-market"),
 ]

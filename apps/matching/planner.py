@@ -28,6 +28,7 @@ from apps.marketplace.models import (
 from apps.membership.models import EnterpriseCertification
 from apps.parks.models import LEVEL_RANK
 from apps.parks.selectors import levels_of
+from apps.partnerships.selectors import partnerships_in_force
 from apps.tenancy.rules import rule_value
 
 from . import engine, leases
@@ -48,9 +49,20 @@ CHANNEL = Spec(MatchKind.CHANNEL, ChannelRequest, ChannelOffer, "channel_request
 SPECS = {"order": PRODUCTION, "capacity": PRODUCTION, "channel_request": CHANNEL, "channel_offer": CHANNEL}
 
 
-def _held(spec: Spec, cluster, side_field: str, *, proposed_only_answered: bool) -> dict[int, int]:
-    """Quantity per listing tied up in proposals (all open ones, or those one side accepted)."""
-    qs = Match.objects.filter(cluster=cluster, kind=spec.kind, status=Match.Status.PROPOSED)
+def _held(spec: Spec, cluster, side_field: str, *, proposed_only_answered: bool, replacing=None) -> dict[int, int]:
+    """Quantity per listing tied up in proposals (all open ones, or those one side accepted), the
+    cross-cluster ones included (a listing's id is unique across clusters). ``replacing``: the
+    cross-cluster pair of clusters whose unanswered proposals the plan being made replaces."""
+    qs = Match.objects.filter(
+        Q(cluster=cluster) | Q(partner_cluster=cluster), kind=spec.kind, status=Match.Status.PROPOSED
+    )
+    if replacing is not None:
+        qs = qs.exclude(
+            cluster=replacing[0],
+            partner_cluster=replacing[1],
+            demand_accepted_at__isnull=True,
+            supply_accepted_at__isnull=True,
+        )
     if proposed_only_answered:
         qs = qs.filter(
             Q(demand_accepted_at__isnull=False)
@@ -91,16 +103,30 @@ def _reputations(cluster, enterprise_ids) -> dict[int, Reputation]:
     return {r.enterprise_id: r for r in Reputation.objects.filter(cluster=cluster, enterprise_id__in=enterprise_ids)}
 
 
-def load_inputs(spec: Spec, cluster, today, *, demand_ids=None, supply_ids=None, subtract_all_open=False):
+def load_inputs(
+    spec: Spec, cluster, today, *, demand_ids=None, supply_ids=None, subtract_all_open=False, supply_cluster=None
+):
     """Engine demands and supplies of ``cluster`` (optionally only some ids), with free quantities.
 
     ``subtract_all_open``: incremental jobs propose only quantity no open proposal covers;
     a full re-plan subtracts only what a side has already accepted (the rest it replaces).
+    ``supply_cluster``: a cross-cluster plan — ``cluster``'s demands and that partner's supplies,
+    both only those opened to partner clusters, net of every open proposal but the unanswered
+    cross-cluster ones it replaces.
     """
-    demand_held = _held(spec, cluster, f"{spec.demand_field}", proposed_only_answered=not subtract_all_open)
-    supply_held = _held(spec, cluster, f"{spec.supply_field}", proposed_only_answered=not subtract_all_open)
+    cross = supply_cluster is not None
+    supply_cluster = supply_cluster or cluster
+    replacing = (cluster.pk, supply_cluster.pk) if cross else None
+    answered_only = not subtract_all_open and not cross
+    demand_held = _held(spec, cluster, spec.demand_field, proposed_only_answered=answered_only, replacing=replacing)
+    supply_held = _held(
+        spec, supply_cluster, spec.supply_field, proposed_only_answered=answered_only, replacing=replacing
+    )
     demands_qs = spec.demand_model.objects.filter(cluster=cluster, status__in=MATCHABLE)
-    supplies_qs = spec.supply_model.objects.filter(cluster=cluster, status__in=MATCHABLE)
+    supplies_qs = spec.supply_model.objects.filter(cluster=supply_cluster, status__in=MATCHABLE)
+    if cross:
+        demands_qs = demands_qs.filter(shared_with_partners=True)
+        supplies_qs = supplies_qs.filter(shared_with_partners=True)
     if demand_ids is not None:
         demands_qs = demands_qs.filter(pk__in=demand_ids)
     if supply_ids is not None:
@@ -110,8 +136,8 @@ def load_inputs(spec: Spec, cluster, today, *, demand_ids=None, supply_ids=None,
         supplies_qs = supplies_qs.filter(available_until__gte=today)
         supplies = list(supplies_qs)
         certs = _certifications({s.owner_id for s in supplies}, today)
-        reps = _reputations(cluster, {s.owner_id for s in supplies})
-        verified = _verification(cluster, {s.owner_id for s in supplies})
+        reps = _reputations(supply_cluster, {s.owner_id for s in supplies})
+        verified = _verification(supply_cluster, {s.owner_id for s in supplies})
         engine_supplies = [
             engine.Supply(
                 id=s.pk,
@@ -156,7 +182,7 @@ def load_inputs(spec: Spec, cluster, today, *, demand_ids=None, supply_ids=None,
     else:
         demands_qs = demands_qs.filter(start_by__gte=today)
         offers = list(supplies_qs)
-        reps = _reputations(cluster, {o.owner_id for o in offers})
+        reps = _reputations(supply_cluster, {o.owner_id for o in offers})
         engine_supplies = [
             engine.ChannelOffer(
                 id=o.pk,
@@ -216,11 +242,13 @@ def _owners(spec: Spec, allocations):
     return demand_owner, supply_owner
 
 
-def _new_matches(spec: Spec, cluster, run, allocations, expires_at, version: int):
+def _new_matches(spec: Spec, cluster, run, allocations, expires_at, version: int, partnership=None):
     demand_owner, supply_owner = _owners(spec, allocations)
     return [
         Match(
             cluster=cluster,
+            partner_cluster_id=partnership.other(cluster.pk) if partnership else None,
+            partnership=partnership,
             kind=spec.kind,
             **{f"{spec.demand_field}_id": a.demand_id, f"{spec.supply_field}_id": a.supply_id},
             demand_owner_id=demand_owner[a.demand_id],
@@ -246,6 +274,7 @@ def write_full_plan(spec: Spec, cluster, run, allocations, *, lease: leases.Leas
         lease.fence()
         unanswered = Match.objects.select_for_update().filter(
             cluster=cluster,
+            partner_cluster__isnull=True,  # the cross-cluster plan replaces its own (``write_partner_plan``)
             kind=spec.kind,
             status=Match.Status.PROPOSED,
             demand_accepted_at__isnull=True,
@@ -304,7 +333,9 @@ def rescore_open(cluster, *, lease: leases.Lease | None = None) -> int:
         if lease is not None:
             lease.fence()
         changed = []
-        stale = Match.objects.select_for_update().filter(cluster=cluster, status=Match.Status.PROPOSED)
+        stale = Match.objects.select_for_update().filter(
+            cluster=cluster, partner_cluster__isnull=True, status=Match.Status.PROPOSED
+        )  # a cross-cluster proposal is scored by the rulebook its partnership names
         for match in stale.exclude(rulebook_version=version):
             weights = rules.weights if match.kind == MatchKind.PRODUCTION else rules.channel_weights
             score, breakdown = engine.reweigh(match.breakdown or {}, weights)
@@ -331,6 +362,89 @@ def write_incremental(spec: Spec, cluster, run, allocations, *, lease: leases.Le
         )
         notices.matches_proposed(cluster=cluster, matches=created)  # one digest per person per write
     return {"proposals_created": len(fresh)}
+
+
+def write_partner_plan(
+    spec: Spec, cluster, partnership, run, allocations, *, lease: leases.Lease, version: int
+) -> dict[str, int]:
+    """Replace the unanswered cross-cluster proposals of ``cluster``'s demands with the partner's
+    supplies by ``allocations`` (the same keep / withdraw rule as ``write_full_plan``)."""
+    now = timezone.now()
+    expires_at = now + datetime.timedelta(hours=rule_value(cluster=cluster, key="marketplace.proposal_expiry_hours"))
+    wanted = {(a.demand_id, a.supply_id): a for a in allocations}
+    with transaction.atomic():
+        lease.fence()
+        unanswered = Match.objects.select_for_update().filter(
+            cluster=cluster,
+            partner_cluster_id=partnership.other(cluster.pk),
+            kind=spec.kind,
+            status=Match.Status.PROPOSED,
+            demand_accepted_at__isnull=True,
+            supply_accepted_at__isnull=True,
+        )
+        keep, withdraw = set(), []
+        for match in unanswered:
+            key = (getattr(match, f"{spec.demand_field}_id"), getattr(match, f"{spec.supply_field}_id"))
+            allocation = wanted.get(key)
+            if (
+                allocation is not None
+                and allocation.quantity == match.quantity
+                and match.partnership_id == partnership.pk
+            ):
+                keep.add(key)
+            else:
+                withdraw.append(match.pk)
+        Match.objects.filter(pk__in=withdraw).update(status=Match.Status.WITHDRAWN, updated_at=now)
+        fresh = [a for key, a in wanted.items() if key not in keep]
+        created = Match.objects.bulk_create(
+            _new_matches(spec, cluster, run, fresh, expires_at, version, partnership=partnership), batch_size=1000
+        )
+        notices.matches_proposed(cluster=cluster, matches=created)
+    return {"proposals_created": len(fresh), "proposals_kept": len(keep), "proposals_withdrawn": len(withdraw)}
+
+
+def _governing_cluster(partnership, demand_cluster):
+    """The cluster whose rulebook scores a cross-cluster match (the partnership's terms)."""
+    if partnership.governing_rulebook == partnership.Rulebook.PROPOSER:
+        return partnership.proposer
+    if partnership.governing_rulebook == partnership.Rulebook.PARTNER:
+        return partnership.partner
+    return demand_cluster
+
+
+def plan_partners(run, lease: leases.Lease, cluster, today) -> None:
+    """Cross-cluster candidates: ``cluster``'s shared demands against the shared supplies of each
+    cluster partnered with it in force, for the kinds their partnership shares (both sides' kind).
+
+    Run after the cluster's own plan, on the quantity it left free: a cluster's own members are
+    matched first, and the engine's distance and region factors weigh against a far partner. An
+    ended or suspended partnership plans nothing, and its unanswered proposals are withdrawn."""
+    live = {p.pk: p for p in partnerships_in_force(cluster)}
+    stale = Match.objects.filter(cluster=cluster, partner_cluster__isnull=False, status=Match.Status.PROPOSED).exclude(
+        partnership_id__in=list(live)
+    )
+    with transaction.atomic():
+        lease.fence()
+        stale.update(status=Match.Status.WITHDRAWN, updated_at=timezone.now())
+    for partnership in live.values():
+        partner = partnership.partner if partnership.proposer_id == cluster.pk else partnership.proposer
+        for spec in (PRODUCTION, CHANNEL):
+            if not {spec.demand_field, spec.supply_field} <= set(partnership.shared_kinds):
+                continue
+            demands, supplies = load_inputs(spec, cluster, today, supply_cluster=partner)
+            governing = _governing_cluster(partnership, cluster)
+            rules = matching_rules(cluster=governing, today=today)
+            result = solve(spec, demands, supplies, rules, _excluded_pairs(spec, cluster))
+            written = write_partner_plan(
+                spec,
+                cluster,
+                partnership,
+                run,
+                result.allocations,
+                lease=lease,
+                version=rulebook_version(cluster=governing),
+            )
+            _progress(run, lease, 100, **{f"partner_{partner.pk}_{spec.kind}_{k}": v for k, v in written.items()})
 
 
 def _progress(run, lease: leases.Lease, percent: int, **counts) -> None:
@@ -372,6 +486,7 @@ def run_full(run: MatchingRun, *, lease: leases.Lease | None = None) -> Matching
             **{f"{spec.kind}_{k}": v for k, v in written.items()},
             **plan_counts(f"{spec.kind}_", result),
         )
+    plan_partners(run, lease, cluster, today)
     rescored = rescore_open(cluster, lease=lease)
     if rescored:
         _progress(run, lease, 100, proposals_rescored_answered=rescored)

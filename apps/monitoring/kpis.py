@@ -83,7 +83,7 @@ def compute(cluster) -> dict:
     )
     demand = posted_orders.aggregate(posted=Sum("quantity"), matched=Sum("filled_quantity"))
     orders_with_first = posted_orders.filter(published_at__isnull=False).annotate(first=Min("matches__created_at"))
-    deals = Deal.objects.filter(cluster=cluster)
+    deals = Deal.objects.filter(Q(cluster=cluster) | Q(partner_cluster=cluster))  # a cross-cluster deal counts in both
     delivered = deals.filter(status__in=[Deal.Status.DELIVERED, Deal.Status.CLOSED]).aggregate(
         n=Count("pk"), on_time=Count("pk", filter=Q(delivered_at__date__lte=F("due_date")))
     )
@@ -102,9 +102,9 @@ def compute(cluster) -> dict:
         .annotate(reserved=Sum("reserved_quantity"), total=Sum("total_quantity"))
         .order_by("-total")[:20]
     ]
-    rating = Rating.objects.filter(deal__cluster=cluster, published_at__isnull=False).aggregate(
-        avg=Avg((F("quality") + F("on_time") + F("communication")) / 3.0)
-    )
+    rating = Rating.objects.filter(
+        Q(deal__cluster=cluster) | Q(deal__partner_cluster=cluster), published_at__isnull=False
+    ).aggregate(avg=Avg((F("quality") + F("on_time") + F("communication")) / 3.0))
     # collaboration network: one edge per distinct buyer-supplier pair with a live deal
     pairs = deals.filter(status__in=LIVE_DEALS).values("buyer_id", "supplier_id").distinct()
     shared_industry = Enterprise.industry_codes.through.objects.filter(

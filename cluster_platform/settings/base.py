@@ -534,6 +534,7 @@ CELERY_BEAT_SCHEDULE = {
     "monitoring-kpi-snapshots": {"task": "monitoring.kpi_snapshots", "schedule": 3600.0},
     "dealroom-message-digests": {"task": "dealroom.send_message_digests", "schedule": 5 * 60.0},
     "dealroom-expire-offers": {"task": "dealroom.expire_offers", "schedule": 5 * 60.0},
+    "partnerships-end-due": {"task": "partnerships.end_due", "schedule": 3600.0},
 }
 for _entry in CELERY_BEAT_SCHEDULE.values():
     _entry["schedule"] = max(0.5, _entry["schedule"] * CELERY_BEAT_SCALE)

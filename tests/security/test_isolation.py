@@ -55,15 +55,19 @@ from tests.factories.membership import (
 from tests.factories.monitoring import AlertFactory, KpiSnapshotFactory
 from tests.factories.notifications import NotificationFactory
 from tests.factories.parks import AuditorFactory, BookingFactory, ResourceFactory, VisitFactory
+from tests.factories.partnerships import PartnershipFactory
 
 ACTORS = ("anonymous", "outsider", "other_admin", "other_member", "plain_member")
 SECRET = "TOPSECRET"  # planted in every text field of the target cluster's objects
 
 
-def build_world():
+def build_world(partnership: str = "proposed"):
+    """``partnership``: the state of a partnership between the other cluster and the target (proposed,
+    in force, or ended): nothing of the target's is shared, so its state must change nothing here."""
     today, now = timezone.localdate(), timezone.now()
     target, other = ClusterFactory(slug="target-cluster"), ClusterFactory(slug="other-cluster")
-    w = SimpleNamespace(target=target)
+    w = SimpleNamespace(target=target, other=other)
+    w.partnership = PartnershipFactory(proposer=other, partner=target, status=partnership)
     w.admin = ClusterRoleFactory(cluster=target).user
     w.a_owner, w.b_owner, w.c_owner, w.d_owner, w.council_user = (UserFactory() for _ in range(5))
     w.a = EnterpriseFactory(owner=w.a_owner, legal_name_zh=f"{SECRET}甲", legal_name_en=f"{SECRET} A Co")
@@ -216,6 +220,26 @@ CASES = {
         frozenset(),
     ),
     ("GET", T + "administrators/"): (lambda w: {}, None, frozenset()),
+    ("GET", T + "partnerships/"): (lambda w: {}, None, frozenset({"plain_member"})),
+    ("GET", T + "partnerships/{id}/"): (lambda w: {"id": w.partnership.pk}, None, frozenset({"plain_member"})),
+    ("POST", T + "partnerships/"): (
+        lambda w: {},
+        lambda w: {
+            "partner": "other-cluster",
+            "title": "t",
+            "body": "b",
+            "shared_kinds": ["order"],
+            "starts_on": str(timezone.localdate()),
+            "ends_on": str(timezone.localdate()),
+        },
+        frozenset(),
+    ),
+    ("POST", T + "partnerships/{id}/motions/"): (
+        lambda w: {"id": w.partnership.pk},
+        lambda w: {"action": "end", "title": "t", "body": "b"},
+        frozenset(),
+    ),
+    ("GET", T + "partner-listings/"): (lambda w: {}, None, frozenset({"plain_member"})),
     ("POST", T + "administrators/"): (lambda w: {}, lambda w: {"email": w.outsider.email}, frozenset()),
     ("DELETE", T + "administrators/{user_id}/"): (lambda w: {"user_id": w.admin.pk}, None, frozenset()),
     ("GET", T + "alerts/"): (lambda w: {}, None, frozenset({"plain_member"})),
@@ -640,9 +664,15 @@ def test_every_operation_has_a_case():
     assert not missing, f"operations without an isolation case: {missing}"
 
 
+PARTNERSHIP_STATES = ("proposed", "in_force", "ended")
+
+
 @pytest.mark.django_db
-def test_no_actor_outside_reaches_the_target_cluster():
-    w = build_world()
+@pytest.mark.parametrize("partnership", PARTNERSHIP_STATES)
+def test_no_actor_outside_reaches_the_target_cluster(partnership):
+    """With the other cluster partnered with the target (pending, in force, and after it ended),
+    its member (``other_member``) and administrator reach nothing unshared of the target."""
+    w = build_world(partnership)
     users = {
         "anonymous": None,
         "outsider": w.outsider,
@@ -669,6 +699,14 @@ def test_no_actor_outside_reaches_the_target_cluster():
             expected = {401} if actor == "anonymous" else {403, 404}
             if response.status_code not in expected:
                 failures.append(f"{method} {path} as {actor}: {response.status_code}, expected {sorted(expected)}")
+    # and through its own cluster's views, the partner's people reach nothing unshared of the target
+    for user in (w.other_member, w.other_admin):
+        client = APIClient()
+        client.force_authenticate(user)
+        for segment in ("partner-listings/", "partnerships/", "matches/", "deals/", "orders/", "capacities/"):
+            response = client.get(f"/api/v1/clusters/{w.other.slug}/{segment}")
+            if response.status_code != 200 or SECRET in response.content.decode():
+                failures.append(f"GET other-cluster/{segment} as a partner: {response.status_code} or leaked")
     assert not failures, "\n".join(failures)
 
 

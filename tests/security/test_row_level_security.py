@@ -40,6 +40,19 @@ CHILDREN = {
     "marketplace_dealevent",
     "marketplace_rating",
 }
+#: tables visible to the two clusters of a partnership (neither has one cluster column)
+PARTIES = {"partnerships_partnership"}
+#: tables with partner policies beside their tenant policy (``apps/partnerships/rls.py``): a shared
+#: listing is read and reserved across while a partnership in force covers it; a cross-cluster
+#: match or deal is its partner cluster's too
+PARTNER_POLICIES = {
+    "marketplace_order": {"tenant_isolation", "partner_visibility", "partner_reservation"},
+    "marketplace_capacityoffer": {"tenant_isolation", "partner_visibility", "partner_reservation"},
+    "marketplace_channeloffer": {"tenant_isolation", "partner_visibility", "partner_reservation"},
+    "marketplace_channelrequest": {"tenant_isolation", "partner_visibility", "partner_reservation"},
+    "marketplace_match": {"tenant_isolation", "partner_side"},
+    "marketplace_deal": {"tenant_isolation", "partner_side"},
+}
 
 
 def tenant_tables() -> set[str]:
@@ -80,22 +93,31 @@ def two_markets(db):
 
 
 def test_every_tenant_table_has_forced_row_security_and_a_policy(db):
-    expected = tenant_tables() | CHILDREN
+    expected = tenant_tables() | CHILDREN | PARTIES
     assert len(expected) >= 20
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, count(p.polname)
+            SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, array_remove(array_agg(p.polname), NULL)
             FROM pg_class c LEFT JOIN pg_policy p ON p.polrelid = c.oid
             WHERE c.relname = ANY(%s) AND c.relkind = 'r'
             GROUP BY c.relname, c.relrowsecurity, c.relforcerowsecurity
             """,
             [sorted(expected)],
         )
-        rows = {name: (enabled, forced, policies) for name, enabled, forced, policies in cursor.fetchall()}
+        rows = {name: (enabled, forced, set(policies)) for name, enabled, forced, policies in cursor.fetchall()}
     assert set(rows) == expected
-    unprotected = {name for name, state in rows.items() if state != (True, True, 1)}
+    unprotected = {name for name, (enabled, forced, policies) in rows.items() if not (enabled and forced and policies)}
     assert unprotected == set(), f"tables without forced row-level security: {sorted(unprotected)}"
+    # one policy per table, but for the partner policies named on purpose
+    extra = {
+        name: policies
+        for name, (_e, _f, policies) in rows.items()
+        if len(policies) != 1 and PARTNER_POLICIES.get(name) != policies
+    }
+    assert extra == {}, f"unexpected policies: {extra}"
+    for name, policies in PARTNER_POLICIES.items():
+        assert rows[name][2] == policies, name
 
 
 def test_the_tenant_role_may_not_bypass_and_owns_nothing(db):

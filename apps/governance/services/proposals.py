@@ -21,6 +21,7 @@ from apps.tenancy.selectors import cluster_roles_for
 from .. import lifecycle, selectors
 from ..chain import chain_append
 from ..models import SEAT_FIELDS, Comment, Proposal, ProposalRevision, Seat
+from ..proposal_types import provided as provided_type
 from .council import administers, check_seat_terms
 from .rules import validate_changes, voting_window_bounds
 
@@ -138,6 +139,7 @@ def new_proposal(
     effective_at=None,
     author_seat=None,
     petitioner=None,
+    provided: bool = False,
     **seat_fields,
 ) -> Proposal:
     """A new proposal with its first revision, once its terms are checked: a seat holder's draft
@@ -145,6 +147,8 @@ def new_proposal(
     _check_author_limit(actor=actor, cluster=cluster)
     if kind not in Proposal.Kind.values:
         raise DomainError(_("Unknown proposal type."), field="kind")
+    if (provided_type(kind) is not None) != provided:  # its terms are the providing app's: drafted there only
+        raise DomainError(_("A proposal of this type is drafted from its own page."), field="kind")
     cleaned = validate_changes(kind=kind, changes=changes or {}, cluster=cluster)
     membership, action = _validate_sanction(
         cluster=cluster, kind=kind, membership_id=sanction_membership, action=sanction_action

@@ -17,6 +17,7 @@ from .. import lifecycle, selectors
 from ..chain import chain_append
 from ..chained import vote_chain_payload
 from ..models import Proposal, Vote
+from ..proposal_types import provided
 from .council import administers, seat_enact
 from .rules import rulebook_enact
 
@@ -112,6 +113,8 @@ def _enact(proposal: Proposal, now) -> bool:
     """Apply a passed proposal; False when it can no longer be applied (it stays passed)."""
     if proposal.kind == Proposal.Kind.COUNCIL_SEAT:
         return seat_enact(proposal, now)
+    if (external := provided(proposal.kind)) is not None:
+        return external.enact(proposal, now)
     if proposal.kind in (Proposal.Kind.RULE_CHANGE, Proposal.Kind.CHARTER_CHANGE):
         rulebook_enact(proposal)
     elif proposal.kind == Proposal.Kind.SANCTION:
@@ -151,6 +154,8 @@ def proposal_close(*, proposal_id: int, now=None) -> Proposal | None:
         proposal.enacted_at = now
         proposal.save(update_fields=["status", "enacted_at", "updated_at"])
         chain_append(cluster=proposal.cluster, kind="proposal.enacted", payload={"proposal": proposal.pk})
+    if proposal.status == P.REJECTED and (external := provided(proposal.kind)) and external.rejected:
+        external.rejected(proposal)
     _notify_decided(proposal, result)
     return proposal
 

@@ -87,6 +87,7 @@ class OrderSerializer(ListingSerializer):
             "splittable",
             "min_lot",
             "published_at",
+            "shared_with_partners",
             "created_at",
             "updated_at",
         )
@@ -139,6 +140,7 @@ class CapacityOfferSerializer(ListingSerializer):
             "latitude",
             "longitude",
             "published_at",
+            "shared_with_partners",
             "created_at",
             "updated_at",
         )
@@ -181,6 +183,7 @@ class ChannelOfferSerializer(ListingSerializer):
             "currency",
             "available_from",
             "published_at",
+            "shared_with_partners",
             "created_at",
             "updated_at",
         )
@@ -209,6 +212,7 @@ class ChannelRequestSerializer(ListingSerializer):
             "max_commission_percent",
             "start_by",
             "published_at",
+            "shared_with_partners",
             "created_at",
             "updated_at",
         )

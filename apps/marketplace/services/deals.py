@@ -79,7 +79,7 @@ def deal_advance(*, actor, cluster, deal_id: int, to: str, note: str = "", attac
     deal = (
         Deal.objects.select_for_update(of=("self",))
         .select_related("match", "cluster", "buyer", "supplier")
-        .filter(cluster=cluster, pk=deal_id)
+        .filter(Q(cluster=cluster) | Q(partner_cluster=cluster), pk=deal_id)
         .first()
     )
     if deal is None:
@@ -208,7 +208,7 @@ def deal_rate(*, actor, cluster, deal_id: int, quality: int, on_time: int, commu
     deal = (
         Deal.objects.select_for_update(of=("self",))
         .select_related("cluster", "buyer", "supplier")
-        .filter(cluster=cluster, pk=deal_id)
+        .filter(Q(cluster=cluster) | Q(partner_cluster=cluster), pk=deal_id)
         .first()
     )
     if deal is None:

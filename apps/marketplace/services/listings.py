@@ -12,6 +12,7 @@ from apps.core import generations, outbox
 from apps.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 from apps.membership.models import EnterpriseMember, Membership
 from apps.membership.permissions import require_cluster_administrator
+from apps.partnerships.selectors import partners_in_force
 from apps.reference.selectors import region_centre
 from apps.tenancy.rules import rule_value
 
@@ -132,6 +133,17 @@ def _validate(listing, *, creating: bool) -> None:
     listing.full_clean(exclude=["cluster", "owner", "created_by"])
 
 
+def _check_shared(listing, *, was_shared: bool) -> None:
+    """A listing is opened to partner clusters only while a partnership in force shares its kind."""
+    opening = listing.shared_with_partners and not was_shared
+    if opening and not partners_in_force(listing.cluster_id, kind=KIND_OF[type(listing)]):
+        raise DomainError(
+            _("No partnership in force shares this kind of listing."),
+            field="shared_with_partners",
+            code="no_partnership",
+        )
+
+
 def _enqueue_matching(listing, event: str) -> None:
     """Match the listing at once; ``event`` (new, changed, published) is what the run says started it."""
     if listing.status in MATCHABLE:
@@ -155,6 +167,7 @@ def listing_create(
         listing.status = ListingStatus.OPEN
         listing.published_at = timezone.now()
     _validate(listing, creating=True)
+    _check_shared(listing, was_shared=False)
     listing.save()
     for name, values in (m2m or {}).items():
         getattr(listing, name).set(values)
@@ -198,9 +211,11 @@ def listing_update(*, actor, listing, m2m: dict | None = None, **fields):
         # moved to another region without a point: its centre, not the old point
         fields = {**fields, "latitude": None, "longitude": None}
         _place_at_region_centre(fields)
+    was_shared = listing.shared_with_partners
     for name, value in fields.items():
         setattr(listing, name, value)
     _validate(listing, creating=False)
+    _check_shared(listing, was_shared=was_shared)
     listing.save()
     for name, values in (m2m or {}).items():
         getattr(listing, name).set(values)

@@ -1,7 +1,7 @@
 """Answering proposed matches; when both sides accept, the deal and the reservation happen atomically."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,7 +40,11 @@ def side_of(*, user, match: Match) -> str:
 
 
 def _locked_match(cluster, match_id: int) -> Match:
-    match = Match.objects.select_for_update(of=("self",)).filter(cluster=cluster, pk=match_id).first()
+    match = (
+        Match.objects.select_for_update(of=("self",))
+        .filter(Q(cluster=cluster) | Q(partner_cluster=cluster), pk=match_id)
+        .first()
+    )
     if match is None:
         raise NotFoundError()
     return match
@@ -89,6 +93,8 @@ def _reserve(match: Match) -> None:
     supply_model.objects.filter(pk=supply_id).update(status=filled_status(supply_model, used, total))
     demand_model.objects.filter(pk=demand_id).update(status=filled_status(demand_model, filled, wanted))
     market_changed(match.cluster_id, supply_model, demand_model)
+    if match.partner_cluster_id:  # a cross-cluster match: the partner's market changed too
+        market_changed(match.partner_cluster_id, supply_model, demand_model)
 
 
 def _create_deal(match: Match, actor, side: str, *, terms: dict | None = None) -> Deal:
@@ -114,6 +120,8 @@ def _create_deal(match: Match, actor, side: str, *, terms: dict | None = None) -
             planned = {Deal.Status.DELIVERED.value: due.isoformat()}
     deal = Deal.objects.create(
         cluster_id=match.cluster_id,
+        partner_cluster_id=match.partner_cluster_id,
+        partnership_id=match.partnership_id,
         match=match,
         kind=match.kind,
         buyer_id=match.demand_owner_id,
