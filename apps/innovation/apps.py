@@ -1,4 +1,5 @@
 """Collaborative innovation: technical challenges and confidential solutions, experts and institutions, the shared knowledge library and the search over it."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -29,8 +29,7 @@ def can_move(status: str, to: str) -> bool:
 def check_move(status: str, to: str) -> None:
     if not can_move(status, to):
         raise ConflictError(
-            _("A challenge cannot go from %(status)s to %(to)s.")
-            % {"status": S(status).label, "to": S(to).label}
+            _("A challenge cannot go from %(status)s to %(to)s.") % {"status": S(status).label, "to": S(to).label}
         )
 
 

@@ -115,6 +115,9 @@ class TermsAcceptance(models.Model):
             models.UniqueConstraint(fields=["challenge", "user", "terms_version"], name="terms_accepted_once")
         ]
 
+    def __str__(self):
+        return f"{self.user_id} accepted {self.challenge_id} v{self.terms_version}"
+
 
 class Solution(TimeStampedModel):
     """A submission: by an enterprise, an individual expert, or a consortium with shares."""
@@ -165,6 +168,9 @@ class SolutionShare(models.Model):
             models.CheckConstraint(condition=Q(percent__gt=0, percent__lte=100), name="solution_share_in_range"),
         ]
 
+    def __str__(self):
+        return f"{self.enterprise_id}: {self.percent} %"
+
 
 class SolutionQuestion(models.Model):
     """The seeker's question on a submission, and the authors' answer."""
@@ -183,6 +189,9 @@ class SolutionQuestion(models.Model):
 
     class Meta:
         ordering = ["asked_at", "pk"]
+
+    def __str__(self):
+        return f"{self.solution_id}: {self.question[:40]}"
 
 
 class Award(models.Model):
@@ -203,6 +212,9 @@ class Award(models.Model):
 
     class Meta:
         ordering = ["awarded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.challenge_id} → {self.solution_id}"
 
 
 class ExpertProfile(TimeStampedModel):
@@ -248,3 +260,6 @@ class ExpertProposal(models.Model):
     class Meta:
         ordering = ["-score", "pk"]
         constraints = [models.UniqueConstraint(fields=["challenge", "expert"], name="challenge_proposed_once")]
+
+    def __str__(self):
+        return f"{self.challenge_id} → {self.expert_id} ({self.score})"

@@ -19,7 +19,9 @@ def _link(challenge) -> str:
 
 
 def _people_of(enterprise_ids) -> list:
-    return [p.user for p in EnterpriseMember.objects.filter(enterprise_id__in=set(enterprise_ids)).select_related("user")]
+    return [
+        p.user for p in EnterpriseMember.objects.filter(enterprise_id__in=set(enterprise_ids)).select_related("user")
+    ]
 
 
 def _raise(users, *, kind, challenge, actor=None, **params) -> None:

@@ -18,7 +18,9 @@ SECRET_SOLUTION = "Our carrier-free recipe at 95 °C"
 
 
 def post_challenge(world, **overrides):
-    response = client_of(world.seeker_owner).post(world.url("challenges/"), challenge_body(world, **overrides), format="json")
+    response = client_of(world.seeker_owner).post(
+        world.url("challenges/"), challenge_body(world, **overrides), format="json"
+    )
     assert response.status_code == 201, response.content
     return response.json()
 
@@ -67,7 +69,9 @@ def test_post_accept_details_submit_award_becomes_an_order(world, django_capture
     )
     assert submitted.status_code == 201, submitted.content
     sid = submitted.json()["id"]
-    revised = solver.patch(world.url(f"challenges/{cid}/solutions/{sid}/"), {"title": "Carrier-free dyeing v2"}, format="json")
+    revised = solver.patch(
+        world.url(f"challenges/{cid}/solutions/{sid}/"), {"title": "Carrier-free dyeing v2"}, format="json"
+    )
     assert revised.status_code == 200 and revised.json()["revision"] == 2
     # the partner is an author too
     assert client_of(world.partner_owner).get(world.url(f"challenges/{cid}/solutions/{sid}/")).status_code == 200
@@ -79,18 +83,31 @@ def test_post_accept_details_submit_award_becomes_an_order(world, django_capture
     assert listed.status_code == 200 and listed.json()["count"] == 0
     assert SECRET_SOLUTION not in listed.content.decode()
     assert rival.get(world.url(f"challenges/{cid}/solutions/{sid}/")).status_code == 404
-    assert rival.patch(world.url(f"challenges/{cid}/solutions/{sid}/"), {"title": "x"}, format="json").status_code == 404
+    assert (
+        rival.patch(world.url(f"challenges/{cid}/solutions/{sid}/"), {"title": "x"}, format="json").status_code == 404
+    )
 
     seeker = client_of(world.seeker_owner)
     assert seeker.get(world.url(f"challenges/{cid}/solutions/")).json()["count"] == 1
-    assert seeker.post(world.url(f"challenges/{cid}/solutions/{sid}/shortlist/"), {}, format="json").json()["shortlisted"]
-    asked = seeker.post(world.url(f"challenges/{cid}/solutions/{sid}/questions/"), {"question": "Fastness?"}, format="json")
+    assert seeker.post(world.url(f"challenges/{cid}/solutions/{sid}/shortlist/"), {}, format="json").json()[
+        "shortlisted"
+    ]
+    asked = seeker.post(
+        world.url(f"challenges/{cid}/solutions/{sid}/questions/"), {"question": "Fastness?"}, format="json"
+    )
     assert asked.status_code == 201
     qid = asked.json()["questions"][0]["id"]
-    answered = solver.post(world.url(f"challenges/{cid}/solutions/{sid}/answer/"), {"question": qid, "answer": "Grade 4"}, format="json")
+    answered = solver.post(
+        world.url(f"challenges/{cid}/solutions/{sid}/answer/"), {"question": qid, "answer": "Grade 4"}, format="json"
+    )
     assert answered.json()["questions"][0]["answer"] == "Grade 4"
     # the rival cannot ask the first's authors a question, nor award
-    assert rival.post(world.url(f"challenges/{cid}/solutions/{sid}/questions/"), {"question": "?"}, format="json").status_code == 404
+    assert (
+        rival.post(
+            world.url(f"challenges/{cid}/solutions/{sid}/questions/"), {"question": "?"}, format="json"
+        ).status_code
+        == 404
+    )
     assert rival.post(world.url(f"challenges/{cid}/award/"), {"solutions": [sid]}, format="json").status_code == 403
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -101,7 +118,12 @@ def test_post_accept_details_submit_award_becomes_an_order(world, django_capture
     assert award.winner == world.solver  # the largest share
     assert str(award.amount) == "50000.00"
     order = Order.objects.get(pk=award.order_id)
-    assert (order.owner, order.quantity, order.status, order.capability_id) == (world.seeker, 5000, "open", "dyeing-finishing")
+    assert (order.owner, order.quantity, order.status, order.capability_id) == (
+        world.seeker,
+        5000,
+        "open",
+        "dyeing-finishing",
+    )
     # the order is in the marketplace, as every member reads it
     market = client_of(world.rival_owner).get(world.url("orders/"))
     assert order.pk in [row["id"] for row in market.json()["results"]]
@@ -115,7 +137,9 @@ def test_an_expert_submits_as_an_individual(world):
     expert = client_of(world.expert)
     assert expert.get(world.url("challenges/")).json()["count"] == 1
     expert.post(world.url(f"challenges/{cid}/accept-terms/"), {}, format="json")
-    response = expert.post(world.url(f"challenges/{cid}/solutions/"), {"kind": "expert", "title": "t", "body": "b"}, format="json")
+    response = expert.post(
+        world.url(f"challenges/{cid}/solutions/"), {"kind": "expert", "title": "t", "body": "b"}, format="json"
+    )
     assert response.status_code == 201, response.content
     assert response.json()["shares"] == []
 
@@ -131,7 +155,9 @@ def test_an_expert_submits_as_an_individual(world):
     ],
 )
 def test_bad_challenges_are_refused_naming_the_field(world, overrides, field):
-    response = client_of(world.seeker_owner).post(world.url("challenges/"), challenge_body(world, **overrides), format="json")
+    response = client_of(world.seeker_owner).post(
+        world.url("challenges/"), challenge_body(world, **overrides), format="json"
+    )
     assert response.status_code == 400, response.content
     assert field in response.content.decode()
     assert not Challenge.objects.exists()
@@ -160,7 +186,10 @@ def test_consortium_shares_must_sum_to_100(world):
             "kind": "consortium",
             "title": "t",
             "body": "b",
-            "shares": [{"enterprise": world.solver.pk, "percent": "60"}, {"enterprise": world.partner.pk, "percent": "30"}],
+            "shares": [
+                {"enterprise": world.solver.pk, "percent": "60"},
+                {"enterprise": world.partner.pk, "percent": "30"},
+            ],
         },
         format="json",
     )
@@ -178,15 +207,27 @@ def test_withdrawing_with_submissions_needs_the_administrators(world):
     assert asked.json()["status"] == "open" and asked.json()["withdrawal_requested_at"]
     assert Notification.objects.filter(user=world.admin, kind="innovation.withdrawal_requested").exists()
     # the seeker cannot consent for the administrators
-    assert seeker.post(world.url(f"challenges/{cid}/decide-withdrawal/"), {"approve": True}, format="json").status_code == 403
-    decided = client_of(world.admin).post(world.url(f"challenges/{cid}/decide-withdrawal/"), {"approve": True}, format="json")
+    assert (
+        seeker.post(world.url(f"challenges/{cid}/decide-withdrawal/"), {"approve": True}, format="json").status_code
+        == 403
+    )
+    decided = client_of(world.admin).post(
+        world.url(f"challenges/{cid}/decide-withdrawal/"), {"approve": True}, format="json"
+    )
     assert decided.status_code == 200 and decided.json()["status"] == "withdrawn"
 
 
 def test_the_rulebook_decides_who_may_post(world, monkeypatch):
     from apps.innovation.services import challenges
 
-    monkeypatch.setattr(challenges, "rule_value", lambda *, cluster, key: {"innovation.who_may_post": "verified_members"}.get(key) or __import__("apps.tenancy.rules", fromlist=["x"]).REGISTRY[key].default)
+    monkeypatch.setattr(
+        challenges,
+        "rule_value",
+        lambda *, cluster, key: (
+            {"innovation.who_may_post": "verified_members"}.get(key)
+            or __import__("apps.tenancy.rules", fromlist=["x"]).REGISTRY[key].default
+        ),
+    )
     response = client_of(world.seeker_owner).post(world.url("challenges/"), challenge_body(world), format="json")
     assert response.status_code == 403
 

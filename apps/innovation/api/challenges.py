@@ -54,7 +54,11 @@ class ChallengeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovat
     def _answer(self, challenge, code=status.HTTP_200_OK):
         return Response(self.get_serializer(self.get_queryset().get(pk=challenge.pk)).data, status=code)
 
-    @extend_schema(summary="Post a challenge", request=s.ChallengeCreateSerializer, responses={201: s.ChallengeSerializer, **ERRORS})
+    @extend_schema(
+        summary="Post a challenge",
+        request=s.ChallengeCreateSerializer,
+        responses={201: s.ChallengeSerializer, **ERRORS},
+    )
     def create(self, request, *args, **kwargs):
         serializer = s.ChallengeCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -70,13 +74,23 @@ class ChallengeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovat
         )
         return self._answer(challenge, status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Open a draft (the matching experts are told)", request=None, responses={200: s.ChallengeSerializer, **ERRORS})
+    @extend_schema(
+        summary="Open a draft (the matching experts are told)",
+        request=None,
+        responses={200: s.ChallengeSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def open(self, request, *args, **kwargs):
-        challenge = challenge_services.challenge_open(actor=request.user, viewer=self.viewer, challenge=self.get_object())
+        challenge = challenge_services.challenge_open(
+            actor=request.user, viewer=self.viewer, challenge=self.get_object()
+        )
         return self._answer(challenge)
 
-    @extend_schema(summary="Close submissions, or close without award", request=s.TransitionSerializer, responses={200: s.ChallengeSerializer, **ERRORS})
+    @extend_schema(
+        summary="Close submissions, or close without award",
+        request=s.TransitionSerializer,
+        responses={200: s.ChallengeSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def transition(self, request, *args, **kwargs):
         serializer = s.TransitionSerializer(data=request.data)
@@ -100,7 +114,11 @@ class ChallengeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovat
         )
         return self._answer(challenge)
 
-    @extend_schema(summary="The administrators approve or refuse a withdrawal", request=s.WithdrawalDecisionSerializer, responses={200: s.ChallengeSerializer, **ERRORS})
+    @extend_schema(
+        summary="The administrators approve or refuse a withdrawal",
+        request=s.WithdrawalDecisionSerializer,
+        responses={200: s.ChallengeSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"], url_path="decide-withdrawal")
     def decide_withdrawal(self, request, *args, **kwargs):
         serializer = s.WithdrawalDecisionSerializer(data=request.data)
@@ -110,7 +128,11 @@ class ChallengeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovat
         )
         return self._answer(challenge)
 
-    @extend_schema(summary="Accept the confidentiality terms (recorded: who, when, which version)", request=s.AcceptTermsSerializer, responses={200: s.ChallengeSerializer, **ERRORS})
+    @extend_schema(
+        summary="Accept the confidentiality terms (recorded: who, when, which version)",
+        request=s.AcceptTermsSerializer,
+        responses={200: s.ChallengeSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"], url_path="accept-terms")
     def accept_terms(self, request, *args, **kwargs):
         serializer = s.AcceptTermsSerializer(data=request.data)
@@ -121,7 +143,10 @@ class ChallengeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovat
         )
         return self._answer(challenge)
 
-    @extend_schema(summary="The confidential details (the seeker; solvers who accepted the terms)", responses={200: s.ChallengeDetailsSerializer, **ERRORS})
+    @extend_schema(
+        summary="The confidential details (the seeker; solvers who accepted the terms)",
+        responses={200: s.ChallengeDetailsSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["get"])
     def details(self, request, *args, **kwargs):
         challenge = self.get_object()
@@ -132,14 +157,21 @@ class ChallengeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovat
         )
         return Response(s.ChallengeDetailsSerializer(challenge).data)
 
-    @extend_schema(summary="Award one or several solutions", request=s.AwardSerializer, responses={200: s.ChallengeSerializer, **ERRORS})
+    @extend_schema(
+        summary="Award one or several solutions",
+        request=s.AwardSerializer,
+        responses={200: s.ChallengeSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def award(self, request, *args, **kwargs):
         serializer = s.AwardSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         challenge = self.get_object()
         solution_services.challenge_award(
-            actor=request.user, viewer=self.viewer, challenge=challenge, solution_ids=serializer.validated_data["solutions"]
+            actor=request.user,
+            viewer=self.viewer,
+            challenge=challenge,
+            solution_ids=serializer.validated_data["solutions"],
         )
         return self._answer(challenge)
 
@@ -163,7 +195,11 @@ class SolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovati
     def _answer(self, solution, code=status.HTTP_200_OK):
         return Response(self.get_serializer(self.get_queryset().get(pk=solution.pk)).data, status=code)
 
-    @extend_schema(summary="Submit a solution (after accepting the terms, before the deadline)", request=s.SolutionCreateSerializer, responses={201: s.SolutionSerializer, **ERRORS})
+    @extend_schema(
+        summary="Submit a solution (after accepting the terms, before the deadline)",
+        request=s.SolutionCreateSerializer,
+        responses={201: s.SolutionSerializer, **ERRORS},
+    )
     def create(self, request, *args, **kwargs):
         serializer = s.SolutionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -172,24 +208,40 @@ class SolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovati
         )
         return self._answer(solution, status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Revise a solution (until the deadline)", request=s.SolutionReviseSerializer, responses={200: s.SolutionSerializer, **ERRORS})
+    @extend_schema(
+        summary="Revise a solution (until the deadline)",
+        request=s.SolutionReviseSerializer,
+        responses={200: s.SolutionSerializer, **ERRORS},
+    )
     def partial_update(self, request, *args, **kwargs):
         solution = self.get_object()
         serializer = s.SolutionReviseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        solution_services.solution_revise(actor=request.user, viewer=self.viewer, solution=solution, **serializer.validated_data)
+        solution_services.solution_revise(
+            actor=request.user, viewer=self.viewer, solution=solution, **serializer.validated_data
+        )
         return self._answer(solution)
 
-    @extend_schema(summary="The seeker shortlists a solution (or takes it off)", request=s.ShortlistSerializer, responses={200: s.SolutionSerializer, **ERRORS})
+    @extend_schema(
+        summary="The seeker shortlists a solution (or takes it off)",
+        request=s.ShortlistSerializer,
+        responses={200: s.SolutionSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def shortlist(self, request, *args, **kwargs):
         solution = self.get_object()
         serializer = s.ShortlistSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        solution_services.solution_shortlist(actor=request.user, viewer=self.viewer, solution=solution, **serializer.validated_data)
+        solution_services.solution_shortlist(
+            actor=request.user, viewer=self.viewer, solution=solution, **serializer.validated_data
+        )
         return self._answer(solution)
 
-    @extend_schema(summary="The seeker asks the authors a question", request=s.QuestionSerializer, responses={201: s.SolutionSerializer, **ERRORS})
+    @extend_schema(
+        summary="The seeker asks the authors a question",
+        request=s.QuestionSerializer,
+        responses={201: s.SolutionSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def questions(self, request, *args, **kwargs):
         solution = self.get_object()
@@ -200,7 +252,11 @@ class SolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovati
         )
         return self._answer(solution, status.HTTP_201_CREATED)
 
-    @extend_schema(summary="The authors answer a question", request=s.AnswerSerializer, responses={200: s.SolutionSerializer, **ERRORS})
+    @extend_schema(
+        summary="The authors answer a question",
+        request=s.AnswerSerializer,
+        responses={200: s.SolutionSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def answer(self, request, *args, **kwargs):
         solution = self.get_object()

@@ -28,9 +28,15 @@ class ExpertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovation
     def filter_queryset(self, queryset):
         return super().filter_queryset(queryset) if self.action == "list" else queryset
 
-    @extend_schema(summary="Save the caller's own expert profile", request=s.ExpertSerializer, responses={201: s.ExpertSerializer, **ERRORS})
+    @extend_schema(
+        summary="Save the caller's own expert profile",
+        request=s.ExpertSerializer,
+        responses={201: s.ExpertSerializer, **ERRORS},
+    )
     def create(self, request, *args, **kwargs):
         serializer = s.ExpertSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         profile = expert_profile_save(actor=request.user, cluster=self.cluster, **serializer.validated_data)
-        return Response(self.get_serializer(self.get_queryset().get(pk=profile.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=profile.pk)).data, status=status.HTTP_201_CREATED
+        )

@@ -34,9 +34,7 @@ def challenge_list(request, slug):
     filterset = ChallengeFilter(request.GET, queryset=challenges)
     rows = filterset.qs if filterset.is_valid() else challenges
     page = PageQuery(request.GET).page_of(rows, PAGE_SIZE)
-    return render(
-        request, "innovation/challenges.html", access.context(page=page, form=filterset.form, figures=None)
-    )
+    return render(request, "innovation/challenges.html", access.context(page=page, form=filterset.form, figures=None))
 
 
 @cluster_page(*PARTICIPANTS)

@@ -35,7 +35,9 @@ def _documents(documents) -> list[dict]:
     clean = []
     for document in documents or []:
         if not isinstance(document, dict) or not {"name", "content_type"} <= set(document) <= DOCUMENT_KEYS:
-            raise DomainError(_("Each document has a name and a content type (size, reference optional)."), field="documents")
+            raise DomainError(
+                _("Each document has a name and a content type (size, reference optional)."), field="documents"
+            )
         if document["content_type"] not in DOCUMENT_TYPES:
             raise DomainError(_("This type of document is not accepted."), field="documents")
         clean.append({key: document[key] for key in sorted(document)})
@@ -204,8 +206,10 @@ def challenge_award(*, actor, viewer, challenge, solution_ids: list[int]) -> lis
     """Award one or several solutions: the money is split evenly, the production quantity too
     (the remainder to the first), each part with production posted as an order in the
     marketplace by the seeker, recorded on the award with the winner it is for."""
-    challenge = Challenge.objects.select_for_update(of=("self",)).select_related("seeker", "production_capability").get(
-        pk=challenge.pk
+    challenge = (
+        Challenge.objects.select_for_update(of=("self",))
+        .select_related("seeker", "production_capability")
+        .get(pk=challenge.pk)
     )
     _check_seeker_deciding(challenge, viewer)
     ids = list(dict.fromkeys(solution_ids))
@@ -222,8 +226,12 @@ def challenge_award(*, actor, viewer, challenge, solution_ids: list[int]) -> lis
         order = None
         if challenge.has_production:
             if winner is None:
-                raise DomainError(_("A production contract goes to an enterprise, not an individual."), field="solutions")
-            quantity = challenge.production_quantity // count + (challenge.production_quantity % count if index == 0 else 0)
+                raise DomainError(
+                    _("A production contract goes to an enterprise, not an individual."), field="solutions"
+                )
+            quantity = challenge.production_quantity // count + (
+                challenge.production_quantity % count if index == 0 else 0
+            )
             order = _order_for(actor=actor, challenge=challenge, winner=winner, quantity=quantity)
         awards.append(
             Award.objects.create(
