@@ -1,1 +1,265 @@
-"""Models of this app (none yet)."""
+"""Models of innovation: technical challenges, confidential solutions, experts and institutions
+(and, in its own section, the shared knowledge library).
+
+Money is a Decimal with an ISO 4217 currency, as in the marketplace. A challenge's ``details``
+are confidential: read only through ``selectors.challenge_details`` once the reader accepted the
+challenge's terms (or is its seeker). A solution is read by its authors and the seeker alone.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import TimeStampedModel
+from apps.marketplace.models import CURRENCIES, UNITS, Order
+from apps.membership.models import Enterprise
+from apps.reference.models import Capability
+from apps.tenancy.models import Cluster
+from apps.tenancy.scoping import tenant_manager
+
+# --- challenges and solutions ---
+
+
+class Rights(models.TextChoices):
+    """What the award transfers to the seeker (the rulebook says which a cluster offers)."""
+
+    LICENCE = "licence", _("Licence")
+    EXCLUSIVE_LICENCE = "exclusive_licence", _("Exclusive licence")
+    ASSIGNMENT = "assignment", _("Assignment")
+
+
+class ChallengeStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    EVALUATING = "evaluating", _("Evaluating")
+    AWARDED = "awarded", _("Awarded")
+    CLOSED_WITHOUT_AWARD = "closed_without_award", _("Closed without award")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Challenge(TimeStampedModel):
+    """A technical need put to the cluster's solvers: a public summary, confidential details."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="+")
+    #: the enterprise that seeks; null when the park (the administrators) posted it
+    seeker = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("seeker")
+    )
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    title = models.CharField(_("title"), max_length=160)
+    summary = models.TextField(_("public summary"), max_length=5000)
+    details = models.TextField(_("confidential details"), max_length=20000, blank=True)
+    terms = models.TextField(_("confidentiality terms"), max_length=5000, blank=True)
+    terms_version = models.PositiveIntegerField(_("terms version"), default=1)
+    confidential = models.BooleanField(_("details need the terms accepted"), default=True)
+    capabilities = models.ManyToManyField(Capability, blank=True, related_name="+", verbose_name=_("capabilities"))
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    deadline = models.DateTimeField(_("deadline"))
+    award_amount = models.DecimalField(
+        _("award amount"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    award_currency = models.CharField(_("award currency"), max_length=3, choices=CURRENCIES, default="CNY")
+    production_capability = models.ForeignKey(
+        Capability, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    production_quantity = models.PositiveIntegerField(_("production quantity"), null=True, blank=True)
+    production_unit = models.CharField(_("production unit"), max_length=8, choices=UNITS, blank=True)
+    production_unit_price = models.DecimalField(
+        _("production unit price"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    rights = models.CharField(_("rights transferred"), max_length=20, choices=Rights.choices)
+    shared_with_partners = models.BooleanField(_("shown to partner clusters"), default=False)
+    status = models.CharField(_("status"), max_length=24, choices=ChallengeStatus.choices, default="draft")
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    #: the seeker asked to withdraw an open challenge with submissions: the administrators decide
+    withdrawal_requested_at = models.DateTimeField(_("withdrawal requested at"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), max_length=2000, blank=True)
+
+    objects = tenant_manager()
+
+    class Meta:
+        verbose_name = _("challenge")
+        verbose_name_plural = _("challenges")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["cluster", "status", "created_at"], name="challenge_recent")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def has_production(self) -> bool:
+        return bool(self.production_quantity)
+
+
+class TermsAcceptance(models.Model):
+    """A solver's click-through of the confidentiality terms: who, when, which version."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="acceptances")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    terms_version = models.PositiveIntegerField(_("terms version"))
+    accepted_at = models.DateTimeField(_("accepted at"), auto_now_add=True)
+
+    objects = tenant_manager(path="challenge__cluster_id")
+
+    class Meta:
+        verbose_name = _("acceptance of terms")
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "user", "terms_version"], name="terms_accepted_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} accepted {self.challenge_id} v{self.terms_version}"
+
+
+class Solution(TimeStampedModel):
+    """A submission: by an enterprise, an individual expert, or a consortium with shares."""
+
+    class Kind(models.TextChoices):
+        ENTERPRISE = "enterprise", _("Member enterprise")
+        EXPERT = "expert", _("Individual expert")
+        CONSORTIUM = "consortium", _("Consortium")
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="+")
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="solutions")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=160)
+    body = models.TextField(_("solution"), max_length=20000)
+    documents = models.JSONField(
+        _("documents"), default=list, blank=True, help_text=_("Metadata only: name, size, content type, reference.")
+    )
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    shortlisted = models.BooleanField(_("shortlisted"), default=False)
+    awarded = models.BooleanField(_("awarded"), default=False)
+
+    objects = tenant_manager()
+
+    class Meta:
+        verbose_name = _("solution")
+        verbose_name_plural = _("solutions")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class SolutionShare(models.Model):
+    """An enterprise among a solution's authors, with its share of the award (sums to 100)."""
+
+    solution = models.ForeignKey(Solution, on_delete=models.CASCADE, related_name="shares")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    percent = models.DecimalField(
+        _("share (%)"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+
+    objects = tenant_manager(path="solution__cluster_id")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["solution", "enterprise"], name="solution_share_once"),
+            models.CheckConstraint(condition=Q(percent__gt=0, percent__lte=100), name="solution_share_in_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise_id}: {self.percent} %"
+
+
+class SolutionQuestion(models.Model):
+    """The seeker's question on a submission, and the authors' answer."""
+
+    solution = models.ForeignKey(Solution, on_delete=models.CASCADE, related_name="questions")
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    question = models.TextField(_("question"), max_length=4000)
+    answer = models.TextField(_("answer"), max_length=4000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    asked_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    objects = tenant_manager(path="solution__cluster_id")
+
+    class Meta:
+        ordering = ["asked_at", "pk"]
+
+    def __str__(self):
+        return f"{self.solution_id}: {self.question[:40]}"
+
+
+class Award(models.Model):
+    """One winning solution: its part of the money and, when the challenge includes production,
+    the marketplace order the seeker posts for the winner."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="awards")
+    solution = models.OneToOneField(Solution, on_delete=models.CASCADE, related_name="award")
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="CNY")
+    rights = models.CharField(_("rights transferred"), max_length=20, choices=Rights.choices)
+    #: the winner the order is addressed to (the consortium's largest share, or the submitter's enterprise)
+    winner = models.ForeignKey(Enterprise, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    order = models.ForeignKey(Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    awarded_at = models.DateTimeField(_("awarded at"), auto_now_add=True)
+
+    objects = tenant_manager(path="challenge__cluster_id")
+
+    class Meta:
+        ordering = ["awarded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.challenge_id} → {self.solution_id}"
+
+
+class ExpertProfile(TimeStampedModel):
+    """A person or an institution of the cluster's innovation network, with its expertise."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Individual expert")
+        UNIVERSITY = "university", _("University")
+        LAB = "lab", _("Laboratory")
+        COUNCIL_EXPERT = "council_expert", _("Council's industry expert")
+        INSTITUTION = "institution", _("Other institution")
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=160)
+    organisation = models.CharField(_("organisation"), max_length=160, blank=True)
+    bio = models.TextField(_("about"), max_length=4000, blank=True)
+    capabilities = models.ManyToManyField(Capability, blank=True, related_name="+", verbose_name=_("capabilities"))
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+
+    objects = tenant_manager()
+
+    class Meta:
+        verbose_name = _("expert profile")
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["cluster", "user"], name="one_expert_profile_per_cluster")]
+
+    def __str__(self):
+        return self.name
+
+
+class ExpertProposal(models.Model):
+    """A challenge proposed to a matching expert (scored by capability and tag overlap)."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="proposals")
+    expert = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="proposals")
+    score = models.FloatField(_("score"))
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+
+    objects = tenant_manager(path="challenge__cluster_id")
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        constraints = [models.UniqueConstraint(fields=["challenge", "expert"], name="challenge_proposed_once")]
+
+    def __str__(self):
+        return f"{self.challenge_id} → {self.expert_id} ({self.score})"

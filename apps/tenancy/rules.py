@@ -32,6 +32,8 @@ UNITS = {
     "fraction of votes cast": _("fraction of votes cast"),
     "yes/no": _("yes/no"),
     "filled by": _("filled by"),
+    "option": _("option"),
+    "yuan": _("yuan"),
 }
 
 

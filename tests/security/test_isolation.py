@@ -199,7 +199,31 @@ def build_world(partnership: str = "proposed"):
     w.booking = BookingFactory(resource=w.resource, enterprise=w.a, note=f"{SECRET} booking")
     w.visit = VisitFactory(cluster=target, enterprise=w.a, findings={"licence": {"ok": True, "note": SECRET}})
     w.auditor = AuditorFactory(cluster=target, user=UserFactory(name=f"{SECRET} auditor"))
+    add_innovation(w)
     return w
+
+
+def add_innovation(w):
+    """A's open challenge (its details secret), B's submission to it (secret), an expert's profile.
+    The plain member (D) has not accepted the challenge's terms and is not among B's authors."""
+    from apps.innovation.models import Solution, SolutionShare, TermsAcceptance
+    from tests.factories.innovation import ChallengeFactory, ExpertProfileFactory
+
+    w.challenge = ChallengeFactory(
+        cluster=w.target, seeker=w.a, posted_by=w.a_owner, details=f"{SECRET} details", capabilities=["weaving"]
+    )
+    TermsAcceptance.objects.create(challenge=w.challenge, user=w.b_owner, terms_version=1)
+    w.solution = Solution.objects.create(
+        cluster=w.target,
+        challenge=w.challenge,
+        kind="enterprise",
+        submitted_by=w.b_owner,
+        title=f"{SECRET} solution",
+        body=f"{SECRET} body",
+    )
+    SolutionShare.objects.create(solution=w.solution, enterprise=w.b, percent=100)
+    w.question = w.solution.questions.create(asked_by=w.a_owner, question=f"{SECRET} question")
+    w.expert = ExpertProfileFactory(cluster=w.target, name="Prof. Wang", capabilities=["weaving"])
 
 
 T = "/api/v1/clusters/{cluster_slug}/"
@@ -643,6 +667,52 @@ CASES[("POST", T + "verifications/{id}/cancel/")] = (lambda w: {"id": w.visit.pk
 CASES[("GET", T + "auditors/")] = (lambda w: {}, None, frozenset())
 CASES[("POST", T + "auditors/")] = (lambda w: {}, lambda w: {"email": w.outsider.email}, frozenset())
 CASES[("DELETE", T + "auditors/{id}/")] = (lambda w: {"id": w.auditor.pk}, None, frozenset())
+# innovation: members read challenges' public summaries, accept terms, list their own submissions
+# and the experts (none of it shows the confidential details or another's submission: SEES_TARGET_DATA)
+C = T + "challenges/{id}/"
+SOL = T + "challenges/{challenge_pk}/solutions/"
+_challenge = lambda w: {"id": w.challenge.pk}  # noqa: E731
+_solutions = lambda w: {"challenge_pk": w.challenge.pk}  # noqa: E731
+_solution = lambda w: {"challenge_pk": w.challenge.pk, "id": w.solution.pk}  # noqa: E731
+MEMBER_ONLY = frozenset({"plain_member"})
+INNOVATION_CASES = {
+    ("GET", T + "challenges/"): (lambda w: {}, None, MEMBER_ONLY),
+    ("POST", T + "challenges/"): (
+        lambda w: {},
+        lambda w: {
+            "seeker": w.a.pk,
+            "title": "x",
+            "summary": "x",
+            "deadline": "2099-01-01T00:00:00Z",
+            "award_amount": "50000.00",
+            "rights": "licence",
+        },
+        frozenset(),
+    ),
+    ("GET", C): (_challenge, None, MEMBER_ONLY),
+    ("GET", C + "details/"): (_challenge, None, frozenset()),
+    ("POST", C + "accept-terms/"): (_challenge, lambda w: {}, MEMBER_ONLY),
+    ("POST", C + "open/"): (_challenge, None, frozenset()),
+    ("POST", C + "transition/"): (_challenge, lambda w: {"status": "evaluating"}, frozenset()),
+    ("POST", C + "withdraw/"): (_challenge, lambda w: {"reason": "x"}, frozenset()),
+    ("POST", C + "decide-withdrawal/"): (_challenge, lambda w: {"approve": True}, frozenset()),
+    ("POST", C + "award/"): (_challenge, lambda w: {"solutions": [w.solution.pk]}, frozenset()),
+    ("GET", SOL): (_solutions, None, MEMBER_ONLY),  # their own: none
+    ("POST", SOL): (
+        _solutions,
+        lambda w: {"kind": "enterprise", "enterprise": w.d.pk, "title": "x", "body": "x"},
+        frozenset(),  # the terms not accepted
+    ),
+    ("GET", SOL + "{id}/"): (_solution, None, frozenset()),
+    ("PATCH", SOL + "{id}/"): (_solution, lambda w: {"title": "hacked"}, frozenset()),
+    ("POST", SOL + "{id}/shortlist/"): (_solution, lambda w: {}, frozenset()),
+    ("POST", SOL + "{id}/questions/"): (_solution, lambda w: {"question": "x"}, frozenset()),
+    ("POST", SOL + "{id}/answer/"): (_solution, lambda w: {"question": w.question.pk, "answer": "x"}, frozenset()),
+    ("GET", T + "experts/"): (lambda w: {}, None, MEMBER_ONLY),
+    ("GET", T + "experts/{id}/"): (lambda w: {"id": w.expert.pk}, None, MEMBER_ONLY),
+    ("POST", T + "experts/"): (lambda w: {}, lambda w: {"kind": "person", "name": "me"}, MEMBER_ONLY),  # their own
+}
+CASES.update(INNOVATION_CASES)
 PUBLIC_REFERENCE = re.compile(r"^/api/v1/reference/")
 #: operations whose answers legitimately show target data to these actors (default: members only)
 SEES_TARGET_DATA = {
@@ -651,6 +721,8 @@ SEES_TARGET_DATA = {
     ("GET", "/api/v1/clusters/{slug}/"): frozenset(),
     ("GET", T + "bookings/"): frozenset(),  # a member lists only its own enterprises' bookings
     ("GET", T + "verifications/"): frozenset(),  # and only the visits to its own enterprises
+    # a member who has not accepted the terms reads no details, and nobody else's submission
+    **{op: frozenset() for op in INNOVATION_CASES},
 }
 
 

@@ -1,0 +1,272 @@
+"""Challenges and their solutions: ``/api/v1/clusters/{slug}/challenges/`` and
+``…/challenges/{id}/solutions/``. Who may see what is decided in ``selectors``; each write is one
+service call. Non-participants of the cluster (another cluster's members, people with no role)
+get 404, as does a solver asking for a solution that is not theirs."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from apps.core.api.schema import ErrorSerializer
+from apps.core.errors import NotFoundError
+from apps.tenancy.api.base import ClusterScopedViewSet
+from apps.tenancy.selectors import ADMINISTRATOR, AUTHENTICATED, COUNCIL, MEMBER
+
+from .. import lifecycle, selectors
+from ..filters import ChallengeFilter
+from ..models import Challenge, Solution
+from ..services import challenges as challenge_services
+from ..services import solutions as solution_services
+from . import serializers as s
+
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
+#: anyone signed in passes the role check; whether they take part in the cluster's innovation
+#: (member, administrator, council, a registered expert) is the selectors' decision: else 404
+PARTICIPANTS = {ADMINISTRATOR, MEMBER, COUNCIL, AUTHENTICATED}
+
+
+class InnovationViewSet(ClusterScopedViewSet):
+    viewer = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.viewer = selectors.viewer_of(request.user, self.cluster, user=request.user, roles=self.cluster_roles)
+        if not self.viewer.participates:
+            raise NotFoundError()
+
+
+# --- challenges and solutions ---
+
+
+class ChallengeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, InnovationViewSet):
+    serializer_class = s.ChallengeSerializer
+    queryset = Challenge.objects.all()
+    filterset_class = ChallengeFilter
+    required_roles = {"*": PARTICIPANTS}
+
+    def scoped_queryset(self, *, cluster, user):
+        return selectors.challenges_for(self.viewer, cluster)
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    def _answer(self, challenge, code=status.HTTP_200_OK):
+        return Response(self.get_serializer(self.get_queryset().get(pk=challenge.pk)).data, status=code)
+
+    @extend_schema(
+        summary="Post a challenge",
+        request=s.ChallengeCreateSerializer,
+        responses={201: s.ChallengeSerializer, **ERRORS},
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = s.ChallengeCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        challenge = challenge_services.challenge_create(
+            actor=request.user,
+            viewer=self.viewer,
+            cluster=self.cluster,
+            seeker=data.pop("seeker", None),
+            capabilities=data.pop("capabilities", []),
+            publish=data.pop("publish", False),
+            **data,
+        )
+        return self._answer(challenge, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Open a draft (the matching experts are told)",
+        request=None,
+        responses={200: s.ChallengeSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def open(self, request, *args, **kwargs):
+        challenge = challenge_services.challenge_open(
+            actor=request.user, viewer=self.viewer, challenge=self.get_object()
+        )
+        return self._answer(challenge)
+
+    @extend_schema(
+        summary="Close submissions, or close without award",
+        request=s.TransitionSerializer,
+        responses={200: s.ChallengeSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request, *args, **kwargs):
+        serializer = s.TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        challenge = challenge_services.challenge_transition(
+            actor=request.user, viewer=self.viewer, challenge=self.get_object(), to=serializer.validated_data["status"]
+        )
+        return self._answer(challenge)
+
+    @extend_schema(
+        summary="Withdraw (an open challenge with submissions: a request the administrators decide)",
+        request=s.WithdrawSerializer,
+        responses={200: s.ChallengeSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, *args, **kwargs):
+        serializer = s.WithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        challenge = challenge_services.challenge_withdraw(
+            actor=request.user, viewer=self.viewer, challenge=self.get_object(), **serializer.validated_data
+        )
+        return self._answer(challenge)
+
+    @extend_schema(
+        summary="The administrators approve or refuse a withdrawal",
+        request=s.WithdrawalDecisionSerializer,
+        responses={200: s.ChallengeSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="decide-withdrawal")
+    def decide_withdrawal(self, request, *args, **kwargs):
+        serializer = s.WithdrawalDecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        challenge = challenge_services.challenge_decide_withdrawal(
+            actor=request.user, viewer=self.viewer, challenge=self.get_object(), **serializer.validated_data
+        )
+        return self._answer(challenge)
+
+    @extend_schema(
+        summary="Accept the confidentiality terms (recorded: who, when, which version)",
+        request=s.AcceptTermsSerializer,
+        responses={200: s.ChallengeSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="accept-terms")
+    def accept_terms(self, request, *args, **kwargs):
+        serializer = s.AcceptTermsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        challenge = self.get_object()
+        challenge_services.terms_accept(
+            actor=request.user, viewer=self.viewer, challenge=challenge, **serializer.validated_data
+        )
+        return self._answer(challenge)
+
+    @extend_schema(
+        summary="The confidential details (the seeker; solvers who accepted the terms)",
+        responses={200: s.ChallengeDetailsSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["get"])
+    def details(self, request, *args, **kwargs):
+        challenge = self.get_object()
+        lifecycle.check_sees_details(
+            is_seeker=selectors.is_seeker(challenge, self.viewer),
+            accepted=challenge.terms_accepted,
+            confidential=challenge.confidential,
+        )
+        return Response(s.ChallengeDetailsSerializer(challenge).data)
+
+    @extend_schema(
+        summary="Award one or several solutions",
+        request=s.AwardSerializer,
+        responses={200: s.ChallengeSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def award(self, request, *args, **kwargs):
+        serializer = s.AwardSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        challenge = self.get_object()
+        solution_services.challenge_award(
+            actor=request.user,
+            viewer=self.viewer,
+            challenge=challenge,
+            solution_ids=serializer.validated_data["solutions"],
+        )
+        return self._answer(challenge)
+
+
+class SolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, InnovationViewSet):
+    """A challenge's submissions: the seeker reads them all, an author their own, nobody else any."""
+
+    serializer_class = s.SolutionSerializer
+    queryset = Solution.objects.all()
+    required_roles = {"*": PARTICIPANTS}
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    challenge = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.challenge = selectors.challenge_get(self.viewer, self.cluster, kwargs["challenge_pk"])
+
+    def scoped_queryset(self, *, cluster, user):
+        return selectors.solutions_for(self.viewer, self.challenge)
+
+    def _answer(self, solution, code=status.HTTP_200_OK):
+        return Response(self.get_serializer(self.get_queryset().get(pk=solution.pk)).data, status=code)
+
+    @extend_schema(
+        summary="Submit a solution (after accepting the terms, before the deadline)",
+        request=s.SolutionCreateSerializer,
+        responses={201: s.SolutionSerializer, **ERRORS},
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = s.SolutionCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        solution = solution_services.solution_submit(
+            actor=request.user, viewer=self.viewer, challenge=self.challenge, **serializer.validated_data
+        )
+        return self._answer(solution, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Revise a solution (until the deadline)",
+        request=s.SolutionReviseSerializer,
+        responses={200: s.SolutionSerializer, **ERRORS},
+    )
+    def partial_update(self, request, *args, **kwargs):
+        solution = self.get_object()
+        serializer = s.SolutionReviseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        solution_services.solution_revise(
+            actor=request.user, viewer=self.viewer, solution=solution, **serializer.validated_data
+        )
+        return self._answer(solution)
+
+    @extend_schema(
+        summary="The seeker shortlists a solution (or takes it off)",
+        request=s.ShortlistSerializer,
+        responses={200: s.SolutionSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def shortlist(self, request, *args, **kwargs):
+        solution = self.get_object()
+        serializer = s.ShortlistSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        solution_services.solution_shortlist(
+            actor=request.user, viewer=self.viewer, solution=solution, **serializer.validated_data
+        )
+        return self._answer(solution)
+
+    @extend_schema(
+        summary="The seeker asks the authors a question",
+        request=s.QuestionSerializer,
+        responses={201: s.SolutionSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def questions(self, request, *args, **kwargs):
+        solution = self.get_object()
+        serializer = s.QuestionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        solution_services.question_ask(
+            actor=request.user, viewer=self.viewer, solution=solution, question=serializer.validated_data["question"]
+        )
+        return self._answer(solution, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="The authors answer a question",
+        request=s.AnswerSerializer,
+        responses={200: s.SolutionSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def answer(self, request, *args, **kwargs):
+        solution = self.get_object()
+        serializer = s.AnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        solution_services.question_answer(
+            actor=request.user,
+            viewer=self.viewer,
+            solution=solution,
+            question_id=serializer.validated_data["question"],
+            answer=serializer.validated_data["answer"],
+        )
+        return self._answer(solution)
