@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.core.api.schema import ErrorSerializer
+from apps.core.api.serializers import ModelSerializer
 from apps.tenancy.api.base import ClusterScopedViewSet
 from apps.tenancy.selectors import ADMINISTRATOR, MEMBER
 
@@ -24,7 +25,7 @@ ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404:
 READERS = {ADMINISTRATOR, MEMBER}
 
 
-class KnowledgeEntrySerializer(serializers.ModelSerializer):
+class KnowledgeEntrySerializer(ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.legal_name_zh", read_only=True)
     authors = serializers.SerializerMethodField()
     body_html = serializers.SerializerMethodField()

@@ -11,7 +11,7 @@ from rest_framework import mixins, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from apps.core.api.schema import ErrorSerializer
+from apps.core.api.schema import AutoSchema, ErrorSerializer
 from apps.tenancy.api.base import ClusterScopedViewSet
 from apps.tenancy.selectors import ADMINISTRATOR, MEMBER
 
@@ -69,7 +69,15 @@ def run_search(*, cluster, user, q: str, kinds) -> list:
     )
 
 
+class OneAnswerSchema(AutoSchema):
+    """The search answers one object (``count`` and the best ``results``), not a paginated list."""
+
+    def _is_list_view(self, serializer=None):
+        return False
+
+
 class SearchViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
+    schema = OneAnswerSchema()
     queryset = SearchEntry.objects.all()
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = SearchFilter
