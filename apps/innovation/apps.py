@@ -1,5 +1,3 @@
-"""Collaborative innovation: technical challenges and confidential solutions, experts and institutions, the shared knowledge library and the search over it."""
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -12,9 +10,11 @@ class InnovationConfig(AppConfig):
     def ready(self):
         from apps.tenancy.rules import provide_rules
 
-        # --- challenges and solutions ---
         from . import notices
-        from .rules import CHALLENGE_RULES
+        from .rules import CHALLENGE_RULES, KNOWLEDGE_RULES
+        from .search import sources
 
-        provide_rules(*CHALLENGE_RULES, order=70)
+        provide_rules(*CHALLENGE_RULES, order=70)  # challenges and solutions
+        provide_rules(*KNOWLEDGE_RULES, order=71)  # the knowledge library
         notices.register()  # how its notifications read, rendered when read
+        sources.connect()  # the search's sources, and the signals of the apps below that keep it in step

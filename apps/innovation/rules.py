@@ -67,3 +67,21 @@ CHALLENGE_RULES = (
         description=_("Whether a new challenge's details are shown only after its terms are accepted."),
     ),
 )
+
+
+# --- knowledge library and search ---
+
+KNOWLEDGE_RULES = (
+    RuleDefinition(
+        key="innovation.library_review_required",
+        default=True,
+        minimum=None,
+        maximum=None,
+        unit="",
+        name=_("Library entries reviewed before publication"),
+        description=_(
+            "When on, a member's library entry is published after an administrator's review; "
+            "when off, members publish directly."
+        ),
+    ),
+)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .pages import challenges, experts
+from .pages import challenges, experts, knowledge, search
 
 urlpatterns = []
 
@@ -16,4 +16,12 @@ urlpatterns += [
         name="challenge-accept-terms-page",
     ),
     path("clusters/<slug:slug>/experts/", experts.expert_list, name="expert-list-page"),
+]
+
+
+urlpatterns += [
+    # --- knowledge library and search ---
+    path("clusters/<slug:slug>/knowledge/", knowledge.knowledge_list, name="knowledge-list"),
+    path("clusters/<slug:slug>/knowledge/<int:pk>/", knowledge.knowledge_detail, name="knowledge-detail"),
+    path("clusters/<slug:slug>/search/", search.search_page, name="search"),
 ]

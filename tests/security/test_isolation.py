@@ -200,6 +200,13 @@ def build_world(partnership: str = "proposed"):
     w.visit = VisitFactory(cluster=target, enterprise=w.a, findings={"licence": {"ok": True, "note": SECRET}})
     w.auditor = AuditorFactory(cluster=target, user=UserFactory(name=f"{SECRET} auditor"))
     add_innovation(w)
+    from apps.innovation.services.knowledge import knowledge_create, knowledge_review, knowledge_submit
+
+    w.knowledge = knowledge_create(
+        actor=w.a_owner, cluster=target, enterprise_id=w.a.pk, kind="guide", title=f"{SECRET} guide", body=SECRET
+    )
+    knowledge_submit(actor=w.a_owner, cluster=target, entry_id=w.knowledge.pk)
+    knowledge_review(actor=w.admin, cluster=target, entry_id=w.knowledge.pk, approve=True)
     return w
 
 
@@ -713,6 +720,28 @@ INNOVATION_CASES = {
     ("POST", T + "experts/"): (lambda w: {}, lambda w: {"kind": "person", "name": "me"}, MEMBER_ONLY),  # their own
 }
 CASES.update(INNOVATION_CASES)
+# --- knowledge library and search (innovation) ---
+CASES[("GET", T + "search/")] = (lambda w: {"q": SECRET}, None, frozenset({"plain_member"}))
+CASES[("GET", T + "knowledge/")] = (lambda w: {}, None, frozenset({"plain_member"}))
+CASES[("POST", T + "knowledge/")] = (
+    lambda w: {},
+    lambda w: {"enterprise": w.a.pk, "kind": "guide", "title": "t", "body": "b"},
+    frozenset(),
+)
+CASES[("GET", T + "knowledge/{id}/")] = (lambda w: {"id": w.knowledge.pk}, None, frozenset({"plain_member"}))
+CASES[("PATCH", T + "knowledge/{id}/")] = (lambda w: {"id": w.knowledge.pk}, lambda w: {"title": "x"}, frozenset())
+for knowledge_action, knowledge_body in (
+    ("submit", None),
+    ("consent", lambda w: {"enterprise": w.a.pk}),
+    ("review", lambda w: {"approve": False}),
+    ("withdraw", None),
+    ("use", lambda w: {"kind": "helped"}),
+):
+    CASES[("POST", T + f"knowledge/{{id}}/{knowledge_action}/")] = (
+        lambda w: {"id": w.knowledge.pk},
+        knowledge_body,
+        frozenset({"plain_member"}) if knowledge_action == "use" else frozenset(),  # any member may say it helped
+    )
 PUBLIC_REFERENCE = re.compile(r"^/api/v1/reference/")
 #: operations whose answers legitimately show target data to these actors (default: members only)
 SEES_TARGET_DATA = {

@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import challenges, experts
+from . import challenges, experts, knowledge, search
 
 urlpatterns = []
 
@@ -16,4 +16,14 @@ solution_router.register("solutions", challenges.SolutionViewSet, basename="chal
 urlpatterns += [
     path("clusters/<slug:cluster_slug>/", include(challenge_router.urls)),
     path("clusters/<slug:cluster_slug>/challenges/<int:challenge_pk>/", include(solution_router.urls)),
+]
+
+
+# --- knowledge library and search ---
+knowledge_router = SimpleRouter()
+knowledge_router.register("knowledge", knowledge.KnowledgeEntryViewSet, basename="knowledge")
+knowledge_router.register("search", search.SearchViewSet, basename="search")
+
+urlpatterns += [
+    path("clusters/<slug:cluster_slug>/", include(knowledge_router.urls)),
 ]

@@ -1,0 +1,1 @@
+"""Writes of innovation (one module per concern), each in one transaction."""

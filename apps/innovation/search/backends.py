@@ -1,0 +1,125 @@
+"""One ``search()`` over the index, on PostgreSQL or SQLite, chosen by the connection's vendor.
+
+Both search the same token text (``search.tokens``): the query's terms are ANDed, a Latin word
+matching as a prefix, a CJK run by its bigrams.
+
+* PostgreSQL: ``to_tsvector('simple', tokens) @@ to_tsquery('simple', …)`` through the GIN index
+  of migration 0002, ranked by ``ts_rank``. The rank is computed over at most ``CANDIDATES``
+  matching rows (the index answers those), so a query matching half the cluster stays bounded.
+* SQLite: the FTS5 table ``innovation_searchentry_fts`` over the same column, ranked by ``bm25``.
+
+Every query takes the cluster and the viewer's enterprises: an entry is found by the cluster's
+members (``visibility = members``) or by its owner enterprise alone (a listing's draft).
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection as default_connection
+
+from .tokens import fts5_query, tsquery
+
+#: matching rows ranked per query at most (PostgreSQL); the best ``limit`` of them are answered
+CANDIDATES = 2000
+DEFAULT_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int
+    kind: str
+    object_id: int
+    title: str
+    summary: str
+    rank: float
+
+
+def _filters(*, cluster_id, enterprise_ids, kinds, alias: str, placeholder_list) -> tuple[str, list]:
+    where = [f"{alias}.cluster_id = %s"]
+    params: list = [cluster_id]
+    ids = sorted(set(enterprise_ids))
+    if ids:
+        where.append(f"({alias}.visibility = 'members' OR {alias}.owner_id IN ({placeholder_list(ids)}))")
+        params.extend(ids)
+    else:
+        where.append(f"{alias}.visibility = 'members'")
+    if kinds:
+        where.append(f"{alias}.kind IN ({placeholder_list(kinds)})")
+        params.extend(kinds)
+    return " AND ".join(where), params
+
+
+def _placeholders(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _postgresql(cursor, query, *, cluster_id, enterprise_ids, kinds, limit, offset):
+    text = tsquery(query)
+    if not text:
+        return []
+    where, params = _filters(
+        cluster_id=cluster_id, enterprise_ids=enterprise_ids, kinds=kinds, alias="e", placeholder_list=_placeholders
+    )
+    sql = f"""
+        SELECT c.id, c.kind, c.object_id, c.title, c.summary, ts_rank(c.vector, c.query) AS rank
+        FROM (
+            SELECT e.id, e.kind, e.object_id, e.title, e.summary, to_tsvector('simple', e.tokens) AS vector, q.query
+            FROM innovation_searchentry e, to_tsquery('simple', %s) AS q(query)
+            WHERE to_tsvector('simple', e.tokens) @@ q.query AND {where}
+            LIMIT {int(CANDIDATES)}
+        ) c
+        ORDER BY rank DESC, c.id DESC
+        LIMIT %s OFFSET %s
+    """
+    cursor.execute(sql, [text, *params, limit, offset])
+    return cursor.fetchall()
+
+
+def _sqlite(cursor, query, *, cluster_id, enterprise_ids, kinds, limit, offset):
+    text = fts5_query(query)
+    if not text:
+        return []
+    where, params = _filters(
+        cluster_id=cluster_id, enterprise_ids=enterprise_ids, kinds=kinds, alias="e", placeholder_list=_placeholders
+    )
+    sql = f"""
+        SELECT e.id, e.kind, e.object_id, e.title, e.summary, -bm25(innovation_searchentry_fts) AS rank
+        FROM innovation_searchentry_fts JOIN innovation_searchentry e ON e.id = innovation_searchentry_fts.rowid
+        WHERE innovation_searchentry_fts MATCH %s AND {where}
+        ORDER BY rank DESC, e.id DESC
+        LIMIT %s OFFSET %s
+    """
+    cursor.execute(sql, [text, *params, limit, offset])
+    return cursor.fetchall()
+
+
+BACKENDS = {"postgresql": _postgresql, "sqlite": _sqlite}
+
+
+def search(
+    query: str,
+    *,
+    cluster,
+    enterprise_ids=(),
+    kinds=(),
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+    connection=None,
+) -> list[Hit]:
+    """The entries of ``cluster`` matching every term of ``query`` that a viewer whose enterprises
+    are ``enterprise_ids`` may find (of ``kinds`` only, when given), best first. ``connection`` is
+    the database's (default: Django's); its vendor picks the backend. ``cluster`` is a cluster or its id."""
+    connection = connection or default_connection
+    cluster_id = getattr(cluster, "pk", cluster)
+    vendor = getattr(connection, "vendor", None) or "sqlite"
+    backend = BACKENDS[vendor]
+    with connection.cursor() as cursor:
+        rows = backend(
+            cursor,
+            query,
+            cluster_id=cluster_id,
+            enterprise_ids=enterprise_ids,
+            kinds=list(kinds),
+            limit=int(limit),
+            offset=int(offset),
+        )
+    return [Hit(*row[:5], rank=float(row[5] or 0)) for row in rows]
