@@ -19,6 +19,7 @@ from apps.reference.models import Capability, CertificationScheme
 from apps.tenancy.models import Cluster
 from apps.tenancy.scoping import tenant_manager
 
+from .deal_notes import DEAL_SYSTEM_NOTES
 from .partner_sides import PARTNER_KINDS, PartnerSides
 
 CURRENCIES = [("CNY", "CNY"), ("USD", "USD"), ("EUR", "EUR"), ("HKD", "HKD"), ("JPY", "JPY")]
@@ -474,17 +475,6 @@ MILESTONE_ORDER = [
 
 #: The statuses a deal can be moved to by one of its sides (confirmed is where it starts).
 DEAL_STEP_TARGETS = [(status.value, status.label) for status in Deal.Status if status != Deal.Status.CONFIRMED]
-
-
-#: the platform's own notes on a deal's timeline, by code: rendered in the reader's language
-DEAL_SYSTEM_NOTES = {
-    "match_accepted": _("Both sides accepted the match."),
-    "terms_accepted": _("Both sides agreed on negotiated terms."),
-    "replaced": _("Replaced after missing its due date (match %(id)d)."),  # id: the replacing match
-    "dispute_resumed": _("The administrators decided the dispute: the deal resumes."),
-    "dispute_partial": _("The administrators decided the dispute: %(delivered)d of %(agreed)d delivered."),
-    "dispute_cancelled": _("The administrators decided the dispute: the deal is cancelled."),
-}
 
 
 class DealEvent(models.Model):
