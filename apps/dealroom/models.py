@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
-from apps.marketplace.models import CapacityOffer, Deal, Match, Order
+from apps.marketplace.models import DEAL_SIDES, CapacityOffer, Deal, Match, Order
 from apps.membership.models import Enterprise
 from apps.tenancy.models import Cluster
 from apps.tenancy.scoping import tenant_manager
@@ -301,9 +301,7 @@ class Dispute(models.Model):
     deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    side = models.CharField(
-        _("opened by the"), max_length=10, choices=[("buyer", _("Buyer")), ("supplier", _("Supplier"))]
-    )
+    side = models.CharField(_("opened by the"), max_length=10, choices=DEAL_SIDES)
     reason = models.TextField(_("reason"), max_length=2000)
     status_before = models.CharField(_("deal status before"), max_length=16, choices=Deal.Status.choices)
     outcome = models.CharField(_("outcome"), max_length=10, blank=True, choices=Outcome.choices)

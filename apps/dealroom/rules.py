@@ -1,5 +1,6 @@
 """The deal room's parameters in the rulebook, provided to tenancy from ``DealroomConfig.ready()``."""
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.tenancy.rules import RuleDefinition, per_name
@@ -11,7 +12,7 @@ from .models import DocumentKind
 #: the payment terms an offer may carry, as people read them; each is allowed by its own rule
 PAYMENT_TERMS = {
     "prepayment": _("Prepayment"),
-    "deposit_30": _("30% deposit, balance on delivery"),
+    "deposit_30": _("Deposit of 30%, balance on delivery"),
     "net_30": _("Net 30 days"),
     "net_60": _("Net 60 days"),
 }
@@ -40,11 +41,16 @@ OFFER_RULES = (
         dict.fromkeys(PAYMENT_TERMS, True),
         names={
             "prepayment": _("Payment terms allowed: prepayment"),
-            "deposit_30": _("Payment terms allowed: 30% deposit"),
+            "deposit_30": _("Payment terms allowed: deposit of 30%"),
             "net_30": _("Payment terms allowed: net 30"),
             "net_60": _("Payment terms allowed: net 60"),
         },
-        descriptions=dict.fromkeys(PAYMENT_TERMS, _("Whether offers and quotes may carry these payment terms.")),
+        descriptions={
+            "prepayment": _("Whether offers and quotes may ask for payment in full before production."),
+            "deposit_30": _("Whether offers and quotes may ask for a deposit of 30%, the rest on delivery."),
+            "net_30": _("Whether offers and quotes may let the buyer pay within 30 days of delivery."),
+            "net_60": _("Whether offers and quotes may let the buyer pay within 60 days of delivery."),
+        },
         minimum=None,
         maximum=None,
         unit="yes/no",
@@ -94,11 +100,14 @@ DOCUMENT_RULES = (
             default=default,
             minimum=None,
             maximum=None,
-            unit="",
+            unit="document kind",
             name=EVIDENCE_NAMES[milestone],
-            description=_(
-                "The kind of document the side must have uploaded to the deal before it records this "
-                "milestone (none: no evidence required)."
+            description=format_lazy(
+                _(
+                    "The kind of document the side must have uploaded to the deal before it records this "
+                    "milestone ({milestone}; none: no evidence required)."
+                ),
+                milestone=EVIDENCE_NAMES[milestone],
             ),
             choices=tuple(EVIDENCE_LABELS),
             choice_labels=EVIDENCE_LABELS,

@@ -77,7 +77,7 @@ KNOWLEDGE_RULES = (
         default=True,
         minimum=None,
         maximum=None,
-        unit="",
+        unit="yes/no",
         name=_("Library entries reviewed before publication"),
         description=_(
             "When on, a member's library entry is published after an administrator's review; "

@@ -47,7 +47,10 @@ def glossary() -> list[tuple]:
 
 
 def explain(match: Match) -> list[dict]:
-    """The score's factors in plain language: value and weight as percentages, in the engine's order."""
+    """The score's factors in plain language: value and weight as percentages, in the engine's order.
+
+    A factor the rulebook weighs at 0 counts for nothing in this score and is left out (the
+    on-site verification factor until a council gives it a weight)."""
     canonical = FACTORS if match.kind == MatchKind.PRODUCTION else CHANNEL_FACTORS
     breakdown = match.breakdown or {}
     names = [name for name in canonical if name in breakdown] + [n for n in breakdown if n not in canonical]
@@ -55,6 +58,8 @@ def explain(match: Match) -> list[dict]:
     for name in names:
         item = breakdown[name] or {}
         value, weight = float(item.get("value", 0)), float(item.get("weight", 0))
+        if not weight:
+            continue
         factors.append(
             {
                 "name": name,

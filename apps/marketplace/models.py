@@ -22,6 +22,8 @@ from apps.tenancy.scoping import tenant_manager
 from .deal_notes import DEAL_SYSTEM_NOTES
 from .partner_sides import PARTNER_KINDS, PartnerSides
 
+#: the two sides of a deal, as its timeline and its disputes name them
+DEAL_SIDES = [("buyer", _("Buyer")), ("supplier", _("Supplier"))]
 CURRENCIES = [("CNY", "CNY"), ("USD", "USD"), ("EUR", "EUR"), ("HKD", "HKD"), ("JPY", "JPY")]
 
 
@@ -487,7 +489,7 @@ class DealEvent(models.Model):
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="events")
     status = models.CharField(_("status"), max_length=16, choices=Deal.Status.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    side = models.CharField(_("side"), max_length=10, choices=[("buyer", _("Buyer")), ("supplier", _("Supplier"))])
+    side = models.CharField(_("side"), max_length=10, choices=DEAL_SIDES)
     note = models.TextField(_("note"), blank=True, max_length=2000)
     code = models.CharField(
         _("system note"), max_length=30, blank=True, choices=[(code, code) for code in DEAL_SYSTEM_NOTES]

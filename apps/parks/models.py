@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.generations import WatchedQuerySet
 from apps.membership.models import Enterprise
 from apps.reference import coordinates
 from apps.tenancy.models import Cluster
@@ -69,7 +70,11 @@ class Resource(models.Model):
         verbose_name = _("park resource")
         verbose_name_plural = _("park resources")
         ordering = ["kind", "name_zh", "pk"]
-        constraints = [models.CheckConstraint(condition=models.Q(capacity__gte=1), name="resource_capacity_positive")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(capacity__gte=1), name="resource_capacity_positive"),
+            coordinates.check("resource", "latitude"),
+            coordinates.check("resource", "longitude"),
+        ]
 
     def __str__(self):
         return self.name_zh
@@ -120,7 +125,7 @@ class Auditor(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = tenant_manager()
+    objects = tenant_manager(WatchedQuerySet)  # its rows decide the auditor role: bulk writes too
 
     class Meta:
         verbose_name = _("auditor")

@@ -34,6 +34,10 @@ UNITS = {
     "filled by": _("filled by"),
     "option": _("option"),
     "yuan": _("yuan"),
+    "MB": _("MB"),
+    "document kind": _("document kind"),
+    "bookings": _("bookings"),
+    "months": _("months"),
 }
 
 

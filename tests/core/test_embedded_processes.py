@@ -57,6 +57,8 @@ for role in ClusterRole.objects.select_related("cluster", "user").order_by("clus
         .select_related("user", "enterprise")
         .first()
     )
+    if proposal is None or owner is None:  # a demo cluster without a market or a vote (the physical park)
+        continue
     clusters.append({
         "slug": cluster.slug,
         "admin": role.user.email,

@@ -35,7 +35,13 @@ def test_every_request_body_is_json_only(schema):
         if "requestBody" in operation
     }
     assert len(bodies) > 40
-    assert {key: media for key, media in bodies.items() if media != ["application/json"]} == {}
+    # a file is uploaded as multipart/form-data, and only there: the deal room's documents
+    uploads = {
+        ("post", "/api/v1/clusters/{cluster_slug}/deals/{deal_pk}/documents/"),
+        ("post", "/api/v1/clusters/{cluster_slug}/matches/{match_pk}/documents/"),
+    }
+    assert {key: bodies[key] for key in uploads} == {key: ["multipart/form-data"] for key in uploads}
+    assert {key: media for key, media in bodies.items() if media != ["application/json"] and key not in uploads} == {}
 
 
 def test_every_path_id_is_an_integer(schema):
@@ -52,7 +58,10 @@ def test_every_path_id_is_an_integer(schema):
     # every {…} in a path that is not a name is declared as one of those integers
     assert all(
         set(re.findall(r"\{([^}]+)\}", path))
-        <= NAMES | {"id", "pk", "user_id", "enterprise_id"} | {"enterprise_pk", "proposal_pk"} | {"match_pk", "deal_pk"}
+        <= NAMES
+        | {"id", "pk", "user_id", "enterprise_id"}
+        | {"enterprise_pk", "proposal_pk"}
+        | {"match_pk", "deal_pk", "challenge_pk"}
         for path in schema["paths"]
     )
 

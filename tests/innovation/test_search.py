@@ -111,7 +111,12 @@ def test_the_sqlite_backend_finds_the_same_with_fts5():
 
     migration = import_module("apps.innovation.migrations.0002_knowledge")
     db = DatabaseWrapper(
-        {**connections["default"].settings_dict, "ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:", "OPTIONS": {}},
+        {
+            **connections["default"].settings_dict,
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": ":memory:",
+            "OPTIONS": {},
+        },
         alias="fts",
     )
     try:

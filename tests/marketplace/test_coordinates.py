@@ -13,6 +13,7 @@ from apps.membership.models import Enterprise
 from apps.reference import coordinates
 from apps.reference.models import Region
 from tests.factories.membership import credit_code
+from tests.factories.parks import ResourceFactory
 
 from .conftest import capacity_body, order_body
 
@@ -80,6 +81,12 @@ WRITES = {
             "longitude": "120.58000",
         },
     ),
+    ("POST", T + "resources/"): lambda m, made: (
+        m.admin,
+        m.url("resources/"),
+        {"kind": "office", "name_zh": "坐标测试办公室", "location": "柯桥", "capacity": 1},
+    ),
+    ("PATCH", T + "resources/{id}/"): lambda m, made: (m.admin, m.url(f"resources/{made['resource']}/"), {}),
     ("PATCH", "/api/v1/enterprises/{id}/"): lambda m, made: (m.buyer_owner, f"/api/v1/enterprises/{m.buyer.pk}/", {}),
 }
 
@@ -97,6 +104,7 @@ def test_every_api_write_refuses_a_coordinate_out_of_range_naming_the_field(mark
         "capacity": as_user(market.supplier_owner)
         .post(market.url("capacities/"), capacity_body(market.supplier), format="json")
         .json()["id"],
+        "resource": ResourceFactory(cluster=market.cluster).pk,
     }
     checked = 0
     for method, path, field in sorted(_schema_writes()):
@@ -121,6 +129,7 @@ def test_the_database_refuses_a_coordinate_out_of_range(market, as_user):
         "marketplace.CapacityOffer": CapacityOffer.objects.first(),
         "membership.Enterprise": Enterprise.objects.first(),
         "reference.Region": Region.objects.first(),
+        "parks.Resource": ResourceFactory(cluster=market.cluster),
     }
     for label, name in coordinate_fields():
         row = rows[label]

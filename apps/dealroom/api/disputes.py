@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.core.api.schema import ErrorSerializer
+from apps.core.api.serializers import ModelSerializer
 from apps.core.errors import NotFoundError
 from apps.tenancy.api.base import ClusterScopedViewSet
 from apps.tenancy.selectors import ADMINISTRATOR, MEMBER
@@ -21,7 +22,7 @@ from ..services import disputes as dispute_services
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
 
-class DisputeSerializer(serializers.ModelSerializer):
+class DisputeSerializer(ModelSerializer):
     documents = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:

@@ -36,7 +36,7 @@ class AwardLineSerializer(serializers.Serializer):
     )
 
 
-class AwardSerializer(serializers.Serializer):
+class RfqAwardSerializer(serializers.Serializer):
     awards = AwardLineSerializer(many=True, allow_empty=False, max_length=50)
 
 
@@ -170,13 +170,13 @@ class RfqViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScoped
 
     @extend_schema(
         summary="Award one or several quotes (the buyer): a deal on each quote's terms",
-        request=AwardSerializer,
+        request=RfqAwardSerializer,
         responses={200: RfqSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def award(self, request, *args, **kwargs):
         rfq = self.get_object()
-        serializer = AwardSerializer(data=request.data)
+        serializer = RfqAwardSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.rfq_award(
             actor=request.user, cluster=self.cluster, rfq_id=rfq.pk, awards=serializer.validated_data["awards"]

@@ -159,12 +159,12 @@ class ChallengeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovat
 
     @extend_schema(
         summary="Award one or several solutions",
-        request=s.AwardSerializer,
+        request=s.ChallengeAwardSerializer,
         responses={200: s.ChallengeSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def award(self, request, *args, **kwargs):
-        serializer = s.AwardSerializer(data=request.data)
+        serializer = s.ChallengeAwardSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         challenge = self.get_object()
         solution_services.challenge_award(

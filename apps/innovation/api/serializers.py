@@ -109,7 +109,7 @@ class AcceptTermsSerializer(serializers.Serializer):
     terms_version = serializers.IntegerField(min_value=1, required=False)
 
 
-class AwardSerializer(serializers.Serializer):
+class ChallengeAwardSerializer(serializers.Serializer):
     solutions = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=20)
 
 
