@@ -5,6 +5,7 @@ import datetime
 import pathlib
 from collections import defaultdict
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -101,6 +102,27 @@ def test_every_allocation_is_feasible_and_within_quantities(data):
         assert quantity <= demand.quantity
         if not demand.splittable:
             assert quantity == demand.quantity and len(suppliers_of[demand_id]) == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_a_warm_supply_index_plans_exactly_as_a_fresh_one(data):
+    ss = data.draw(supplies(data.draw(st.integers(1, 15))))
+    rules = engine.Rules(today=TODAY)
+    index = engine.build_index(ss, rules)
+    for _ in range(2):  # the same index serves one batch of demands after another
+        ds = data.draw(demands(data.draw(st.integers(1, 10))))
+        fresh = engine.plan(ds, ss, rules)
+        warm = engine.plan(ds, (), rules, index=index)
+        assert [(a.demand_id, a.supply_id, a.quantity) for a in warm.allocations] == [
+            (a.demand_id, a.supply_id, a.quantity) for a in fresh.allocations
+        ]
+
+
+def test_a_supply_index_is_refused_on_another_day():
+    index = engine.build_index([], engine.Rules(today=TODAY))
+    with pytest.raises(ValueError, match="another day"):
+        engine.plan([], (), engine.Rules(today=TODAY + datetime.timedelta(days=1)), index=index)
 
 
 def test_infeasible_pairs_are_never_proposed():

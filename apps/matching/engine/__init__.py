@@ -9,6 +9,7 @@ flow relaxation plus repair for large ones, never below the greedy baseline).
 """
 
 from .allocation import Plan, plan, plan_channels, propose, propose_channels
+from .candidates import SupplyIndex, build_index
 from .scoring import reweigh
 from .types import Allocation, ChannelOffer, ChannelRequest, Demand, Rules, Supply
 
@@ -20,6 +21,8 @@ __all__ = [
     "Plan",
     "Rules",
     "Supply",
+    "SupplyIndex",
+    "build_index",
     "plan",
     "plan_channels",
     "propose",

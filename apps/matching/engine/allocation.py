@@ -37,11 +37,19 @@ class Plan:
 
 
 def plan(
-    demands: Iterable[Demand], supplies: Iterable[Supply], rules: Rules, exclude=frozenset(), *, explain: bool = True
+    demands: Iterable[Demand],
+    supplies: Iterable[Supply],
+    rules: Rules,
+    exclude=frozenset(),
+    *,
+    explain: bool = True,
+    index: stage.SupplyIndex | None = None,
 ) -> Plan:
-    demands, supplies = list(demands), list(supplies)
+    """``index`` (from ``build_index``) reuses a warm supply index; ``supplies`` is then its own."""
+    demands = list(demands)
+    supplies = index.supplies if index is not None else list(supplies)
     t0 = time.perf_counter()
-    c = stage.generate(demands, supplies, rules, exclude)
+    c = stage.generate(demands, supplies, rules, exclude, index=index)
     t1 = time.perf_counter()
     solution = solve(c)
     t2 = time.perf_counter()

@@ -44,6 +44,8 @@ class SupplyIndex:
 
     def __init__(self, supplies: list[Supply], rules: Rules, cert_index: dict[str, int], currency_index):
         self.supplies = supplies
+        self.today = rules.today
+        self.cert_index, self.currency_index = cert_index, currency_index
         n = len(supplies)
         today = rules.today.toordinal()
         self.owner = np.fromiter((s.owner for s in supplies), np.int64, n)
@@ -141,11 +143,28 @@ def scores(d, s: SupplyIndex, di: np.ndarray, si: np.ndarray, rules: Rules, weig
     return np.round(total, 6)
 
 
-def generate(demands: list[Demand], supplies: list[Supply], rules: Rules, exclude=frozenset()) -> Candidates:
-    cert_index: dict[str, int] = {}
-    currency_index: dict[str, int] = {}
-    s = SupplyIndex(supplies, rules, cert_index, currency_index)
-    d = _demand_columns(demands, cert_index, currency_index)
+def build_index(supplies: list[Supply], rules: Rules) -> SupplyIndex:
+    """An index of supplies that can be reused for many calls of ``generate`` on the same day.
+
+    It holds the supplies' columns and owns the certification and currency code tables (a
+    demand's new codes extend them); it is valid while the supplies and ``rules.today`` are.
+    """
+    return SupplyIndex(list(supplies), rules, {}, {})
+
+
+def generate(
+    demands: list[Demand],
+    supplies: list[Supply],
+    rules: Rules,
+    exclude=frozenset(),
+    *,
+    index: SupplyIndex | None = None,
+) -> Candidates:
+    if index is not None and index.today != rules.today:
+        raise ValueError("the supply index was built for another day")
+    s = index if index is not None else build_index(supplies, rules)
+    supplies = s.supplies
+    d = _demand_columns(demands, s.cert_index, s.currency_index)
     weights = normalised_weights(rules)
     tol = rules.price_tolerance
     k = rules.max_candidates_per_demand
