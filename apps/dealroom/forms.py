@@ -9,13 +9,43 @@ from .models import MESSAGE_LANGUAGES, MESSAGE_MAX_LENGTH, Dispute, DocumentKind
 # --- conversation ---------------------------------------------------------------------------
 
 
-class MessageForm(forms.Form):
+class AttachmentFields(forms.Form):
+    """The document a message or an offer may carry (both fields, or neither; checked again, by
+    content and size, by the service)."""
+
+    kind = forms.ChoiceField(
+        label=_("Attach a document"), required=False, choices=[("", _("No document")), *DocumentKind.choices]
+    )
+    file = forms.FileField(label=_("File"), max_length=200, allow_empty_file=False, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("file") and not data.get("kind"):
+            self.add_error("kind", _("Choose the kind of document."))
+        elif data.get("kind") and not data.get("file") and "file" not in self.errors:
+            self.add_error("file", _("Choose a file."))
+        return data
+
+    def attachment(self) -> dict:
+        """The service's ``kind`` and ``file`` (empty: no document)."""
+        file = self.cleaned_data.get("file")
+        return {"kind": self.cleaned_data.get("kind") or "", "file": file} if file else {}
+
+    def without_attachment(self) -> None:
+        """For who may not attach (an administrator in a dispute): the fields are not offered."""
+        for name in ("kind", "file"):
+            self.fields.pop(name, None)
+
+
+class MessageForm(AttachmentFields):
     body = forms.CharField(
         label=_("Message"),
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2, "data-testid": "message-body", "maxlength": MESSAGE_MAX_LENGTH}),
     )
     language = forms.ChoiceField(label=_("Written in"), choices=MESSAGE_LANGUAGES)
+
+    field_order = ("body", "language", "kind", "file")
 
 
 # --- documents and disputes ---

@@ -85,6 +85,25 @@ def check_answer_offer(offer: Offer, side: str) -> None:
         raise PermissionDeniedError(_("The other side answers an offer, not the side that made it."))
 
 
+def can_withdraw_offer(offer: Offer, side: str | None) -> bool:
+    """``side`` may withdraw ``offer``: it made it, and the offer is still live."""
+    return side is not None and side == offer.side and offer_is_live(offer)
+
+
+def check_withdraw_offer(offer: Offer, side: str) -> None:
+    if side != offer.side:
+        raise PermissionDeniedError(_("Only the side that made an offer withdraws it."))
+    if offer.status != Offer.Status.OPEN:
+        raise ConflictError(
+            _("This offer is %(status)s and can no longer be withdrawn.")
+            % {"status": offer.get_status_display().lower()},
+            code="illegal_transition",
+            field="offer",
+        )
+    if not offer_is_live(offer):
+        raise ConflictError(_("This offer has expired."), code="expired", field="offer")
+
+
 def rfq_open_for_quotes(rfq: RequestForQuotation, now=None) -> bool:
     return rfq.status == RequestForQuotation.Status.OPEN and rfq.deadline > (now or timezone.now())
 
@@ -94,6 +113,22 @@ def check_quote(rfq: RequestForQuotation) -> None:
         raise ConflictError(_("This request for quotation is closed."), code="illegal_transition", field="rfq")
     if rfq.deadline <= timezone.now():
         raise ConflictError(_("The deadline for quotes has passed."), code="deadline_passed", field="deadline")
+
+
+def can_revise_quote(rfq: RequestForQuotation, quote: Offer, *, cluster) -> bool:
+    """The supplier may still revise ``quote``: open, before the deadline, revisions left."""
+    if not (rfq_open_for_quotes(rfq) and quote.status == Offer.Status.OPEN):
+        return False
+    return len(getattr(quote, "revisions", ())) < rule_value(cluster=cluster, key="dealroom.quote_max_revisions")
+
+
+def check_cancel(rfq: RequestForQuotation) -> None:
+    if rfq.status != RequestForQuotation.Status.OPEN:
+        raise ConflictError(
+            _("This request for quotation is already %(status)s.") % {"status": rfq.get_status_display().lower()},
+            code="illegal_transition",
+            field="rfq",
+        )
 
 
 def check_award(rfq: RequestForQuotation) -> None:

@@ -29,7 +29,7 @@ from apps.core.dates import format_utc
 from apps.notifications.messages import name_of
 from apps.tenancy.rls import tenant_scope
 
-from .models import Message
+from .models import DocumentKind, Message
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,20 @@ def payload_of(message: Message) -> dict:
         "enterprise": {"id": enterprise.pk, "name": name_of(enterprise)} if enterprise else None,
         "from_administrator": message.from_administrator,
         "created_at": format_utc(message.created_at),
+        "attachments": [attachment_of(document) for document in message.attachments.all()],
+    }
+
+
+def attachment_of(document) -> dict:
+    """A document attached to a message or an offer, as its readers see it (never its storage
+    key: it is fetched through ``…/documents/<id>/open/``, which signs a link for the reader)."""
+    return {
+        "id": document.pk,
+        "kind": document.kind,
+        "name": document.name,
+        "content_type": document.content_type,
+        "size": document.size,
+        "sha256": document.sha256,
     }
 
 
@@ -101,6 +115,9 @@ def localized(payload: dict) -> dict:
             name = name["i18n"]["zh" if zh else "en"]
         data["enterprise"] = {"id": enterprise["id"], "name": name}
     data["language_name"] = str(get_language_info(payload["language"])["name_translated"])
+    data["attachments"] = [
+        {**a, "kind_label": str(DocumentKind(a["kind"]).label)} for a in payload.get("attachments", ())
+    ]
     return data
 
 
@@ -127,6 +144,7 @@ def _read_after(cluster_id: int, match_id: int, after: int) -> list[dict]:
         rows = (
             Message.objects.filter(cluster_id=cluster_id, conversation__match_id=match_id, pk__gt=after)
             .select_related("author", "author_enterprise")
+            .prefetch_related("attachments")
             .order_by("pk")[:CATCH_UP]
         )
         return [payload_of(row) for row in rows]

@@ -122,6 +122,8 @@ class RequestForQuotation(TimeStampedModel):
     message = models.TextField(_("message to the suppliers"), blank=True, max_length=2000)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     awarded_at = models.DateTimeField(_("awarded at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True, max_length=2000)
 
     objects = tenant_manager()
 
@@ -177,14 +179,21 @@ class Offer(models.Model):
         COUNTERED = "countered", _("Countered")
         EXPIRED = "expired", _("Expired")
         CLOSED = "closed", _("Closed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        SUPERSEDED = "superseded", _("Revised")
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="+")
     match = models.ForeignKey(Match, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    invitation = models.OneToOneField(
-        RfqInvitation, on_delete=models.CASCADE, null=True, blank=True, related_name="quote"
+    #: a quote's invitation: its revisions share it, the latest one not superseded
+    invitation = models.ForeignKey(
+        RfqInvitation, on_delete=models.CASCADE, null=True, blank=True, related_name="quotes"
     )
     answers = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("answers")
+    )
+    #: the quote this one revised (superseded by it)
+    revises = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("revises")
     )
     side = models.CharField(_("side"), max_length=6, choices=OFFER_SIDES)
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+", verbose_name=_("by"))
@@ -213,6 +222,9 @@ class Offer(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["match"], condition=Q(status="open"), name="one_open_offer_per_match"),
+            models.UniqueConstraint(
+                fields=["invitation"], condition=~Q(status="superseded"), name="one_current_quote_per_invitation"
+            ),
             models.CheckConstraint(
                 condition=Q(match__isnull=False, invitation__isnull=True)
                 | Q(match__isnull=True, invitation__isnull=False),
@@ -254,6 +266,9 @@ class Document(models.Model):
         _("milestone"), max_length=16, blank=True, choices=Deal.Status.choices, help_text=_("Evidence for it.")
     )
     dispute = models.ForeignKey("Dispute", on_delete=models.SET_NULL, null=True, blank=True, related_name="documents")
+    #: the message or the offer the document was attached to (sent in the same write)
+    message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments")
+    offer = models.ForeignKey(Offer, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments")
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
     name = models.CharField(_("file name"), max_length=200)
     storage_key = models.CharField(_("storage key"), max_length=300, unique=True)

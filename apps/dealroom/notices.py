@@ -1,9 +1,11 @@
 """How the deal room's notifications read (registered with the notifications app), and who hears.
 
-Every kind here is named under ``marketplace.`` so that it falls in the category "Matches and
-deals" (``notifications.models.category_of`` reads a kind's prefix) and follows the preference
-people set for matches and deals. A message raises an in-app notification only: its e-mail is
-the digest (``services.conversation.message_digests_send``), never one mail per message.
+Every kind here is named under ``dealroom.`` so that it falls in the category "Deal room"
+(``notifications.models.category_of`` reads a kind's prefix): people mute the room's messages,
+offers, quotes and disputes there without muting monitoring alerts or matches and deals. A
+message raises an in-app notification only: its e-mail is the digest
+(``services.conversation.message_digests_send``, which follows the same category's e-mail
+choice), never one mail per message.
 """
 
 from django.urls import reverse
@@ -18,7 +20,10 @@ from apps.tenancy.models import ClusterRole
 
 # --- conversation ---------------------------------------------------------------------------
 
-MESSAGE_KIND = "marketplace.deal_room_message"
+MESSAGE_KIND = "dealroom.message"
+#: the kind messages were raised under before the room had its own category (rows renamed by
+#: migration dealroom 0005; still rendered, should an old row be read)
+LEGACY_MESSAGE_KIND = "marketplace.deal_room_message"
 #: how much of a message its notification quotes (in its author's words)
 EXCERPT = 140
 
@@ -31,12 +36,13 @@ def _sender(values: dict) -> dict:
 
 
 def _register_conversation() -> None:
-    messages.register(
-        MESSAGE_KIND,
-        gettext_lazy("New message on match #%(match)s"),
-        gettext_lazy("%(sender)s wrote: “%(excerpt)s”"),
-        prepare=_sender,
-    )
+    for kind in (MESSAGE_KIND, LEGACY_MESSAGE_KIND):
+        messages.register(
+            kind,
+            gettext_lazy("New message on match #%(match)s"),
+            gettext_lazy("%(sender)s wrote: “%(excerpt)s”"),
+            prepare=_sender,
+        )
 
 
 def message_posted(*, message, match, cluster, recipients, link: str) -> None:
@@ -72,7 +78,7 @@ def _to_enterprises(enterprise_ids, *, kind, params, link, cluster, actor=None) 
 
 def offer_event(*, offer, match, kind: str, actor, to_enterprise_id: int) -> None:
     """The other side of a match hears of an offer made, countered, accepted or declined."""
-    by = match.demand_owner if offer.side == "demand" else match.supply_owner
+    by = match.demand_owner if offer.side == "demand" else match.supply_owner  # made or withdrew it
     if kind in ("dealroom.offer_accepted", "dealroom.offer_declined"):  # the answering side acted
         by = match.supply_owner if offer.side == "demand" else match.demand_owner
     _to_enterprises(
@@ -87,6 +93,35 @@ def offer_event(*, offer, match, kind: str, actor, to_enterprise_id: int) -> Non
         },
         link=reverse("match-offers", args=[match.cluster.slug, match.pk]),
         cluster=match.cluster,
+        actor=actor,
+    )
+
+
+def rfq_cancelled(*, rfq, supplier_ids, actor) -> None:
+    """Every invited supplier hears that the buyer cancelled the request (its quote closed)."""
+    _to_enterprises(
+        supplier_ids,
+        kind="dealroom.rfq_cancelled",
+        params={"rfq": rfq.pk, "buyer": name_of(rfq.buyer), "title": rfq.order.title},
+        link=reverse("rfq-detail", args=[rfq.cluster.slug, rfq.pk]),
+        cluster=rfq.cluster,
+        actor=actor,
+    )
+
+
+def quote_revised(*, rfq, quote, actor) -> None:
+    _to_enterprises(
+        [rfq.buyer_id],
+        kind="dealroom.quote_revised",
+        params={
+            "rfq": rfq.pk,
+            "supplier": name_of(quote.enterprise),
+            "quantity": quote.quantity,
+            "unit_price": str(quote.unit_price),
+            "delivery_date": quote.delivery_date.isoformat(),
+        },
+        link=reverse("rfq-detail", args=[rfq.cluster.slug, rfq.pk]),
+        cluster=rfq.cluster,
         actor=actor,
     )
 
@@ -160,6 +195,21 @@ def _register_offers() -> None:
         "dealroom.offer_declined",
         gettext_lazy("%(enterprise)s declined your offer on match %(match)d"),
         gettext_lazy("The match is still open: you may make another offer or accept it as proposed."),
+    )
+    messages.register(
+        "dealroom.offer_withdrawn",
+        gettext_lazy("%(enterprise)s withdrew its offer on match %(match)d"),
+        gettext_lazy("The match is still open: you may make an offer or accept it as proposed."),
+    )
+    messages.register(
+        "dealroom.rfq_cancelled",
+        gettext_lazy("%(buyer)s cancelled its request for quotation: %(title)s"),
+        gettext_lazy("The request %(rfq)d is closed; no quote on it will be awarded."),
+    )
+    messages.register(
+        "dealroom.quote_revised",
+        gettext_lazy("%(supplier)s revised its quote on your request %(rfq)d"),
+        gettext_lazy("Now %(quantity)d at %(unit_price)s each, delivered by %(delivery_date)s."),
     )
     messages.register(
         "dealroom.rfq_invited",

@@ -36,6 +36,15 @@ OFFER_RULES = (
         name=_("Suppliers per request for quotation"),
         description=_("How many suppliers one request for quotation may invite."),
     ),
+    RuleDefinition(
+        key="dealroom.quote_max_revisions",
+        default=3,
+        minimum=0,
+        maximum=20,
+        unit="revisions",
+        name=_("Revisions of a quote"),
+        description=_("How many times a supplier may revise its open quote before the deadline (0: never)."),
+    ),
     *per_name(
         "dealroom.payment_terms",
         dict.fromkeys(PAYMENT_TERMS, True),

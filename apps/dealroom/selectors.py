@@ -72,6 +72,7 @@ def messages_of(conversation_id: int | None):
     return (
         Message.objects.filter(conversation_id=conversation_id)
         .select_related("author", "author_enterprise")
+        .prefetch_related("attachments")
         .order_by("pk")
     )
 
@@ -126,7 +127,11 @@ def match_for_offers(*, cluster, user, match_id: int):
 
 def offers_of_match(*, cluster, match_id: int):
     """A match's offers, newest first, each with the enterprise and person who made it (one query)."""
-    return Offer.objects.filter(cluster=cluster, match_id=match_id).select_related("enterprise", "author")
+    return (
+        Offer.objects.filter(cluster=cluster, match_id=match_id)
+        .select_related("enterprise", "author")
+        .prefetch_related("attachments")
+    )
 
 
 def side_in(match, enterprise_ids) -> str | None:
@@ -169,8 +174,10 @@ def invitations_visible(*, rfq, user):
 
 def quotes_visible(*, rfq, user):
     """The quotes of ``rfq`` the caller may read: the buyer every one, a supplier only its own."""
-    qs = Offer.objects.filter(cluster_id=rfq.cluster_id, invitation__rfq=rfq).select_related(
-        "enterprise", "author", "invitation"
+    qs = (
+        Offer.objects.filter(cluster_id=rfq.cluster_id, invitation__rfq=rfq)
+        .select_related("enterprise", "author", "invitation")
+        .prefetch_related("attachments")
     )
     if not is_buyer(rfq, user):
         qs = qs.filter(enterprise_id__in=my_enterprise_ids(user))
@@ -178,15 +185,21 @@ def quotes_visible(*, rfq, user):
 
 
 def comparison(*, rfq, user) -> list[dict]:
-    """The quotes side by side: terms, the engine's score of the supplier and its reputation in the
-    cluster (two queries, however many quotes)."""
-    quotes = list(quotes_visible(rfq=rfq, user=user))
+    """The latest quotes side by side: terms, the engine's score of the supplier and its reputation
+    in the cluster, and each quote's earlier revisions, newest first (three queries, however many)."""
+    visible = list(quotes_visible(rfq=rfq, user=user))
+    quotes = [q for q in visible if q.status != Offer.Status.SUPERSEDED]
+    earlier: dict[int, list] = {}
+    for old in sorted((q for q in visible if q.status == Offer.Status.SUPERSEDED), key=lambda q: -q.pk):
+        earlier.setdefault(old.invitation_id, []).append(old)
     reputations = {
         r.enterprise_id: r
         for r in Reputation.objects.filter(
             cluster_id=rfq.cluster_id, enterprise_id__in={q.enterprise_id for q in quotes}
         )
     }
+    for quote in quotes:
+        quote.revisions = earlier.get(quote.invitation_id, [])
     return [
         {"quote": quote, "score": quote.invitation.score, "reputation": reputations.get(quote.enterprise_id)}
         for quote in quotes

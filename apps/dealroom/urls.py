@@ -23,6 +23,7 @@ urlpatterns += [
 # --- documents and disputes ---
 urlpatterns += [
     path("clusters/<slug:slug>/deals/<int:pk>/documents/", documents.deal_documents, name="deal-documents"),
+    path("clusters/<slug:slug>/documents/<int:pk>/open/", documents.document_open, name="document-open"),
     path(
         "clusters/<slug:slug>/documents/<int:pk>/download/<str:token>/",
         documents.document_download,

@@ -61,6 +61,7 @@ class NotificationPreference(models.Model):
         MEMBERSHIP = "membership", _("Membership decisions")
         REPORT = "report", _("Reports and warnings")
         MARKETPLACE = "marketplace", _("Matches and deals")
+        DEALROOM = "dealroom", _("Deal room: messages, offers, quotes and disputes")
         GOVERNANCE = "governance", _("Council and rules")
         ALERT = "alert", _("Monitoring alerts")
 

@@ -57,6 +57,21 @@
     body.setAttribute("lang", message.language);
     body.style.whiteSpace = "pre-wrap";
     item.appendChild(body);
+    var attachments = message.attachments || [];
+    if (attachments.length) {
+      var files = text("ul", "chat-attachments small");
+      files.setAttribute("data-testid", "message-attachments");
+      attachments.forEach(function (attachment) {
+        var entry = text("li");
+        var link = text("a", "", attachment.name);
+        link.href = root.dataset.documentUrl.replace(/\/0\/open\/$/, "/" + attachment.id + "/open/");
+        link.setAttribute("data-testid", "attachment-" + attachment.id);
+        entry.appendChild(link);
+        entry.appendChild(document.createTextNode(" · " + (attachment.kind_label || attachment.kind)));
+        files.appendChild(entry);
+      });
+      item.appendChild(files);
+    }
     return item;
   }
 
@@ -98,6 +113,8 @@
 
   if (form && window.fetch) {
     form.addEventListener("submit", function (event) {
+      var file = form.querySelector("input[type=file]");
+      if (file && file.files && file.files.length) return; // a document: the page's own multipart post
       event.preventDefault();
       var body = form.querySelector("textarea[name=body]");
       var language = form.querySelector("select[name=language]");

@@ -6,6 +6,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.core.api import fields
@@ -18,6 +19,7 @@ from .. import live, selectors
 from ..filters import MessageFilter
 from ..models import MESSAGE_LANGUAGES, MESSAGE_MAX_LENGTH, Message
 from ..services import conversation as services
+from .attachments import AttachedFileSerializer, AttachmentSerializer, attached_file
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 #: anyone signed in passes the role check, so that the match decides (``selectors.conversation_party``):
@@ -30,6 +32,11 @@ def _in_path(name: str, description: str) -> list[OpenApiParameter]:
 
 
 MATCH = _in_path("match_pk", "The match's id.")
+WITH_DOCUMENT = (
+    "One write: the file is checked (its content against the kind, its size against the rulebook's "
+    "`dealroom.max_document_mb`) before the message is written, and a file refused leaves no message. "
+    "Only the two sides attach documents."
+)
 DEAL = _in_path("deal_pk", "The deal's id.")
 
 
@@ -49,6 +56,7 @@ class MessageSerializer(serializers.Serializer):
     enterprise = NamedSerializer(read_only=True, allow_null=True, help_text="The side the author wrote for.")
     from_administrator = serializers.BooleanField(read_only=True)
     created_at = fields.DateTimeField(read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True, help_text="Documents sent with the message.")
 
     def to_representation(self, instance):
         return live.localized(live.payload_of(instance))
@@ -59,6 +67,10 @@ class MessagePostSerializer(serializers.Serializer):
     language = serializers.ChoiceField(
         choices=MESSAGE_LANGUAGES, required=False, help_text="Default: the author's preferred language."
     )
+
+
+class MessageWithDocumentSerializer(MessagePostSerializer, AttachedFileSerializer):
+    """A message and the document sent with it (multipart): one write, the file refused -> no message."""
 
 
 class MarkReadSerializer(serializers.Serializer):
@@ -79,7 +91,7 @@ class MessageViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
     queryset = Message.objects.all()  # the schema's model; requests use scoped_queryset
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = MessageFilter
-    required_roles = {"list": PARTIES, "create": PARTIES, "read": PARTIES}
+    required_roles = {"list": PARTIES, "create": PARTIES, "read": PARTIES, "with_document": PARTIES}
 
     def match_id(self) -> int:
         raise NotImplementedError
@@ -106,6 +118,23 @@ class MessageViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
             match_id=self.match_id(),
             body=serializer.validated_data["body"],
             language=serializer.validated_data.get("language"),
+        )
+        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=False, methods=["post"], url_path="with-document", parser_classes=[MultiPartParser, FormParser])
+    def with_document(self, request, *args, **kwargs):
+        self.party()
+        attached = attached_file(request, self.cluster)
+        serializer = MessagePostSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        message = services.message_post(
+            actor=request.user,
+            cluster=self.cluster,
+            roles=self.cluster_roles,
+            match_id=self.match_id(),
+            body=serializer.validated_data["body"],
+            language=serializer.validated_data.get("language"),
+            **attached,
         )
         return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
@@ -136,6 +165,13 @@ class MessageViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
         request=MessagePostSerializer,
         responses={201: MessageSerializer, **ERRORS},
     ),
+    with_document=extend_schema(
+        summary="Write in a match's conversation with a document attached (multipart: body, language, kind, file)",
+        description=WITH_DOCUMENT,
+        parameters=MATCH,
+        request={"multipart/form-data": MessageWithDocumentSerializer},
+        responses={201: MessageSerializer, **ERRORS},
+    ),
     read=extend_schema(
         summary="Mark a match's conversation read up to a message",
         parameters=MATCH,
@@ -160,6 +196,13 @@ class MatchMessageViewSet(MessageViewSet):
         summary="Write in a deal's conversation",
         parameters=DEAL,
         request=MessagePostSerializer,
+        responses={201: MessageSerializer, **ERRORS},
+    ),
+    with_document=extend_schema(
+        summary="Write in a deal's conversation with a document attached (multipart: body, language, kind, file)",
+        description=WITH_DOCUMENT,
+        parameters=DEAL,
+        request={"multipart/form-data": MessageWithDocumentSerializer},
         responses={201: MessageSerializer, **ERRORS},
     ),
     read=extend_schema(

@@ -6,6 +6,7 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.core.api import fields
@@ -19,6 +20,7 @@ from apps.tenancy.selectors import MEMBER
 from .. import selectors
 from ..models import Offer
 from ..services import offers as services
+from .attachments import AttachedFileSerializer, AttachmentSerializer, attached_file
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
@@ -40,9 +42,20 @@ class TermsSerializer(serializers.Serializer):
         return {k: data[k] for k in services.TERM_FIELDS}, data["note"]
 
 
+class TermsWithDocumentSerializer(TermsSerializer, AttachedFileSerializer):
+    """Terms and the document sent with them (multipart): one write, the file refused -> no offer."""
+
+
+WITH_DOCUMENT = (
+    "One write: the file is checked (its content against the kind, its size against the rulebook's "
+    "`dealroom.max_document_mb`) before the offer is written, and a file refused leaves no offer."
+)
+
+
 class OfferSerializer(ModelSerializer):
     enterprise = EnterpriseSummarySerializer(read_only=True)
     payment_terms_label = serializers.SerializerMethodField()
+    attachments = AttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Offer
@@ -63,6 +76,7 @@ class OfferSerializer(ModelSerializer):
             "expires_at",
             "answered_at",
             "deal",
+            "attachments",
             "created_at",
         )
         read_only_fields = fields
@@ -95,6 +109,9 @@ class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScop
         "accept": {MEMBER},
         "decline": {MEMBER},
         "counter": {MEMBER},
+        "withdraw": {MEMBER},
+        "with_document": {MEMBER},
+        "counter_with_document": {MEMBER},
     }
 
     def match(self):
@@ -111,12 +128,29 @@ class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScop
         return Response(OfferSerializer(self.get_queryset().get(pk=offer.pk)).data)
 
     def create(self, request, *args, **kwargs):
+        return self._make(request, attached={})
+
+    def _make(self, request, *, attached: dict | None):
         match = self.match()
+        if attached is None:
+            attached = attached_file(request, self.cluster)
         serializer = TermsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         terms, note = serializer.terms()
-        offer = services.offer_make(actor=request.user, cluster=self.cluster, match_id=match.pk, terms=terms, note=note)
+        offer = services.offer_make(
+            actor=request.user, cluster=self.cluster, match_id=match.pk, terms=terms, note=note, **attached
+        )
         return Response(OfferSerializer(self.get_queryset().get(pk=offer.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Propose terms with a document attached (multipart: the terms, kind, file)",
+        description=WITH_DOCUMENT,
+        request={"multipart/form-data": TermsWithDocumentSerializer},
+        responses={201: OfferSerializer, **ERRORS},
+    )
+    @action(detail=False, methods=["post"], url_path="with-document", parser_classes=[MultiPartParser, FormParser])
+    def with_document(self, request, *args, **kwargs):
+        return self._make(request, attached=None)
 
     @extend_schema(
         summary="Accept the offer: the deal on its terms", request=None, responses={200: OfferSerializer, **ERRORS}
@@ -141,17 +175,56 @@ class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScop
         return self._answer(offer)
 
     @extend_schema(
+        summary="Withdraw your open offer (it stays in the history; the other side is told)",
+        request=None,
+        responses={200: OfferSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, *args, **kwargs):
+        offer = self.get_object()
+        offer = services.offer_withdraw(
+            actor=request.user, cluster=self.cluster, match_id=offer.match_id, offer_id=offer.pk
+        )
+        return self._answer(offer)
+
+    @extend_schema(
         summary="Counter the offer with your terms (it supersedes the offer)",
         request=TermsSerializer,
         responses={201: OfferSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def counter(self, request, *args, **kwargs):
+        return self._counter(request, attached={})
+
+    @extend_schema(
+        summary="Counter the offer with your terms and a document (multipart: the terms, kind, file)",
+        description=WITH_DOCUMENT,
+        request={"multipart/form-data": TermsWithDocumentSerializer},
+        responses={201: OfferSerializer, **ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="counter-with-document",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def counter_with_document(self, request, *args, **kwargs):
+        return self._counter(request, attached=None)
+
+    def _counter(self, request, *, attached: dict | None):
         offer = self.get_object()
+        if attached is None:
+            attached = attached_file(request, self.cluster)
         serializer = TermsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         terms, note = serializer.terms()
         counter = services.offer_counter(
-            actor=request.user, cluster=self.cluster, match_id=offer.match_id, offer_id=offer.pk, terms=terms, note=note
+            actor=request.user,
+            cluster=self.cluster,
+            match_id=offer.match_id,
+            offer_id=offer.pk,
+            terms=terms,
+            note=note,
+            **attached,
         )
         return Response(OfferSerializer(self.get_queryset().get(pk=counter.pk)).data, status=status.HTTP_201_CREATED)

@@ -40,6 +40,10 @@ class RfqAwardSerializer(serializers.Serializer):
     awards = AwardLineSerializer(many=True, allow_empty=False, max_length=50)
 
 
+class RfqCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
 class RfqInvitationSerializer(ModelSerializer):
     supplier = EnterpriseSummarySerializer(read_only=True)
 
@@ -66,6 +70,8 @@ class RfqSerializer(ModelSerializer):
             "message",
             "status",
             "awarded_at",
+            "cancelled_at",
+            "cancel_reason",
             "invitations",
             "created_at",
         )
@@ -81,16 +87,43 @@ class RfqSerializer(ModelSerializer):
         return RfqInvitationSerializer(rows, many=True).data
 
 
+class QuoteRevisionSerializer(serializers.Serializer):
+    """An earlier version of a quote, superseded by a revision (kept for the history)."""
+
+    id = serializers.IntegerField()
+    quantity = serializers.IntegerField()
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    delivery_date = serializers.DateField()
+    lot_size = serializers.IntegerField()
+    payment_terms = serializers.CharField()
+    note = serializers.CharField()
+    created_at = fields.DateTimeField()
+
+
 class QuoteSerializer(OfferSerializer):
-    """A quote beside the others: its terms, the engine's score of the supplier, its reputation."""
+    """A quote beside the others: its terms, the engine's score of the supplier, its reputation,
+    and the earlier versions it revised (newest first)."""
 
     score = serializers.FloatField(source="invitation.score", read_only=True)
     awarded_quantity = serializers.IntegerField(read_only=True)
     reputation = serializers.SerializerMethodField()
+    revisions = serializers.SerializerMethodField()
 
     class Meta(OfferSerializer.Meta):
-        fields = (*OfferSerializer.Meta.fields, "invitation", "score", "awarded_quantity", "reputation")
+        fields = (
+            *OfferSerializer.Meta.fields,
+            "invitation",
+            "revises",
+            "score",
+            "awarded_quantity",
+            "reputation",
+            "revisions",
+        )
         read_only_fields = fields
+
+    @extend_schema_field(QuoteRevisionSerializer(many=True))
+    def get_revisions(self, quote) -> list[dict]:
+        return QuoteRevisionSerializer(getattr(quote, "revisions", []), many=True).data
 
     def get_reputation(self, quote) -> dict | None:
         reputation = self.context.get("reputations", {}).get(quote.enterprise_id)
@@ -119,7 +152,15 @@ class QuoteSerializer(OfferSerializer):
 class RfqViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScopedViewSet):
     serializer_class = RfqSerializer
     queryset = RequestForQuotation.objects.all()
-    required_roles = {"list": {MEMBER}, "retrieve": {MEMBER}, "create": {MEMBER}, "quotes": {MEMBER}, "award": {MEMBER}}
+    required_roles = {
+        "list": {MEMBER},
+        "retrieve": {MEMBER},
+        "create": {MEMBER},
+        "quotes": {MEMBER},
+        "revise_quote": {MEMBER},
+        "award": {MEMBER},
+        "cancel": {MEMBER},
+    }
 
     def scoped_queryset(self, *, cluster, user):
         return selectors.rfqs_visible(cluster=cluster, user=user).prefetch_related("invitations__supplier")
@@ -167,6 +208,40 @@ class RfqViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScoped
     def _quotes(self, rows):
         reputations = {r["quote"].enterprise_id: r["reputation"] for r in rows if r["reputation"] is not None}
         return QuoteSerializer([r["quote"] for r in rows], many=True, context={"reputations": reputations}).data
+
+    @extend_schema(
+        summary="Revise your open quote (an invited supplier, before the deadline; the rulebook caps how often)",
+        description=(
+            "The quote answered is superseded (kept, listed in the new quote's `revisions`); the buyer's "
+            "comparison shows the latest. At most `dealroom.quote_max_revisions` revisions per quote."
+        ),
+        request=TermsSerializer,
+        responses={201: QuoteSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="quotes/revise")
+    def revise_quote(self, request, *args, **kwargs):
+        rfq = self.get_object()
+        serializer = TermsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        terms, note = serializer.terms()
+        quote = services.quote_revise(actor=request.user, cluster=self.cluster, rfq_id=rfq.pk, terms=terms, note=note)
+        rows = [r for r in selectors.comparison(rfq=rfq, user=request.user) if r["quote"].pk == quote.pk]
+        return Response(self._quotes(rows)[0], status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Cancel the request (the buyer, while open): its open quotes are closed, the suppliers told",
+        request=RfqCancelSerializer,
+        responses={200: RfqSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, *args, **kwargs):
+        rfq = self.get_object()
+        serializer = RfqCancelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.rfq_cancel(
+            actor=request.user, cluster=self.cluster, rfq_id=rfq.pk, reason=serializer.validated_data["reason"]
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=rfq.pk)).data)
 
     @extend_schema(
         summary="Award one or several quotes (the buyer): a deal on each quote's terms",

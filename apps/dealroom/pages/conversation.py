@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from apps.core.errors import DomainError
+from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from apps.notifications.services import language_of
 from apps.tenancy.pages import AUTHENTICATED, GET_POST, READ, cluster_page
 
@@ -42,8 +42,12 @@ def room(request, slug, pk):
     party = _party(request, pk)
     form = MessageForm(initial={"language": language_of(request.user) or settings.LANGUAGE_CODE})
     if request.method == "POST":
-        form = MessageForm(request.POST)
-        if form.is_valid():
+        form = MessageForm(request.POST, request.FILES)
+        if not party.is_side:
+            form.without_attachment()
+        if getattr(request, "upload_refused", False):  # the capped upload handler stopped reading
+            form.add_error("file" if "file" in form.fields else None, str(_("The file is too large.")))
+        elif form.is_valid():
             try:
                 message = services.message_post(
                     actor=request.user,
@@ -52,13 +56,18 @@ def room(request, slug, pk):
                     match_id=pk,
                     body=form.cleaned_data["body"],
                     language=form.cleaned_data["language"],
+                    **form.attachment(),
                 )
             except DomainError as exc:
+                if isinstance(exc, PermissionDeniedError | NotFoundError):
+                    raise
                 form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
             else:
                 flash.success(request, _("Message sent."))
                 return redirect(f"{request.path}#message-{message.pk}")
         party = _party(request, pk)
+    if not party.is_side:
+        form.without_attachment()
     conversation_id = party.conversation.pk if party.conversation else None
     shown = selectors.latest_messages(conversation_id, limit=ROOM_MESSAGES)
     previously_read = selectors.read_marker(conversation_id=conversation_id, user=request.user)

@@ -88,6 +88,19 @@ def deal_documents(request, slug, pk):
 
 
 @cluster_page(AUTHENTICATED)
+def document_open(request, slug, pk):
+    """A document attached to a message or an offer, opened from the room: a link signed now for
+    this reader (so pages and live messages need not carry one), if they may see it (else 404)."""
+    access = request.cluster_access
+    try:
+        document = selectors.document_get(cluster=access.cluster, user=request.user, roles=access.roles, document_id=pk)
+    except NotFoundError:
+        raise Http404 from None
+    token = storage.link_token(document_id=document.pk, user_id=request.user.pk)
+    return redirect("document-download", slug, document.pk, token)
+
+
+@cluster_page(AUTHENTICATED)
 def document_download(request, slug, pk, token):
     """The file behind a link signed for this document and this reader, if still a party (else 404).
 

@@ -12,6 +12,7 @@ from apps.core.forms import DateField
 from apps.tenancy.pages import GET_POST, MEMBER, cluster_page, refused
 
 from .. import lifecycle, selectors
+from ..forms import AttachmentFields
 from ..rules import PAYMENT_TERMS
 from ..services import offers as services
 
@@ -47,8 +48,12 @@ class TermsForm(forms.Form):
         self.add_error(error.field if error.field in self.fields else None, str(error.message))
 
 
+class OfferForm(TermsForm, AttachmentFields):
+    """An offer or a counter-offer, with the document it may carry (a drawing, a specification…)."""
+
+
 class ActionForm(forms.Form):
-    action = forms.ChoiceField(choices=[(a, a) for a in ("make", "accept", "decline", "counter")])
+    action = forms.ChoiceField(choices=[(a, a) for a in ("make", "accept", "decline", "counter", "withdraw")])
     offer = forms.IntegerField(min_value=1, max_value=10**18, required=False)
 
 
@@ -63,7 +68,7 @@ def match_offers(request, slug, pk):
         **services.match_terms(match),
         **({k: getattr(open_offer, k) for k in services.TERM_FIELDS} if open_offer else {}),
     }
-    form = TermsForm(initial=initial, cluster=access.cluster)
+    form = OfferForm(initial=initial, cluster=access.cluster)
     if request.method == "POST":
         action = ActionForm(request.POST)
         if not action.is_valid():
@@ -72,14 +77,16 @@ def match_offers(request, slug, pk):
         verb, offer_id = action.cleaned_data["action"], action.cleaned_data["offer"] or 0
         kwargs = {"actor": request.user, "cluster": access.cluster, "match_id": match.pk}
         if verb in ("make", "counter"):
-            form = TermsForm(request.POST, cluster=access.cluster)
-            if form.is_valid():
+            form = OfferForm(request.POST, request.FILES, cluster=access.cluster)
+            if getattr(request, "upload_refused", False):  # the capped upload handler stopped reading
+                form.add_error("file", str(_("The file is too large.")))
+            elif form.is_valid():
                 terms, note = form.terms()
                 try:
                     if verb == "make":
-                        services.offer_make(**kwargs, terms=terms, note=note)
+                        services.offer_make(**kwargs, terms=terms, note=note, **form.attachment())
                     else:
-                        services.offer_counter(**kwargs, offer_id=offer_id, terms=terms, note=note)
+                        services.offer_counter(**kwargs, offer_id=offer_id, terms=terms, note=note, **form.attachment())
                 except DomainError as exc:
                     if exc.field:
                         form.refuse(exc)
@@ -95,8 +102,12 @@ def match_offers(request, slug, pk):
                     offer = services.offer_accept(**kwargs, offer_id=offer_id)
                     messages.success(request, _("You accepted the offer: the deal is confirmed on its terms."))
                     return redirect("deal-detail", slug, offer.deal_id)
-                services.offer_decline(**kwargs, offer_id=offer_id)
-                messages.success(request, _("You declined the offer. The match stays open."))
+                if verb == "withdraw":
+                    services.offer_withdraw(**kwargs, offer_id=offer_id)
+                    messages.success(request, _("You withdrew your offer. The match stays open."))
+                else:
+                    services.offer_decline(**kwargs, offer_id=offer_id)
+                    messages.success(request, _("You declined the offer. The match stays open."))
             except DomainError as exc:
                 refused(request, exc)
             return redirect("match-offers", slug, pk)
@@ -109,6 +120,7 @@ def match_offers(request, slug, pk):
             offers=offers,
             open_offer=open_offer,
             can_answer=open_offer is not None and lifecycle.can_answer_offer(open_offer, side),
+            can_withdraw=open_offer is not None and lifecycle.can_withdraw_offer(open_offer, side),
             can_make=open_offer is None and match.status == match.Status.PROPOSED,
             form=form,
             payment_terms=PAYMENT_TERMS,

@@ -17,6 +17,7 @@ from apps.tenancy.pages import GET_POST, MEMBER, cluster_page, refused
 from .. import lifecycle, selectors
 from ..rules import PAYMENT_TERMS
 from ..services import rfq as services
+from ..services.offers import TERM_FIELDS
 from .offers import TermsForm
 
 REFUSAL = gettext_lazy("Only the member enterprises of this cluster ask for and send quotes.")
@@ -88,6 +89,15 @@ def rfq_list(request, slug):
     return render(request, "dealroom/rfq_list.html", access.context(rfqs=rfqs))
 
 
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why (the suppliers read it)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 def _award_form(rows, data=None):
     form = forms.Form(data)
     for row in rows:
@@ -110,9 +120,22 @@ def rfq_detail(request, slug, pk):
         initial={"quantity": rfq.quantity, "delivery_date": rfq.order.need_by}, cluster=access.cluster
     )
     award_form = _award_form(rows) if buyer else None
+    cancel_form = CancelForm() if buyer else None
+    verb = request.POST.get("action", "")
     if request.method == "POST":
         try:
-            if buyer:
+            if buyer and verb == "cancel":
+                cancel_form = CancelForm(request.POST)
+                if cancel_form.is_valid():
+                    services.rfq_cancel(
+                        actor=request.user,
+                        cluster=access.cluster,
+                        rfq_id=rfq.pk,
+                        reason=cancel_form.cleaned_data["reason"],
+                    )
+                    messages.success(request, _("The request is cancelled: the suppliers are told."))
+                    return redirect("rfq-detail", slug, pk)
+            elif buyer:
                 award_form = _award_form(rows, request.POST)
                 if award_form.is_valid():
                     awards = [
@@ -127,16 +150,23 @@ def rfq_detail(request, slug, pk):
                 quote_form = TermsForm(request.POST, cluster=access.cluster)
                 if quote_form.is_valid():
                     terms, note = quote_form.terms()
-                    services.quote_submit(
-                        actor=request.user, cluster=access.cluster, rfq_id=rfq.pk, terms=terms, note=note
+                    submit = services.quote_revise if verb == "revise" else services.quote_submit
+                    submit(actor=request.user, cluster=access.cluster, rfq_id=rfq.pk, terms=terms, note=note)
+                    messages.success(
+                        request,
+                        _("Your revised quote was sent to the buyer.")
+                        if verb == "revise"
+                        else _("Your quote was sent to the buyer."),
                     )
-                    messages.success(request, _("Your quote was sent to the buyer."))
                     return redirect("rfq-detail", slug, pk)
         except DomainError as exc:
             if not buyer and exc.field in quote_form.fields:
                 quote_form.refuse(exc)
             else:
                 refused(request, exc)
+    mine = rows[0]["quote"] if rows and not buyer else None
+    if mine is not None and request.method != "POST":
+        quote_form = TermsForm(initial={k: getattr(mine, k) for k in (*TERM_FIELDS, "note")}, cluster=access.cluster)
     return render(
         request,
         "dealroom/rfq_detail.html",
@@ -148,6 +178,9 @@ def rfq_detail(request, slug, pk):
             invitation=invitation,
             can_quote=invitation is not None and invitation.status == "invited" and lifecycle.rfq_open_for_quotes(rfq),
             can_award=buyer and rfq.status == rfq.Status.OPEN and bool(rows),
+            can_cancel=buyer and rfq.status == rfq.Status.OPEN,
+            cancel_form=cancel_form,
+            can_revise=mine is not None and lifecycle.can_revise_quote(rfq, mine, cluster=access.cluster),
             quote_form=quote_form,
             award_form=award_form,
             payment_terms=PAYMENT_TERMS,

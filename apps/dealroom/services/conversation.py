@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from apps.core.errors import DomainError
+from apps.core.errors import DomainError, PermissionDeniedError
 from apps.marketplace.models import Deal
 from apps.membership.models import EnterpriseMember, Membership
 from apps.notifications.models import NotificationPreference
@@ -22,6 +22,7 @@ from apps.tenancy.models import ClusterRole
 
 from .. import lifecycle, live, notices, selectors
 from ..models import MESSAGE_LANGUAGES, MESSAGE_MAX_LENGTH, Conversation, Message, ReadState
+from . import documents
 
 log = logging.getLogger(__name__)
 
@@ -70,15 +71,30 @@ def _recipients(*, party, cluster, actor) -> list:
     return list(users)
 
 
+def _checked_attachment(*, party, cluster, kind: str, file):
+    """The attachment of a message checked before anything is written (None: no attachment)."""
+    if file is None and not kind:
+        return None
+    if not party.is_side:
+        raise PermissionDeniedError(_("Only the two sides attach documents to the conversation."))
+    return documents.check_file(cluster=cluster, kind=kind, file=file)
+
+
 @transaction.atomic
-def message_post(*, actor, cluster, roles, match_id: int, body: str, language: str | None = None) -> Message:
+def message_post(
+    *, actor, cluster, roles, match_id: int, body: str, language: str | None = None, kind: str = "", file=None
+) -> Message:
     """Post a message in a match's conversation (a side's person, or an administrator during a
-    dispute). The other participants are notified in the app; the open streams receive it once
-    the transaction commits. Refused with the field named: an empty or overlong ``body``, an
-    unknown ``language``; an unknown match, or one the caller is no party to, is a 404."""
+    dispute), with a document attached when ``file`` (of ``kind``) is given: one write, the file
+    checked before the message is written and stored last, so a refused file leaves no message.
+    The other participants are notified in the app; the open streams receive it once the
+    transaction commits. Refused with the field named: an empty or overlong ``body``, an unknown
+    ``language``, a file that fails its checks; an unknown match, or one the caller is no party
+    to, is a 404."""
     party = selectors.conversation_party(cluster=cluster, user=actor, roles=roles, match_id=match_id)
     body = lifecycle.check_message_body(body, max_length=MESSAGE_MAX_LENGTH)
     language = _language(actor, language)
+    attachment = _checked_attachment(party=party, cluster=cluster, kind=kind, file=file)
     conversation = party.conversation
     if conversation is None:
         conversation, _created = Conversation.objects.get_or_create(match=party.match, defaults={"cluster": cluster})
@@ -100,6 +116,15 @@ def message_post(*, actor, cluster, roles, match_id: int, body: str, language: s
         [ReadState(conversation=conversation, user=user) for user in recipients], ignore_conflicts=True
     )
     _advance_marker(conversation_id=conversation.pk, user=actor, up_to=message.pk)
+    attached = []
+    if attachment is not None:
+        deal = Deal.objects.filter(match=party.match).first()
+        attached.append(
+            documents.document_keep(
+                checked=attachment, actor=actor, cluster=cluster, match=party.match, deal=deal, message=message
+            )
+        )
+    message._prefetched_objects_cache = {"attachments": attached}  # what readers see (no query)
     link = room_path(cluster, party.match.pk)
     notices.message_posted(message=message, match=party.match, cluster=cluster, recipients=recipients, link=link)
     message.author, message.author_enterprise = actor, party.enterprise
@@ -166,7 +191,7 @@ def _still_a_participant(state: ReadState) -> bool:
 
 def _wants_email(user_id: int) -> bool:
     preference = NotificationPreference.objects.filter(
-        user_id=user_id, category=NotificationPreference.Category.MARKETPLACE
+        user_id=user_id, category=NotificationPreference.Category.DEALROOM
     ).first()
     return preference is None or preference.email
 

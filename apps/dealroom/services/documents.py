@@ -1,6 +1,8 @@
 """Uploading a document to a match's (or deal's) room: checked by content, sized by the rulebook,
 stored through the documents storage and recorded with its checksum — all or nothing."""
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -39,6 +41,76 @@ def check_size(*, cluster, size: int | None) -> None:
         )
 
 
+@dataclass(frozen=True)
+class CheckedFile:
+    """A file that passed every check (kind, size, content), with its checksum: nothing stored yet."""
+
+    file: object
+    kind: str
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def check_file(*, cluster, kind: str, file, name: str = "") -> CheckedFile:
+    """The checks of any upload, before anything is written or stored (a 400 naming the field)."""
+    if kind not in DocumentKind.values:
+        raise DomainError(_("Choose the kind of document."), field="kind")
+    if file is None:
+        raise DomainError(_("Choose a file."), field="file", code="required")
+    check_size(cluster=cluster, size=file.size)
+    name = (name or file.name or "").strip()[:200]
+    content_type = files.check_content(file=file, name=name, kind=kind)
+    return CheckedFile(
+        file=file, kind=kind, name=name, content_type=content_type, size=file.size, sha256=files.sha256_of(file)
+    )
+
+
+def side_of_actor(actor, match) -> int:
+    mine = selectors.market.viewer_enterprise_ids(actor)
+    return match.demand_owner_id if match.demand_owner_id in mine else match.supply_owner_id
+
+
+def document_keep(
+    *, checked: CheckedFile, actor, cluster, match, deal=None, milestone: str = "", message=None, offer=None
+) -> Document:
+    """Record a checked file in the room of ``match`` (attached to a message or an offer, when
+    given) and store it: the row first, so a store that fails leaves none (and, inside a caller's
+    transaction, rolls back the message or offer written with it)."""
+    key = storage.new_key(cluster_id=cluster.pk, match_id=match.pk, extension=files.extension_of(checked.name))
+    document = Document(
+        cluster=cluster,
+        match=match,
+        deal=deal,
+        milestone=milestone,
+        message=message,
+        offer=offer,
+        kind=checked.kind,
+        name=checked.name,
+        storage_key=key,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        enterprise_id=side_of_actor(actor, match),
+        uploaded_by=actor,
+    )
+    stored = False
+    try:
+        with transaction.atomic():
+            document.save()
+            try:
+                storage.store(key=key, file=checked.file)
+            except Exception as exc:  # a disk or bucket failure, whichever the storage raises
+                raise StorageUnavailable(_("The documents storage is not answering: try again."), field="file") from exc
+            stored = True
+    except Exception:
+        if stored:  # the row failed after the file was kept: no file left behind
+            storage.discard(key)
+        raise
+    return document
+
+
 def document_upload(
     *,
     actor,
@@ -61,39 +133,5 @@ def document_upload(
         raise DomainError(_("Choose the kind of document."), field="kind")
     if milestone and (milestone not in EVIDENCE_MILESTONES or deal is None):
         raise DomainError(_("A document is evidence only for a deal's milestone."), field="milestone")
-    if file is None:
-        raise DomainError(_("Choose a file."), field="file", code="required")
-    check_size(cluster=cluster, size=file.size)
-    name = (name or file.name or "").strip()[:200]
-    content_type = files.check_content(file=file, name=name, kind=kind)
-    mine = selectors.market.viewer_enterprise_ids(actor)
-    side = match.demand_owner_id if match.demand_owner_id in mine else match.supply_owner_id
-    key = storage.new_key(cluster_id=cluster.pk, match_id=match.pk, extension=files.extension_of(name))
-    document = Document(
-        cluster=cluster,
-        match=match,
-        deal=deal,
-        milestone=milestone,
-        kind=kind,
-        name=name,
-        storage_key=key,
-        content_type=content_type,
-        size=file.size,
-        sha256=files.sha256_of(file),
-        enterprise_id=side,
-        uploaded_by=actor,
-    )
-    stored = False
-    try:
-        with transaction.atomic():
-            document.save()  # the row first: a store that fails leaves none
-            try:
-                storage.store(key=key, file=file)
-            except Exception as exc:  # a disk or bucket failure, whichever the storage raises
-                raise StorageUnavailable(_("The documents storage is not answering: try again."), field="file") from exc
-            stored = True
-    except Exception:
-        if stored:  # the row failed after the file was kept: no file left behind
-            storage.discard(key)
-        raise
-    return document
+    checked = check_file(cluster=cluster, kind=kind, file=file, name=name)
+    return document_keep(checked=checked, actor=actor, cluster=cluster, match=match, deal=deal, milestone=milestone)

@@ -20,9 +20,10 @@ from apps.marketplace.services.matches import match_accept_terms, side_of
 from apps.tenancy.rules import rules_in_force
 
 from .. import notices
-from ..lifecycle import check_answer_offer, other_side
+from ..lifecycle import check_answer_offer, check_withdraw_offer, other_side
 from ..models import Offer
 from ..rules import PAYMENT_TERMS
+from . import documents
 
 #: the terms an offer carries
 TERM_FIELDS = ("quantity", "unit_price", "delivery_date", "lot_size", "payment_terms")
@@ -151,12 +152,24 @@ def _open(match: Match, *, actor, side: str, terms: dict, note: str, answers: Of
     return offer
 
 
+def _attach(*, offer: Offer, match: Match, actor, cluster, checked) -> None:
+    """The offer's document, stored last: a store that fails rolls the offer back with it."""
+    if checked is not None:
+        documents.document_keep(checked=checked, actor=actor, cluster=cluster, match=match, offer=offer)
+
+
+def _checked(cluster, kind: str, file):
+    return None if file is None and not kind else documents.check_file(cluster=cluster, kind=kind, file=file)
+
+
 @transaction.atomic
-def offer_make(*, actor, cluster, match_id: int, terms: dict, note: str = "") -> Offer:
-    """One side proposes terms that differ from the match; the other side answers."""
+def offer_make(*, actor, cluster, match_id: int, terms: dict, note: str = "", kind: str = "", file=None) -> Offer:
+    """One side proposes terms that differ from the match; the other side answers. With ``file``
+    (of ``kind``) the offer carries a document: one write, the file refused -> no offer."""
     match = _locked(cluster, match_id)
     side = side_of(user=actor, match=match)
     _require_negotiable(match)
+    checked = _checked(cluster, kind, file)
     now = timezone.now()
     Offer.objects.filter(match=match, status=Offer.Status.OPEN, expires_at__lte=now).update(status=Offer.Status.EXPIRED)
     if Offer.objects.filter(match=match, status=Offer.Status.OPEN).exists():
@@ -164,26 +177,38 @@ def offer_make(*, actor, cluster, match_id: int, terms: dict, note: str = "") ->
             _("An offer is already open on this match: answer it or wait for the answer."), code="offer_open"
         )
     offer = _open(match, actor=actor, side=side, terms=terms, note=note, answers=None)
+    _attach(offer=offer, match=match, actor=actor, cluster=cluster, checked=checked)
     other = match.supply_owner_id if side == "demand" else match.demand_owner_id
     notices.offer_event(offer=offer, match=match, kind="dealroom.offer_made", actor=actor, to_enterprise_id=other)
     return offer
 
 
 def _answered(offer: Offer, status: str, actor) -> None:
-    offer.status, offer.answered_at, offer.answered_by = status, timezone.now(), actor
-    offer.save(update_fields=["status", "answered_at", "answered_by"])
+    """The offer leaves "open" by a conditional UPDATE: an answer or a withdrawal that got there
+    first stands, and this one is refused (409, its transaction rolled back)."""
+    now = timezone.now()
+    if not Offer.objects.filter(pk=offer.pk, status=Offer.Status.OPEN).update(
+        status=status, answered_at=now, answered_by=actor
+    ):
+        raise ConflictError(_("This offer was answered meanwhile."), code="illegal_transition", field="offer")
+    offer.status, offer.answered_at, offer.answered_by = status, now, actor
 
 
 @transaction.atomic
-def offer_counter(*, actor, cluster, match_id: int, offer_id: int, terms: dict, note: str = "") -> Offer:
-    """The other side answers with terms of its own: the offer is superseded, the counter answers it."""
+def offer_counter(
+    *, actor, cluster, match_id: int, offer_id: int, terms: dict, note: str = "", kind: str = "", file=None
+) -> Offer:
+    """The other side answers with terms of its own: the offer is superseded, the counter answers
+    it (carrying a document when ``file`` is given, as ``offer_make``)."""
     match = _locked(cluster, match_id)
     side = side_of(user=actor, match=match)
     offer = _locked_offer(match, offer_id)
     check_answer_offer(offer, side)
     _require_negotiable(match)
+    checked = _checked(cluster, kind, file)
     _answered(offer, Offer.Status.COUNTERED, actor)
     counter = _open(match, actor=actor, side=side, terms=terms, note=note, answers=offer)
+    _attach(offer=counter, match=match, actor=actor, cluster=cluster, checked=checked)
     notices.offer_event(
         offer=counter, match=match, kind="dealroom.offer_countered", actor=actor, to_enterprise_id=offer.enterprise_id
     )
@@ -231,6 +256,22 @@ def offer_accept(*, actor, cluster, match_id: int, offer_id: int) -> Offer:
     notices.offer_event(
         offer=offer, match=match, kind="dealroom.offer_accepted", actor=actor, to_enterprise_id=offer.enterprise_id
     )
+    return offer
+
+
+@transaction.atomic
+def offer_withdraw(*, actor, cluster, match_id: int, offer_id: int) -> Offer:
+    """The side that made an open offer takes it back (kept in the history as withdrawn); the
+    other side hears of it. Racing an acceptance, exactly one wins: both lock the match row, and
+    the offer leaves "open" by a conditional UPDATE, so whoever comes second finds it answered (409)."""
+    match = _locked(cluster, match_id)
+    side = side_of(user=actor, match=match)
+    offer = _locked_offer(match, offer_id)
+    check_withdraw_offer(offer, side)
+    _answered(offer, Offer.Status.WITHDRAWN, actor)
+    Match.objects.filter(pk=match.pk).update(negotiating_since=None, updated_at=timezone.now())
+    other = match.supply_owner_id if offer.side == "demand" else match.demand_owner_id
+    notices.offer_event(offer=offer, match=match, kind="dealroom.offer_withdrawn", actor=actor, to_enterprise_id=other)
     return offer
 
 

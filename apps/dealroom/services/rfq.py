@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from apps.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 from apps.marketplace.models import MATCHABLE, CapacityOffer, Deal, Match, MatchKind, Order
 from apps.marketplace.selectors import viewer_enterprise_ids
 from apps.marketplace.services.matches import match_accept_terms
@@ -25,7 +25,7 @@ from apps.membership.models import Enterprise
 from apps.tenancy.rules import rules_in_force
 
 from .. import notices
-from ..lifecycle import check_award, check_quote
+from ..lifecycle import check_award, check_cancel, check_quote
 from ..models import Offer, RequestForQuotation, RfqInvitation
 from .offers import clean_terms, offer_valid_until
 
@@ -180,6 +180,84 @@ def quote_submit(*, actor, cluster, rfq_id: int, terms: dict, note: str = "") ->
     invitation.save(update_fields=["status"])
     notices.quote_received(rfq=rfq, quote=quote, actor=actor)
     return quote
+
+
+@transaction.atomic
+def quote_revise(*, actor, cluster, rfq_id: int, terms: dict, note: str = "") -> Offer:
+    """An invited supplier revises its open quote before the deadline, at most the rulebook's
+    ``dealroom.quote_max_revisions`` times: the old quote is superseded (kept, and named by the new
+    one's ``revises``), the buyer compares the latest. Serialised with awards and cancelling by the
+    request's row lock."""
+    rfq = _locked_rfq(cluster, rfq_id)
+    invitation = (
+        RfqInvitation.objects.select_for_update(of=("self",))
+        .select_related("capacity", "supplier")
+        .filter(rfq=rfq, supplier_id__in=viewer_enterprise_ids(actor))
+        .first()
+    )
+    if invitation is None:
+        raise PermissionDeniedError(_("Only the invited suppliers quote."))
+    check_quote(rfq)
+    current = (
+        Offer.objects.select_for_update().filter(invitation=invitation).exclude(status=Offer.Status.SUPERSEDED).first()
+    )
+    if current is None:
+        raise DomainError(_("Your enterprise has not quoted yet: send a quote first."), field="quote", code="no_quote")
+    if current.status != Offer.Status.OPEN:
+        raise ConflictError(
+            _("Your quote is %(status)s and can no longer be revised.")
+            % {"status": current.get_status_display().lower()},
+            code="illegal_transition",
+            field="quote",
+        )
+    most_revisions = rules_in_force(cluster)["dealroom.quote_max_revisions"]
+    revisions = Offer.objects.filter(invitation=invitation, status=Offer.Status.SUPERSEDED).count()
+    if revisions >= most_revisions:
+        raise DomainError(
+            _("A quote may be revised at most %(most)d times in this cluster.") % {"most": most_revisions},
+            field="quote",
+            code="too_many_revisions",
+        )
+    order, capacity = rfq.order, invitation.capacity
+    most = min(order.quantity - order.filled_quantity, capacity.total_quantity - capacity.reserved_quantity)
+    cleaned = clean_terms(cluster, terms, most=most, whole=None if order.splittable else rfq.quantity)
+    now = timezone.now()
+    if not Offer.objects.filter(pk=current.pk, status=Offer.Status.OPEN).update(
+        status=Offer.Status.SUPERSEDED, answered_at=now, answered_by=actor
+    ):
+        raise ConflictError(_("Your quote was answered meanwhile."), code="illegal_transition", field="quote")
+    quote = Offer.objects.create(
+        cluster=cluster,
+        invitation=invitation,
+        revises=current,
+        side="supply",
+        enterprise=invitation.supplier,
+        author=actor,
+        note=note[:2000],
+        expires_at=offer_valid_until(cluster, rfq.deadline),
+        **cleaned,
+    )
+    notices.quote_revised(rfq=rfq, quote=quote, actor=actor)
+    return quote
+
+
+@transaction.atomic
+def rfq_cancel(*, actor, cluster, rfq_id: int, reason: str = "") -> RequestForQuotation:
+    """The buyer cancels its open request: the open quotes are closed (kept), every invitation is
+    closed, and each invited supplier hears of it. An awarded or cancelled request is a 409."""
+    rfq = _locked_rfq(cluster, rfq_id)
+    _mine(actor, rfq.buyer_id)
+    check_cancel(rfq)
+    now = timezone.now()
+    Offer.objects.filter(invitation__rfq=rfq, status=Offer.Status.OPEN).update(
+        status=Offer.Status.CLOSED, answered_at=now, answered_by=actor
+    )
+    invited = list(RfqInvitation.objects.filter(rfq=rfq).values_list("supplier_id", flat=True))
+    RfqInvitation.objects.filter(rfq=rfq).update(status=RfqInvitation.Status.CLOSED)
+    rfq.status, rfq.cancelled_at, rfq.cancel_reason = RequestForQuotation.Status.CANCELLED, now, reason.strip()[:2000]
+    rfq.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+    notices.rfq_cancelled(rfq=rfq, supplier_ids=invited, actor=actor)
+    return rfq
 
 
 def _clean_awards(rfq, awards: list[dict]) -> list[tuple[Offer, int]]:
