@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from apps.core.errors import ConflictError
 from apps.dealroom.models import Offer
-from apps.dealroom.services.offers import offer_accept, offer_make
+from apps.dealroom.services.offers import offer_accept, offer_make, offer_withdraw
 from apps.marketplace.models import CapacityOffer, Deal, Match, Order
 from apps.marketplace.services.matches import match_accept
 from tests.factories import UserFactory
@@ -108,3 +108,26 @@ def test_two_offers_on_one_capacity_accepted_at_once_never_oversell_it(market):
     # the refused acceptance wrote nothing: its offer is still open, its match still proposed
     assert Offer.objects.filter(status="open").count() == 1
     assert Match.objects.filter(status="proposed").count() == 1
+
+
+def test_a_withdrawal_racing_an_acceptance_exactly_one_wins(market):
+    capacity = make_capacity(market, total=1000)
+    order = splittable_order(market, market.buyer, 500)
+    match = make_match(market, order, capacity, 500, supply_accepted=False)
+    offer = offer_make(actor=market.buyer_owner, cluster=market.cluster, match_id=match.pk, terms=terms(300))
+    outcomes = race(
+        [
+            lambda: offer_accept(
+                actor=market.supplier_owner, cluster=market.cluster, match_id=match.pk, offer_id=offer.pk
+            ),
+            lambda: offer_withdraw(
+                actor=market.buyer_owner, cluster=market.cluster, match_id=match.pk, offer_id=offer.pk
+            ),
+        ]
+    )
+    assert sum(isinstance(o, ConflictError) for o in outcomes) == 1
+    status = Offer.objects.get(pk=offer.pk).status
+    deals = Deal.objects.filter(match=match).count()
+    capacity.refresh_from_db()
+    assert (status, deals, capacity.reserved_quantity) in (("accepted", 1, 300), ("withdrawn", 0, 0))
+    assert Match.objects.get(pk=match.pk).status == ("accepted" if deals else "proposed")
