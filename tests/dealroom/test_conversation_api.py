@@ -11,7 +11,7 @@ from tests.factories.dealroom import ConversationFactory, MessageFactory
 from tests.factories.membership import PersonFactory
 from tests.queries import cold_queries
 
-KIND = "marketplace.deal_room_message"
+KIND = "dealroom.message"
 
 
 def post(room, user, body="When can you ship?", url=None, **extra):
@@ -100,7 +100,7 @@ def test_platform_staff_read_the_conversation(room):
 def test_each_message_notifies_the_other_side_in_the_app_and_mails_nothing_at_once(
     room, mailoutbox, django_capture_on_commit_callbacks
 ):
-    NotificationPreference.objects.create(user=room.buyer_staff, category="marketplace", in_app=False, email=True)
+    NotificationPreference.objects.create(user=room.buyer_staff, category="dealroom", in_app=False, email=True)
     with django_capture_on_commit_callbacks(execute=True):
         post(room, room.supplier_owner, "Price is 18.20 per metre.")
     notified = Notification.objects.filter(kind=KIND)

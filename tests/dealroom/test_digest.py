@@ -59,8 +59,8 @@ def test_what_was_read_or_already_mailed_is_not_mailed(room, mailoutbox):
     assert "third" in mail.body and "second" not in mail.body
 
 
-def test_no_digest_for_someone_who_turned_the_emails_of_matches_and_deals_off(room, mailoutbox):
-    NotificationPreference.objects.create(user=room.supplier_owner, category="marketplace", in_app=True, email=False)
+def test_no_digest_for_someone_who_turned_the_emails_of_the_deal_room_off(room, mailoutbox):
+    NotificationPreference.objects.create(user=room.supplier_owner, category="dealroom", in_app=True, email=False)
     post(room, room.buyer_owner, "hello")
     message_digests_send()
     assert mails_to(mailoutbox, room.supplier_owner) == []

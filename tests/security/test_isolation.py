@@ -555,6 +555,38 @@ CASES.update(
         ),
     }
 )
+# --- the deal room: documents sent with messages and offers, withdrawing, revising, cancelling ---
+CASES.update(
+    {
+        ("POST", T + "matches/{match_pk}/messages/with-document/"): (
+            lambda w: {"match_pk": w.match.pk},
+            lambda w: {"body": "let me in", "kind": "photo"},
+            frozenset(),
+        ),
+        ("POST", T + "deals/{deal_pk}/messages/with-document/"): (
+            lambda w: {"deal_pk": w.deal.pk},
+            lambda w: {"body": "let me in", "kind": "photo"},
+            frozenset(),
+        ),
+        ("POST", T + "matches/{match_pk}/offers/with-document/"): (
+            lambda w: {"match_pk": w.match.pk},
+            lambda w: {**OFFER_TERMS, "kind": "drawing"},
+            frozenset(),
+        ),
+        ("POST", T + "matches/{match_pk}/offers/{id}/counter-with-document/"): (
+            lambda w: {"match_pk": w.match.pk, "id": w.offer.pk},
+            lambda w: {**OFFER_TERMS, "kind": "drawing"},
+            frozenset(),
+        ),
+        ("POST", T + "matches/{match_pk}/offers/{id}/withdraw/"): (
+            lambda w: {"match_pk": w.match.pk, "id": w.offer.pk},
+            None,
+            frozenset(),
+        ),
+        ("POST", T + "rfqs/{id}/quotes/revise/"): (lambda w: {"id": w.rfq.pk}, lambda w: OFFER_TERMS, frozenset()),
+        ("POST", T + "rfqs/{id}/cancel/"): (lambda w: {"id": w.rfq.pk}, lambda w: {"reason": "x"}, frozenset()),
+    }
+)
 FUTURE = str(timezone.localdate() + datetime.timedelta(days=30))
 LISTING_BODIES = {  # complete, valid bodies posted for the target's enterprise A: refused for who, not what
     "orders": {
