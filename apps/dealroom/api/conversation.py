@@ -109,22 +109,14 @@ class MessageViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
 
     def create(self, request, *args, **kwargs):
         self.party()  # 404 before the body is looked at, for anyone no party to the match
-        serializer = MessagePostSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        message = services.message_post(
-            actor=request.user,
-            cluster=self.cluster,
-            roles=self.cluster_roles,
-            match_id=self.match_id(),
-            body=serializer.validated_data["body"],
-            language=serializer.validated_data.get("language"),
-        )
-        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+        return self._post(request, attached={})
 
     @action(detail=False, methods=["post"], url_path="with-document", parser_classes=[MultiPartParser, FormParser])
     def with_document(self, request, *args, **kwargs):
         self.party()
-        attached = attached_file(request, self.cluster)
+        return self._post(request, attached=attached_file(request, self.cluster))
+
+    def _post(self, request, *, attached: dict):
         serializer = MessagePostSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         message = services.message_post(

@@ -93,7 +93,7 @@ class QuoteRevisionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     quantity = serializers.IntegerField()
     unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
-    delivery_date = serializers.DateField()
+    delivery_date = fields.DateField(span=PLAN)
     lot_size = serializers.IntegerField()
     payment_terms = serializers.CharField()
     note = serializers.CharField()

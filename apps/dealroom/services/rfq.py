@@ -146,9 +146,8 @@ def _locked_rfq(cluster, rfq_id: int) -> RequestForQuotation:
     return rfq
 
 
-@transaction.atomic
-def quote_submit(*, actor, cluster, rfq_id: int, terms: dict, note: str = "") -> Offer:
-    """An invited supplier quotes once, before the deadline."""
+def _quoting(actor, cluster, rfq_id: int) -> tuple[RequestForQuotation, RfqInvitation]:
+    """The request (locked) and the caller's invitation to it, while it takes quotes."""
     rfq = _locked_rfq(cluster, rfq_id)
     invitation = (
         RfqInvitation.objects.select_for_update(of=("self",))
@@ -159,23 +158,40 @@ def quote_submit(*, actor, cluster, rfq_id: int, terms: dict, note: str = "") ->
     if invitation is None:
         raise PermissionDeniedError(_("Only the invited suppliers quote."))
     check_quote(rfq)
-    if invitation.status != RfqInvitation.Status.INVITED:
-        raise DomainError(
-            _("Your enterprise has already quoted on this request."), field="quote", code="already_quoted"
-        )
+    return rfq, invitation
+
+
+def _quote_terms(cluster, rfq, invitation, terms: dict) -> dict:
     order, capacity = rfq.order, invitation.capacity
     most = min(order.quantity - order.filled_quantity, capacity.total_quantity - capacity.reserved_quantity)
-    cleaned = clean_terms(cluster, terms, most=most, whole=None if order.splittable else rfq.quantity)
-    quote = Offer.objects.create(
-        cluster=cluster,
+    return clean_terms(cluster, terms, most=most, whole=None if order.splittable else rfq.quantity)
+
+
+def _new_quote(rfq, invitation, *, actor, note: str, terms: dict, revises=None) -> Offer:
+    """A supplier's quote on its invitation, valid the rulebook's time after the deadline."""
+    return Offer.objects.create(
+        cluster_id=rfq.cluster_id,
         invitation=invitation,
+        revises=revises,
         side="supply",
         enterprise=invitation.supplier,
         author=actor,
         note=note[:2000],
-        expires_at=offer_valid_until(cluster, rfq.deadline),
-        **cleaned,
+        expires_at=offer_valid_until(rfq.cluster, rfq.deadline),
+        **terms,
     )
+
+
+@transaction.atomic
+def quote_submit(*, actor, cluster, rfq_id: int, terms: dict, note: str = "") -> Offer:
+    """An invited supplier quotes once, before the deadline."""
+    rfq, invitation = _quoting(actor, cluster, rfq_id)
+    if invitation.status != RfqInvitation.Status.INVITED:
+        raise DomainError(
+            _("Your enterprise has already quoted on this request."), field="quote", code="already_quoted"
+        )
+    cleaned = _quote_terms(cluster, rfq, invitation, terms)
+    quote = _new_quote(rfq, invitation, actor=actor, note=note, terms=cleaned)
     invitation.status = RfqInvitation.Status.QUOTED
     invitation.save(update_fields=["status"])
     notices.quote_received(rfq=rfq, quote=quote, actor=actor)
@@ -188,16 +204,7 @@ def quote_revise(*, actor, cluster, rfq_id: int, terms: dict, note: str = "") ->
     ``dealroom.quote_max_revisions`` times: the old quote is superseded (kept, and named by the new
     one's ``revises``), the buyer compares the latest. Serialised with awards and cancelling by the
     request's row lock."""
-    rfq = _locked_rfq(cluster, rfq_id)
-    invitation = (
-        RfqInvitation.objects.select_for_update(of=("self",))
-        .select_related("capacity", "supplier")
-        .filter(rfq=rfq, supplier_id__in=viewer_enterprise_ids(actor))
-        .first()
-    )
-    if invitation is None:
-        raise PermissionDeniedError(_("Only the invited suppliers quote."))
-    check_quote(rfq)
+    rfq, invitation = _quoting(actor, cluster, rfq_id)
     current = (
         Offer.objects.select_for_update().filter(invitation=invitation).exclude(status=Offer.Status.SUPERSEDED).first()
     )
@@ -218,25 +225,13 @@ def quote_revise(*, actor, cluster, rfq_id: int, terms: dict, note: str = "") ->
             field="quote",
             code="too_many_revisions",
         )
-    order, capacity = rfq.order, invitation.capacity
-    most = min(order.quantity - order.filled_quantity, capacity.total_quantity - capacity.reserved_quantity)
-    cleaned = clean_terms(cluster, terms, most=most, whole=None if order.splittable else rfq.quantity)
+    cleaned = _quote_terms(cluster, rfq, invitation, terms)
     now = timezone.now()
     if not Offer.objects.filter(pk=current.pk, status=Offer.Status.OPEN).update(
         status=Offer.Status.SUPERSEDED, answered_at=now, answered_by=actor
     ):
         raise ConflictError(_("Your quote was answered meanwhile."), code="illegal_transition", field="quote")
-    quote = Offer.objects.create(
-        cluster=cluster,
-        invitation=invitation,
-        revises=current,
-        side="supply",
-        enterprise=invitation.supplier,
-        author=actor,
-        note=note[:2000],
-        expires_at=offer_valid_until(cluster, rfq.deadline),
-        **cleaned,
-    )
+    quote = _new_quote(rfq, invitation, actor=actor, note=note, terms=cleaned, revises=current)
     notices.quote_revised(rfq=rfq, quote=quote, actor=actor)
     return quote
 
