@@ -13,7 +13,7 @@ from apps.dealroom.models import Document, Message, Offer
 from tests.factories.governance import RuleVersionFactory
 from tests.queries import cold_queries
 
-from .conftest import PDF, xlsx
+from .conftest import PDF, PNG, xlsx
 from .test_documents_api import stored_names
 from .test_offers_api import proposed, terms  # noqa: F401 -- the imported fixture
 
@@ -138,3 +138,19 @@ def test_threads_and_offers_with_attachments_list_in_bounded_queries(as_user, ma
     with cold_queries() as many:
         assert len(supplier.get(messages).json()["results"]) == 5
     assert len(many) == len(few)
+
+
+def test_in_a_dispute_the_sides_attach_through_the_deal_and_the_administrators_do_not(room):
+    deal = room.accepted_with_deal(status="disputed")
+    url = room.deal_messages_url(deal) + "with-document/"
+    photo = {"body": "The rolls arrived wet", "kind": "photo"}
+    admin = with_document(room.api(room.admin), url, photo, PNG, "wet.png", "photo")
+    assert admin.status_code == 403
+    assert not Message.objects.exists() and not Document.objects.exists()
+    sent = with_document(room.api(room.buyer_owner), url, photo, PNG, "wet.png", "photo")
+    assert sent.status_code == 201, sent.content
+    document = Document.objects.get()
+    assert (document.deal_id, document.match_id, document.enterprise_id) == (deal.pk, deal.match_id, room.buyer.pk)
+    # the administrators read it while the dispute is open, as every document of a disputed deal
+    thread = room.api(room.admin).get(room.deal_messages_url(deal)).json()["results"]
+    assert thread[0]["attachments"][0]["name"] == "wet.png"
