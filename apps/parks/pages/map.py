@@ -21,6 +21,8 @@ REFUSAL = gettext_lazy("The cluster's map is open to its members and administrat
 
 def _placed(points):
     for point in points:
+        if point["latitude"] is None or point["longitude"] is None:
+            continue  # a partner with nothing placed: listed beside the map only
         xy = geo.project(point["latitude"], point["longitude"])
         if xy is not None:
             yield {**point, "x": xy[0], "y": xy[1]}
@@ -42,6 +44,7 @@ def cluster_map(request, slug):
                     "count": p.get("count"),
                 }
                 for p in rows
+                if p["latitude"] is not None and p["longitude"] is not None
             ]
             for kind, rows in points.items()
         } | {"tiles": tiles, "attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", "")}
