@@ -47,11 +47,16 @@ def cluster_map(request, slug):
                 if p["latitude"] is not None and p["longitude"] is not None
             ]
             for kind, rows in points.items()
-        } | {"tiles": tiles, "attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", "")}
+        } | {
+            "tiles": tiles,
+            "attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+            "dashed_line": geo.south_china_sea()["dashes_latlng"],  # drawn over tiles that may lack it
+        }
     else:
         context |= {
             "view_box": geo.view_box(),
             "provinces": geo.outline()["provinces"],
+            "south_china_sea": geo.south_china_sea(),  # the customary inset, lower right
             "members": list(_placed(points["members"])),
             "resources": list(_placed(points["resources"])),
             "partners": list(_placed(points["partners"])),
