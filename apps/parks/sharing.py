@@ -39,12 +39,9 @@ def partner_bookable_predicate() -> str:
     """The policy's predicate: a resource bookable by partners, of a cluster partnered in force today
     with the one in ``app.cluster_id`` under terms that open resources; or one its members booked across
     (so that their bookings still show what they booked; the partner view lists only the former)."""
-    from django.conf import settings
+    from apps.partnerships.rls import CURRENT, local_today
 
-    from apps.partnerships.rls import CURRENT
-
-    # the partnership's days are the platform's local days (``timezone.localdate``), not the session's (UTC)
-    today = f"(CURRENT_TIMESTAMP AT TIME ZONE '{settings.TIME_ZONE}')::date"
+    today = local_today()  # the partnership's days are the platform's local days, not the session's (UTC)
     return (
         # what the cluster's members booked across stays readable with their bookings, after the partnership too
         f"id IN (SELECT b.resource_id FROM parks_booking b WHERE b.partner_cluster_id = {CURRENT}) OR ("
