@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from apps.core.api.fields import DateTimeField
+from apps.core.api.fields import DateField, DateTimeField
 from apps.core.api.serializers import ModelSerializer
 from apps.core.dates import PLAN
 from apps.membership.api.serializers import EnterpriseSummarySerializer, UserBriefSerializer
@@ -158,10 +158,10 @@ class CalendarSlotSerializer(serializers.Serializer):
 
 
 class CalendarDaySerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = DateField(span=PLAN)
     slots = CalendarSlotSerializer(many=True)
 
 
 class CalendarSerializer(serializers.Serializer):
-    week_start = serializers.DateField()
+    week_start = DateField(span=PLAN)
     days = CalendarDaySerializer(many=True)
