@@ -13,6 +13,7 @@ from apps.governance import chain
 from apps.marketplace import demo as marketplace_demo
 from apps.marketplace.demo import DEMO_CLUSTERS
 from apps.marketplace.models import MATCHABLE, Deal, Match, MatchKind, Order
+from apps.matching import demo_partners
 from apps.membership.models import EnterpriseMember
 from apps.tenancy.models import Cluster
 from apps.tenancy.selectors import MEMBER
@@ -175,4 +176,5 @@ def _load_documents(stdout=None) -> list[tuple[str, str, str]]:
 
 def load(stdout=None) -> list[tuple[str, str, str]]:
     """The deal room's demo: conversations, offers and requests for quotation, documents (idempotent)."""
+    demo_partners.load()  # a cross-cluster deal across the park's partnership (partnerships and parks are laid)
     return _load_first(stdout) + _load_documents(stdout)

@@ -14,6 +14,11 @@ class MatchingConfig(AppConfig):
 
         provide_rules(*MATCHING_RULES, order=20)
 
+        from . import partners, planner
+
+        if partners.match_incremental not in planner.INCREMENTAL_EXTENSIONS:  # new listings matched across too
+            planner.INCREMENTAL_EXTENSIONS.append(partners.match_incremental)
+
         # an enacted change of the matching rules re-scores the open proposals (governance sits below)
         from apps.governance.signals import rulebook_enacted
 

@@ -495,6 +495,10 @@ def run_full(run: MatchingRun, *, lease: leases.Lease | None = None) -> Matching
     return run
 
 
+#: ``fn(run, listing_kind, listing_ids, *, lease, today) -> counts``: more proposals for the same listings
+INCREMENTAL_EXTENSIONS: list = []
+
+
 def run_incremental(
     run: MatchingRun, listing_kind: str, listing_ids: list[int], *, lease: leases.Lease | None = None
 ) -> MatchingRun:
@@ -516,6 +520,8 @@ def run_incremental(
     )
     version = rulebook_version(cluster=cluster)
     written = write_incremental(spec, cluster, run, result.allocations, lease=lease, version=version)
+    for extend in INCREMENTAL_EXTENSIONS:  # after the cluster's own: across partners (apps/matching/partners.py)
+        written |= extend(run, listing_kind, listing_ids, lease=lease, today=today)
     lease.succeed(
         counts={
             "rulebook_version": version,

@@ -14,7 +14,9 @@ from apps.tenancy.demo import DEMO_PASSWORD
 from apps.tenancy.models import Cluster, ClusterRole
 
 from .models import Auditor, Resource, Visit
+from .partners import partner_check
 from .services.bookings import booking_create
+from .services.partner_bookings import partner_booking_create
 from .services.verification import visit_record, visit_schedule
 
 SLUG = "yangtze-park"
@@ -159,6 +161,7 @@ def load(stdout=None) -> list[tuple[str, str, str]]:
                 ends_at=start + datetime.timedelta(hours=hours),
                 quantity=quantity,
             )
+    _partner_booking(cluster, lab)
     if owners and not Visit.objects.filter(cluster=cluster).exists():
         visit = visit_schedule(actor=auditor, cluster=cluster, enterprise_id=owners[0].enterprise_id, scheduled_for=now)
         visit_record(
@@ -183,3 +186,33 @@ def load(stdout=None) -> list[tuple[str, str, str]]:
                 scheduled_for=now + datetime.timedelta(days=5),
             )
     return logins
+
+
+def _partner_booking(park, lab) -> None:
+    """A textile member that is not the park's books its lab across the partnership (the partner view)."""
+    textile = Cluster.objects.filter(slug="yangtze-textile").first()
+    if textile is None:
+        return
+    person = (
+        EnterpriseMember.objects.filter(
+            role=EnterpriseMember.Role.OWNER,
+            enterprise__memberships__cluster=textile,
+            enterprise__memberships__status=Membership.Status.ACTIVE,
+        )
+        .exclude(enterprise__memberships__cluster=park)
+        .select_related("enterprise", "user")
+        .order_by("user__email")
+        .first()
+    )
+    if person is None or not partner_check(park, person.enterprise):
+        return
+    start = _next_weekday(5, 14)
+    partner_booking_create(
+        actor=person.user,
+        cluster=textile,
+        resource_id=lab.pk,
+        enterprise=person.enterprise,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        note="Partner booking: colour-fastness tests / 合作集群预订：色牢度检测",
+    )

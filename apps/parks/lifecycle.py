@@ -99,13 +99,16 @@ def _passes(check, *args, **kwargs) -> bool:
     return True
 
 
-def check_may_book(resource, *, enterprise, is_member: bool) -> None:
-    """``enterprise`` may book ``resource``: a member, or a partner's member where the resource allows it."""
+def check_may_book(resource, *, enterprise, is_member: bool, partner: bool | None = None) -> None:
+    """``enterprise`` may book ``resource``: a member, or a partner's member where the resource allows it
+    (``partner``: already established by the caller in the partner's own scope; else asked of the hook)."""
     if not resource.active:
         raise ConflictError(_("This resource is not open for booking."), field="resource")
     if is_member:
         return
-    if resource.bookable_by == "members_and_partners" and is_partner(resource.cluster, enterprise):
+    if partner is None:
+        partner = is_partner(resource.cluster, enterprise)
+    if resource.bookable_by == "members_and_partners" and partner:
         return
     raise PermissionDeniedError(_("Only members of the cluster may book this resource."))
 

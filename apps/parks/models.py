@@ -19,6 +19,7 @@ from apps.tenancy.models import Cluster
 from apps.tenancy.scoping import tenant_manager
 
 from .lifecycle import BookingStatus, VisitStatus
+from .sharing import PartnerBookableManager
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -64,7 +65,7 @@ class Resource(models.Model):
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = tenant_manager()
+    objects = PartnerBookableManager()  # partner-bookable rows: partners in force see them
 
     class Meta:
         verbose_name = _("park resource")
@@ -85,6 +86,10 @@ class Booking(models.Model):
     resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="bookings")
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="park_bookings")
     booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    #: booked across by a member of this partner cluster: the booking is that cluster's too (its partner view)
+    partner_cluster = models.ForeignKey(
+        Cluster, on_delete=models.SET_NULL, null=True, blank=True, related_name="partner_bookings"
+    )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     quantity = models.PositiveIntegerField(_("quantity"), default=1, validators=[MinValueValidator(1)])
@@ -99,7 +104,7 @@ class Booking(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = tenant_manager()
+    objects = tenant_manager(partner_path="partner_cluster_id")
 
     class Meta:
         verbose_name = _("booking")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .pages import bookings, map, resources, verification
+from .pages import bookings, map, partners, resources, verification
 
 urlpatterns = [
     path("clusters/<slug:slug>/resources/", resources.resource_list, name="park-resources"),
@@ -22,4 +22,16 @@ urlpatterns = [
     path("clusters/<slug:slug>/visits/", verification.visit_list, name="park-visits"),
     path("clusters/<slug:slug>/visits/<int:pk>/", verification.visit_detail, name="park-visit"),
     path("clusters/<slug:slug>/map/", map.cluster_map, name="park-map"),
+    path("clusters/<slug:slug>/partner-resources/", partners.partner_resource_list, name="park-partner-resources"),
+    path(
+        "clusters/<slug:slug>/partner-resources/<int:pk>/",
+        partners.partner_resource_detail,
+        name="park-partner-resource",
+    ),
+    path("clusters/<slug:slug>/partner-bookings/", partners.partner_booking_list, name="park-partner-bookings"),
+    path(
+        "clusters/<slug:slug>/partner-bookings/<int:pk>/cancel/",
+        partners.partner_booking_cancel,
+        name="park-partner-booking-cancel",
+    ),
 ]

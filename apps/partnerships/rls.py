@@ -23,6 +23,14 @@ CURRENT = f"NULLIF(current_setting('{SETTING}', true), '')::bigint"
 PARTIES = f"{CURRENT} IN (proposer_id, partner_id)"
 
 
+def local_today() -> str:
+    """Today in the platform's time zone: partnerships run by local days (``timezone.localdate``), while the
+    database session keeps UTC, whose ``CURRENT_DATE`` is yesterday in Shanghai each morning until 08:00."""
+    from django.conf import settings
+
+    return f"(CURRENT_TIMESTAMP AT TIME ZONE '{settings.TIME_ZONE}')::date"
+
+
 def partner_in_force_predicate(kind: str) -> str:
     """A listing row visible across: shared, published, and covered by a partnership in force today."""
     return (
@@ -30,7 +38,7 @@ def partner_in_force_predicate(kind: str) -> str:
         f" SELECT CASE WHEN p.proposer_id = {CURRENT} THEN p.partner_id ELSE p.proposer_id END"
         " FROM partnerships_partnership p"
         f" WHERE {CURRENT} IN (p.proposer_id, p.partner_id) AND p.status = 'in_force'"
-        " AND p.starts_on <= CURRENT_DATE AND CURRENT_DATE <= p.ends_on"
+        f" AND p.starts_on <= {local_today()} AND {local_today()} <= p.ends_on"
         f" AND p.shared_kinds::jsonb ? '{kind}')"
     )
 

@@ -13,6 +13,10 @@
     resources: { color: "#2e7d32", radius: 6 },
     partners: { color: "#c75b12", radius: 9 }
   };
+  // the dashed line of the South China Sea Islands (南海诸岛), whatever the deployment's tiles show
+  (points.dashed_line || []).forEach(function (dash) {
+    L.polygon(dash, { color: "#5f6f82", weight: 1, fillOpacity: 0.8, interactive: false }).addTo(map);
+  });
   var bounds = [];
   Object.keys(styles).forEach(function (kind) {
     (points[kind] || []).forEach(function (p) {

@@ -25,6 +25,16 @@ def test_demo_data_is_believable_and_idempotent(capsys):
     assert set(Cluster.objects.values_list("kind", flat=True)) == {"virtual", "physical", "hybrid"}
     assert all(ClusterRole.objects.filter(cluster=c, role="administrator").exists() for c in Cluster.objects.all())
 
+    # across the park's partnership: a shared listing matched across, a cross-cluster deal, a partner booking
+    from apps.marketplace.models import Deal
+    from apps.parks.models import Booking
+
+    textile, park = Cluster.objects.get(slug="yangtze-textile"), Cluster.objects.get(slug="yangtze-park")
+    deal = Deal.objects.select_related("match__order", "match__capacity").get(cluster=textile, partner_cluster=park)
+    assert deal.match.order.shared_with_partners and deal.match.capacity.cluster_id == park.pk
+    assert deal.match.run.kind == "incremental" and deal.status == "in_production"
+    assert Booking.objects.filter(cluster=park, partner_cluster=textile, resource__bookable_by="members_and_partners")
+
     call_command("load_demo")
     assert snapshot() == first
 

@@ -1,12 +1,15 @@
 """The park's pages: resources with the week calendar and the booking form, bookings, visits, the map."""
 
 import datetime
+import json
 
 import pytest
 from django.test import Client, override_settings
 from django.utils import timezone
 
 from apps.parks.models import Booking, Resource, Visit
+from tests.factories import ClusterFactory, UserFactory
+from tests.factories.membership import EnterpriseFactory, MembershipFactory
 from tests.factories.parks import AuditorFactory, BookingFactory, ResourceFactory, VisitFactory
 
 from .conftest import at
@@ -141,3 +144,42 @@ def test_the_visit_list_is_the_members_own(park):
     VisitFactory(cluster=park.cluster, enterprise=park.b)
     html = logged_in(park.a_owner).get(page(park, "visits/")).content.decode()
     assert park.b.legal_name_zh not in html and 'data-testid="visit-form"' not in html
+
+
+def test_the_map_shows_the_south_china_sea_islands_and_the_dashed_line(park):
+    """南海诸岛 in the customary inset at the lower right, inside the map, on the SVG and over tiles alike."""
+    from apps.parks import geo
+
+    html = logged_in(park.a_owner).get(page(park, "map/")).content.decode()
+    inset = html.split('data-testid="map-south-china-sea"')[1].split("</g>")[0]
+    assert "南海诸岛" in inset and 'class="inset-box"' in inset and 'data-testid="map-dashed-line"' in inset
+    box = geo.south_china_sea()["box"]
+    width, height = (float(v) for v in geo.view_box().split()[2:])
+    assert box["x"] > width / 2 and box["y"] > height / 2  # the lower right
+    assert box["x"] + box["width"] <= width and box["y"] + box["height"] <= height
+    dashes = geo.south_china_sea()["dashes"]
+    assert dashes.count("M") >= 9  # the dashes, each its own shape
+    for x, y in (map(float, pt.split(",")) for pt in dashes.replace("M", " ").replace("Z", " ").split()):
+        assert box["x"] <= x <= box["x"] + box["width"] and box["y"] <= y <= box["y"] + box["height"]
+    # over the deployment's tiles the dashed line travels with the points, in degrees
+    with override_settings(MAP_TILE_URL="https://tiles.example.com/{z}/{x}/{y}.png"):
+        html = logged_in(park.a_owner).get(page(park, "map/")).content.decode()
+    points = json.loads(html.split('id="map-points" type="application/json">')[1].split("</script>")[0])
+    lats = [lat for dash in points["dashed_line"] for lat, _lng in dash]
+    assert len(points["dashed_line"]) >= 9 and min(lats) < 5 and max(lats) < 25
+
+
+def test_the_map_places_a_partner_at_its_shared_resources(park):
+    from tests.factories.partnerships import PartnershipFactory
+
+    textile = ClusterFactory(slug="textile-map")
+    PartnershipFactory(proposer=textile, partner=park.cluster)
+    ResourceFactory(cluster=park.cluster, latitude=31.3, longitude=120.6, bookable_by="members_and_partners")
+    ResourceFactory(cluster=park.cluster, name_zh="不共享的", latitude=40.0, longitude=116.4)  # not shared: not seen
+    owner = UserFactory()
+    MembershipFactory(cluster=textile, enterprise=EnterpriseFactory(owner=owner))
+    html = logged_in(owner).get(f"/clusters/{textile.slug}/map/").content.decode()
+    assert html.count('data-testid="map-partner"') == 1 and "不共享的" not in html
+    # the park's own map lists the textile partner (nothing of its own placed: no shared resources)
+    html = logged_in(park.a_owner).get(page(park, "map/")).content.decode()
+    assert 'data-testid="map-partner"' not in html and (textile.name_en in html or textile.name_zh in html)

@@ -703,6 +703,23 @@ CASES[("POST", T + "verifications/{id}/record/")] = (
     frozenset(),
 )
 CASES[("POST", T + "verifications/{id}/cancel/")] = (lambda w: {"id": w.visit.pk}, None, frozenset())
+# the partner view of parks (the target's own members read it; the target's partners share nothing with it)
+CASES[("GET", T + "partner-resources/")] = (lambda w: {}, None, frozenset({"plain_member"}))
+CASES[("GET", T + "partner-resources/{id}/")] = (lambda w: {"id": w.resource.pk}, None, frozenset())
+CASES[("GET", T + "partner-resources/{id}/calendar/")] = (lambda w: {"id": w.resource.pk}, None, frozenset())
+CASES[("GET", T + "partner-bookings/")] = (lambda w: {}, None, frozenset({"plain_member"}))
+CASES[("GET", T + "partner-bookings/{id}/")] = (lambda w: {"id": w.booking.pk}, None, frozenset())
+CASES[("POST", T + "partner-bookings/")] = (
+    lambda w: {},
+    lambda w: {
+        "resource": w.resource.pk,
+        "enterprise": w.a.pk,
+        "starts_at": (timezone.now() + datetime.timedelta(days=9)).isoformat(),
+        "ends_at": (timezone.now() + datetime.timedelta(days=9, hours=1)).isoformat(),
+    },
+    frozenset(),
+)
+CASES[("POST", T + "partner-bookings/{id}/cancel/")] = (lambda w: {"id": w.booking.pk}, None, frozenset())
 CASES[("GET", T + "auditors/")] = (lambda w: {}, None, frozenset())
 CASES[("POST", T + "auditors/")] = (lambda w: {}, lambda w: {"email": w.outsider.email}, frozenset())
 CASES[("DELETE", T + "auditors/{id}/")] = (lambda w: {"id": w.auditor.pk}, None, frozenset())
@@ -836,9 +853,13 @@ def test_no_actor_outside_reaches_the_target_cluster(partnership):
     for user in (w.other_member, w.other_admin):
         client = APIClient()
         client.force_authenticate(user)
-        for segment in ("partner-listings/", "partnerships/", "matches/", "deals/", "orders/", "capacities/"):
+        segments = ("partner-listings/", "partnerships/", "matches/", "deals/", "orders/", "capacities/")
+        for segment in (*segments, "partner-resources/", f"partner-resources/{w.resource.pk}/", "partner-bookings/"):
             response = client.get(f"/api/v1/clusters/{w.other.slug}/{segment}")
-            if response.status_code != 200 or SECRET in response.content.decode():
+            expected = 404 if segment.startswith("partner-resources/") and segment != "partner-resources/" else 200
+            if segment == "partner-bookings/" and user is w.other_admin:
+                expected = 403  # a member's own bookings across: an administrator who is no member has none
+            if response.status_code != expected or SECRET in response.content.decode():
                 failures.append(f"GET other-cluster/{segment} as a partner: {response.status_code} or leaked")
     assert not failures, "\n".join(failures)
 

@@ -52,6 +52,10 @@ PARTNER_POLICIES = {
     "marketplace_channelrequest": {"tenant_isolation", "partner_visibility", "partner_reservation"},
     "marketplace_match": {"tenant_isolation", "partner_side"},
     "marketplace_deal": {"tenant_isolation", "partner_side"},
+    # parks: a resource bookable by partners is read across while a partnership in force opens resources (or
+    # once booked across); a booking across is its booker's cluster's too (``apps/parks/sharing.py``)
+    "parks_resource": {"tenant_isolation", "partner_bookable"},
+    "parks_booking": {"tenant_isolation", "partner_side"},
 }
 
 

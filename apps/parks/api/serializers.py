@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from apps.core.api.fields import DateTimeField
+from apps.core.api.fields import DateField, DateTimeField
 from apps.core.api.serializers import ModelSerializer
 from apps.core.dates import PLAN
 from apps.membership.api.serializers import EnterpriseSummarySerializer, UserBriefSerializer
@@ -124,3 +124,44 @@ class VisitRecordSerializer(serializers.Serializer):
     photos = PhotoSerializer(many=True, required=False, default=list, max_length=50)
     level = serializers.ChoiceField(choices=Level.choices)
     expires_at = DateTimeField(span=PLAN, required=False)
+
+
+class ClusterBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name_en = serializers.CharField()
+    name_zh = serializers.CharField()
+
+
+class PartnerResourceSerializer(ResourceSerializer):
+    """A partner's resource as a partner cluster's members see it: with the park it belongs to."""
+
+    cluster = ClusterBriefSerializer(read_only=True)
+
+    class Meta(ResourceSerializer.Meta):
+        fields = ("id", "cluster", *EDITABLE)
+        read_only_fields = fields
+
+
+class PartnerBookingSerializer(BookingSerializer):
+    cluster = ClusterBriefSerializer(read_only=True)
+
+    class Meta(BookingSerializer.Meta):
+        fields = ("cluster", *BookingSerializer.Meta.fields)
+        read_only_fields = fields
+
+
+class CalendarSlotSerializer(serializers.Serializer):
+    hour = serializers.IntegerField()
+    used = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=["closed", "free", "part", "full"])
+
+
+class CalendarDaySerializer(serializers.Serializer):
+    date = DateField(span=PLAN)
+    slots = CalendarSlotSerializer(many=True)
+
+
+class CalendarSerializer(serializers.Serializer):
+    week_start = DateField(span=PLAN)
+    days = CalendarDaySerializer(many=True)

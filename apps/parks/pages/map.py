@@ -21,6 +21,8 @@ REFUSAL = gettext_lazy("The cluster's map is open to its members and administrat
 
 def _placed(points):
     for point in points:
+        if point["latitude"] is None or point["longitude"] is None:
+            continue  # a partner with nothing placed: listed beside the map only
         xy = geo.project(point["latitude"], point["longitude"])
         if xy is not None:
             yield {**point, "x": xy[0], "y": xy[1]}
@@ -42,13 +44,19 @@ def cluster_map(request, slug):
                     "count": p.get("count"),
                 }
                 for p in rows
+                if p["latitude"] is not None and p["longitude"] is not None
             ]
             for kind, rows in points.items()
-        } | {"tiles": tiles, "attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", "")}
+        } | {
+            "tiles": tiles,
+            "attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+            "dashed_line": geo.south_china_sea()["dashes_latlng"],  # drawn over tiles that may lack it
+        }
     else:
         context |= {
             "view_box": geo.view_box(),
             "provinces": geo.outline()["provinces"],
+            "south_china_sea": geo.south_china_sea(),  # the customary inset, lower right
             "members": list(_placed(points["members"])),
             "resources": list(_placed(points["resources"])),
             "partners": list(_placed(points["partners"])),

@@ -26,7 +26,7 @@ from apps.membership.models import EnterpriseMember, Membership
 from apps.membership.permissions import is_cluster_administrator, require_cluster_administrator
 from apps.tenancy.rules import rule_value
 
-from .. import lifecycle
+from .. import lifecycle, notices
 from ..lifecycle import LIVE, BookingStatus, peak_in_use
 from ..models import WEEKDAYS, Booking, Resource
 
@@ -94,11 +94,22 @@ def _validate(resource, cluster, *, starts_at, ends_at, quantity, now) -> None:
 
 
 def booking_create(
-    *, actor, cluster, resource_id: int, enterprise, starts_at, ends_at, quantity: int = 1, note: str = ""
+    *,
+    actor,
+    cluster,
+    resource_id: int,
+    enterprise,
+    starts_at,
+    ends_at,
+    quantity: int = 1,
+    note: str = "",
+    partner_cluster=None,
 ) -> Booking:
+    """Book ``resource_id`` of ``cluster`` for ``enterprise``. ``partner_cluster``: the booker's cluster when
+    booked across (``partner_bookings``, which has established the partnership in that cluster's scope)."""
     try:
         with transaction.atomic():
-            return _create(
+            booking = _create(
                 actor=actor,
                 cluster=cluster,
                 resource_id=resource_id,
@@ -107,21 +118,28 @@ def booking_create(
                 ends_at=ends_at,
                 quantity=quantity,
                 note=note,
+                partner_cluster=partner_cluster,
             )
+            if booking.status == BookingStatus.PENDING:
+                notices.booking_requested(booking, actor=actor)
+            return booking
     except IntegrityError as exc:  # the exclusion constraint (PostgreSQL), behind the service's check
         raise ConflictError(_("The resource is already booked for that time."), code="fully_booked") from exc
 
 
-def _create(*, actor, cluster, resource_id, enterprise, starts_at, ends_at, quantity, note) -> Booking:
+def _create(*, actor, cluster, resource_id, enterprise, starts_at, ends_at, quantity, note, partner_cluster) -> Booking:
     resource = Resource.objects.select_for_update().filter(cluster=cluster, pk=resource_id).first()
     if resource is None:
         raise DomainError(_("No such resource in this cluster."), field="resource")
     if not EnterpriseMember.objects.filter(enterprise=enterprise, user=actor).exists():
         raise PermissionDeniedError(_("You can only book for an enterprise you belong to."))
-    is_member = Membership.objects.filter(
-        cluster=cluster, enterprise=enterprise, status=Membership.Status.ACTIVE
-    ).exists()
-    lifecycle.check_may_book(resource, enterprise=enterprise, is_member=is_member)
+    if partner_cluster is None:
+        is_member = Membership.objects.filter(
+            cluster=cluster, enterprise=enterprise, status=Membership.Status.ACTIVE
+        ).exists()
+        lifecycle.check_may_book(resource, enterprise=enterprise, is_member=is_member)
+    else:
+        lifecycle.check_may_book(resource, enterprise=enterprise, is_member=False, partner=True)
     now = timezone.now()
     _validate(resource, cluster, starts_at=starts_at, ends_at=ends_at, quantity=quantity, now=now)
     overlapping = Booking.objects.filter(
@@ -142,6 +160,7 @@ def _create(*, actor, cluster, resource_id, enterprise, starts_at, ends_at, quan
             exclusive=resource.capacity == 1,
             status=status,
             note=note,
+            partner_cluster=partner_cluster,
         )
 
 
@@ -163,6 +182,7 @@ def booking_decide(*, actor, cluster, booking_id: int, confirm: bool) -> Booking
     booking.status = BookingStatus.CONFIRMED if confirm else BookingStatus.REJECTED
     booking.decided_by = actor
     booking.save(update_fields=["status", "decided_by", "updated_at"])
+    notices.booking_decided(booking, actor=actor, confirmed=confirm)
     return booking
 
 
@@ -190,4 +210,5 @@ def booking_cancel(*, actor, cluster, booking_id: int) -> Booking:
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_late = late
     booking.save(update_fields=["status", "cancelled_late", "updated_at"])
+    notices.booking_cancelled(booking, actor=actor)
     return booking
