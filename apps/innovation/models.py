@@ -379,6 +379,8 @@ class SearchEntry(models.Model):
     title = models.CharField(_("title"), max_length=300)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     tokens = models.TextField(_("tokens"))
+    #: found by the members of the clusters in partnership in force with this one too
+    shared_with_partners = models.BooleanField(_("found by partner clusters"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = tenant_manager()
