@@ -56,7 +56,7 @@ def _url(world, name, *args):
 
 def test_posting_a_challenge_shows_field_errors_then_posts_it(world):
     seeker = browser(world.seeker_owner)
-    assert "data-testid=\"post-challenge\"" in seeker.get(_url(world, "challenge-list-page")).content.decode()
+    assert 'data-testid="post-challenge"' in seeker.get(_url(world, "challenge-list-page")).content.decode()
     assert seeker.get(_url(world, "challenge-create-page")).status_code == 200
     past = seeker.post(_url(world, "challenge-create-page"), challenge_form(world, deadline=_local(-1)))
     assert past.status_code == 200 and past.context["form"].errors.get("deadline")
