@@ -364,8 +364,9 @@ class KnowledgeUse(models.Model):
 
 class SearchEntry(models.Model):
     """One searchable object of a cluster: its kind and id, who may find it and its token text
-    (``search.tokens``). PostgreSQL searches ``to_tsvector('simple', tokens)`` through a GIN index,
-    SQLite an FTS5 table over the same text (both made in migration 0002)."""
+    (``search.tokens``). PostgreSQL searches a stored ``to_tsvector('simple', tokens)`` through a
+    GIN index over (cluster, vector) (migration 0004), SQLite an FTS5 table over the same text
+    (migration 0002)."""
 
     class Visibility(models.TextChoices):
         MEMBERS = "members", _("Members of the cluster")

@@ -3,9 +3,9 @@
 Both search the same token text (``search.tokens``): the query's terms are ANDed, a Latin word
 matching as a prefix, a CJK run by its bigrams.
 
-* PostgreSQL: ``to_tsvector('simple', tokens) @@ to_tsquery('simple', …)`` through the GIN index
-  of migration 0002, ranked by ``ts_rank``. The rank is computed over at most ``CANDIDATES``
-  matching rows (the index answers those), so a query matching half the cluster stays bounded.
+* PostgreSQL: ``vector @@ to_tsquery('simple', …)``, the stored ``to_tsvector('simple', tokens)``
+  through the GIN index over (cluster, vector) of migration 0004, ranked by ``ts_rank``. The
+  rank is computed over at most ``CANDIDATES`` matching rows (the index answers those), so a query matching half the cluster stays bounded.
 * SQLite: the FTS5 table ``innovation_searchentry_fts`` over the same column, ranked by ``bm25``.
 
 Every query takes the cluster and the viewer's enterprises: an entry is found by the cluster's
@@ -77,10 +77,9 @@ def _postgresql(cursor, query, *, cluster_id, enterprise_ids, kinds, limit, offs
     sql = f"""
         SELECT c.id, c.kind, c.object_id, c.title, c.summary, ts_rank(c.vector, c.query) AS rank, c.cluster_id
         FROM (
-            SELECT e.id, e.kind, e.object_id, e.title, e.summary, e.cluster_id,
-                to_tsvector('simple', e.tokens) AS vector, q.query
+            SELECT e.id, e.kind, e.object_id, e.title, e.summary, e.cluster_id, e.vector, q.query
             FROM innovation_searchentry e, to_tsquery('simple', %s) AS q(query)
-            WHERE to_tsvector('simple', e.tokens) @@ q.query AND {where}
+            WHERE e.vector @@ q.query AND {where}
             LIMIT {int(CANDIDATES)}
         ) c
         ORDER BY rank DESC, c.id DESC
