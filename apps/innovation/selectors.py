@@ -105,6 +105,7 @@ def challenges_for(viewer: Viewer, cluster):
                 )
             ),
         )
+        .order_by("-created_at", "-pk")  # pages and the API paginate it
     )
 
 
