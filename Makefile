@@ -79,6 +79,7 @@ bench: install ## Benchmarks with printed figures (BENCH_ARGS=--skip-large skips
 	@$(PY) benchmarks/dealroom.py
 	@$(PY) benchmarks/documents.py
 	@$(PY) benchmarks/parks.py
+	@$(PY) benchmarks/search.py
 	@$(PY) benchmarks/partnerships.py
 
 demo: install ## (Re)load the demo data

@@ -364,8 +364,9 @@ class KnowledgeUse(models.Model):
 
 class SearchEntry(models.Model):
     """One searchable object of a cluster: its kind and id, who may find it and its token text
-    (``search.tokens``). PostgreSQL searches ``to_tsvector('simple', tokens)`` through a GIN index,
-    SQLite an FTS5 table over the same text (both made in migration 0002)."""
+    (``search.tokens``). PostgreSQL searches a stored ``to_tsvector('simple', tokens)`` through a
+    GIN index over (cluster, vector) (migration 0004), SQLite an FTS5 table over the same text
+    (migration 0002)."""
 
     class Visibility(models.TextChoices):
         MEMBERS = "members", _("Members of the cluster")
@@ -379,6 +380,8 @@ class SearchEntry(models.Model):
     title = models.CharField(_("title"), max_length=300)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     tokens = models.TextField(_("tokens"))
+    #: found by the members of the clusters in partnership in force with this one too
+    shared_with_partners = models.BooleanField(_("found by partner clusters"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = tenant_manager()

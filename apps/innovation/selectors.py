@@ -22,6 +22,7 @@ from .models import (
     ExpertProfile,
     KnowledgeEntry,
     KnowledgeUse,
+    SearchEntry,
     Solution,
     SolutionQuestion,
     SolutionShare,
@@ -104,6 +105,7 @@ def challenges_for(viewer: Viewer, cluster):
                 )
             ),
         )
+        .order_by("-created_at", "-pk")  # pages and the API paginate it
     )
 
 
@@ -117,6 +119,24 @@ def challenge_get(viewer: Viewer, cluster, challenge_id: int):
     if challenge is None:
         raise NotFoundError()
     return challenge
+
+
+def partner_challenge_entry(cluster, entry_id: int):
+    """A partner cluster's challenge shared with partners, as its search entry (public summary
+    alone), while a partnership in force joins the two clusters; None otherwise. The base manager
+    because the entry is another cluster's (PostgreSQL's ``partner_search`` policy allows the read)."""
+    from apps.partnerships.selectors import partners_in_force
+
+    partners = partners_in_force(cluster)
+    if not partners:
+        return None
+    return (
+        SearchEntry._base_manager.filter(
+            pk=entry_id, kind="challenge", shared_with_partners=True, visibility="members", cluster_id__in=partners
+        )
+        .select_related("cluster")
+        .first()
+    )
 
 
 def has_accepted(challenge, user) -> bool:
@@ -172,7 +192,8 @@ def innovation_links(cluster) -> list[tuple[int, int]]:
 
 
 def innovation_figures(cluster) -> dict:
-    """Challenges posted and solved, the median days from opening to award (the dashboard's)."""
+    """Challenges posted and solved, the median days from opening to award (the dashboard's; the
+    library's reuse is ``knowledge_reuse_figures``)."""
     import statistics
 
     posted = Challenge.objects.filter(cluster=cluster, status__in=PUBLISHED).count()
@@ -186,12 +207,7 @@ def innovation_figures(cluster) -> dict:
         "challenges_posted": posted,
         "challenges_solved": len(solved),
         "median_days_to_solution": round(statistics.median(days), 1) if days else None,
-        "knowledge_reuse": KNOWLEDGE_REUSE[0](cluster) if KNOWLEDGE_REUSE else None,
     }
-
-
-#: the knowledge library counts its reuse; it provides the count here (one callable taking the cluster)
-KNOWLEDGE_REUSE: list = []
 
 
 # --- knowledge library and search ---

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .pages import challenges, experts, knowledge, search
+from .pages import challenges, experts, knowledge, search, solutions
 
 urlpatterns = []
 
@@ -15,7 +15,40 @@ urlpatterns += [
         challenges.challenge_accept_terms,
         name="challenge-accept-terms-page",
     ),
+    path("clusters/<slug:slug>/challenges/new/", challenges.challenge_create, name="challenge-create-page"),
+    path(
+        "clusters/<slug:slug>/challenges/<int:pk>/solutions/new/",
+        solutions.solution_create,
+        name="solution-create-page",
+    ),
+    path(
+        "clusters/<slug:slug>/challenges/<int:pk>/solutions/<int:solution_id>/revise/",
+        solutions.solution_revise,
+        name="solution-revise-page",
+    ),
+    path(
+        "clusters/<slug:slug>/challenges/<int:pk>/solutions/<int:solution_id>/shortlist/",
+        solutions.solution_shortlist,
+        name="solution-shortlist-page",
+    ),
+    path(
+        "clusters/<slug:slug>/challenges/<int:pk>/solutions/<int:solution_id>/questions/",
+        solutions.solution_question,
+        name="solution-question-page",
+    ),
+    path(
+        "clusters/<slug:slug>/challenges/<int:pk>/solutions/<int:solution_id>/answer/",
+        solutions.solution_answer,
+        name="solution-answer-page",
+    ),
+    path("clusters/<slug:slug>/challenges/<int:pk>/award/", solutions.challenge_award, name="challenge-award-page"),
     path("clusters/<slug:slug>/experts/", experts.expert_list, name="expert-list-page"),
+    path("clusters/<slug:slug>/experts/me/", experts.expert_profile, name="expert-profile-page"),
+    path(
+        "clusters/<slug:slug>/partner-challenges/<int:entry>/",
+        challenges.partner_challenge,
+        name="partner-challenge-page",
+    ),
 ]
 
 

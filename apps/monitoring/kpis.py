@@ -19,6 +19,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Substr
 
+from apps.innovation.selectors import innovation_figures, innovation_links, knowledge_reuse_figures
 from apps.marketplace.models import (
     MATCHABLE,
     CapacityOffer,
@@ -131,6 +132,8 @@ def compute(cluster) -> dict:
     possible = n_active * (n_active - 1) / 2
     cross_region = sum(1 for region, _industry in links.values() if region)
     cross_industry = sum(1 for _region, industry in links.values() if industry)
+    # innovation links: seeker–solver and consortium partners, beside the trade links
+    innovation_edges = innovation_links(cluster)
     return {
         "members": members,
         "listings_open": listings,
@@ -164,7 +167,10 @@ def compute(cluster) -> dict:
             "density": round(len(undirected) / possible, 6) if possible else 0.0,
             "largest_group": _largest_group(list(undirected)),
             "edges": [list(pair) for pair in sorted(undirected)][:500],
+            "innovation_links": len(innovation_edges),
+            "innovation_edges": [list(pair) for pair in innovation_edges][:500],
         },
+        "innovation": {**innovation_figures(cluster), **knowledge_reuse_figures(cluster=cluster)},
     }
 
 

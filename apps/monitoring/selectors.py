@@ -105,7 +105,9 @@ def public_counts(*, cluster) -> dict:
 
 def enterprise_names(metrics: dict) -> dict[str, str]:
     """Names of the enterprises in the collaboration network (one query)."""
-    ids = {node for edge in (metrics.get("network") or {}).get("edges", []) for node in edge}
+    network = metrics.get("network") or {}
+    edges = [*network.get("edges", []), *network.get("innovation_edges", [])]
+    ids = {node for edge in edges for node in edge}
     if not ids:
         return {}
     return {str(e.pk): e.name for e in Enterprise.objects.filter(pk__in=ids).only("legal_name_zh", "legal_name_en")}

@@ -79,6 +79,7 @@
     if (value === null || value === undefined) return "—";
     if (kind === "percent") return (value * 100).toFixed(1) + " %";
     if (kind === "hours") return fill(labels.hours, { value: value.toFixed(1) });
+    if (kind === "days") return fill(labels.days, { value: value.toFixed(1) });
     if (kind === "rating") return fill(labels.rating, { value: value.toFixed(2) });
     return String(value);
   }
@@ -276,8 +277,12 @@
     return pos;
   }
 
-  function networkChart(container, edges) {
-    if (!edges || !edges.length) return empty(container, labels.no_network);
+  function networkChart(container, trade, innovation) {
+    // trade links (deals) drawn solid, innovation links (seeker–solver, consortium) dashed
+    trade = trade || [];
+    innovation = innovation || [];
+    var edges = trade.concat(innovation);
+    if (!edges.length) return empty(container, labels.no_network);
     clear(container);
     var width = widthOf(container);
     var height = Math.round(Math.max(260, Math.min(460, width * 0.7)));
@@ -306,10 +311,12 @@
 
     var svg = svgEl("svg", { viewBox: "0 0 " + width + " " + height, width: width, height: height, "aria-hidden": "true", "class": "network-graph" });
     var edgeGroup = svgEl("g", { "class": "edges" }, svg);
-    edges.forEach(function (e) {
-      var a = at[e[0]], b = at[e[1]];
-      titled(svgEl("line", { x1: a.x.toFixed(1), y1: a.y.toFixed(1), x2: b.x.toFixed(1), y2: b.y.toFixed(1), stroke: "#9fb3c8", "stroke-width": 1.5, "class": "edge" }, edgeGroup),
-        nameOf(e[0]) + " — " + nameOf(e[1]));
+    edges.forEach(function (e, i) {
+      var a = at[e[0]], b = at[e[1]], innovative = i >= trade.length;
+      var attrs = { x1: a.x.toFixed(1), y1: a.y.toFixed(1), x2: b.x.toFixed(1), y2: b.y.toFixed(1), stroke: innovative ? "#d9822b" : "#9fb3c8", "stroke-width": 1.5, "class": innovative ? "edge edge-innovation" : "edge" };
+      if (innovative) attrs["stroke-dasharray"] = "4 3";
+      titled(svgEl("line", attrs, edgeGroup),
+        nameOf(e[0]) + " — " + nameOf(e[1]) + (innovative ? " · " + labels.innovation_link : ""));
     });
     var nodeGroup = svgEl("g", { "class": "nodes" }, svg);
     var labelled = [];
@@ -358,7 +365,8 @@
       barChart(container, state.current ? state.current.metrics.capacity_by_capability : []);
     },
     network: function (container) {
-      networkChart(container, state.current ? (state.current.metrics.network || {}).edges : []);
+      var network = state.current ? state.current.metrics.network || {} : {};
+      networkChart(container, network.edges, network.innovation_edges);
     }
   };
 

@@ -9,7 +9,8 @@ def snapshot():
     return {
         model._meta.label: sorted(model.objects.values_list("pk", flat=True))
         for model in apps.get_models()
-        if model._meta.app_label in {"accounts", "tenancy", "account", "membership", "marketplace", "governance"}
+        if model._meta.app_label
+        in {"accounts", "tenancy", "account", "membership", "marketplace", "governance", "innovation"}
     }
 
 
@@ -34,9 +35,30 @@ def test_demo_data_is_believable_and_idempotent(capsys):
     assert deal.match.order.shared_with_partners and deal.match.capacity.cluster_id == park.pk
     assert deal.match.run.kind == "incremental" and deal.status == "in_production"
     assert Booking.objects.filter(cluster=park, partner_cluster=textile, resource__bookable_by="members_and_partners")
+    _innovation_demo_is_there()
 
     call_command("load_demo")
     assert snapshot() == first
+
+
+def _innovation_demo_is_there():
+    """An open challenge with submissions (one by a consortium), an award whose production is a
+    marketplace order, an expert, and a library with a lesson from a closed deal both parties consented to."""
+    from apps.innovation.models import Award, Challenge, ExpertProfile, KnowledgeEntry, Solution
+    from apps.marketplace.models import Order
+
+    challenges = Challenge.objects.filter(cluster__slug="yangtze-textile")
+    assert set(challenges.values_list("status", flat=True)) == {"open", "awarded"}
+    assert Solution.objects.filter(challenge__status="open", kind="consortium", shares__isnull=False).exists()
+    award = Award.objects.get(challenge__in=challenges)
+    assert Order.objects.get(pk=award.order_id).owner_id == award.challenge.seeker_id
+    assert ExpertProfile.objects.filter(cluster__slug="yangtze-textile").exists()
+    lesson = KnowledgeEntry.objects.get(kind="lesson", status="published")
+    assert lesson.source_deal.status == "closed"
+    assert set(lesson.consents.values_list("enterprise_id", flat=True)) == {
+        lesson.source_deal.buyer_id,
+        lesson.source_deal.supplier_id,
+    }
 
 
 def test_demo_logins_work(client):

@@ -56,6 +56,8 @@ PARTNER_POLICIES = {
     # once booked across); a booking across is its booker's cluster's too (``apps/parks/sharing.py``)
     "parks_resource": {"tenant_isolation", "partner_bookable"},
     "parks_booking": {"tenant_isolation", "partner_side"},
+    # a challenge shared with partners: its search entry is read across a partnership in force
+    "innovation_searchentry": {"tenant_isolation", "partner_search"},
 }
 
 

@@ -4,6 +4,7 @@
 narrows the kinds. Members and administrators search; each finds what it may see (drafts are
 their owner's alone, another cluster's rows never appear)."""
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -12,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from apps.core.api.schema import AutoSchema, ErrorSerializer
+from apps.partnerships.selectors import partners_in_force
 from apps.tenancy.api.base import ClusterScopedViewSet
 from apps.tenancy.selectors import ADMINISTRATOR, MEMBER
 
@@ -32,6 +34,7 @@ class SearchHitSerializer(serializers.Serializer):
     title = serializers.CharField()
     summary = serializers.CharField()
     url = serializers.CharField()
+    partner = serializers.BooleanField(help_text="A partner cluster's challenge shared with partners.")
     rank = serializers.FloatField()
 
 
@@ -40,8 +43,21 @@ class SearchAnswerSerializer(serializers.Serializer):
     results = SearchHitSerializer(many=True)
 
 
-def hit_rows(hits, *, slug: str) -> list[dict]:
-    """What a page and the API show of each hit (its kind's label and page)."""
+#: the kinds another cluster may share with partners (found across a partnership in force)
+PARTNER_KINDS = ("challenge",)
+
+
+def _url(hit, source, *, slug: str, cluster_id) -> str:
+    if source is None:
+        return ""
+    if cluster_id is not None and hit.cluster_id not in (None, cluster_id):
+        return reverse("partner-challenge-page", args=[slug, hit.id])  # the partner's public summary
+    return source.url(slug, hit.object_id)
+
+
+def hit_rows(hits, *, slug: str, cluster_id=None) -> list[dict]:
+    """What a page and the API show of each hit (its kind's label and page; a partner cluster's
+    shared challenge: its summary page in the reader's cluster)."""
     rows = []
     for hit in hits:
         source = sources.SOURCES.get(hit.kind)
@@ -52,7 +68,8 @@ def hit_rows(hits, *, slug: str) -> list[dict]:
                 "object_id": hit.object_id,
                 "title": hit.title,
                 "summary": hit.summary,
-                "url": source.url(slug, hit.object_id) if source else "",
+                "url": _url(hit, source, slug=slug, cluster_id=cluster_id),
+                "partner": cluster_id is not None and hit.cluster_id not in (None, cluster_id),
                 "rank": hit.rank,
             }
         )
@@ -64,8 +81,15 @@ def run_search(*, cluster, user, q: str, kinds) -> list:
     400 naming ``q``)."""
     if not query_terms(q):
         raise ValidationError({"q": [_("Enter a word or at least one Chinese character.")]})
+    kinds = list(kinds)
+    shared = not kinds or bool(set(kinds) & set(PARTNER_KINDS))
     return backends.search(
-        q, cluster=cluster, enterprise_ids=selectors.viewer_enterprise_ids(user), kinds=kinds, limit=SEARCH_LIMIT
+        q,
+        cluster=cluster,
+        enterprise_ids=selectors.viewer_enterprise_ids(user),
+        kinds=kinds,
+        partner_ids=partners_in_force(cluster) if shared else (),
+        limit=SEARCH_LIMIT,
     )
 
 
@@ -88,7 +112,7 @@ class SearchViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
         return SearchEntry.objects.filter(cluster=cluster)
 
     @extend_schema(
-        summary="Search the cluster (library, listings, members)",
+        summary="Search the cluster (library, listings, challenges, members)",
         responses={
             200: SearchAnswerSerializer,
             400: ErrorSerializer,
@@ -103,5 +127,5 @@ class SearchViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
             raise ValidationError(query.errors)
         data = query.form.cleaned_data
         hits = run_search(cluster=self.cluster, user=request.user, q=data["q"], kinds=data.get("kind") or ())
-        rows = hit_rows(hits, slug=self.cluster.slug)
+        rows = hit_rows(hits, slug=self.cluster.slug, cluster_id=self.cluster.pk)
         return Response(SearchAnswerSerializer({"count": len(rows), "results": rows}).data)

@@ -19,7 +19,7 @@ def search_page(request, slug):
         data = filterset.form.cleaned_data
         try:
             hits = run_search(cluster=access.cluster, user=request.user, q=data["q"], kinds=data.get("kind") or ())
-            results = hit_rows(hits, slug=access.cluster.slug)
+            results = hit_rows(hits, slug=access.cluster.slug, cluster_id=access.cluster.pk)
         except ValidationError as exc:
             error = exc.detail["q"][0]
     return render(request, "innovation/search.html", access.context(filter=filterset, results=results, error=error))

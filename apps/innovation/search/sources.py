@@ -4,8 +4,9 @@ A *source* (``register(Source(...))``) turns its objects into ``Document`` rows:
 them (``members`` of the cluster, or the ``owner`` enterprise alone: a listing's draft) and the
 text that is tokenised. Nothing confidential is indexed: a library entry only once published,
 a listing's draft for its owner alone, a member only while its membership is active, and a
-challenge (the ``challenge`` source, registered by the challenges' module when it exists) only
-by its public summary.
+challenge only by its public summary (its details and terms never; a partner-shared challenge's
+entry is found by the members of the clusters in partnership in force with its own, through the
+backends and the entry's ``shared_with_partners``).
 
 The library's services index their entries themselves (``index_object``); the marketplace's
 listings and membership's enterprises are indexed from their ``post_save`` / ``post_delete``
@@ -24,7 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from apps.marketplace.models import KIND_OF, LISTING_MODELS, ListingStatus
 from apps.membership.models import Enterprise, Membership
 
-from ..models import KnowledgeEntry, SearchEntry
+from ..lifecycle import PUBLISHED
+from ..models import Challenge, KnowledgeEntry, SearchEntry
 from .tokens import document_text
 
 MEMBERS = SearchEntry.Visibility.MEMBERS
@@ -42,6 +44,8 @@ class Document:
     summary: str = ""
     visibility: str = MEMBERS
     owner_id: int | None = None
+    #: found by the members of partner clusters in force too (a challenge shared with partners)
+    shared_with_partners: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ def _row(document: Document) -> dict:
         "title": document.title[:300],
         "summary": _summary(document.summary),
         "tokens": document_text(document.title, *document.texts),
+        "shared_with_partners": document.shared_with_partners,
     }
 
 
@@ -248,6 +253,60 @@ def _capabilities_changed(sender, instance, action, **kwargs):
         index_enterprise(instance.pk)
 
 
+# --- challenges -----------------------------------------------------------------------------
+
+
+def challenge_document(challenge: Challenge) -> Document | None:
+    """A challenge is found by its public summary alone (title, summary, tags, capabilities): never
+    its confidential details nor its terms. Published, every member finds it (and partner clusters'
+    members where it is shared); a draft only its seeker (a park's draft: nobody)."""
+    published = challenge.status in PUBLISHED
+    if not published and challenge.seeker_id is None:
+        return None
+    names = " ".join(f"{c.name_zh} {c.name_en}" for c in challenge.capabilities.all())
+    return Document(
+        cluster_id=challenge.cluster_id,
+        kind="challenge",
+        object_id=challenge.pk,
+        title=challenge.title,
+        texts=(challenge.summary, " ".join(challenge.tags or []), names),
+        summary=challenge.summary,
+        visibility=MEMBERS if published else OWNER,
+        owner_id=challenge.seeker_id,
+        shared_with_partners=published and challenge.shared_with_partners,
+    )
+
+
+def index_challenge(challenge: Challenge) -> None:
+    document = challenge_document(challenge)
+    if document is None:
+        remove(kind="challenge", object_ids=[challenge.pk], cluster_id=challenge.cluster_id)
+    else:
+        upsert([document])
+
+
+def _challenge_documents(cluster_id):
+    qs = Challenge.objects.prefetch_related("capabilities").defer("details", "terms")
+    if cluster_id is not None:
+        qs = qs.filter(cluster_id=cluster_id)
+    documents = (challenge_document(challenge) for challenge in qs.iterator(chunk_size=500))
+    return (document for document in documents if document is not None)
+
+
+def _challenge_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        index_challenge(instance)
+
+
+def _challenge_deleted(sender, instance, **kwargs):
+    remove(kind="challenge", object_ids=[instance.pk], cluster_id=instance.cluster_id)
+
+
+def _challenge_capabilities_changed(sender, instance, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, Challenge):
+        index_challenge(instance)
+
+
 # --- wiring ---------------------------------------------------------------------------------
 
 
@@ -283,6 +342,19 @@ def connect() -> None:
             _member_documents,
             lambda slug, pk: reverse("member-directory", args=[slug]) + f"?enterprise={pk}",
         )
+    )
+    register(
+        Source(
+            "challenge",
+            _("Challenge"),
+            _challenge_documents,
+            lambda slug, pk: reverse("challenge-page", args=[slug, pk]),
+        )
+    )
+    post_save.connect(_challenge_saved, sender=Challenge, dispatch_uid="search-challenge-saved")
+    post_delete.connect(_challenge_deleted, sender=Challenge, dispatch_uid="search-challenge-deleted")
+    m2m_changed.connect(
+        _challenge_capabilities_changed, sender=Challenge.capabilities.through, dispatch_uid="search-challenge-caps"
     )
     post_save.connect(_membership_saved, sender=Membership, dispatch_uid="search-membership-saved")
     post_delete.connect(_membership_deleted, sender=Membership, dispatch_uid="search-membership-deleted")

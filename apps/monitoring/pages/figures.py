@@ -13,6 +13,8 @@ def figure(value, kind: str) -> str:
         return f"{value * 100:.1f} %"
     if kind == "hours":
         return _("%(value)s h") % {"value": f"{value:.1f}"}
+    if kind == "days":
+        return _("%(value)s d") % {"value": f"{value:.1f}"}
     if kind == "rating":
         return _("%(value)s / 5") % {"value": f"{value:.2f}"}
     return str(value)
@@ -69,6 +71,16 @@ def headline(metrics: dict) -> list[dict]:
             ],
         ),
         (
+            _("Innovation"),
+            [
+                ("innovation.challenges_posted", _("Challenges posted"), "int"),
+                ("innovation.challenges_solved", _("Challenges solved"), "int"),
+                ("innovation.median_days_to_solution", _("Median time to a solution"), "days"),
+                ("innovation.library_entries_reused", _("Library entries reused by another member"), "int"),
+                ("innovation.library_reusing_enterprises", _("Members reusing the library"), "int"),
+            ],
+        ),
+        (
             _("Park resources"),
             [
                 ("park_resources.resources", _("Resources open for booking"), "int"),
@@ -90,6 +102,7 @@ def network_facts(metrics: dict) -> list[dict]:
             ("network.cross_region_share", _("Links across provinces"), "percent"),
             ("network.cross_industry_share", _("Links across industries"), "percent"),
             ("network.density", _("Density"), "percent"),
+            ("network.innovation_links", _("Innovation links (seeker–solver, consortium)"), "int"),
         ],
     )
 
@@ -112,5 +125,7 @@ def chart_labels() -> dict[str, str]:
         "snapshot_taken": _("A snapshot was taken; the charts are up to date."),
         "snapshot_failed": _("The snapshot could not be taken. Try again."),
         "hours": _("%(value)s h"),
+        "days": _("%(value)s d"),
+        "innovation_link": _("innovation link"),
         "rating": _("%(value)s / 5"),
     }

@@ -1,0 +1,201 @@
+"""Pages of solutions: a solver submits or revises one (a document, a consortium's shares); the
+seeker shortlists, asks a question in the thread, and awards; the authors answer. Each is one
+service call; a refusal naming a field is shown beside it, an access refusal keeps its 403 / 404."""
+
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from apps.membership.models import Enterprise, Membership
+from apps.tenancy.pages import GET_POST, POST, cluster_page, refused
+
+from .. import lifecycle, selectors
+from ..models import Solution
+from ..services import solutions as services
+from .challenges import PARTICIPANTS, _viewer
+from .forms import AnswerForm, AwardForm, QuestionForm, SolutionForm, show_refusal
+
+
+def _challenge(request, pk):
+    access, viewer = _viewer(request)
+    try:
+        return access, viewer, selectors.challenge_get(viewer, access.cluster, pk)
+    except NotFoundError:
+        raise Http404 from None
+
+
+def _solution(viewer, challenge, solution_id) -> Solution:
+    solution = selectors.solutions_for(viewer, challenge).filter(pk=solution_id).first()
+    if solution is None:
+        raise Http404
+    return solution
+
+
+def _choices(access, viewer):
+    mine = Enterprise.objects.filter(pk__in=viewer.enterprise_ids).order_by("legal_name_zh")
+    members = Enterprise.objects.filter(
+        memberships__cluster=access.cluster, memberships__status=Membership.Status.ACTIVE
+    ).order_by("legal_name_zh")
+    return [(e.pk, e.name) for e in mine], [(e.pk, e.name) for e in members]
+
+
+def _stored(document, challenge) -> list[dict]:
+    """The uploaded document kept in the storage; the solution records its metadata."""
+    if document is None:
+        return []
+    name = get_valid_filename(document.name)[:120] or "document"
+    reference = default_storage.save(f"innovation/{challenge.cluster_id}/{challenge.pk}/{name}", document)
+    return [{"name": name, "size": document.size, "content_type": document.content_type, "reference": reference}]
+
+
+def _submit(request, form, *, viewer, challenge):
+    data = form.cleaned_data
+    chosen = data.get("enterprise")
+    shares = [
+        {"enterprise": Enterprise(pk=pk) if pk else None, "percent": percent or 0} for pk, percent in form.share_rows()
+    ]
+    if any(share["enterprise"] is None for share in shares):
+        raise DomainError(_("Name each partner and its share."), field="share_enterprise_0")
+    return services.solution_submit(
+        actor=request.user,
+        viewer=viewer,
+        challenge=challenge,
+        kind=data["kind"],
+        title=data["title"],
+        body=data["body"],
+        documents=_stored(data.get("document"), challenge),
+        enterprise=Enterprise.objects.filter(pk=chosen).first() if chosen else None,
+        shares=shares,
+    )
+
+
+@cluster_page(*PARTICIPANTS, methods=GET_POST)
+def solution_create(request, slug, pk):
+    access, viewer, challenge = _challenge(request, pk)
+    enterprises, members = _choices(access, viewer)
+    form = SolutionForm(request.POST or None, request.FILES or None, enterprises=enterprises, members=members)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _submit(request, form, viewer=viewer, challenge=challenge)
+        except (PermissionDeniedError, NotFoundError):
+            raise
+        except DomainError as error:
+            if error.field == "shares":
+                error.field = "share_enterprise_0"
+            if not show_refusal(form, error):
+                form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Your solution is submitted: only you and the seeker can read it."))
+            return redirect("challenge-page", slug, pk)
+    return render(
+        request, "innovation/solution_form.html", access.context(challenge=challenge, form=form, revising=None)
+    )
+
+
+@cluster_page(*PARTICIPANTS, methods=GET_POST)
+def solution_revise(request, slug, pk, solution_id):
+    access, viewer, challenge = _challenge(request, pk)
+    solution = _solution(viewer, challenge, solution_id)
+    if not selectors.is_author(solution, viewer):
+        raise Http404
+    initial = {"title": solution.title, "body": solution.body}
+    form = SolutionForm(
+        request.POST or None, request.FILES or None, initial=initial, enterprises=[], members=[], revising=True
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {"title": data["title"], "body": data["body"]}
+        added = _stored(data.get("document"), challenge)
+        if added:
+            fields["documents"] = [*solution.documents, *added]
+        try:
+            services.solution_revise(actor=request.user, viewer=viewer, solution=solution, **fields)
+        except (PermissionDeniedError, NotFoundError):
+            raise
+        except DomainError as error:
+            if not show_refusal(form, error):
+                form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Your solution is revised."))
+            return redirect("challenge-page", slug, pk)
+    return render(
+        request, "innovation/solution_form.html", access.context(challenge=challenge, form=form, revising=solution)
+    )
+
+
+@cluster_page(*PARTICIPANTS, methods=POST)
+def solution_shortlist(request, slug, pk, solution_id):
+    _access, viewer, challenge = _challenge(request, pk)
+    solution = _solution(viewer, challenge, solution_id)
+    try:
+        services.solution_shortlist(
+            actor=request.user, viewer=viewer, solution=solution, shortlisted=not solution.shortlisted
+        )
+    except DomainError as error:
+        refused(request, error)
+    return redirect("challenge-page", slug, pk)
+
+
+@cluster_page(*PARTICIPANTS, methods=POST)
+def solution_question(request, slug, pk, solution_id):
+    _access, viewer, challenge = _challenge(request, pk)
+    solution = _solution(viewer, challenge, solution_id)
+    form = QuestionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a question of at most 4000 characters."))
+        return redirect("challenge-page", slug, pk)
+    try:
+        services.question_ask(
+            actor=request.user, viewer=viewer, solution=solution, question=form.cleaned_data["question"]
+        )
+        messages.success(request, _("Your question is sent to the solution's authors."))
+    except DomainError as error:
+        refused(request, error)
+    return redirect("challenge-page", slug, pk)
+
+
+@cluster_page(*PARTICIPANTS, methods=POST)
+def solution_answer(request, slug, pk, solution_id):
+    _access, viewer, challenge = _challenge(request, pk)
+    solution = _solution(viewer, challenge, solution_id)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write an answer of at most 4000 characters."))
+        return redirect("challenge-page", slug, pk)
+    try:
+        services.question_answer(
+            actor=request.user,
+            viewer=viewer,
+            solution=solution,
+            question_id=form.cleaned_data["question_id"],
+            answer=form.cleaned_data["answer"],
+        )
+    except NotFoundError:
+        raise Http404 from None
+    except DomainError as error:
+        refused(request, error)
+    return redirect("challenge-page", slug, pk)
+
+
+@cluster_page(*PARTICIPANTS, methods=POST)
+def challenge_award(request, slug, pk):
+    _access, viewer, challenge = _challenge(request, pk)
+    lifecycle.check_seeker(selectors.is_seeker(challenge, viewer))
+    form = AwardForm(request.POST, solutions=list(selectors.solutions_for(viewer, challenge)))
+    if not form.is_valid():
+        messages.error(request, _("Choose the solutions to award."))
+        return redirect("challenge-page", slug, pk)
+    try:
+        awards = services.challenge_award(
+            actor=request.user, viewer=viewer, challenge=challenge, solution_ids=form.cleaned_data["solutions"]
+        )
+    except DomainError as error:
+        refused(request, error)
+    else:
+        orders = sum(1 for award in awards if award.order_id)
+        messages.success(request, _("Awarded. Production orders posted in the marketplace: %(n)s.") % {"n": orders})
+    return redirect("challenge-page", slug, pk)
