@@ -1,8 +1,13 @@
 """Stage 1 and 2, vectorised: feasible pairs by capability block, their scores, best K per demand.
 
-Supplies are indexed by capability; for each capability a block of demands is tested
-against all its supplies at once with numpy (no per-pair Python). The factor formulas
-are the same as ``scoring.production_factors`` (a test keeps them equal).
+Supplies are indexed by capability. Two generators give the same answer (a property test
+keeps them equal): the exhaustive one tests a block of demands against every supply of its
+capability at once with numpy; the pruned one (the default, ``pruning.py``) cuts a
+capability's supplies into chunks by currency, region and price and scores a demand only
+against the chunks whose score bound can still reach its K-th best. Either way a pair's
+score is ranked by one integer key (score in millionths, then the lower supply index), so
+"the best K" is one well-defined set. The factor formulas are the same as
+``scoring.production_factors`` (a test keeps them equal).
 """
 
 from dataclasses import dataclass
@@ -12,7 +17,8 @@ import numpy as np
 from .scoring import EARTH_RADIUS_KM
 from .types import FACTORS, Demand, Rules, Supply
 
-BLOCK = 512  # demands per block: bounds the block matrices to BLOCK x (supplies of one capability)
+BLOCK = 512  # demands per exhaustive block: bounds the block matrices to BLOCK x (supplies of one capability)
+KEY_BASE = 1 << 24  # a pair's key is score_in_millionths * KEY_BASE + (KEY_BASE - 1 - supply index)
 
 
 @dataclass
@@ -40,7 +46,7 @@ def _bits(codes: frozenset[str], index: dict[str, int]) -> int:
 
 
 class SupplyIndex:
-    """Supplies as numpy columns, grouped by capability."""
+    """Supplies as numpy columns, grouped by capability (the pruning chunks are built lazily)."""
 
     def __init__(self, supplies: list[Supply], rules: Rules, cert_index: dict[str, int], currency_index):
         self.supplies = supplies
@@ -48,6 +54,7 @@ class SupplyIndex:
         self.cert_index, self.currency_index = cert_index, currency_index
         n = len(supplies)
         today = rules.today.toordinal()
+        self.ids = np.fromiter((s.id for s in supplies), np.int64, n)
         self.owner = np.fromiter((s.owner for s in supplies), np.int64, n)
         self.quantity = np.fromiter((s.quantity for s in supplies), np.int64, n)
         self.price = np.fromiter((s.unit_price for s in supplies), np.float64, n)
@@ -71,11 +78,24 @@ class SupplyIndex:
         reputation = np.clip(0.5 * np.nan_to_num(on_time) + 0.5 * rating_part, 0, 1)
         self.reputation = np.where((deals == 0) | np.isnan(on_time), 0.5, reputation)
         self.verification = np.fromiter((s.verification for s in supplies), np.float64, n)
+        self.cos_lat = np.cos(self.lat)
+        self.index = np.arange(n)
         self.usable = (self.quantity > 0) & (self.start <= self.until)
         self.by_capability: dict[str, np.ndarray] = {}
         capabilities = np.array([s.capability for s in supplies], dtype=object)
         for capability in set(capabilities[self.usable]) if n else ():
             self.by_capability[capability] = np.flatnonzero(self.usable & (capabilities == capability))
+        self.chunks: dict = {}  # capability -> pruning.Chunks, built on first use and kept while the index is
+        self._positions: dict[int, list[int]] | None = None
+
+    def positions(self, supply_id: int) -> list[int]:
+        """The indices of the supplies with this id (for excluded pairs)."""
+        if self._positions is None:
+            positions: dict[int, list[int]] = {}
+            for position, value in enumerate(self.ids.tolist()):
+                positions.setdefault(value, []).append(position)
+            self._positions = positions
+        return self._positions.get(supply_id, [])
 
 
 def _demand_columns(demands: list[Demand], cert_index, currency_index):
@@ -103,25 +123,36 @@ def normalised_weights(rules: Rules) -> np.ndarray:
     return weights / total if total > 0 else np.full(len(FACTORS), 1 / len(FACTORS))
 
 
-def factor_columns(d, s: SupplyIndex, di: np.ndarray, si: np.ndarray, rules: Rules) -> list[np.ndarray]:
-    """The eight factors (in FACTORS order, each clipped to [0, 1]) for pairs (di[k], si[k])."""
-    target, asked = d["price"][di], s.price[si]
-    tol = rules.price_tolerance
+def price_column(target: np.ndarray, asked: np.ndarray, tol: float) -> np.ndarray:
+    """``scoring.price_fit`` for arrays (unclipped); it falls as the asked price rises."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.where(target > 0, asked / np.where(target > 0, target, 1), np.inf)
         above = 0.5 * (1 - (ratio - 1) / tol) if tol > 0 else np.zeros_like(ratio)
     price = np.where(ratio <= 1, 0.5 + 0.5 * (1 - ratio), above)
-    price = np.where(target > 0, price, np.where(asked <= 0, 1.0, 0.0))
-    dlat, dlng = s.lat[si] - d["lat"][di], s.lng[si] - d["lng"][di]
-    a = np.sin(dlat / 2) ** 2 + np.cos(d["lat"][di]) * np.cos(s.lat[si]) * np.sin(dlng / 2) ** 2
-    distance_km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+    return np.where(target > 0, price, np.where(asked <= 0, 1.0, 0.0))
+
+
+def haversine_km(lat1, lng1, lat2, lng2) -> np.ndarray:
+    """Great-circle distance (radians in, km out), as ``scoring.great_circle_km``."""
+    dlat, dlng = lat2 - lat1, lng2 - lng1
+    a = np.sin(dlat / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(dlng / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+def region_column(supply_region: np.ndarray, demand_region: np.ndarray) -> np.ndarray:
+    same = supply_region == demand_region
+    province = (supply_region // 10000) == (demand_region // 10000)
+    return np.where(same, 1.0, np.where(province, 0.6, 0.0))
+
+
+def factor_columns(d, s: SupplyIndex, di: np.ndarray, si: np.ndarray, rules: Rules) -> list[np.ndarray]:
+    """The eight factors (in FACTORS order, each clipped to [0, 1]) for pairs (di[k], si[k])."""
+    price = price_column(d["price"][di], s.price[si], rules.price_tolerance)
+    distance_km = haversine_km(d["lat"][di], d["lng"][di], s.lat[si], s.lng[si])
     slack = d["need_by"][di] - s.ready[si]
     qd = d["quantity"][di]
     coverage = np.minimum(qd, s.quantity[si]) / np.maximum(qd, 1)
     extra = np.bitwise_count(s.certs[si] & ~d["certs"][di]).astype(np.float64)
-    same = s.region[si] == d["region"][di]
-    province = (s.region[si] // 10000) == (d["region"][di] // 10000)
-    region = np.where(same, 1.0, np.where(province, 0.6, 0.0))
     columns = [
         price,
         np.exp(-distance_km / 800.0),
@@ -129,7 +160,7 @@ def factor_columns(d, s: SupplyIndex, di: np.ndarray, si: np.ndarray, rules: Rul
         s.reputation[si],
         coverage,
         extra / 3,
-        region,
+        region_column(s.region[si], d["region"][di]),
         s.verification[si],
     ]
     return [np.clip(column, 0.0, 1.0) for column in columns]
@@ -152,6 +183,180 @@ def build_index(supplies: list[Supply], rules: Rules) -> SupplyIndex:
     return SupplyIndex(list(supplies), rules, {}, {})
 
 
+DEMAND_COLUMNS = ("owner", "quantity", "price", "currency", "need_by", "lat", "lng", "cos_lat", "region", "certs")
+DEMAND_COLUMNS += ("splittable", "min_lot", "ceiling", "index")
+SUPPLY_COLUMNS = ("owner", "quantity", "price", "currency", "ready", "moq", "lat", "lng", "cos_lat", "region")
+SUPPLY_COLUMNS += ("certs", "reputation", "verification", "index")
+COLUMN_BLOCK = 4096  # supplies scored at once against a block of demands
+
+
+def supply_columns(s: SupplyIndex, cols: np.ndarray) -> dict[str, np.ndarray]:
+    """The supplies ``cols`` as row vectors (1 x len(cols)), the shape ``Context.keys`` takes."""
+    return {name: getattr(s, name)[cols][None, :] for name in SUPPLY_COLUMNS}
+
+
+class TopK:
+    """Per row, the keys and supplies of its best K pairs so far (key -1: an empty slot)."""
+
+    def __init__(self, n: int, k: int):
+        self.k = k
+        self.key = np.full((n, k), -1, np.int64)
+        self.supply = np.zeros((n, k), np.int64)
+
+    def merge(self, at: np.ndarray, keys: np.ndarray, supplies: np.ndarray) -> None:
+        """Merge ``keys`` (len(at) x columns, -1 infeasible) for supplies (columns) into rows ``at``."""
+        hit = np.flatnonzero((keys >= 0).any(axis=1))
+        if not len(hit):
+            return
+        at, keys = at[hit], keys[hit]
+        merged = np.concatenate([self.key[at], keys], axis=1)
+        supply = np.concatenate([self.supply[at], np.broadcast_to(supplies, keys.shape)], axis=1)
+        if merged.shape[1] > self.k:
+            best = np.argpartition(-merged, self.k - 1, axis=1)[:, : self.k]
+            merged, supply = np.take_along_axis(merged, best, axis=1), np.take_along_axis(supply, best, axis=1)
+        self.key[at], self.supply[at] = merged, supply
+
+    def threshold(self, at: np.ndarray) -> np.ndarray:
+        """Per row, the score of its K-th best pair so far (-inf while it has fewer than K)."""
+        kth = self.key[at].min(axis=1)
+        return np.where(kth < 0, -np.inf, (kth // KEY_BASE) / 1e6)
+
+    def pairs(self, rows: np.ndarray, keep: np.ndarray | None = None):
+        full = self.key >= 0
+        if keep is not None:
+            full &= keep[:, None]
+        position, slot = np.nonzero(full)
+        return rows[position], self.supply[position, slot], self.key[position, slot]
+
+
+class Context:
+    """One call's demands, rules and exclusions against an index: what every block needs."""
+
+    def __init__(self, demands: list[Demand], s: SupplyIndex, rules: Rules, exclude):
+        self.s, self.rules = s, rules
+        self.d = _demand_columns(demands, s.cert_index, s.currency_index)
+        self.d["cos_lat"] = np.cos(self.d["lat"])
+        self.d["ceiling"] = self.d["price"] * (1 + rules.price_tolerance) + 1e-9
+        self.d["index"] = np.arange(len(demands))
+        self.weights = normalised_weights(rules)
+        self.k = rules.max_candidates_per_demand
+        self.excluded = None  # (demand index, supply index) arrays
+        if exclude:
+            by_id: dict[int, list[int]] = {}
+            for position, demand in enumerate(demands):
+                by_id.setdefault(demand.id, []).append(position)
+            pairs = [
+                (i, j)
+                for demand_id, supply_id in exclude
+                for i in by_id.get(demand_id, ())
+                for j in s.positions(supply_id)
+            ]
+            if pairs:
+                self.excluded = np.asarray(pairs, np.int64).T
+
+    def demand_columns(self, rows: np.ndarray) -> dict[str, np.ndarray]:
+        """The demands ``rows`` as column vectors (len(rows) x 1)."""
+        return {name: self.d[name][rows][:, None] for name in DEMAND_COLUMNS}
+
+    def keys(self, dem: dict, sup: dict) -> np.ndarray:
+        """Demands x supplies: each feasible pair's key (score in millionths, then the lower
+        supply index first), -1 where the pair is infeasible or excluded. The formulas are
+        ``factor_columns``' (and so ``scoring.production_factors``'), on whole matrices."""
+        qd, qs = dem["quantity"], sup["quantity"]
+        quantity_ok = np.where(
+            dem["splittable"],
+            np.minimum(qd, qs) >= np.maximum(dem["min_lot"], sup["moq"]),
+            (qs >= qd) & (qd >= sup["moq"]),
+        )
+        mask = (
+            (sup["owner"] != dem["owner"])
+            & (sup["currency"] == dem["currency"])
+            & ((dem["certs"] & ~sup["certs"]) == 0)
+            & (sup["ready"] <= dem["need_by"])
+            & (sup["price"] <= dem["ceiling"])
+            & quantity_ok
+        )
+        if self.excluded is not None:
+            self._exclude(mask, dem["index"][:, 0], sup["index"][0])
+        if not mask.any():
+            return np.full(mask.shape, -1, np.int64)
+        w = self.weights
+        dlat, dlng = sup["lat"] - dem["lat"], sup["lng"] - dem["lng"]
+        a = np.sin(dlat / 2) ** 2 + dem["cos_lat"] * sup["cos_lat"] * np.sin(dlng / 2) ** 2
+        columns = (
+            lambda: price_column(dem["price"], sup["price"], self.rules.price_tolerance),
+            lambda: np.exp(-(2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))) / 800.0),
+            lambda: 1 - np.exp(-np.maximum(0, dem["need_by"] - sup["ready"]) / 14.0),
+            lambda: sup["reputation"],
+            lambda: np.minimum(qd, qs) / np.maximum(qd, 1),
+            lambda: np.bitwise_count(sup["certs"] & ~dem["certs"]).astype(np.float64) / 3,
+            lambda: region_column(sup["region"], dem["region"]),
+            lambda: sup["verification"],
+        )
+        total = np.zeros(mask.shape)
+        for weight, column in zip(w, columns, strict=True):
+            if weight:
+                total += weight * np.clip(column(), 0.0, 1.0)
+        key = np.rint(total * 1e6).astype(np.int64) * KEY_BASE + (KEY_BASE - 1 - sup["index"])
+        return np.where(mask, key, -1)
+
+    def _exclude(self, mask: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> None:
+        di, si = self.excluded
+        hit = np.isin(di, rows) & np.isin(si, cols)
+        if hit.any():
+            r_order, c_order = np.argsort(rows), np.argsort(cols)
+            r = r_order[np.searchsorted(rows, di[hit], sorter=r_order)]
+            c = c_order[np.searchsorted(cols, si[hit], sorter=c_order)]
+            mask[r, c] = False
+
+    def best_of(self, rows: np.ndarray, cols: np.ndarray):
+        """Exhaustively: each row's K best feasible pairs among cols, as (demand, supply, key)."""
+        dem = self.demand_columns(rows)
+        if self.k >= len(cols):  # every feasible pair
+            parts = []
+            for a in range(0, len(cols), COLUMN_BLOCK):
+                block = cols[a : a + COLUMN_BLOCK]
+                keys = self.keys(dem, supply_columns(self.s, block))
+                r, c = np.nonzero(keys >= 0)
+                parts.append((rows[r], block[c], keys[r, c]))
+            return tuple(np.concatenate(p) for p in zip(*parts, strict=True)) if parts else (np.zeros(0, np.int64),) * 3
+        best = TopK(len(rows), self.k)
+        at = np.arange(len(rows))
+        for a in range(0, len(cols), COLUMN_BLOCK):
+            block = cols[a : a + COLUMN_BLOCK]
+            best.merge(at, self.keys(dem, supply_columns(self.s, block)), block[None, :])
+        return best.pairs(rows)
+
+    def candidates(self, parts) -> Candidates:
+        """The pairs of ``parts`` ((demand, supply, key) arrays) by demand, then best first."""
+        d, s = self.d, self.s
+        if parts:
+            di, si, key = (np.concatenate(p) for p in zip(*parts, strict=True))
+        else:
+            di = si = key = np.zeros(0, np.int64)
+        order = np.lexsort((-key, di))
+        di, si, key = di[order], si[order], key[order]
+        qd, split = d["quantity"][di], d["splittable"][di]
+        return Candidates(
+            demand=di,
+            supply=si,
+            score=(key // KEY_BASE) / 1e6,
+            upper=np.where(split, np.minimum(qd, s.quantity[si]), qd),
+            lower=np.where(split, np.maximum(d["min_lot"][di], s.moq[si]), qd),
+            demand_quantity=d["quantity"],
+            demand_splittable=d["splittable"],
+            supply_quantity=s.quantity,
+        )
+
+
+def demands_by_capability(demands: list[Demand], s: SupplyIndex) -> dict[str, np.ndarray]:
+    by_cap: dict[str, list[int]] = {}
+    for position, demand in enumerate(demands):
+        if demand.quantity > 0 and demand.capability in s.by_capability:
+            by_cap.setdefault(demand.capability, []).append(position)
+    return {capability: np.asarray(rows, np.int64) for capability, rows in by_cap.items()}
+
+
 def generate(
     demands: list[Demand],
     supplies: list[Supply],
@@ -159,74 +364,25 @@ def generate(
     exclude=frozenset(),
     *,
     index: SupplyIndex | None = None,
+    exhaustive: bool = False,
 ) -> Candidates:
+    """Each demand's best ``rules.max_candidates_per_demand`` feasible pairs.
+
+    ``exhaustive`` scores every feasible pair instead of pruning (the reference the pruned
+    generator is tested against; with a large K it yields every feasible pair).
+    """
+    from .pruning import best_pruned
+
     if index is not None and index.today != rules.today:
         raise ValueError("the supply index was built for another day")
     s = index if index is not None else build_index(supplies, rules)
-    supplies = s.supplies
-    d = _demand_columns(demands, s.cert_index, s.currency_index)
-    weights = normalised_weights(rules)
-    tol = rules.price_tolerance
-    k = rules.max_candidates_per_demand
-    by_cap_demands: dict[str, list[int]] = {}
-    for index, demand in enumerate(demands):
-        if demand.quantity > 0 and demand.capability in s.by_capability:
-            by_cap_demands.setdefault(demand.capability, []).append(index)
-    parts: list[tuple[np.ndarray, ...]] = []
-    supply_ids = np.fromiter((x.id for x in supplies), np.int64, len(supplies))
-    demand_ids = np.fromiter((x.id for x in demands), np.int64, len(demands))
-    for capability, demand_list in by_cap_demands.items():
-        cols = s.by_capability[capability]
-        for start in range(0, len(demand_list), BLOCK):
-            rows = np.asarray(demand_list[start : start + BLOCK])
-            r, c = rows[:, None], cols[None, :]
-            qd, qs = d["quantity"][r], s.quantity[c]
-            split = d["splittable"][r]
-            low = np.maximum(d["min_lot"][r], s.moq[c])
-            high = np.where(split, np.minimum(qd, qs), qd)
-            low = np.where(split, low, qd)
-            quantity_ok = np.where(split, high >= low, (qs >= qd) & (qd >= s.moq[c]))
-            mask = (
-                (s.owner[c] != d["owner"][r])
-                & (s.currency[c] == d["currency"][r])
-                & ((d["certs"][r] & ~s.certs[c]) == 0)
-                & (s.ready[c] <= d["need_by"][r])
-                & (s.price[c] <= d["price"][r] * (1 + tol) + 1e-9)
-                & quantity_ok
-            )
-            ri, ci = np.nonzero(mask)
-            if not len(ri):
-                continue
-            di, si = rows[ri], cols[ci]
-            if exclude:
-                keep = np.fromiter(
-                    ((int(a), int(b)) not in exclude for a, b in zip(demand_ids[di], supply_ids[si], strict=True)),
-                    bool,
-                    len(di),
-                )
-                di, si, ri, ci = di[keep], si[keep], ri[keep], ci[keep]
-            score = scores(d, s, di, si, rules, weights)
-            # rows ascending, then score descending; nonzero() gave columns ascending, and the
-            # stable sort keeps that order among equal scores
-            order = np.argsort(ri + (1.0 - score) * 0.999, kind="stable")
-            di, si, score = di[order], si[order], score[order]
-            hi, lo = high[ri, ci][order], low[ri, ci][order]
-            first = np.r_[0, np.flatnonzero(np.diff(di)) + 1]
-            rank = np.arange(len(di)) - np.repeat(first, np.diff(np.r_[first, len(di)]))
-            top = rank < k
-            parts.append((di[top], si[top], score[top], hi[top], lo[top]))
-    if parts:
-        di, si, score, hi, lo = (np.concatenate(p) for p in zip(*parts, strict=True))
-    else:
-        di = si = hi = lo = np.zeros(0, np.int64)
-        score = np.zeros(0)
-    return Candidates(
-        demand=di,
-        supply=si,
-        score=score,
-        upper=hi,
-        lower=lo,
-        demand_quantity=d["quantity"],
-        demand_splittable=d["splittable"],
-        supply_quantity=s.quantity,
-    )
+    context = Context(demands, s, rules, exclude)
+    parts = []
+    if context.k > 0:
+        for capability, rows in demands_by_capability(demands, s).items():
+            cols = s.by_capability[capability]
+            if exhaustive:
+                parts.extend(context.best_of(rows[a : a + BLOCK], cols) for a in range(0, len(rows), BLOCK))
+            else:
+                parts.extend(best_pruned(context, capability, rows))
+    return context.candidates(parts)
