@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .candidates import BLOCK, Context, TopK, haversine_km, price_column, region_column, supply_columns
+from .pairs import BLOCK, Context, TopK, haversine_km, price_column, region_column, supply_columns
 
 CHUNK = 256  # supplies per chunk at most
 DEMAND_BLOCK = 16384  # demands whose search runs together
