@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from apps.matching import engine
+from apps.matching.engine import candidates, pruning
 from apps.matching.engine.feasibility import channel_feasible, feasible
 
 TODAY = datetime.date(2026, 12, 1)
@@ -117,6 +118,88 @@ def test_a_warm_supply_index_plans_exactly_as_a_fresh_one(data):
         assert [(a.demand_id, a.supply_id, a.quantity) for a in warm.allocations] == [
             (a.demand_id, a.supply_id, a.quantity) for a in fresh.allocations
         ]
+
+
+def _pairs(c):
+    return list(
+        zip(c.demand.tolist(), c.supply.tolist(), c.score.tolist(), c.upper.tolist(), c.lower.tolist(), strict=True)
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_pruning_keeps_exactly_the_exhaustive_best_k(data):
+    """The branch and bound over chunks drops only pairs that could not be among a demand's
+    best K: its candidates (and their scores, ties broken by the supply's position) are the
+    exhaustive generator's, pair for pair. Tiny chunks and no exhaustive shortcut force every
+    demand through the pruned search; some pairs are excluded, and the index is reused."""
+    ss = data.draw(supplies(data.draw(st.integers(1, 40))))
+    rules = engine.Rules(
+        today=TODAY,
+        price_tolerance=data.draw(st.floats(0, 0.5)),
+        max_candidates_per_demand=data.draw(st.integers(1, 5)),
+        weights={factor: data.draw(st.sampled_from([0.0, 0.1, 0.5, 1.0])) for factor in engine.types.FACTORS},
+    )
+    index = engine.build_index(ss, rules)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pruning, "FINISH_PAIRS", 0)
+        patch.setattr(pruning, "CHUNK", data.draw(st.integers(1, 4)))
+        for _ in range(2):
+            ds = data.draw(demands(data.draw(st.integers(1, 12))))
+            exclude = frozenset(
+                data.draw(st.sets(st.tuples(st.integers(1, len(ds)), st.integers(1, len(ss))), max_size=6))
+            )
+            pruned = candidates.generate(ds, (), rules, exclude, index=index)
+            exhaustive = candidates.generate(ds, ss, rules, exclude, exhaustive=True)
+            assert _pairs(pruned) == _pairs(exhaustive)
+            assert all((ds[i].id, ss[j].id) not in exclude for i, j in zip(pruned.demand, pruned.supply, strict=True))
+
+
+def test_every_feasible_pair_with_an_unbounded_k():
+    """With K above the number of supplies the generators yield every feasible pair (what the
+    benchmark's LP bound is computed over at 1k and 10k)."""
+    import random
+
+    rng = random.Random(5)
+    ss = [
+        engine.Supply(
+            id=j + 1,
+            owner=100 + j,
+            capability="weaving",
+            quantity=rng.randint(10, 500),
+            unit_price=rng.uniform(8, 12),
+            currency="CNY",
+            available_from=TODAY,
+            available_until=TODAY + datetime.timedelta(days=30),
+            lead_time_days=rng.randint(0, 20),
+            min_order_quantity=1,
+            latitude=30.0,
+            longitude=120.58,
+            region="330600",
+        )
+        for j in range(30)
+    ]
+    dd = [
+        engine.Demand(
+            id=i + 1,
+            owner=i,
+            capability="weaving",
+            quantity=rng.randint(1, 300),
+            unit_price=rng.uniform(8, 12),
+            currency="CNY",
+            need_by=TODAY + datetime.timedelta(days=rng.randint(5, 40)),
+            latitude=30.0,
+            longitude=120.58,
+            region="330600",
+        )
+        for i in range(10)
+    ]
+    rules = engine.Rules(today=TODAY, max_candidates_per_demand=10**9)
+    every = candidates.generate(dd, ss, rules, exhaustive=True)
+    expected = {(i, j) for i, d in enumerate(dd) for j, s in enumerate(ss) if feasible(d, s, rules)}
+    assert len(expected) > 100
+    assert set(zip(every.demand.tolist(), every.supply.tolist(), strict=True)) == expected
+    assert _pairs(candidates.generate(dd, ss, rules)) == _pairs(every)
 
 
 def test_a_supply_index_is_refused_on_another_day():
