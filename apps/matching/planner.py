@@ -54,7 +54,11 @@ def plan_counts(prefix: str, plan: engine.Plan) -> dict:
     }
 
 
-def _owners(spec: Spec, allocations):
+def _owners(spec: Spec, allocations, owners=None):
+    """The owners of the allocations' demands and supplies: from the engine's inputs when the
+    caller has them (``owners``), else two queries."""
+    if owners is not None:
+        return owners
     demand_owner = dict(
         spec.demand_model.objects.filter(pk__in={a.demand_id for a in allocations}).values_list("pk", "owner_id")
     )
@@ -64,8 +68,12 @@ def _owners(spec: Spec, allocations):
     return demand_owner, supply_owner
 
 
-def _new_matches(spec: Spec, cluster, run, allocations, expires_at, version: int, partnership=None):
-    demand_owner, supply_owner = _owners(spec, allocations)
+def owners_of(demands, supplies) -> tuple[dict[int, int], dict[int, int]]:
+    return {d.id: d.owner for d in demands}, {s.id: s.owner for s in supplies}
+
+
+def _new_matches(spec: Spec, cluster, run, allocations, expires_at, version: int, partnership=None, owners=None):
+    demand_owner, supply_owner = _owners(spec, allocations, owners)
     return [
         Match(
             cluster=cluster,
@@ -86,9 +94,16 @@ def _new_matches(spec: Spec, cluster, run, allocations, expires_at, version: int
     ]
 
 
-def write_full_plan(spec: Spec, cluster, run, allocations, *, lease: leases.Lease, version: int) -> dict[str, int]:
+def write_full_plan(
+    spec: Spec, cluster, run, allocations, *, lease: leases.Lease, version: int, owners=None
+) -> dict[str, int]:
     """Replace the unanswered proposals of ``cluster`` by ``allocations``; keep identical ones,
-    their score and explanation rewritten under the rules in force (``version``)."""
+    their score and explanation rewritten under the rules in force (``version``).
+
+    Only what changed is written: the open proposals are read as rows (locked, over a
+    server-side cursor), a proposal whose pair and quantity the plan keeps stays as it is (its
+    score rewritten only if it differs), the others are withdrawn in one update and the new
+    ones inserted in bulk. ``owners``: the inputs' owners (``owners_of``), saving two queries."""
     now = timezone.now()
     expires_at = now + datetime.timedelta(hours=rule_value(cluster=cluster, key="marketplace.proposal_expiry_hours"))
     wanted = {(a.demand_id, a.supply_id): a for a in allocations}
@@ -103,33 +118,37 @@ def write_full_plan(spec: Spec, cluster, run, allocations, *, lease: leases.Leas
             supply_accepted_at__isnull=True,
             negotiating_since__isnull=True,  # a negotiation open on it: kept for the parties
         )
-        existing = {
-            (getattr(m, f"{spec.demand_field}_id"), getattr(m, f"{spec.supply_field}_id")): m for m in unanswered
-        }
-        withdraw, keep, rescored = [], [], []
-        for key, match in existing.items():
-            allocation = wanted.get(key)
-            if allocation is not None and allocation.quantity == match.quantity:
-                keep.append(key)
-                if (match.score, match.breakdown, match.rulebook_version) != (
-                    allocation.score,
-                    allocation.breakdown,
-                    version,
-                ):
-                    match.score, match.breakdown, match.rulebook_version = (
-                        allocation.score,
-                        allocation.breakdown,
-                        version,
+        rows = unanswered.order_by().values_list(
+            "pk",
+            f"{spec.demand_field}_id",
+            f"{spec.supply_field}_id",
+            "quantity",
+            "score",
+            "breakdown",
+            "rulebook_version",
+        )
+        withdraw, keep, rescored = [], set(), []
+        for pk, demand_id, supply_id, quantity, score, breakdown, old_version in rows.iterator(chunk_size=5000):
+            allocation = wanted.get((demand_id, supply_id))
+            if allocation is not None and allocation.quantity == quantity:
+                keep.add((demand_id, supply_id))
+                if (score, breakdown, old_version) != (allocation.score, allocation.breakdown, version):
+                    rescored.append(
+                        Match(
+                            pk=pk,
+                            score=allocation.score,
+                            breakdown=allocation.breakdown,
+                            rulebook_version=version,
+                            updated_at=now,
+                        )
                     )
-                    match.updated_at = now
-                    rescored.append(match)
             else:
-                withdraw.append(match.pk)
+                withdraw.append(pk)
         Match.objects.filter(pk__in=withdraw).update(status=Match.Status.WITHDRAWN, updated_at=now)
         Match.objects.bulk_update(rescored, ["score", "breakdown", "rulebook_version", "updated_at"], batch_size=1000)
         fresh = [a for key, a in wanted.items() if key not in keep]
         created = Match.objects.bulk_create(
-            _new_matches(spec, cluster, run, fresh, expires_at, version), batch_size=1000
+            _new_matches(spec, cluster, run, fresh, expires_at, version, owners=owners), batch_size=2000
         )
         notices.matches_proposed(cluster=cluster, matches=created)  # one digest per person per write
     return {
@@ -302,8 +321,10 @@ def run_full(run: MatchingRun, *, lease: leases.Lease | None = None) -> Matching
             10 + 45 * index,
             **{f"{spec.kind}_demands": len(demands), f"{spec.kind}_supplies": len(supplies)},
         )
-        result = solve(spec, demands, supplies, rules, _excluded_pairs(spec, cluster))
-        written = write_full_plan(spec, cluster, run, result.allocations, lease=lease, version=version)
+        result = solve(spec, demands, supplies, rules, excluded_pairs(spec, cluster))
+        written = write_full_plan(
+            spec, cluster, run, result.allocations, lease=lease, version=version, owners=owners_of(demands, supplies)
+        )
         _progress(
             run,
             lease,
