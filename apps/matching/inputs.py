@@ -49,12 +49,12 @@ SPECS = {"order": PRODUCTION, "capacity": PRODUCTION, "channel_request": CHANNEL
 
 
 def held(
-    spec: Spec, cluster, side_field: str, *, proposed_only_answered: bool, replacing=None, capabilities=None
+    spec: Spec, cluster, side_field: str, *, proposed_only_answered: bool, replacing=None, ids=None
 ) -> dict[int, int]:
     """Quantity per listing tied up in proposals (all open ones, or those one side accepted), the
     cross-cluster ones included (a listing's id is unique across clusters). ``replacing``: the
     cross-cluster pair of clusters whose unanswered proposals the plan being made replaces.
-    ``capabilities``: only the listings of these capabilities (production)."""
+    ``ids``: only these listings (an index scan, however many proposals the cluster has)."""
     qs = Match.objects.filter(
         Q(cluster=cluster) | Q(partner_cluster=cluster), kind=spec.kind, status=Match.Status.PROPOSED
     )
@@ -71,8 +71,8 @@ def held(
             | Q(supply_accepted_at__isnull=False)
             | Q(negotiating_since__isnull=False)
         )
-    if capabilities is not None:
-        qs = qs.filter(**{f"{side_field}__capability_id__in": list(capabilities)})
+    if ids is not None:
+        qs = qs.filter(**{f"{side_field}_id__in": list(ids)})
     return dict(qs.order_by().values(side_field).annotate(q=Sum("quantity")).values_list(side_field, "q"))
 
 

@@ -346,7 +346,7 @@ def _incremental_inputs(spec: Spec, cluster, today, rules, version: int, listing
     production meet the worker's warm index of the cluster's capacity (``warm``); a new supply, or
     a channel listing, is loaded cold."""
     if spec is PRODUCTION and listing_kind == "order":
-        demand_held = held(spec, cluster, spec.demand_field, proposed_only_answered=False)
+        demand_held = held(spec, cluster, spec.demand_field, proposed_only_answered=False, ids=listing_ids)
         demands = load_demands(spec, cluster, today, demand_held, ids=listing_ids)
         index = warm.supply_index(cluster, today, rules, version, {d.capability for d in demands})
         return demands, index.supplies, index

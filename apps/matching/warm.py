@@ -15,7 +15,7 @@ clusters (LRU) and reuses it while nothing it was built from changed:
 
 The quantities an index holds are net of every open proposal, and those change with every
 run without any generation bump. They are kept exact by a delta instead: each run reads the
-quantity held per offer of the capabilities its demands need (one grouped query) and the
+quantity held per offer of the capabilities its demands need (one grouped query over those offers' ids) and the
 offers whose holding changed since the index was built get their new free quantity
 (``requantified``); offers of other capabilities cannot meet these demands, so they wait
 for the run that needs them. A warm plan therefore proposes exactly what a cold one would
@@ -74,9 +74,8 @@ def clear() -> None:
 
 def _fingerprint(cluster) -> tuple:
     """What the index depends on beside the market: one aggregate per source."""
-    certs = EnterpriseCertification.objects.filter(enterprise__memberships__cluster=cluster).aggregate(
-        n=Count("pk"), last=Max("pk"), soonest=Min("valid_until"), latest=Max("valid_until")
-    )
+    # certificates are added and deleted, never edited: their count and newest id tell
+    certs = EnterpriseCertification.objects.aggregate(n=Count("pk"), last=Max("pk"))
     reps = Reputation.objects.filter(cluster=cluster).aggregate(n=Count("pk"), last=Max("updated_at"))
     in_force = Visit.objects.filter(
         cluster=cluster, status=VisitStatus.COMPLETED, withdrawn_at__isnull=True, expires_at__gt=timezone.now()
@@ -152,10 +151,9 @@ def _refresh(entry: Entry, cluster, capabilities) -> None:
     capabilities = [c for c in capabilities if c in entry.by_capability]
     if not capabilities:
         return
-    now_held = held(
-        PRODUCTION, cluster, PRODUCTION.supply_field, proposed_only_answered=False, capabilities=capabilities
-    )
     supplies, changes = entry.index.supplies, {}
+    ids = [supplies[i].id for capability in capabilities for i in entry.by_capability[capability]]
+    now_held = held(PRODUCTION, cluster, PRODUCTION.supply_field, proposed_only_answered=False, ids=ids)
     for capability in capabilities:
         for i in entry.by_capability[capability]:
             sid = supplies[i].id
