@@ -75,6 +75,7 @@ messages: install ## Refresh the zh-hans catalogue and compile it (needs gettext
 bench: install ## Benchmarks with printed figures (BENCH_ARGS=--skip-large skips 100k x 100k)
 	@$(PY) benchmarks/matching.py $(BENCH_ARGS)
 	@$(PY) benchmarks/replan.py
+	@$(PY) benchmarks/warm.py
 	@$(PY) benchmarks/kpis.py
 	@$(PY) benchmarks/dealroom.py
 	@$(PY) benchmarks/documents.py

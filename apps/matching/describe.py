@@ -1,5 +1,5 @@
 """A matching run in words a person reads, in the reader's language: what started it (the trigger a
-run stores as a code with its parameters, e.g. ``order:42:new``), how the solver worked (its
+run stores as a code with its parameters, e.g. ``order:42:new``, ``batch:order:17``), how the solver worked (its
 method code), how long it took (started → finished), and its counts grouped as the page shows them.
 """
 
@@ -110,6 +110,13 @@ def trigger_text(run: MatchingRun, titles: dict[tuple[str, int], str]) -> str:
             "Re-matching %(count)d orders that lost their proposals",
             count,
         ) % {"count": count}
+    if head == "batch" and len(params) == 2 and params[0] in LISTING_MODELS and _number(params[1]) is not None:
+        count = _number(params[1])
+        return ngettext(
+            "One pass over %(count)d new or changed listing (%(kind)s)",
+            "One pass over %(count)d new or changed listings (%(kind)s)",
+            count,
+        ) % {"count": count, "kind": LISTING_MODELS[params[0]]._meta.verbose_name_plural}
     if head == "rules" and params and _number(params[0]) is not None:
         return _("Rule change: rulebook version %(version)s") % {"version": params[0]}
     if run.kind == MatchingRun.Kind.FULL:

@@ -7,215 +7,37 @@ is fenced by the run's lease (``leases.Lease``): a worker that lost its run writ
 """
 
 import datetime
-from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q, Sum
 from django.utils import timezone
 
 from apps.marketplace import notices
-from apps.marketplace.models import (
-    MATCHABLE,
-    CapacityOffer,
-    ChannelOffer,
-    ChannelRequest,
-    Match,
-    MatchingRun,
-    MatchKind,
-    Order,
-    Reputation,
-)
-from apps.membership.models import EnterpriseCertification
-from apps.parks.models import LEVEL_RANK
-from apps.parks.selectors import levels_of
+from apps.marketplace.models import Match, MatchingRun, MatchKind
 from apps.partnerships.selectors import partnerships_in_force
 from apps.tenancy.rules import rule_value
 
-from . import engine, leases
+from . import engine, leases, warm
+from .inputs import (  # load_inputs, SPECS and the rest: what other apps and tests read here
+    CHANNEL,
+    PRODUCTION,
+    SPECS,
+    Spec,
+    excluded_pairs,
+    held,
+    load_demands,
+    load_inputs,
+    verification,
+)
 from .rules import matching_rules, rulebook_version
 
-
-@dataclass(frozen=True)
-class Spec:
-    kind: str
-    demand_model: type
-    supply_model: type
-    demand_field: str
-    supply_field: str
+_verification = verification  # the name tests/parks reads
+_excluded_pairs = excluded_pairs
 
 
-PRODUCTION = Spec(MatchKind.PRODUCTION, Order, CapacityOffer, "order", "capacity")
-CHANNEL = Spec(MatchKind.CHANNEL, ChannelRequest, ChannelOffer, "channel_request", "channel_offer")
-SPECS = {"order": PRODUCTION, "capacity": PRODUCTION, "channel_request": CHANNEL, "channel_offer": CHANNEL}
-
-
-def _held(spec: Spec, cluster, side_field: str, *, proposed_only_answered: bool, replacing=None) -> dict[int, int]:
-    """Quantity per listing tied up in proposals (all open ones, or those one side accepted), the
-    cross-cluster ones included (a listing's id is unique across clusters). ``replacing``: the
-    cross-cluster pair of clusters whose unanswered proposals the plan being made replaces."""
-    qs = Match.objects.filter(
-        Q(cluster=cluster) | Q(partner_cluster=cluster), kind=spec.kind, status=Match.Status.PROPOSED
-    )
-    if replacing is not None:
-        qs = qs.exclude(
-            cluster=replacing[0],
-            partner_cluster=replacing[1],
-            demand_accepted_at__isnull=True,
-            supply_accepted_at__isnull=True,
-        )
-    if proposed_only_answered:
-        qs = qs.filter(
-            Q(demand_accepted_at__isnull=False)
-            | Q(supply_accepted_at__isnull=False)
-            | Q(negotiating_since__isnull=False)
-        )
-    return dict(qs.values(side_field).annotate(q=Sum("quantity")).values_list(side_field, "q"))
-
-
-def _excluded_pairs(spec: Spec, cluster) -> frozenset[tuple[int, int]]:
-    """Pairs never to propose by a re-plan: declined ones, and answered (or negotiated) proposals still open."""
-    qs = Match.objects.filter(cluster=cluster, kind=spec.kind).filter(
-        Q(status=Match.Status.DECLINED)
-        | Q(status=Match.Status.PROPOSED, demand_accepted_at__isnull=False)
-        | Q(status=Match.Status.PROPOSED, supply_accepted_at__isnull=False)
-        | Q(status=Match.Status.PROPOSED, negotiating_since__isnull=False)
-    )
-    return frozenset(qs.values_list(f"{spec.demand_field}_id", f"{spec.supply_field}_id"))
-
-
-def _certifications(enterprise_ids, today) -> dict[int, frozenset[str]]:
-    held: dict[int, set[str]] = {}
-    for enterprise_id, scheme in EnterpriseCertification.objects.filter(
-        enterprise_id__in=enterprise_ids, valid_until__gte=today
-    ).values_list("enterprise_id", "scheme_id"):
-        held.setdefault(enterprise_id, set()).add(scheme)
-    return {k: frozenset(v) for k, v in held.items()}
-
-
-def _verification(cluster, enterprise_ids) -> dict[int, float]:
-    """Each owner's on-site verification level in force (apps.parks), as the engine's 0..1 (one query)."""
-    top = max(LEVEL_RANK.values())
-    found = levels_of(cluster_ids=[cluster.pk], enterprise_ids=enterprise_ids)
-    return {enterprise: LEVEL_RANK[row["level"]] / top for (_c, enterprise), row in found.items()}
-
-
-def _reputations(cluster, enterprise_ids) -> dict[int, Reputation]:
-    return {r.enterprise_id: r for r in Reputation.objects.filter(cluster=cluster, enterprise_id__in=enterprise_ids)}
-
-
-def load_inputs(
-    spec: Spec, cluster, today, *, demand_ids=None, supply_ids=None, subtract_all_open=False, supply_cluster=None
-):
-    """Engine demands and supplies of ``cluster`` (optionally only some ids), with free quantities.
-
-    ``subtract_all_open``: incremental jobs propose only quantity no open proposal covers;
-    a full re-plan subtracts only what a side has already accepted (the rest it replaces).
-    ``supply_cluster``: a cross-cluster plan — ``cluster``'s demands and that partner's supplies,
-    both only those opened to partner clusters, net of every open proposal but the unanswered
-    cross-cluster ones it replaces.
-    """
-    cross = supply_cluster is not None
-    supply_cluster = supply_cluster or cluster
-    replacing = (cluster.pk, supply_cluster.pk) if cross else None
-    answered_only = not subtract_all_open and not cross
-    demand_held = _held(spec, cluster, spec.demand_field, proposed_only_answered=answered_only, replacing=replacing)
-    supply_held = _held(
-        spec, supply_cluster, spec.supply_field, proposed_only_answered=answered_only, replacing=replacing
-    )
-    demands_qs = spec.demand_model.objects.filter(cluster=cluster, status__in=MATCHABLE)
-    supplies_qs = spec.supply_model.objects.filter(cluster=supply_cluster, status__in=MATCHABLE)
-    if cross:
-        demands_qs = demands_qs.filter(shared_with_partners=True)
-        supplies_qs = supplies_qs.filter(shared_with_partners=True)
-    if demand_ids is not None:
-        demands_qs = demands_qs.filter(pk__in=demand_ids)
-    if supply_ids is not None:
-        supplies_qs = supplies_qs.filter(pk__in=supply_ids)
+def solve(spec: Spec, demands, supplies, rules, exclude, *, index=None) -> engine.Plan:
+    """``index``: a warm supply index (``warm``) that stands for ``supplies``."""
     if spec is PRODUCTION:
-        demands_qs = demands_qs.filter(need_by__gt=today).prefetch_related("required_certifications")
-        supplies_qs = supplies_qs.filter(available_until__gte=today)
-        supplies = list(supplies_qs)
-        certs = _certifications({s.owner_id for s in supplies}, today)
-        reps = _reputations(supply_cluster, {s.owner_id for s in supplies})
-        verified = _verification(supply_cluster, {s.owner_id for s in supplies})
-        engine_supplies = [
-            engine.Supply(
-                id=s.pk,
-                owner=s.owner_id,
-                capability=s.capability_id,
-                quantity=s.total_quantity - s.reserved_quantity - supply_held.get(s.pk, 0),
-                unit_price=float(s.unit_price),
-                currency=s.currency,
-                available_from=s.available_from,
-                available_until=s.available_until,
-                lead_time_days=s.lead_time_days,
-                min_order_quantity=s.min_order_quantity,
-                latitude=float(s.latitude),
-                longitude=float(s.longitude),
-                region=s.region_code,
-                certifications=certs.get(s.owner_id, frozenset()),
-                on_time_rate=getattr(reps.get(s.owner_id), "on_time_rate", None),
-                average_rating=getattr(reps.get(s.owner_id), "average_score", None),
-                deals_completed=getattr(reps.get(s.owner_id), "deals_completed", 0),
-                verification=verified.get(s.owner_id, 0.0),
-            )
-            for s in supplies
-        ]
-        engine_demands = [
-            engine.Demand(
-                id=d.pk,
-                owner=d.owner_id,
-                capability=d.capability_id,
-                quantity=d.quantity - d.filled_quantity - demand_held.get(d.pk, 0),
-                unit_price=float(d.target_unit_price),
-                currency=d.currency,
-                need_by=d.need_by,
-                latitude=float(d.delivery_latitude),
-                longitude=float(d.delivery_longitude),
-                region=d.delivery_region_code,
-                required_certifications=frozenset(c.pk for c in d.required_certifications.all()),
-                splittable=d.splittable,
-                min_lot=d.min_lot,
-            )
-            for d in demands_qs
-        ]
-    else:
-        demands_qs = demands_qs.filter(start_by__gte=today)
-        offers = list(supplies_qs)
-        reps = _reputations(supply_cluster, {o.owner_id for o in offers})
-        engine_supplies = [
-            engine.ChannelOffer(
-                id=o.pk,
-                owner=o.owner_id,
-                product_categories=frozenset(o.product_categories),
-                markets=frozenset(o.markets),
-                quantity=o.monthly_volume - o.reserved_volume - supply_held.get(o.pk, 0),
-                commission_percent=float(o.commission_percent),
-                available_from=o.available_from,
-                on_time_rate=getattr(reps.get(o.owner_id), "on_time_rate", None),
-                average_rating=getattr(reps.get(o.owner_id), "average_score", None),
-                deals_completed=getattr(reps.get(o.owner_id), "deals_completed", 0),
-            )
-            for o in offers
-        ]
-        engine_demands = [
-            engine.ChannelRequest(
-                id=r.pk,
-                owner=r.owner_id,
-                product_category=r.product_category,
-                markets=frozenset(r.markets),
-                quantity=r.monthly_volume - r.filled_volume - demand_held.get(r.pk, 0),
-                max_commission_percent=float(r.max_commission_percent),
-                start_by=r.start_by,
-            )
-            for r in demands_qs
-        ]
-    return engine_demands, engine_supplies
-
-
-def solve(spec: Spec, demands, supplies, rules, exclude) -> engine.Plan:
-    if spec is PRODUCTION:
-        return engine.plan(demands, supplies, rules, exclude)
+        return engine.plan(demands, supplies, rules, exclude, index=index)
     return engine.plan_channels(demands, supplies, rules, exclude)
 
 
@@ -232,7 +54,11 @@ def plan_counts(prefix: str, plan: engine.Plan) -> dict:
     }
 
 
-def _owners(spec: Spec, allocations):
+def _owners(spec: Spec, allocations, owners=None):
+    """The owners of the allocations' demands and supplies: from the engine's inputs when the
+    caller has them (``owners``), else two queries."""
+    if owners is not None:
+        return owners
     demand_owner = dict(
         spec.demand_model.objects.filter(pk__in={a.demand_id for a in allocations}).values_list("pk", "owner_id")
     )
@@ -242,8 +68,12 @@ def _owners(spec: Spec, allocations):
     return demand_owner, supply_owner
 
 
-def _new_matches(spec: Spec, cluster, run, allocations, expires_at, version: int, partnership=None):
-    demand_owner, supply_owner = _owners(spec, allocations)
+def owners_of(demands, supplies) -> tuple[dict[int, int], dict[int, int]]:
+    return {d.id: d.owner for d in demands}, {s.id: s.owner for s in supplies}
+
+
+def _new_matches(spec: Spec, cluster, run, allocations, expires_at, version: int, partnership=None, owners=None):
+    demand_owner, supply_owner = _owners(spec, allocations, owners)
     return [
         Match(
             cluster=cluster,
@@ -264,9 +94,16 @@ def _new_matches(spec: Spec, cluster, run, allocations, expires_at, version: int
     ]
 
 
-def write_full_plan(spec: Spec, cluster, run, allocations, *, lease: leases.Lease, version: int) -> dict[str, int]:
+def write_full_plan(
+    spec: Spec, cluster, run, allocations, *, lease: leases.Lease, version: int, owners=None
+) -> dict[str, int]:
     """Replace the unanswered proposals of ``cluster`` by ``allocations``; keep identical ones,
-    their score and explanation rewritten under the rules in force (``version``)."""
+    their score and explanation rewritten under the rules in force (``version``).
+
+    Only what changed is written: the open proposals are read as rows (locked, over a
+    server-side cursor), a proposal whose pair and quantity the plan keeps stays as it is (its
+    score rewritten only if it differs), the others are withdrawn in one update and the new
+    ones inserted in bulk. ``owners``: the inputs' owners (``owners_of``), saving two queries."""
     now = timezone.now()
     expires_at = now + datetime.timedelta(hours=rule_value(cluster=cluster, key="marketplace.proposal_expiry_hours"))
     wanted = {(a.demand_id, a.supply_id): a for a in allocations}
@@ -281,33 +118,37 @@ def write_full_plan(spec: Spec, cluster, run, allocations, *, lease: leases.Leas
             supply_accepted_at__isnull=True,
             negotiating_since__isnull=True,  # a negotiation open on it: kept for the parties
         )
-        existing = {
-            (getattr(m, f"{spec.demand_field}_id"), getattr(m, f"{spec.supply_field}_id")): m for m in unanswered
-        }
-        withdraw, keep, rescored = [], [], []
-        for key, match in existing.items():
-            allocation = wanted.get(key)
-            if allocation is not None and allocation.quantity == match.quantity:
-                keep.append(key)
-                if (match.score, match.breakdown, match.rulebook_version) != (
-                    allocation.score,
-                    allocation.breakdown,
-                    version,
-                ):
-                    match.score, match.breakdown, match.rulebook_version = (
-                        allocation.score,
-                        allocation.breakdown,
-                        version,
+        rows = unanswered.order_by().values_list(
+            "pk",
+            f"{spec.demand_field}_id",
+            f"{spec.supply_field}_id",
+            "quantity",
+            "score",
+            "breakdown",
+            "rulebook_version",
+        )
+        withdraw, keep, rescored = [], set(), []
+        for pk, demand_id, supply_id, quantity, score, breakdown, old_version in rows.iterator(chunk_size=5000):
+            allocation = wanted.get((demand_id, supply_id))
+            if allocation is not None and allocation.quantity == quantity:
+                keep.add((demand_id, supply_id))
+                if (score, breakdown, old_version) != (allocation.score, allocation.breakdown, version):
+                    rescored.append(
+                        Match(
+                            pk=pk,
+                            score=allocation.score,
+                            breakdown=allocation.breakdown,
+                            rulebook_version=version,
+                            updated_at=now,
+                        )
                     )
-                    match.updated_at = now
-                    rescored.append(match)
             else:
-                withdraw.append(match.pk)
+                withdraw.append(pk)
         Match.objects.filter(pk__in=withdraw).update(status=Match.Status.WITHDRAWN, updated_at=now)
         Match.objects.bulk_update(rescored, ["score", "breakdown", "rulebook_version", "updated_at"], batch_size=1000)
         fresh = [a for key, a in wanted.items() if key not in keep]
         created = Match.objects.bulk_create(
-            _new_matches(spec, cluster, run, fresh, expires_at, version), batch_size=1000
+            _new_matches(spec, cluster, run, fresh, expires_at, version, owners=owners), batch_size=2000
         )
         notices.matches_proposed(cluster=cluster, matches=created)  # one digest per person per write
     return {
@@ -352,9 +193,12 @@ def write_incremental(spec: Spec, cluster, run, allocations, *, lease: leases.Le
     with transaction.atomic():
         lease.fence()
         open_pairs = set(
-            Match.objects.filter(cluster=cluster, kind=spec.kind, status=Match.Status.PROPOSED).values_list(
-                f"{spec.demand_field}_id", f"{spec.supply_field}_id"
-            )
+            Match.objects.filter(
+                cluster=cluster,
+                kind=spec.kind,
+                status=Match.Status.PROPOSED,
+                **{f"{spec.demand_field}_id__in": list({a.demand_id for a in allocations})},
+            ).values_list(f"{spec.demand_field}_id", f"{spec.supply_field}_id")
         )
         fresh = [a for a in allocations if (a.demand_id, a.supply_id) not in open_pairs]
         created = Match.objects.bulk_create(
@@ -477,8 +321,10 @@ def run_full(run: MatchingRun, *, lease: leases.Lease | None = None) -> Matching
             10 + 45 * index,
             **{f"{spec.kind}_demands": len(demands), f"{spec.kind}_supplies": len(supplies)},
         )
-        result = solve(spec, demands, supplies, rules, _excluded_pairs(spec, cluster))
-        written = write_full_plan(spec, cluster, run, result.allocations, lease=lease, version=version)
+        result = solve(spec, demands, supplies, rules, excluded_pairs(spec, cluster))
+        written = write_full_plan(
+            spec, cluster, run, result.allocations, lease=lease, version=version, owners=owners_of(demands, supplies)
+        )
         _progress(
             run,
             lease,
@@ -499,13 +345,15 @@ def run_full(run: MatchingRun, *, lease: leases.Lease | None = None) -> Matching
 INCREMENTAL_EXTENSIONS: list = []
 
 
-def run_incremental(
-    run: MatchingRun, listing_kind: str, listing_ids: list[int], *, lease: leases.Lease | None = None
-) -> MatchingRun:
-    """Match new or changed listings against the cluster, proposing only uncovered quantity."""
-    lease = _claimed(run, lease)
-    cluster, today = run.cluster, timezone.localdate()
-    spec = SPECS[listing_kind]
+def _incremental_inputs(spec: Spec, cluster, today, rules, version: int, listing_kind: str, listing_ids):
+    """The run's demands and supplies, and the warm supply index when there is one: new demands of
+    production meet the worker's warm index of the cluster's capacity (``warm``); a new supply, or
+    a channel listing, is loaded cold."""
+    if spec is PRODUCTION and listing_kind == "order":
+        demand_held = held(spec, cluster, spec.demand_field, proposed_only_answered=False, ids=listing_ids)
+        demands = load_demands(spec, cluster, today, demand_held, ids=listing_ids)
+        index = warm.supply_index(cluster, today, rules, version, {d.capability for d in demands})
+        return demands, index.supplies, index
     is_demand = listing_kind in ("order", "channel_request")
     demands, supplies = load_inputs(
         spec,
@@ -515,10 +363,21 @@ def run_incremental(
         supply_ids=None if is_demand else listing_ids,
         subtract_all_open=True,
     )
-    result = solve(
-        spec, demands, supplies, matching_rules(cluster=cluster, today=today), _excluded_pairs(spec, cluster)
-    )
-    version = rulebook_version(cluster=cluster)
+    return demands, supplies, None
+
+
+def run_incremental(
+    run: MatchingRun, listing_kind: str, listing_ids: list[int], *, lease: leases.Lease | None = None
+) -> MatchingRun:
+    """Match new or changed listings against the cluster, proposing only uncovered quantity."""
+    lease = _claimed(run, lease)
+    cluster, today = run.cluster, timezone.localdate()
+    spec = SPECS[listing_kind]
+    rules, version = matching_rules(cluster=cluster, today=today), rulebook_version(cluster=cluster)
+    demands, supplies, index = _incremental_inputs(spec, cluster, today, rules, version, listing_kind, listing_ids)
+    is_demand = listing_kind in ("order", "channel_request")
+    exclude = excluded_pairs(spec, cluster, demand_ids=[d.id for d in demands] if is_demand else None)
+    result = solve(spec, demands, supplies, rules, exclude, index=index)
     written = write_incremental(spec, cluster, run, result.allocations, lease=lease, version=version)
     for extend in INCREMENTAL_EXTENSIONS:  # after the cluster's own: across partners (apps/matching/partners.py)
         written |= extend(run, listing_kind, listing_ids, lease=lease, today=today)

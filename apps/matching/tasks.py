@@ -7,7 +7,7 @@ from apps.core.db.transient import transient_database_error
 from apps.marketplace.models import MatchingRun
 from apps.tenancy.models import Cluster
 
-from . import leases, planner
+from . import batching, leases, planner
 from .services import matching_run_start, matching_runs_reap
 
 
@@ -44,22 +44,58 @@ def replan_cluster(run_id: int) -> str:
     return _run_held(lease, planner.run_full)
 
 
-def _incremental(cluster_id: int, kind: str, ids: list[int], trigger: str) -> int:
-    run, lease = leases.start_held(cluster_id=cluster_id, kind=MatchingRun.Kind.INCREMENTAL, trigger=trigger[:60])
-    _run_held(lease, planner.run_incremental, kind, ids)
-    return run.pk
+def _arm(cluster_id: int, kind: str, countdown: float) -> None:
+    match_pending.apply_async((cluster_id, kind), countdown=countdown)
 
 
 @shared_task(name="matching.match_listing", acks_late=True)
 def match_listing(kind: str, listing_id: int, event: str = "new") -> int | None:
-    """Match one new, changed or published listing; the run's trigger records which (``describe``)."""
+    """A new, changed or published listing: into its cluster's next pass (``batching``), or, with
+    no Redis to gather a burst in, matched at once; the run's trigger records which (``describe``)."""
     model = (
         planner.SPECS[kind].demand_model if kind in ("order", "channel_request") else planner.SPECS[kind].supply_model
     )
     cluster_id = model.objects.filter(pk=listing_id).values_list("cluster_id", flat=True).first()
     if cluster_id is None:
         return None
-    return _incremental(cluster_id, kind, [listing_id], f"{kind}:{listing_id}:{event}")
+    arm = batching.add(cluster_id, kind, listing_id, event)
+    if arm is None:
+        return _incremental(cluster_id, kind, [listing_id], f"{kind}:{listing_id}:{event}")
+    if arm:
+        _arm(cluster_id, kind, batching.WINDOW)
+    return None
+
+
+@shared_task(name="matching.match_pending", acks_late=True)
+def match_pending(cluster_id: int, kind: str) -> int | None:
+    """One pass over the listings of ``kind`` waiting in the cluster (``batching``): one run for
+    all of them. Idempotent: a pass that finds nothing, or the lock held, does nothing; ids stay
+    taken until their run succeeded, so a retry, or the next pass, plans them again."""
+    taken = batching.take(cluster_id, kind)
+    if taken is None:
+        return None
+    token, listings = taken
+    ids = sorted({listing_id for listing_id, _event in listings})
+    trigger = f"{kind}:{listings[0][0]}:{listings[0][1]}" if len(listings) == 1 else f"batch:{kind}:{len(ids)}"
+    run_id, planned = None, not ids
+    try:
+        if ids:
+            run_id = _incremental(cluster_id, kind, ids, trigger)
+            # a run that lost its lease (a stalled worker) is planned again by the next pass
+            planned = MatchingRun.objects.filter(pk=run_id, status=MatchingRun.Status.SUCCEEDED).exists()
+    except Exception as exc:
+        planned = not transient_database_error(exc)  # a real error fails the run once, as before
+        raise
+    finally:
+        if batching.done(cluster_id, kind, token, listings, planned=planned):
+            _arm(cluster_id, kind, 0)  # arrived during this pass: the next one at once
+    return run_id
+
+
+def _incremental(cluster_id: int, kind: str, ids: list[int], trigger: str) -> int:
+    run, lease = leases.start_held(cluster_id=cluster_id, kind=MatchingRun.Kind.INCREMENTAL, trigger=trigger[:60])
+    _run_held(lease, planner.run_incremental, kind, ids)
+    return run.pk
 
 
 @shared_task(name="matching.replan_demands", acks_late=True)
@@ -97,5 +133,9 @@ def rules_changed(cluster_id: int, version: int) -> dict:
 
 @shared_task(name="matching.reap_lapsed_runs")
 def reap_lapsed_runs() -> dict:
-    """Beat, every 30 s: runs whose worker stopped renewing the lease are re-queued or failed."""
-    return matching_runs_reap()
+    """Beat, every 30 s: runs whose worker stopped renewing the lease are re-queued or failed, and
+    listings a dead pass left waiting get a pass."""
+    done = matching_runs_reap()
+    for cluster_id, kind in batching.waiting():
+        _arm(cluster_id, kind, 0)
+    return done

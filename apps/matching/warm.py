@@ -1,0 +1,188 @@
+"""A cluster's capacity index kept warm in the worker process between incremental runs.
+
+Matching one new order against a cluster's capacity needs the engine's ``SupplyIndex`` of
+every open capacity offer; building it from the database costs far more than planning the
+order against it. So a worker keeps the last index of each of its ``MAX_CLUSTERS`` most recent
+clusters (LRU) and reuses it while nothing it was built from changed:
+
+* the capacity offers themselves (posted, edited, closed, expired, reserved by a deal): the
+  market generations the marketplace already bumps on every such write
+  (``market:<cluster>:capacity``, ``market:*``) and the cache's epoch;
+* the day (the index is built for one day) and the rulebook version in force;
+* the owners' certifications, reputations and on-site verification levels, which change
+  without a market write: a cheap fingerprint of each (count and newest change);
+* at most ``MAX_AGE`` seconds, which bounds what no key above sees.
+
+The quantities an index holds are net of every open proposal, and those change with every
+run without any generation bump. They are kept exact by a delta instead: each run reads the
+quantity held per offer of the capabilities its demands need (one grouped query over those offers' ids) and the
+offers whose holding changed since the index was built get their new free quantity
+(``requantified``); offers of other capabilities cannot meet these demands, so they wait
+for the run that needs them. A warm plan therefore proposes exactly what a cold one would
+(tests/matching/test_warm.py).
+
+A generation that cannot be read (the cache is away) disables the warm path: the run builds
+its index cold and keeps nothing.
+"""
+
+import copy
+import dataclasses
+import threading
+import time
+from collections import OrderedDict
+
+import numpy as np
+from django.db.models import Count, Max, Min
+from django.utils import timezone
+
+from apps.core import generations
+from apps.marketplace.models import Reputation
+from apps.marketplace.services.listings import ALL_MARKETS, market_scope
+from apps.membership.models import EnterpriseCertification
+from apps.parks.lifecycle import VisitStatus
+from apps.parks.models import Level, Visit
+
+from . import engine
+from .inputs import PRODUCTION, held, load_supplies
+
+#: clusters whose index one worker process keeps (each ~100 bytes per capacity offer)
+MAX_CLUSTERS = 8
+#: seconds an index is trusted at most, whatever the keys say
+MAX_AGE = 600.0
+
+
+@dataclasses.dataclass
+class Entry:
+    key: tuple
+    index: engine.SupplyIndex
+    held: dict[int, int]  # supply id -> quantity held by open proposals, as the index has it
+    position: dict[int, int]  # supply id -> its position in the index
+    by_capability: dict[str, list[int]]  # every offer's position per capability (usable or not)
+    built_at: float
+
+
+_entries: OrderedDict[tuple[int, str], Entry] = OrderedDict()
+_lock = threading.Lock()
+#: what the warm path did, for benchmarks and tests: hits, builds, offers requantified
+stats = {"hits": 0, "builds": 0, "requantified": 0}
+
+
+def clear() -> None:
+    with _lock:
+        _entries.clear()
+
+
+def _fingerprint(cluster) -> tuple:
+    """What the index depends on beside the market: one aggregate per source."""
+    # certificates are added and deleted, never edited: their count and newest id tell
+    certs = EnterpriseCertification.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    reps = Reputation.objects.filter(cluster=cluster).aggregate(n=Count("pk"), last=Max("updated_at"))
+    in_force = Visit.objects.filter(
+        cluster=cluster, status=VisitStatus.COMPLETED, withdrawn_at__isnull=True, expires_at__gt=timezone.now()
+    ).exclude(level=Level.NONE)  # the next expiry changes the key once it passes
+    visits = in_force.aggregate(n=Count("pk"), last=Max("pk"), next_expiry=Min("expires_at"))
+    return tuple(certs.values()), tuple(reps.values()), tuple(visits.values())
+
+
+def key_of(cluster, today, version: int) -> tuple | None:
+    """The key an index of ``cluster``'s capacity is valid under, or None (the cache is away).
+
+    The generations are read before anything else, so an index built from rows a concurrent
+    write changed is stored under an older key than that write makes current."""
+    gens = tuple(
+        generations.current(scope)
+        for scope in (generations.EPOCH, ALL_MARKETS, market_scope(cluster.pk, PRODUCTION.supply_field))
+    )
+    if None in gens:
+        return None
+    return (*gens, today, version, _fingerprint(cluster))
+
+
+def _positions(supplies) -> tuple[dict[int, int], dict[str, list[int]]]:
+    position, by_capability = {}, {}
+    for i, s in enumerate(supplies):
+        position[s.id] = i
+        by_capability.setdefault(s.capability, []).append(i)
+    return position, by_capability
+
+
+def requantified(index: engine.SupplyIndex, quantities: dict[int, int]) -> engine.SupplyIndex:
+    """A copy of ``index`` whose supplies at these positions have these free quantities (the rest
+    shared with ``index``): what ``build_index`` would give for the supplies so changed."""
+    if hasattr(index, "with_quantities"):  # an engine that offers it knows its own columns best
+        return index.with_quantities(quantities)
+    new = copy.copy(index)
+    new.supplies = list(index.supplies)
+    new.quantity = index.quantity.copy()
+    for i, q in quantities.items():
+        new.supplies[i] = dataclasses.replace(new.supplies[i], quantity=q)
+        new.quantity[i] = q
+    new.usable = (new.quantity > 0) & (new.start <= new.until)
+    new.by_capability = dict(index.by_capability)
+    changed = np.fromiter(quantities, np.int64, len(quantities))
+    for capability in {new.supplies[i].capability for i in quantities}:
+        mine = changed[[new.supplies[i].capability == capability for i in changed]]
+        cols = np.union1d(index.by_capability.get(capability, np.zeros(0, np.int64)), mine)
+        cols = cols[new.usable[cols]]
+        if len(cols):
+            new.by_capability[capability] = cols
+        else:
+            new.by_capability.pop(capability, None)
+    return new
+
+
+def _build(cluster, today, rules, key) -> Entry:
+    supply_held = held(PRODUCTION, cluster, PRODUCTION.supply_field, proposed_only_answered=False)
+    supplies = load_supplies(PRODUCTION, cluster, today, supply_held)
+    position, by_capability = _positions(supplies)
+    stats["builds"] += 1
+    return Entry(
+        key=key,
+        index=engine.build_index(supplies, rules),
+        held={s.id: supply_held.get(s.id, 0) for s in supplies},
+        position=position,
+        by_capability=by_capability,
+        built_at=time.monotonic(),
+    )
+
+
+def _refresh(entry: Entry, cluster, capabilities) -> None:
+    """Bring the free quantities of ``capabilities``' offers up to date with the open proposals."""
+    capabilities = [c for c in capabilities if c in entry.by_capability]
+    if not capabilities:
+        return
+    supplies, changes = entry.index.supplies, {}
+    ids = [supplies[i].id for capability in capabilities for i in entry.by_capability[capability]]
+    now_held = held(PRODUCTION, cluster, PRODUCTION.supply_field, proposed_only_answered=False, ids=ids)
+    for capability in capabilities:
+        for i in entry.by_capability[capability]:
+            sid = supplies[i].id
+            before, after = entry.held[sid], now_held.get(sid, 0)
+            if before != after:
+                changes[i] = supplies[i].quantity + before - after
+                entry.held[sid] = after
+    if changes:
+        entry.index = requantified(entry.index, changes)
+        stats["requantified"] += len(changes)
+
+
+def supply_index(cluster, today, rules, version: int, capabilities) -> engine.SupplyIndex:
+    """The engine's index of ``cluster``'s open capacity, exact for demands of ``capabilities``."""
+    key = key_of(cluster, today, version)
+    if key is None:
+        return _build(cluster, today, rules, key).index
+    slot = (cluster.pk, PRODUCTION.kind)
+    with _lock:
+        entry = _entries.get(slot)
+        if entry is not None and (entry.key != key or time.monotonic() - entry.built_at > MAX_AGE):
+            entry = None
+        if entry is None:
+            entry = _build(cluster, today, rules, key)
+        else:
+            stats["hits"] += 1
+            _refresh(entry, cluster, capabilities)
+        _entries[slot] = entry
+        _entries.move_to_end(slot)
+        while len(_entries) > MAX_CLUSTERS:
+            _entries.popitem(last=False)
+        return entry.index

@@ -1,0 +1,105 @@
+"""A burst of posted orders is matched in one pass (apps/matching/batching.py), on Redis: fewer
+runs than orders, every order matched, and nothing lost when the worker of a pass dies."""
+
+import os
+
+import pytest
+from django.core.cache import cache
+
+from apps.marketplace.models import Match, MatchingRun
+from apps.matching import batching, tasks
+from tests.marketplace.conftest import capacity_body, market, order_body  # noqa: F401
+
+pytestmark = [pytest.mark.redis, pytest.mark.django_db]
+
+
+@pytest.fixture
+def on_redis(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "apps.core.cache.RedisCache",
+            "LOCATION": os.environ.get("REDIS_URL", ""),
+            "KEY_PREFIX": f"batching-test-{os.getpid()}",
+        }
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def armed(monkeypatch):
+    """The passes armed, recorded instead of run (as a worker would see them, later)."""
+    calls = []
+    monkeypatch.setattr(tasks, "_arm", lambda cluster_id, kind, countdown: calls.append((cluster_id, kind)))
+    return calls
+
+
+def _post_orders(as_user, market, count):  # noqa: F811
+    client = as_user(market.buyer_owner)
+    ids = []
+    for i in range(count):
+        response = client.post(
+            market.url("orders/"), order_body(market, quantity=300, title=f"order {i}", min_lot=100), format="json"
+        )
+        assert response.status_code == 201, response.content
+        ids.append(response.json()["id"])
+    return ids
+
+
+def _matched(ids):
+    return set(Match.objects.filter(order_id__in=ids, status="proposed").values_list("order_id", flat=True))
+
+
+def test_a_burst_of_orders_is_matched_in_one_pass(
+    on_redis,
+    armed,
+    as_user,
+    market,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        as_user(market.supplier_owner).post(market.url("capacities/"), capacity_body(market.supplier), format="json")
+    assert armed == [(market.cluster.pk, "capacity")]
+    assert tasks.match_pending(market.cluster.pk, "capacity")  # the capacity's own pass (no orders yet)
+    armed.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        ids = _post_orders(as_user, market, 5)
+    assert armed == [(market.cluster.pk, "order")]  # one pass armed for the whole burst
+    assert not _matched(ids) and not MatchingRun.objects.filter(kind="incremental", trigger__startswith="order")
+
+    run = MatchingRun.objects.get(pk=tasks.match_pending(market.cluster.pk, "order"))
+
+    assert (run.status, run.trigger, run.counts["demands"]) == ("succeeded", "batch:order:5", 5)
+    assert _matched(ids) == set(ids)
+    assert tasks.match_pending(market.cluster.pk, "order") is None  # a rerun finds nothing
+    assert MatchingRun.objects.filter(kind="incremental").count() == 2  # the capacity's pass and this one
+    runs = as_user(market.admin).get(market.url("matching-runs/"), HTTP_ACCEPT_LANGUAGE="en").json()
+    texts = [r["trigger_text"] for r in runs.get("results", runs)]
+    assert "One pass over 5 new or changed listings (orders)" in texts
+
+
+def test_a_pass_whose_worker_died_leaves_its_orders_to_the_next(
+    on_redis,
+    armed,
+    as_user,
+    market,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        as_user(market.supplier_owner).post(market.url("capacities/"), capacity_body(market.supplier), format="json")
+    tasks.match_pending(market.cluster.pk, "capacity")
+    with django_capture_on_commit_callbacks(execute=True):
+        ids = _post_orders(as_user, market, 3)
+    _token, taken = batching.take(market.cluster.pk, "order")  # the worker took them, then died
+    assert [listing_id for listing_id, _event in taken] == sorted(ids)
+    armed.clear()
+    assert tasks.match_pending(market.cluster.pk, "order") is None  # its lock still holds: nothing twice
+    assert tasks.reap_lapsed_runs() == {"requeued": 0, "failed": 0} and armed == []
+
+    cache.delete(f"matching:lock:{market.cluster.pk}:order")  # its lock lapsed
+    tasks.reap_lapsed_runs()
+    assert armed == [(market.cluster.pk, "order")]  # beat arms a pass for what waits
+    run = MatchingRun.objects.get(pk=tasks.match_pending(market.cluster.pk, "order"))
+    assert run.status == "succeeded" and _matched(ids) == set(ids)
+    assert batching.waiting() == []
