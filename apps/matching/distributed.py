@@ -27,6 +27,7 @@ import uuid
 import numpy as np
 from celery import chord, shared_task
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 from . import engine
 from .engine import decompose as dc
@@ -77,8 +78,8 @@ def _meta(job: str) -> dict:
 def submit(demands, supplies, rules, exclude=frozenset(), *, parts=None, explain=True, sink=None) -> str:
     """Store the parts' inputs under a new job key and start the chords; returns the job key.
 
-    ``sink``: ``{"run": id, "attempt": n, "version": v}`` writes the plan to that matching run,
-    None stores it in Redis (``result(job)``)."""
+    ``sink``: ``{"run": id, "attempt": n, "finish": "dotted.path", ...}`` hands the merged plan
+    to that function under the run's lease; None stores it in Redis (``result(job)``)."""
     job = uuid.uuid4().hex
     parts = parts or settings.MATCHING_DISTRIBUTED_PARTS
     found = dc.blocks(demands, supplies, rules)
@@ -305,11 +306,10 @@ def merge_plan(results: list[dict], job: str) -> dict:
         client.set(_key(job, "allocations"), _pack_allocations(plan.allocations), ex=TTL_SECONDS)
         cleanup(job, keep=("meta", "done", "allocations"))
         return summary
-    from .distributed_runs import finish_full_run
-
+    finish = import_string(meta["sink"]["finish"])  # e.g. distributed_runs.finish_full_run
     cleanup(job)
     with _Held(meta) as lease:
-        return finish_full_run(meta["sink"], lease, plan, summary)
+        return finish(meta["sink"], lease, plan, summary)
 
 
 def result(job: str) -> tuple[dict, list[engine.Allocation]] | None:

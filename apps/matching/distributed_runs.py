@@ -40,7 +40,7 @@ def start(run: MatchingRun, *, lease: leases.Lease) -> None:
         supplies,
         rules,
         planner._excluded_pairs(planner.PRODUCTION, cluster),
-        sink={"run": run.pk, "attempt": lease.attempt, "version": version},
+        sink={"run": run.pk, "attempt": lease.attempt, "version": version, "finish": f"{__name__}.finish_full_run"},
     )
 
 
