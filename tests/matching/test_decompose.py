@@ -141,3 +141,12 @@ def test_a_block_alone_larger_than_a_share_is_cut_into_demand_chunks():
         for n in range(len(found))
         if found[n].load * 8 < sum(b.load for b in found) / 2
     )
+
+
+def test_the_benchmarks_check_finds_what_a_plan_breaks():
+    demands, supplies, rules = generate(80, 80, 9)
+    plan = engine.plan(demands, supplies, rules, explain=False)
+    assert plan.allocations and dc.check(plan.allocations, demands, supplies) == []
+    first = plan.allocations[0]
+    doubled = [*plan.allocations, engine.Allocation(first.demand_id, first.supply_id, 10**6, 0.5, {})]
+    assert any("over its quantity" in p for p in dc.check(doubled, demands, supplies))

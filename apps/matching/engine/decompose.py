@@ -320,3 +320,31 @@ def plan_in_parts(
             )
         )
     return merge(solved)
+
+
+def check(allocations: list[Allocation], demands: list[Demand], supplies: list[Supply]) -> list[str]:
+    """What a plan breaks on its instance (empty: valid): quantities, minimums, unsplittable orders
+    whole to one supply, the capability and no enterprise supplying itself."""
+    demand = {d.id: d for d in demands}
+    supply = {s.id: s for s in supplies}
+    given: dict[int, int] = {}
+    used: dict[int, int] = {}
+    suppliers: dict[int, int] = {}
+    problems = []
+    for a in allocations:
+        d, s = demand[a.demand_id], supply[a.supply_id]
+        if d.capability != s.capability or d.owner == s.owner or a.quantity <= 0:
+            problems.append(f"pair {a.demand_id}-{a.supply_id} is not feasible")
+        if d.splittable and a.quantity < max(d.min_lot, s.min_order_quantity, 1):
+            problems.append(f"pair {a.demand_id}-{a.supply_id} below its minimum")
+        given[d.id] = given.get(d.id, 0) + a.quantity
+        used[s.id] = used.get(s.id, 0) + a.quantity
+        suppliers[d.id] = suppliers.get(d.id, 0) + 1
+    problems += [f"demand {i} over its quantity" for i, q in given.items() if q > demand[i].quantity]
+    problems += [f"supply {j} over its quantity" for j, q in used.items() if q > supply[j].quantity]
+    problems += [
+        f"unsplittable demand {i} not whole to one supply"
+        for i, q in given.items()
+        if not demand[i].splittable and (suppliers[i] != 1 or q != demand[i].quantity)
+    ]
+    return problems
