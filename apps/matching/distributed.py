@@ -307,9 +307,10 @@ def merge_plan(results: list[dict], job: str) -> dict:
         cleanup(job, keep=("meta", "done", "allocations"))
         return summary
     finish = import_string(meta["sink"]["finish"])  # e.g. distributed_runs.finish_full_run
-    cleanup(job)
     with _Held(meta) as lease:
-        return finish(meta["sink"], lease, plan, summary)
+        outcome = finish(meta["sink"], lease, plan, summary)
+    cleanup(job)  # only now: a retry of this task (a transient database error) still finds the parts
+    return outcome
 
 
 def result(job: str) -> tuple[dict, list[engine.Allocation]] | None:
