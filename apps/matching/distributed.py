@@ -302,8 +302,10 @@ def merge_plan(results: list[dict], job: str) -> dict:
         "workers": len(client.smembers(_key(job, "workers"))),
     }
     if meta["sink"] is None:
-        client.set(_key(job, "done"), json.dumps(summary), ex=TTL_SECONDS)
-        client.set(_key(job, "allocations"), _pack_allocations(plan.allocations), ex=TTL_SECONDS)
+        with client.pipeline(transaction=True) as pipe:  # "done" never without its allocations
+            pipe.set(_key(job, "allocations"), _pack_allocations(plan.allocations), ex=TTL_SECONDS)
+            pipe.set(_key(job, "done"), json.dumps(summary), ex=TTL_SECONDS)
+            pipe.execute()
         cleanup(job, keep=("meta", "done", "allocations"))
         return summary
     finish = import_string(meta["sink"]["finish"])  # e.g. distributed_runs.finish_full_run

@@ -68,6 +68,7 @@ def wait_result(job: str, workers, timeout: float = 180.0):
     while time.monotonic() < deadline:
         found = distributed.result(job)
         if found is not None:
+            distributed.cleanup(job)
             return found
         dead = [w for w in workers if w.poll() is not None]
         assert not dead, dead[0].stderr.read().decode()[-2000:]
