@@ -72,7 +72,7 @@ messages: install ## Refresh the zh-hans catalogue and compile it (needs gettext
 	@$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=tests
 	@$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
-bench: install ## Benchmarks with printed figures (BENCH_ARGS=--skip-large skips 100k x 100k)
+bench: install ## Benchmarks with printed figures (BENCH_ARGS=--skip-large skips 100k x 100k; DIST_BENCH_ARGS="--size 100000" a smaller distributed plan)
 	@$(PY) benchmarks/matching.py $(BENCH_ARGS)
 	@$(PY) benchmarks/replan.py
 	@$(PY) benchmarks/warm.py
@@ -82,6 +82,7 @@ bench: install ## Benchmarks with printed figures (BENCH_ARGS=--skip-large skips
 	@$(PY) benchmarks/parks.py
 	@$(PY) benchmarks/search.py
 	@$(PY) benchmarks/partnerships.py
+	@$(PY) benchmarks/distributed.py $(DIST_BENCH_ARGS)
 
 demo: install ## (Re)load the demo data
 	@$(PY) manage.py migrate --noinput -v 0

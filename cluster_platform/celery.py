@@ -42,6 +42,26 @@ class PlatformTask(DjangoTask):
             raise self.retry(exc=exc, countdown=countdown, max_retries=self.database_retries) from exc
 
 
+#: heavy matching work, sent to ``CELERY_MATCHING_QUEUE`` ("matching"): full re-plans and the
+#: parts of a distributed plan. Incremental matching of one listing stays on the default queue.
+MATCHING_QUEUE_TASKS = frozenset(
+    {
+        "matching.replan_cluster",
+        "matching.plan_chunk",
+        "matching.solve_stage",
+        "matching.solve_blocks",
+        "matching.merge_plan",
+    }
+)
+
+
+def route_task(name, args, kwargs, options, task=None, **kw):
+    """``CELERY_TASK_ROUTES``: read at each send, so a test may point the queue elsewhere."""
+    if name in MATCHING_QUEUE_TASKS:
+        return {"queue": app.conf.matching_queue}
+    return None
+
+
 app = Celery("cluster_platform", task_cls=PlatformTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

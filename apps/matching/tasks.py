@@ -7,7 +7,7 @@ from apps.core.db.transient import transient_database_error
 from apps.marketplace.models import MatchingRun
 from apps.tenancy.models import Cluster
 
-from . import batching, leases, planner
+from . import batching, distributed_runs, leases, planner
 from .services import matching_run_start, matching_runs_reap
 
 
@@ -41,6 +41,8 @@ def replan_cluster(run_id: int) -> str:
     lease = leases.claim(run_id)
     if lease is None:  # finished, held by a live worker, or out of attempts
         return "skipped"
+    if distributed_runs.wanted(run_id):  # a large cluster: its parts across the matching workers
+        return _run_held(lease, distributed_runs.start)
     return _run_held(lease, planner.run_full)
 
 

@@ -510,8 +510,16 @@ else:
         # let at most a task or two start per second behind beat's own)
         "polling_interval": env.float("CELERY_BROKER_POLLING_INTERVAL", default=0.1),
     }
-CELERY_RESULT_BACKEND = None
+# A result backend only for the chords of a distributed plan (apps/matching/distributed.py):
+# every other task ignores its result. Without Redis there are no chords (plans stay whole).
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
+CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_IGNORE_RESULT = True
+# Full re-plans and the parts of a distributed plan go to their own queue, so that a long plan
+# never delays the latency-sensitive default queue ("celery"); `make run`'s worker consumes both
+# (Procfile.dev), docker-compose.yml runs a `matching` service on this one (cluster_platform/celery.py).
+CELERY_MATCHING_QUEUE = env("CELERY_MATCHING_QUEUE", default="matching")
+CELERY_TASK_ROUTES = ("cluster_platform.celery.route_task",)
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -555,6 +563,10 @@ for _entry in CELERY_BEAT_SCHEDULE.values():
 MATCHING_RUN_LEASE_SECONDS = env.int("MATCHING_RUN_LEASE_SECONDS", default=90)
 # How many workers may claim a run before a lapsed lease fails it (2: it is re-queued once).
 MATCHING_RUN_MAX_ATTEMPTS = env.int("MATCHING_RUN_MAX_ATTEMPTS", default=2)
+# A full re-plan of at least this many open orders is solved across the matching workers, in
+# about this many parts (apps/matching/distributed.py; only with Redis, else it stays whole).
+MATCHING_DISTRIBUTED_MIN_DEMANDS = env.int("MATCHING_DISTRIBUTED_MIN_DEMANDS", default=20_000)
+MATCHING_DISTRIBUTED_PARTS = env.int("MATCHING_DISTRIBUTED_PARTS", default=8)
 
 # --- Logging ----------------------------------------------------------------
 LOGGING = {

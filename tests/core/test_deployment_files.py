@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_SERVICES = ("migrate", "web", "worker", "beat")
-PROCESS_SERVICES = ("web", "worker", "beat")
+APP_SERVICES = ("migrate", "web", "worker", "matching", "beat")
+PROCESS_SERVICES = ("web", "worker", "matching", "beat")
 PIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._,-]+\])?==[A-Za-z0-9._+!-]+$")
 
 
@@ -178,3 +178,23 @@ def test_development_installs_the_runtime_versions_and_the_image_no_development_
     assert not differing, f"requirements-dev.txt must hold requirements.txt's versions: {differing}"
     for tool in ("honcho", "pytest", "pip-tools", "ruff"):
         assert tool not in runtime and tool in development, tool
+
+
+def test_full_plans_have_their_own_queue_and_scalable_worker_service(services, settings):
+    from cluster_platform.celery import app
+
+    def command(name):
+        cmd = services[name]["command"]
+        return cmd if isinstance(cmd, str) else " ".join(cmd)
+
+    assert "worker -Q celery " in command("worker")  # the latency-sensitive default queue only
+    assert "worker -Q matching " in command("matching")
+    assert "--concurrency 1" in command("matching")  # --scale matching=N: N solver processes
+    assert "replicas" not in services["matching"].get("deploy", {}) and "scale" not in services["matching"]
+    assert settings.CELERY_MATCHING_QUEUE == "matching"
+    route = app.amqp.router.route
+    for task in ("matching.replan_cluster", "matching.plan_chunk", "matching.solve_blocks", "matching.merge_plan"):
+        assert route({}, task)["queue"].name == "matching", task
+    assert route({}, "matching.match_listing")["queue"].name == "celery"
+    procfile = (ROOT / "Procfile.dev").read_text(encoding="utf-8")
+    assert "worker -Q celery,matching " in procfile  # make run's one worker consumes both

@@ -218,7 +218,10 @@ def test_web_worker_and_beat_share_sqlite_through_a_burst(tmp_path):
     port = free_port()
     commands = {  # as Procfile.dev starts them
         "web": [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        "worker": [str(BIN / "celery"), "-A", "cluster_platform", "worker", "--loglevel", "INFO", "--concurrency", "2"],
+        "worker": [
+            *(str(BIN / "celery"), "-A", "cluster_platform", "worker", "-Q", "celery,matching"),
+            *("--loglevel", "INFO", "--concurrency", "2"),
+        ],
         "beat": [str(BIN / "celery"), "-A", "cluster_platform", "beat", "--loglevel", "INFO"],
     }
     logs = {name: tmp_path / f"{name}.log" for name in commands}

@@ -49,6 +49,7 @@ def start_worker(redis_url: str, queue: str) -> subprocess.Popen:
         "REDIS_URL": redis_url,
         "CELERY_BROKER_URL": redis_url,
         "MATCHING_RUN_LEASE_SECONDS": str(LEASE_SECONDS),
+        "CELERY_MATCHING_QUEUE": queue,  # full re-plans are routed to the matching queue
         "DEBUG": "false",
     }
     return subprocess.Popen(
@@ -107,8 +108,8 @@ def test_sigkilled_worker_run_is_taken_over_once_its_lease_lapses(settings):
     runs_url = f"/api/v1/clusters/{cluster.slug}/matching-runs/"
     settings.MATCHING_RUN_LEASE_SECONDS = LEASE_SECONDS  # the test process re-queues with the same lease
 
-    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")}
-    app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=queue)
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue", "matching_queue")}
+    app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=queue, matching_queue=queue)
     first = start_worker(redis_url, queue)
     second = None
     try:
