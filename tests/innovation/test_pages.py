@@ -4,8 +4,10 @@ terms, submitting and revising a consortium's solution with a document, the seek
 field error on the form (never a 500) and another cluster's people get 404."""
 
 import datetime
+from unittest import mock
 
 import pytest
+from django.core.files.storage import InMemoryStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -96,6 +98,13 @@ def test_terms_then_a_consortium_solution_with_a_document_then_the_seekers_revie
     create = _url(world, "solution-create-page", challenge.pk)
     uneven = solver.post(create, form)
     assert uneven.status_code == 200 and uneven.context["form"].errors.get("share_enterprise_0")
+    store = InMemoryStorage()
+    saved = mock.patch.object(store, "save", wraps=store.save)
+    with mock.patch("apps.innovation.pages.solutions.default_storage", store), saved as save:
+        pdf = SimpleUploadedFile("method.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+        refused = solver.post(create, {**form, "document": pdf})  # shares refused by the service: no file kept
+    assert refused.context["form"].errors.get("share_enterprise_0")
+    assert save.call_count == 1 and not store.exists(save.call_args.args[0])
     exe = SimpleUploadedFile("x.exe", b"MZ", content_type="application/x-msdownload")
     refused = solver.post(create, {**form, "share_percent_1": "40", "document": exe})
     assert refused.status_code == 200 and "document" in refused.context["form"].errors

@@ -52,6 +52,12 @@ def _stored(document, challenge) -> list[dict]:
     return [{"name": name, "size": document.size, "content_type": document.content_type, "reference": reference}]
 
 
+def _discarded(documents: list[dict]) -> None:
+    """A refused submission or revision leaves no file behind."""
+    for document in documents:
+        default_storage.delete(document["reference"])
+
+
 def _submit(request, form, *, viewer, challenge):
     data = form.cleaned_data
     chosen = data.get("enterprise")
@@ -60,17 +66,22 @@ def _submit(request, form, *, viewer, challenge):
     ]
     if any(share["enterprise"] is None for share in shares):
         raise DomainError(_("Name each partner and its share."), field="share_enterprise_0")
-    return services.solution_submit(
-        actor=request.user,
-        viewer=viewer,
-        challenge=challenge,
-        kind=data["kind"],
-        title=data["title"],
-        body=data["body"],
-        documents=_stored(data.get("document"), challenge),
-        enterprise=Enterprise.objects.filter(pk=chosen).first() if chosen else None,
-        shares=shares,
-    )
+    documents = _stored(data.get("document"), challenge)
+    try:
+        return services.solution_submit(
+            actor=request.user,
+            viewer=viewer,
+            challenge=challenge,
+            kind=data["kind"],
+            title=data["title"],
+            body=data["body"],
+            documents=documents,
+            enterprise=Enterprise.objects.filter(pk=chosen).first() if chosen else None,
+            shares=shares,
+        )
+    except Exception:
+        _discarded(documents)
+        raise
 
 
 @cluster_page(*PARTICIPANTS, methods=GET_POST)
@@ -115,8 +126,10 @@ def solution_revise(request, slug, pk, solution_id):
         try:
             services.solution_revise(actor=request.user, viewer=viewer, solution=solution, **fields)
         except (PermissionDeniedError, NotFoundError):
+            _discarded(added)
             raise
         except DomainError as error:
+            _discarded(added)
             if not show_refusal(form, error):
                 form.add_error(None, str(error.message))
         else:
