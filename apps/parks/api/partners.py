@@ -12,7 +12,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.core.errors import DomainError
-from apps.membership.models import Enterprise
 from apps.tenancy.api.base import ClusterScopedViewSet
 from apps.tenancy.selectors import ADMINISTRATOR, MEMBER
 
@@ -21,7 +20,7 @@ from ..filters import WeekFilter
 from ..models import Booking, Resource
 from ..services import partner_bookings
 from . import serializers as s
-from .views import ERRORS
+from .views import ERRORS, booking_arguments
 
 
 @extend_schema_view(
@@ -83,14 +82,8 @@ class PartnerBookingViewSet(
         return partners.partner_bookings(cluster=cluster, user=user)
 
     def create(self, request, *args, **kwargs):
-        serializer = s.BookingCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        enterprise = Enterprise.objects.filter(pk=data.pop("enterprise")).first()
-        if enterprise is None:
-            raise DomainError(_("No such enterprise."), field="enterprise")
         booking = partner_bookings.partner_booking_create(
-            actor=request.user, cluster=self.cluster, resource_id=data.pop("resource"), enterprise=enterprise, **data
+            actor=request.user, cluster=self.cluster, **booking_arguments(request)
         )
         return Response(s.PartnerBookingSerializer(booking).data, status=status.HTTP_201_CREATED)
 

@@ -24,6 +24,18 @@ READERS = {ADMINISTRATOR, MEMBER, AUDITOR}
 VERIFIERS = {ADMINISTRATOR, AUDITOR}
 
 
+def booking_arguments(request) -> dict:
+    """A booking request's body, checked, as the booking services take it (own park or a partner's)."""
+    serializer = s.BookingCreateSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = dict(serializer.validated_data)
+    enterprise = Enterprise.objects.filter(pk=data.pop("enterprise")).first()
+    if enterprise is None:
+        raise DomainError(_("No such enterprise."), field="enterprise")
+    resource_id = data.pop("resource")
+    return {**data, "resource_id": resource_id, "enterprise": enterprise}
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="The cluster's shared resources", responses={200: s.ResourceSerializer(many=True), **ERRORS}
@@ -113,15 +125,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         return selectors.bookings(cluster=cluster, user=user, roles=self.cluster_roles)
 
     def create(self, request, *args, **kwargs):
-        serializer = s.BookingCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        enterprise = Enterprise.objects.filter(pk=data.pop("enterprise")).first()
-        if enterprise is None:
-            raise DomainError(_("No such enterprise."), field="enterprise")
-        booking = bookings.booking_create(
-            actor=request.user, cluster=self.cluster, resource_id=data.pop("resource"), enterprise=enterprise, **data
-        )
+        booking = bookings.booking_create(actor=request.user, cluster=self.cluster, **booking_arguments(request))
         return Response(s.BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
 
     def _answer(self, booking):

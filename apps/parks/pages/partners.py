@@ -2,6 +2,7 @@
 week calendar and the booking form, and the caller's bookings across (``apps.parks.partners``)."""
 
 import datetime
+import functools
 
 from django.contrib import messages
 from django.http import Http404
@@ -10,13 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core.errors import DomainError
-from apps.membership.forms import add_service_error
 from apps.tenancy.pages import ADMINISTRATOR, GET_POST, MEMBER, POST, cluster_page, refused
 
 from .. import lifecycle, partners, selectors
 from ..forms import BookingForm
 from ..services import partner_bookings
-from .resources import _week_start
+from .resources import _week_start, booked
 
 REFUSAL = gettext_lazy("Partners' resources are open to the cluster's members and administrators.")
 BOOKER_REFUSAL = gettext_lazy("Bookings across are open to the cluster's members.")
@@ -43,17 +43,10 @@ def partner_resource_detail(request, slug, pk):
     if request.method == "POST" and form is None:
         return redirect("park-partner-resource", access.cluster.slug, resource.pk)
     if request.method == "POST" and form.is_valid():
-        try:
-            booking = partner_bookings.partner_booking_create(
-                actor=request.user, cluster=access.cluster, resource_id=resource.pk, **form.cleaned_data
-            )
-        except DomainError as exc:
-            add_service_error(form, exc)
-        else:
-            if booking.status == lifecycle.BookingStatus.PENDING:
-                messages.success(request, _("Booked: the park's administrators will confirm it."))
-            else:
-                messages.success(request, _("Booked and confirmed."))
+        create = functools.partial(
+            partner_bookings.partner_booking_create, actor=request.user, cluster=access.cluster, resource_id=resource.pk
+        )
+        if booked(request, form, create, pending=_("Booked: the park's administrators will confirm it.")):
             return redirect("park-partner-bookings", access.cluster.slug)
     week_start = _week_start(request)
     with partners.in_park(resource.cluster_id):  # every booking of the resource counts

@@ -1,6 +1,7 @@
 """The park's resources: the list, a resource's week calendar with the booking form, and the administrators' editor."""
 
 import datetime
+import functools
 
 from django.contrib import messages
 from django.http import Http404
@@ -47,6 +48,18 @@ def _week_start(request) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
+def booked(request, form, create, *, pending: str):
+    """Book through ``create`` from a valid form: the booking, or None with the refusal beside its field."""
+    try:
+        booking = create(**form.cleaned_data)
+    except DomainError as exc:
+        add_service_error(form, exc)
+        return None
+    confirmed = booking.status != lifecycle.BookingStatus.PENDING
+    messages.success(request, _("Booked and confirmed.") if confirmed else pending)
+    return booking
+
+
 @cluster_page(*READERS, methods=GET_POST, refusal=READERS_REFUSAL)
 def resource_detail(request, slug, pk):
     access = request.cluster_access
@@ -58,27 +71,11 @@ def resource_detail(request, slug, pk):
     if request.method == "POST":
         if form is None:
             return redirect("park-resource", access.cluster.slug, resource.pk)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                booking = booking_services.booking_create(
-                    actor=request.user,
-                    cluster=access.cluster,
-                    resource_id=resource.pk,
-                    enterprise=data["enterprise"],
-                    starts_at=data["starts_at"],
-                    ends_at=data["ends_at"],
-                    quantity=data["quantity"],
-                    note=data["note"],
-                )
-            except DomainError as exc:
-                add_service_error(form, exc)
-            else:
-                if booking.status == lifecycle.BookingStatus.PENDING:
-                    messages.success(request, _("Booked: the administrators will confirm it."))
-                else:
-                    messages.success(request, _("Booked and confirmed."))
-                return redirect("park-bookings", access.cluster.slug)
+        create = functools.partial(
+            booking_services.booking_create, actor=request.user, cluster=access.cluster, resource_id=resource.pk
+        )
+        if form.is_valid() and booked(request, form, create, pending=_("Booked: the administrators will confirm it.")):
+            return redirect("park-bookings", access.cluster.slug)
     week_start = _week_start(request)
     return render(
         request,
