@@ -98,3 +98,10 @@ def test_a_person_with_two_roles_is_printed_once_with_both():
 
     people = merged([("a@x", "pw", "owner of A"), ("b@x", "pw", "staff"), ("a@x", "pw", "council seat")])
     assert people == {"a@x": ("pw", ["owner of A", "council seat"]), "b@x": ("pw", ["staff"])}
+
+
+def test_a_role_two_loaders_both_name_is_printed_once():
+    from apps.tenancy.management.commands.load_demo import merged
+
+    people = merged([("p@x", "pw", "administrator of park"), ("p@x", "pw", "administrator of park")])
+    assert people == {"p@x": ("pw", ["administrator of park"])}

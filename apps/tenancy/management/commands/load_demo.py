@@ -32,8 +32,11 @@ class Command(BaseCommand):
 
 
 def merged(logins: list[tuple[str, str, str]]) -> dict[str, tuple[str, list[str]]]:
-    """One line per person, naming every role the loaders gave them (an owner may hold a seat)."""
+    """One line per person, naming every role the loaders gave them (an owner may hold a seat), each once
+    (two loaders may both name a person they share, as parks and partnerships do the park's administrator)."""
     people: dict[str, tuple[str, list[str]]] = {}
     for email, password, what in logins:
-        people.setdefault(email, (password, []))[1].append(what)
+        roles = people.setdefault(email, (password, []))[1]
+        if what not in roles:
+            roles.append(what)
     return people
