@@ -1,5 +1,8 @@
 """The declared query parameters of innovation, pages and API alike."""
 
+from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
@@ -77,4 +80,12 @@ class KnowledgeFilter(filters.FilterSet):
         fields = ["kind", "status", "language", "tag"]
 
     def filter_tag(self, queryset, name, value):
-        return queryset.filter(tags__contains=[value]) if value else queryset
+        """Entries whose tags hold ``value`` exactly: JSON containment where the database has it
+        (PostgreSQL), else SQLite's ``json_each`` (its JSONField has no ``contains`` lookup)."""
+        if not value:
+            return queryset
+        if connection.features.supports_json_field_contains:
+            return queryset.filter(tags__contains=[value])
+        table = queryset.model._meta.db_table
+        tagged = RawSQL(f'EXISTS (SELECT 1 FROM json_each("{table}"."tags") WHERE json_each.value = %s)', [value])
+        return queryset.alias(tagged=ExpressionWrapper(tagged, output_field=BooleanField())).filter(tagged=True)

@@ -235,7 +235,9 @@ def knowledge_entries_visible(*, cluster, enterprise_ids=(), is_admin: bool = Fa
             | Q(source_deal__buyer_id__in=ids)
             | Q(source_deal__supplier_id__in=ids)
         )
-    return _reuse(qs.select_related("enterprise", "source_deal").prefetch_related("authors", "consents"))
+    qs = qs.select_related("enterprise", "source_deal").prefetch_related("authors", "consents")
+    # explicit: the reuse counts group the rows, and a grouped query drops Meta.ordering (pages paginate it)
+    return _reuse(qs).order_by("-published_at", "-pk")
 
 
 def knowledge_entry_get(*, cluster, entry_id: int, enterprise_ids=(), is_admin: bool = False):

@@ -108,3 +108,14 @@ def test_reuse_counts_other_enterprises_once_per_kind(world):
         "library_entries_reused": 1,
         "library_reusing_enterprises": 2,
     }
+
+
+@pytest.mark.parametrize("tag", ["染色", "dyeing", "\x86\U000be3a7 odd"])
+def test_the_library_filters_by_an_exact_tag_on_either_database(world, tag):
+    author = client_of(world.seeker_owner)
+    body = {"enterprise": world.seeker.pk, "kind": "guide", "title": "指南", "body": "b"}
+    tagged = author.post(_entries(world), {**body, "tags": [tag, "other"]}, format="json").json()["id"]
+    author.post(_entries(world), {**body, "tags": [f"{tag}s"]}, format="json")
+    answer = author.get(_entries(world), {"tag": tag})
+    assert answer.status_code == 200
+    assert [row["id"] for row in answer.json()["results"]] == [tagged]
