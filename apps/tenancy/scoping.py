@@ -63,25 +63,26 @@ class TenantManager(models.Manager):
         return connections[self._db or router.db_for_read(self.model)]
 
 
-#: ``partners(cluster_id, kind=...) -> set of cluster ids`` in force, provided by apps.partnerships
+#: ``partners(cluster_id) -> {kind: set of cluster ids}`` in force today, provided by apps.partnerships
 _PARTNERS = None
 
 
 def provide_partners(partners) -> None:
-    """From the partnerships app's ``ready()``: the clusters partnered with one in force today."""
+    """From the partnerships app's ``ready()``: the clusters partnered with one in force today, by kind."""
     global _PARTNERS
     _PARTNERS = partners
 
 
 def _partners(cluster_id: int, kind: str) -> set[int]:
+    """One query per cluster and scope, whatever the number of kinds (listing models) it reads."""
     if _PARTNERS is None or not kind:
         return set()
     seen = _PARTNERS_SEEN.get()
     if seen is None:
-        return _PARTNERS(cluster_id, kind=kind)
-    if (cluster_id, kind) not in seen:
-        seen[(cluster_id, kind)] = _PARTNERS(cluster_id, kind=kind)
-    return seen[(cluster_id, kind)]
+        return _PARTNERS(cluster_id).get(kind, set())
+    if cluster_id not in seen:
+        seen[cluster_id] = _PARTNERS(cluster_id)
+    return seen[cluster_id].get(kind, set())
 
 
 class PartnerSharedManager(TenantManager):
