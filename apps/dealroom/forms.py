@@ -51,14 +51,22 @@ class MessageForm(AttachmentFields):
 # --- documents and disputes ---
 
 
-class DocumentUploadForm(forms.Form):
+class FileUploadForm(forms.Form):
+    """A document added to a room: its kind and the file (checked again, by content and size, by the service)."""
+
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    file = forms.FileField(label=_("File"), max_length=200, allow_empty_file=False)
+
+
+class DocumentUploadForm(FileUploadForm):
+    """A deal's document, optionally the evidence of a milestone."""
+
     milestone = forms.ChoiceField(
         label=_("Evidence for"),
         required=False,
         choices=[("", _("No milestone")), *((m.value, m.label) for m in EVIDENCE_MILESTONES)],
     )
-    file = forms.FileField(label=_("File"), max_length=200, allow_empty_file=False)
+    field_order = ["kind", "milestone", "file"]
 
 
 class DisputeOpenForm(forms.Form):

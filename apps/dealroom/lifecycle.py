@@ -115,6 +115,15 @@ def check_quote(rfq: RequestForQuotation) -> None:
         raise ConflictError(_("The deadline for quotes has passed."), code="deadline_passed", field="deadline")
 
 
+def check_rfq_documents(rfq: RequestForQuotation, *, buyer: bool) -> None:
+    """The buyer adds documents to its request while it is open; a supplier while quotes are taken."""
+    if buyer:
+        if rfq.status != RequestForQuotation.Status.OPEN:
+            raise ConflictError(_("This request for quotation is closed."), code="illegal_transition", field="rfq")
+    else:
+        check_quote(rfq)
+
+
 def can_revise_quote(rfq: RequestForQuotation, quote: Offer, *, cluster) -> bool:
     """The supplier may still revise ``quote``: open, before the deadline, revisions left."""
     if not (rfq_open_for_quotes(rfq) and quote.status == Offer.Status.OPEN):

@@ -260,8 +260,16 @@ class Document(models.Model):
     (``files.py``), never taken from the name or the browser."""
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="+")
-    match = models.ForeignKey(Match, on_delete=models.PROTECT, related_name="+")
+    #: the match's room the document is in: none for a request for quotation's documents until
+    #: a quote is awarded (its documents then move into the awarded match's room)
+    match = models.ForeignKey(Match, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     deal = models.ForeignKey(Deal, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    #: a request for quotation's documents: the buyer's (a drawing for every invited supplier), or,
+    #: with ``invitation``, one supplier's sent with its quote (the buyer and that supplier only)
+    rfq = models.ForeignKey(
+        RequestForQuotation, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
+    invitation = models.ForeignKey(RfqInvitation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     milestone = models.CharField(
         _("milestone"), max_length=16, blank=True, choices=Deal.Status.choices, help_text=_("Evidence for it.")
     )
@@ -288,6 +296,13 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["match", "-created_at"], name="document_match"),
             models.Index(fields=["deal", "kind"], name="document_deal_kind"),
+            models.Index(fields=["rfq", "invitation"], name="document_rfq"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(match__isnull=False) | Q(rfq__isnull=False), name="document_in_a_room"),
+            models.CheckConstraint(
+                condition=Q(invitation__isnull=True) | Q(rfq__isnull=False), name="document_invitation_of_its_rfq"
+            ),
         ]
 
     def __str__(self):

@@ -224,7 +224,10 @@ def _is_admin(user, roles) -> bool:
 def documents_visible(*, cluster, user, roles):
     """The documents the caller may see: its enterprises' matches' and deals', and, for the cluster's
     administrators, those of deals with an open dispute (to decide it). Anything else is not found."""
-    q = _party(user, "match__demand_owner_id", "match__supply_owner_id")
+    q = _party(user, "match__demand_owner_id", "match__supply_owner_id", "rfq__buyer_id", "invitation__supplier_id")
+    # the buyer's own documents of a request reach every supplier it invited
+    invited = RfqInvitation.objects.filter(cluster=cluster, supplier_id__in=market.viewer_enterprise_ids(user))
+    q |= Q(invitation__isnull=True, rfq_id__in=invited.values("rfq_id"))
     if _is_admin(user, roles):
         open_deals = Dispute.objects.filter(cluster=cluster, status=Dispute.Status.OPEN).values("deal__match_id")
         q |= Q(match_id__in=open_deals)
@@ -238,6 +241,13 @@ def documents_for(*, cluster, user, roles, match_id: int | None = None, deal_id:
         qs = qs.filter(match__deal__pk=deal_id)
     if match_id is not None:
         qs = qs.filter(match_id=match_id)
+    return qs.select_related("enterprise", "uploaded_by").order_by("-created_at", "-pk")
+
+
+def documents_of_rfq(*, cluster, user, roles, rfq_id: int):
+    """A request for quotation's documents the caller may see (the buyer's, and the suppliers' —
+    each supplier only its own), newest first."""
+    qs = documents_visible(cluster=cluster, user=user, roles=roles).filter(rfq_id=rfq_id)
     return qs.select_related("enterprise", "uploaded_by").order_by("-created_at", "-pk")
 
 

@@ -29,9 +29,10 @@ def documents_storage():
     return storages["documents"]
 
 
-def new_key(*, cluster_id: int, match_id: int, extension: str) -> str:
-    """A fresh, unguessable name (the uploader's file name never reaches the storage)."""
-    return f"{cluster_id}/{match_id}/{uuid.uuid4().hex}{extension}"
+def new_key(*, cluster_id: int, room: str, extension: str) -> str:
+    """A fresh, unguessable name (the uploader's file name never reaches the storage), under the
+    room's folder (``<match id>`` or ``rfq-<id>``)."""
+    return f"{cluster_id}/{room}/{uuid.uuid4().hex}{extension}"
 
 
 def store(*, key: str, file) -> None:

@@ -189,6 +189,20 @@ def build_world(partnership: str = "proposed"):
     w.offer = OfferFactory(match=w.match, note=f"{SECRET} offer")
     w.rfq = RfqFactory(order=w.order, message=f"{SECRET} rfq")
     w.quote = QuoteFactory(invitation=RfqInvitationFactory(rfq=w.rfq, capacity=w.capacity), note=f"{SECRET} quote")
+    # the request's documents: the buyer's drawing for its suppliers, and B's certificate sent with its quote
+    for name, invitation, enterprise in (
+        (f"{SECRET} drawing.pdf", None, w.a),
+        (f"{SECRET} cert.pdf", w.quote.invitation, w.b),
+    ):
+        DocumentFactory(
+            cluster=target,
+            match=None,
+            rfq=w.rfq,
+            invitation=invitation,
+            offer=invitation and w.quote,
+            name=name,
+            enterprise=enterprise,
+        )
     w.other_admin = ClusterRoleFactory(cluster=other).user
     w.other_member = UserFactory()
     MembershipFactory(cluster=other, enterprise=EnterpriseFactory(owner=w.other_member))
@@ -584,6 +598,18 @@ CASES.update(
             frozenset(),
         ),
         ("POST", T + "rfqs/{id}/quotes/revise/"): (lambda w: {"id": w.rfq.pk}, lambda w: OFFER_TERMS, frozenset()),
+        ("POST", T + "rfqs/{id}/quotes/with-document/"): (
+            lambda w: {"id": w.rfq.pk},
+            lambda w: {**OFFER_TERMS, "kind": "certificate"},
+            frozenset(),
+        ),
+        ("POST", T + "rfqs/{id}/quotes/revise-with-document/"): (
+            lambda w: {"id": w.rfq.pk},
+            lambda w: {**OFFER_TERMS, "kind": "certificate"},
+            frozenset(),
+        ),
+        ("GET", T + "rfqs/{id}/documents/"): (lambda w: {"id": w.rfq.pk}, None, frozenset()),
+        ("POST", T + "rfqs/{id}/documents/"): (lambda w: {"id": w.rfq.pk}, lambda w: {"kind": "drawing"}, frozenset()),
         ("POST", T + "rfqs/{id}/cancel/"): (lambda w: {"id": w.rfq.pk}, lambda w: {"reason": "x"}, frozenset()),
     }
 )

@@ -38,6 +38,8 @@ class DocumentSerializer(ModelSerializer):
             "sha256",
             "match",
             "deal",
+            "rfq",
+            "invitation",
             "milestone",
             "dispute",
             "enterprise",

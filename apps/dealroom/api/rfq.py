@@ -4,6 +4,7 @@ sees every invitation and quote; an invited supplier its own; anyone else gets 4
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.core.api import fields
@@ -16,7 +17,9 @@ from apps.tenancy.selectors import MEMBER
 from .. import selectors
 from ..models import RequestForQuotation, RfqInvitation
 from ..services import rfq as services
-from .offers import ERRORS, OfferSerializer, TermsSerializer
+from .attachments import AttachedFileSerializer, attached_file
+from .documents import DocumentSerializer
+from .offers import ERRORS, WITH_DOCUMENT, OfferSerializer, TermsSerializer, TermsWithDocumentSerializer
 
 
 class RfqCreateSerializer(serializers.Serializer):
@@ -158,6 +161,9 @@ class RfqViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScoped
         "create": {MEMBER},
         "quotes": {MEMBER},
         "revise_quote": {MEMBER},
+        "quote_with_document": {MEMBER},
+        "revise_quote_with_document": {MEMBER},
+        "documents": {MEMBER},
         "award": {MEMBER},
         "cancel": {MEMBER},
     }
@@ -193,21 +199,79 @@ class RfqViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScoped
     )
     @action(detail=True, methods=["get", "post"])
     def quotes(self, request, *args, **kwargs):
-        rfq = self.get_object()
         if request.method == "POST":
-            serializer = TermsSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            terms, note = serializer.terms()
-            quote = services.quote_submit(
-                actor=request.user, cluster=self.cluster, rfq_id=rfq.pk, terms=terms, note=note
-            )
-            rows = [r for r in selectors.comparison(rfq=rfq, user=request.user) if r["quote"].pk == quote.pk]
-            return Response(self._quotes(rows)[0], status=status.HTTP_201_CREATED)
+            return self._send(request, services.quote_submit, attached={})
+        rfq = self.get_object()
         return Response(self._quotes(selectors.comparison(rfq=rfq, user=request.user)))
 
     def _quotes(self, rows):
         reputations = {r["quote"].enterprise_id: r["reputation"] for r in rows if r["reputation"] is not None}
         return QuoteSerializer([r["quote"] for r in rows], many=True, context={"reputations": reputations}).data
+
+    def _send(self, request, submit, *, attached: dict | None):
+        """A quote or its revision (``submit``), with the document sent with it (``attached`` None:
+        read from the multipart body, refused before anything is written)."""
+        rfq = self.get_object()
+        if attached is None:
+            attached = attached_file(request, self.cluster)
+        serializer = TermsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        terms, note = serializer.terms()
+        quote = submit(actor=request.user, cluster=self.cluster, rfq_id=rfq.pk, terms=terms, note=note, **attached)
+        rows = [r for r in selectors.comparison(rfq=rfq, user=request.user) if r["quote"].pk == quote.pk]
+        return Response(self._quotes(rows)[0], status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Quote with a document attached (multipart: the terms, kind, file)",
+        description=WITH_DOCUMENT,
+        request={"multipart/form-data": TermsWithDocumentSerializer},
+        responses={201: QuoteSerializer, **ERRORS},
+    )
+    @action(
+        detail=True, methods=["post"], url_path="quotes/with-document", parser_classes=[MultiPartParser, FormParser]
+    )
+    def quote_with_document(self, request, *args, **kwargs):
+        return self._send(request, services.quote_submit, attached=None)
+
+    @extend_schema(
+        summary="Revise your open quote with a document attached (multipart: the terms, kind, file)",
+        description=WITH_DOCUMENT,
+        request={"multipart/form-data": TermsWithDocumentSerializer},
+        responses={201: QuoteSerializer, **ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="quotes/revise-with-document",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def revise_quote_with_document(self, request, *args, **kwargs):
+        return self._send(request, services.quote_revise, attached=None)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The request's documents (the buyer's, and the suppliers': each supplier sees only its own)",
+        responses={200: DocumentSerializer(many=True), **ERRORS},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Add a document (multipart: file, kind): the buyer's reach every invited supplier, "
+        "a supplier's only the buyer",
+        request={"multipart/form-data": AttachedFileSerializer},
+        responses={201: DocumentSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    def documents(self, request, *args, **kwargs):
+        rfq = self.get_object()
+        if request.method == "POST":
+            attached = attached_file(request, self.cluster)
+            document = services.rfq_document_upload(actor=request.user, cluster=self.cluster, rfq_id=rfq.pk, **attached)
+            return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+        rows = selectors.documents_of_rfq(
+            cluster=self.cluster, user=request.user, roles=self.cluster_roles, rfq_id=rfq.pk
+        )
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(DocumentSerializer(page, many=True).data)
 
     @extend_schema(
         summary="Revise your open quote (an invited supplier, before the deadline; the rulebook caps how often)",
@@ -220,13 +284,7 @@ class RfqViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClusterScoped
     )
     @action(detail=True, methods=["post"], url_path="quotes/revise")
     def revise_quote(self, request, *args, **kwargs):
-        rfq = self.get_object()
-        serializer = TermsSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        terms, note = serializer.terms()
-        quote = services.quote_revise(actor=request.user, cluster=self.cluster, rfq_id=rfq.pk, terms=terms, note=note)
-        rows = [r for r in selectors.comparison(rfq=rfq, user=request.user) if r["quote"].pk == quote.pk]
-        return Response(self._quotes(rows)[0], status=status.HTTP_201_CREATED)
+        return self._send(request, services.quote_revise, attached={})
 
     @extend_schema(
         summary="Cancel the request (the buyer, while open): its open quotes are closed, the suppliers told",

@@ -15,10 +15,11 @@ from apps.membership.models import Enterprise
 from apps.tenancy.pages import GET_POST, MEMBER, cluster_page, refused
 
 from .. import lifecycle, selectors
+from ..forms import FileUploadForm
 from ..rules import PAYMENT_TERMS
 from ..services import rfq as services
 from ..services.offers import TERM_FIELDS
-from .offers import TermsForm
+from .offers import OfferForm
 
 REFUSAL = gettext_lazy("Only the member enterprises of this cluster ask for and send quotes.")
 
@@ -109,6 +110,71 @@ def _award_form(rows, data=None):
     return form
 
 
+def _post_document(request, rfq, form) -> bool:
+    """The buyer's or an invited supplier's document added to the request (False: refused, the form says why)."""
+    if getattr(request, "upload_refused", False):  # the capped upload handler stopped reading
+        form.add_error("file", str(_("The file is too large.")))
+        return False
+    if not form.is_valid():
+        return False
+    try:
+        document = services.rfq_document_upload(
+            actor=request.user, cluster=rfq.cluster, rfq_id=rfq.pk, **form.cleaned_data
+        )
+    except DomainError as exc:
+        if exc.field not in form.fields:
+            raise
+        form.add_error(exc.field, str(exc.message))
+        return False
+    messages.success(request, _("“%(name)s” is uploaded.") % {"name": document.name})
+    return True
+
+
+def _post_quote(request, rfq, form, *, revise: bool) -> bool:
+    """An invited supplier's quote or revision, with the document it may carry (False: refused)."""
+    if getattr(request, "upload_refused", False):
+        form.add_error("file", str(_("The file is too large.")))
+        return False
+    if not form.is_valid():
+        return False
+    terms, note = form.terms()
+    submit = services.quote_revise if revise else services.quote_submit
+    try:
+        submit(actor=request.user, cluster=rfq.cluster, rfq_id=rfq.pk, terms=terms, note=note, **form.attachment())
+    except DomainError as exc:
+        if exc.field not in form.fields:
+            raise
+        form.refuse(exc)
+        return False
+    messages.success(
+        request, _("Your revised quote was sent to the buyer.") if revise else _("Your quote was sent to the buyer.")
+    )
+    return True
+
+
+def _post_buyer(request, rfq, rows, verb: str, forms_: dict) -> bool:
+    """The buyer cancels the request or awards quotes (False: refused, the form says why)."""
+    if verb == "cancel":
+        forms_["cancel"] = CancelForm(request.POST)
+        if not forms_["cancel"].is_valid():
+            return False
+        reason = forms_["cancel"].cleaned_data["reason"]
+        services.rfq_cancel(actor=request.user, cluster=rfq.cluster, rfq_id=rfq.pk, reason=reason)
+        messages.success(request, _("The request is cancelled: the suppliers are told."))
+        return True
+    forms_["award"] = _award_form(rows, request.POST)
+    if not forms_["award"].is_valid():
+        return False
+    awards = [
+        {"quote": int(name.removeprefix("award-")), "quantity": value}
+        for name, value in forms_["award"].cleaned_data.items()
+        if value
+    ]
+    services.rfq_award(actor=request.user, cluster=rfq.cluster, rfq_id=rfq.pk, awards=awards)
+    messages.success(request, _("The quotes were awarded: the deals are confirmed."))
+    return True
+
+
 @cluster_page(MEMBER, methods=GET_POST, refusal=REFUSAL)
 def rfq_detail(request, slug, pk):
     access = request.cluster_access
@@ -116,57 +182,35 @@ def rfq_detail(request, slug, pk):
     buyer = selectors.is_buyer(rfq, request.user)
     rows = selectors.comparison(rfq=rfq, user=request.user)
     invitation = None if buyer else selectors.invitations_visible(rfq=rfq, user=request.user).first()
-    quote_form = TermsForm(
-        initial={"quantity": rfq.quantity, "delivery_date": rfq.order.need_by}, cluster=access.cluster
-    )
-    award_form = _award_form(rows) if buyer else None
-    cancel_form = CancelForm() if buyer else None
-    verb = request.POST.get("action", "")
-    if request.method == "POST":
-        try:
-            if buyer and verb == "cancel":
-                cancel_form = CancelForm(request.POST)
-                if cancel_form.is_valid():
-                    services.rfq_cancel(
-                        actor=request.user,
-                        cluster=access.cluster,
-                        rfq_id=rfq.pk,
-                        reason=cancel_form.cleaned_data["reason"],
-                    )
-                    messages.success(request, _("The request is cancelled: the suppliers are told."))
-                    return redirect("rfq-detail", slug, pk)
-            elif buyer:
-                award_form = _award_form(rows, request.POST)
-                if award_form.is_valid():
-                    awards = [
-                        {"quote": int(name.removeprefix("award-")), "quantity": value}
-                        for name, value in award_form.cleaned_data.items()
-                        if value
-                    ]
-                    services.rfq_award(actor=request.user, cluster=access.cluster, rfq_id=rfq.pk, awards=awards)
-                    messages.success(request, _("The quotes were awarded: the deals are confirmed."))
-                    return redirect("rfq-detail", slug, pk)
-            else:
-                quote_form = TermsForm(request.POST, cluster=access.cluster)
-                if quote_form.is_valid():
-                    terms, note = quote_form.terms()
-                    submit = services.quote_revise if verb == "revise" else services.quote_submit
-                    submit(actor=request.user, cluster=access.cluster, rfq_id=rfq.pk, terms=terms, note=note)
-                    messages.success(
-                        request,
-                        _("Your revised quote was sent to the buyer.")
-                        if verb == "revise"
-                        else _("Your quote was sent to the buyer."),
-                    )
-                    return redirect("rfq-detail", slug, pk)
-        except DomainError as exc:
-            if not buyer and exc.field in quote_form.fields:
-                quote_form.refuse(exc)
-            else:
-                refused(request, exc)
     mine = rows[0]["quote"] if rows and not buyer else None
-    if mine is not None and request.method != "POST":
-        quote_form = TermsForm(initial={k: getattr(mine, k) for k in (*TERM_FIELDS, "note")}, cluster=access.cluster)
+    initial = (
+        {k: getattr(mine, k) for k in (*TERM_FIELDS, "note")}
+        if mine is not None
+        else {"quantity": rfq.quantity, "delivery_date": rfq.order.need_by}
+    )
+    forms_ = {
+        "quote": OfferForm(initial=initial, cluster=access.cluster),
+        "award": _award_form(rows) if buyer else None,
+        "cancel": CancelForm() if buyer else None,
+        "document": FileUploadForm(),
+    }
+    if request.method == "POST":
+        verb = request.POST.get("action", "")
+        try:
+            if verb == "document":
+                forms_["document"] = FileUploadForm(request.POST, request.FILES)
+                done = _post_document(request, rfq, forms_["document"])
+            elif buyer:
+                done = _post_buyer(request, rfq, rows, verb, forms_)
+            else:
+                forms_["quote"] = OfferForm(request.POST, request.FILES, cluster=access.cluster)
+                done = _post_quote(request, rfq, forms_["quote"], revise=verb == "revise")
+        except DomainError as exc:
+            refused(request, exc)
+            done = False
+        if done:
+            return redirect("rfq-detail", slug, pk)
+    taking_quotes = lifecycle.rfq_open_for_quotes(rfq)
     return render(
         request,
         "dealroom/rfq_detail.html",
@@ -176,13 +220,18 @@ def rfq_detail(request, slug, pk):
             rows=rows,
             invitations=selectors.invitations_visible(rfq=rfq, user=request.user) if buyer else [],
             invitation=invitation,
-            can_quote=invitation is not None and invitation.status == "invited" and lifecycle.rfq_open_for_quotes(rfq),
+            can_quote=invitation is not None and invitation.status == "invited" and taking_quotes,
             can_award=buyer and rfq.status == rfq.Status.OPEN and bool(rows),
             can_cancel=buyer and rfq.status == rfq.Status.OPEN,
-            cancel_form=cancel_form,
+            can_add_documents=(rfq.status == rfq.Status.OPEN) if buyer else taking_quotes,
+            documents=selectors.documents_of_rfq(
+                cluster=access.cluster, user=request.user, roles=access.roles, rfq_id=rfq.pk
+            )[:200],
+            cancel_form=forms_["cancel"],
             can_revise=mine is not None and lifecycle.can_revise_quote(rfq, mine, cluster=access.cluster),
-            quote_form=quote_form,
-            award_form=award_form,
+            quote_form=forms_["quote"],
+            award_form=forms_["award"],
+            document_form=forms_["document"],
             payment_terms=PAYMENT_TERMS,
         ),
     )

@@ -67,18 +67,36 @@ def check_file(*, cluster, kind: str, file, name: str = "") -> CheckedFile:
     )
 
 
+def check_attached(*, cluster, kind: str, file) -> CheckedFile | None:
+    """The document sent with a message, an offer or a quote, checked; none when none was sent."""
+    return None if file is None and not kind else check_file(cluster=cluster, kind=kind, file=file)
+
+
 def side_of_actor(actor, match) -> int:
     mine = selectors.market.viewer_enterprise_ids(actor)
     return match.demand_owner_id if match.demand_owner_id in mine else match.supply_owner_id
 
 
 def document_keep(
-    *, checked: CheckedFile, actor, cluster, match, deal=None, milestone: str = "", message=None, offer=None
+    *,
+    checked: CheckedFile,
+    actor,
+    cluster,
+    match=None,
+    deal=None,
+    milestone: str = "",
+    message=None,
+    offer=None,
+    rfq=None,
+    invitation=None,
+    enterprise_id: int | None = None,
 ) -> Document:
     """Record a checked file in the room of ``match`` (attached to a message or an offer, when
-    given) and store it: the row first, so a store that fails leaves none (and, inside a caller's
-    transaction, rolls back the message or offer written with it)."""
-    key = storage.new_key(cluster_id=cluster.pk, match_id=match.pk, extension=files.extension_of(checked.name))
+    given), or of a request for quotation (``rfq``; a supplier's with its ``invitation``), and
+    store it: the row first, so a store that fails leaves none (and, inside a caller's
+    transaction, rolls back the message, offer or quote written with it)."""
+    room = str(match.pk) if match is not None else f"rfq-{rfq.pk}"
+    key = storage.new_key(cluster_id=cluster.pk, room=room, extension=files.extension_of(checked.name))
     document = Document(
         cluster=cluster,
         match=match,
@@ -86,13 +104,15 @@ def document_keep(
         milestone=milestone,
         message=message,
         offer=offer,
+        rfq=rfq,
+        invitation=invitation,
         kind=checked.kind,
         name=checked.name,
         storage_key=key,
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
-        enterprise_id=side_of_actor(actor, match),
+        enterprise_id=enterprise_id if enterprise_id is not None else side_of_actor(actor, match),
         uploaded_by=actor,
     )
     stored = False

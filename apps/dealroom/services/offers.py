@@ -158,10 +158,6 @@ def _attach(*, offer: Offer, match: Match, actor, cluster, checked) -> None:
         documents.document_keep(checked=checked, actor=actor, cluster=cluster, match=match, offer=offer)
 
 
-def _checked(cluster, kind: str, file):
-    return None if file is None and not kind else documents.check_file(cluster=cluster, kind=kind, file=file)
-
-
 @transaction.atomic
 def offer_make(*, actor, cluster, match_id: int, terms: dict, note: str = "", kind: str = "", file=None) -> Offer:
     """One side proposes terms that differ from the match; the other side answers. With ``file``
@@ -169,7 +165,7 @@ def offer_make(*, actor, cluster, match_id: int, terms: dict, note: str = "", ki
     match = _locked(cluster, match_id)
     side = side_of(user=actor, match=match)
     _require_negotiable(match)
-    checked = _checked(cluster, kind, file)
+    checked = documents.check_attached(cluster=cluster, kind=kind, file=file)
     now = timezone.now()
     Offer.objects.filter(match=match, status=Offer.Status.OPEN, expires_at__lte=now).update(status=Offer.Status.EXPIRED)
     if Offer.objects.filter(match=match, status=Offer.Status.OPEN).exists():
@@ -205,7 +201,7 @@ def offer_counter(
     offer = _locked_offer(match, offer_id)
     check_answer_offer(offer, side)
     _require_negotiable(match)
-    checked = _checked(cluster, kind, file)
+    checked = documents.check_attached(cluster=cluster, kind=kind, file=file)
     _answered(offer, Offer.Status.COUNTERED, actor)
     counter = _open(match, actor=actor, side=side, terms=terms, note=note, answers=offer)
     _attach(offer=counter, match=match, actor=actor, cluster=cluster, checked=checked)

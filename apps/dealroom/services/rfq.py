@@ -24,9 +24,10 @@ from apps.matching.rules import matching_rules, rulebook_version
 from apps.membership.models import Enterprise
 from apps.tenancy.rules import rules_in_force
 
-from .. import notices
-from ..lifecycle import check_award, check_cancel, check_quote
-from ..models import Offer, RequestForQuotation, RfqInvitation
+from .. import notices, selectors
+from ..lifecycle import check_award, check_cancel, check_quote, check_rfq_documents
+from ..models import Document, Offer, RequestForQuotation, RfqInvitation
+from . import documents
 from .offers import clean_terms, offer_valid_until
 
 
@@ -182,16 +183,36 @@ def _new_quote(rfq, invitation, *, actor, note: str, terms: dict, revises=None) 
     )
 
 
+def _keep(*, rfq, invitation, quote, actor, cluster, checked) -> Document | None:
+    """A document in the request's room: the buyer's (no ``invitation``: every supplier asked sees
+    it) or a supplier's (the buyer and this supplier see it), with its ``quote`` if any. Stored
+    last: a store that fails rolls back the quote written with it."""
+    if checked is None:
+        return None
+    return documents.document_keep(
+        checked=checked,
+        actor=actor,
+        cluster=cluster,
+        offer=quote,
+        rfq=rfq,
+        invitation=invitation,
+        enterprise_id=rfq.buyer_id if invitation is None else invitation.supplier_id,
+    )
+
+
 @transaction.atomic
-def quote_submit(*, actor, cluster, rfq_id: int, terms: dict, note: str = "") -> Offer:
-    """An invited supplier quotes once, before the deadline."""
+def quote_submit(*, actor, cluster, rfq_id: int, terms: dict, note: str = "", kind: str = "", file=None) -> Offer:
+    """An invited supplier quotes once, before the deadline. With ``file`` (of ``kind``) the quote
+    carries a document (a drawing, a certificate…): one write, the file refused -> no quote."""
     rfq, invitation = _quoting(actor, cluster, rfq_id)
     if invitation.status != RfqInvitation.Status.INVITED:
         raise DomainError(
             _("Your enterprise has already quoted on this request."), field="quote", code="already_quoted"
         )
     cleaned = _quote_terms(cluster, rfq, invitation, terms)
+    checked = documents.check_attached(cluster=cluster, kind=kind, file=file)
     quote = _new_quote(rfq, invitation, actor=actor, note=note, terms=cleaned)
+    _keep(rfq=rfq, invitation=invitation, quote=quote, actor=actor, cluster=cluster, checked=checked)
     invitation.status = RfqInvitation.Status.QUOTED
     invitation.save(update_fields=["status"])
     notices.quote_received(rfq=rfq, quote=quote, actor=actor)
@@ -199,7 +220,7 @@ def quote_submit(*, actor, cluster, rfq_id: int, terms: dict, note: str = "") ->
 
 
 @transaction.atomic
-def quote_revise(*, actor, cluster, rfq_id: int, terms: dict, note: str = "") -> Offer:
+def quote_revise(*, actor, cluster, rfq_id: int, terms: dict, note: str = "", kind: str = "", file=None) -> Offer:
     """An invited supplier revises its open quote before the deadline, at most the rulebook's
     ``dealroom.quote_max_revisions`` times: the old quote is superseded (kept, and named by the new
     one's ``revises``), the buyer compares the latest. Serialised with awards and cancelling by the
@@ -226,12 +247,14 @@ def quote_revise(*, actor, cluster, rfq_id: int, terms: dict, note: str = "") ->
             code="too_many_revisions",
         )
     cleaned = _quote_terms(cluster, rfq, invitation, terms)
+    checked = documents.check_attached(cluster=cluster, kind=kind, file=file)
     now = timezone.now()
     if not Offer.objects.filter(pk=current.pk, status=Offer.Status.OPEN).update(
         status=Offer.Status.SUPERSEDED, answered_at=now, answered_by=actor
     ):
         raise ConflictError(_("Your quote was answered meanwhile."), code="illegal_transition", field="quote")
     quote = _new_quote(rfq, invitation, actor=actor, note=note, terms=cleaned, revises=current)
+    _keep(rfq=rfq, invitation=invitation, quote=quote, actor=actor, cluster=cluster, checked=checked)
     notices.quote_revised(rfq=rfq, quote=quote, actor=actor)
     return quote
 
@@ -344,6 +367,8 @@ def rfq_award(*, actor, cluster, rfq_id: int, awards: list[dict]) -> RequestForQ
         quote.awarded_quantity, quote.deal = quantity, Deal.objects.get(match=match)
         quote.save(update_fields=["status", "answered_at", "answered_by", "awarded_quantity", "deal"])
         RfqInvitation.objects.filter(pk=invitation.pk).update(status=RfqInvitation.Status.AWARDED)
+        # the supplier's documents of the request follow it into the deal's room
+        Document.objects.filter(invitation=invitation).update(match=match, deal=quote.deal)
         awarded[invitation.supplier_id] = awarded.get(invitation.supplier_id, 0) + quantity
     Offer.objects.filter(invitation__rfq=rfq, status=Offer.Status.OPEN).update(
         status=Offer.Status.CLOSED, answered_at=now, answered_by=actor
@@ -360,3 +385,22 @@ def rfq_award(*, actor, cluster, rfq_id: int, awards: list[dict]) -> RequestForQ
     rfq.save(update_fields=["status", "awarded_at", "updated_at"])
     notices.quotes_decided(rfq=rfq, awarded=awarded, closed_ids=closed, actor=actor)
     return rfq
+
+
+@transaction.atomic
+def rfq_document_upload(*, actor, cluster, rfq_id: int, kind: str, file, name: str = "") -> Document:
+    """A document of a request for quotation: the buyer's (while the request is open) goes to every
+    invited supplier (a drawing, a specification); an invited supplier's (while quotes are taken)
+    only to the buyer, attached to its current quote if it has quoted."""
+    rfq = _locked_rfq(cluster, rfq_id)
+    selectors.rfq_get(cluster=cluster, user=actor, rfq_id=rfq.pk)  # neither buyer nor invited: 404
+    mine = viewer_enterprise_ids(actor)
+    invitation = None
+    if rfq.buyer_id not in mine:
+        invitation = RfqInvitation.objects.filter(rfq=rfq, supplier_id__in=mine).first()
+    check_rfq_documents(rfq, buyer=invitation is None)
+    checked = documents.check_file(cluster=cluster, kind=kind, file=file, name=name)
+    quote = None
+    if invitation is not None:
+        quote = Offer.objects.filter(invitation=invitation).exclude(status=Offer.Status.SUPERSEDED).first()
+    return _keep(rfq=rfq, invitation=invitation, quote=quote, actor=actor, cluster=cluster, checked=checked)
