@@ -36,7 +36,7 @@ def test_every_request_body_is_json_only(schema):
     }
     assert len(bodies) > 40
     # a file is uploaded as multipart/form-data, and only there: the deal room's documents, and the
-    # messages and offers sent with one
+    # messages, offers and quotes sent with one, and a request for quotation's documents
     uploads = {
         ("post", "/api/v1/clusters/{cluster_slug}/deals/{deal_pk}/documents/"),
         ("post", "/api/v1/clusters/{cluster_slug}/matches/{match_pk}/documents/"),
@@ -44,6 +44,9 @@ def test_every_request_body_is_json_only(schema):
         ("post", "/api/v1/clusters/{cluster_slug}/deals/{deal_pk}/messages/with-document/"),
         ("post", "/api/v1/clusters/{cluster_slug}/matches/{match_pk}/offers/with-document/"),
         ("post", "/api/v1/clusters/{cluster_slug}/matches/{match_pk}/offers/{id}/counter-with-document/"),
+        ("post", "/api/v1/clusters/{cluster_slug}/rfqs/{id}/documents/"),
+        ("post", "/api/v1/clusters/{cluster_slug}/rfqs/{id}/quotes/with-document/"),
+        ("post", "/api/v1/clusters/{cluster_slug}/rfqs/{id}/quotes/revise-with-document/"),
     }
     assert {key: bodies[key] for key in uploads} == {key: ["multipart/form-data"] for key in uploads}
     assert {key: media for key, media in bodies.items() if media != ["application/json"] and key not in uploads} == {}
