@@ -49,7 +49,10 @@ class TermsForm(forms.Form):
 
 
 class OfferForm(TermsForm, AttachmentFields):
-    """An offer or a counter-offer, with the document it may carry (a drawing, a specification…)."""
+    """An offer, a counter-offer or a quote, with the document it may carry (a drawing, a
+    certificate…): the terms first, the document last."""
+
+    field_order = [*TermsForm.base_fields, *AttachmentFields.base_fields]
 
 
 class ActionForm(forms.Form):
