@@ -13,8 +13,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
-from apps.marketplace.models import CURRENCIES, UNITS, Deal, Order
+from apps.marketplace.models import UNITS, Deal, Order
 from apps.membership.models import Enterprise
+from apps.reference.currencies import CURRENCIES
 from apps.reference.models import Capability
 from apps.tenancy.models import Cluster
 from apps.tenancy.scoping import tenant_manager

@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import model_formfield
-from apps.marketplace.models import CURRENCIES, UNITS
+from apps.marketplace.models import UNITS
+from apps.reference.currencies import CURRENCIES
 from apps.reference.models import Capability
 
 from ..models import Challenge, ExpertProfile, Rights, Solution
