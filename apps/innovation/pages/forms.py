@@ -11,12 +11,9 @@ from apps.reference.currencies import CURRENCIES
 from apps.reference.models import Capability
 
 from ..models import Challenge, ExpertProfile, Rights, Solution
-from ..services.solutions import DOCUMENT_TYPES
 
 #: consortium partners a page form offers (the API takes any number)
 SHARE_ROWS = 4
-#: the largest document a page accepts (bytes)
-DOCUMENT_MAX = 10 * 1024 * 1024
 
 
 def _capabilities():
@@ -82,7 +79,9 @@ class SolutionForm(forms.Form):
     enterprise = forms.TypedChoiceField(label=_("Enterprise"), coerce=int, required=False, empty_value=None)
     title = model_formfield(Solution, "title")
     body = model_formfield(Solution, "body", widget=forms.Textarea(attrs={"rows": 8}))
-    document = forms.FileField(label=_("Document (PDF, image or text)"), required=False, allow_empty_file=False)
+    document = forms.FileField(
+        label=_("Document (PDF, image, Word, Excel or ZIP)"), required=False, allow_empty_file=False
+    )
 
     def __init__(self, *args, enterprises, members, revising=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,16 +104,6 @@ class SolutionForm(forms.Form):
                 decimal_places=2,
                 required=False,
             )
-
-    def clean_document(self):
-        document = self.cleaned_data.get("document")
-        if document is None:
-            return None
-        if document.size > DOCUMENT_MAX:
-            raise forms.ValidationError(_("The file is too large."))
-        if document.content_type not in DOCUMENT_TYPES:
-            raise forms.ValidationError(_("This type of document is not accepted."))
-        return document
 
     def share_rows(self) -> list[tuple[int, object]]:
         rows = []

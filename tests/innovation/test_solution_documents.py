@@ -1,0 +1,162 @@
+"""A solution's document is checked and kept as the deal room's are: its type sniffed from the bytes, its
+size capped by the rulebook, its checksum recorded, stored in the documents storage under a fresh key;
+it is handed out only by a short-lived link signed for one reader who may read the solution."""
+
+import hashlib
+from unittest import mock
+
+import pytest
+from django.core import signing
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from apps.dealroom import storage
+from apps.innovation.models import Challenge, Solution, SolutionDocument
+from tests.factories.governance import RuleVersionFactory
+
+from .conftest import stored_files
+from .test_pages import challenge_form
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+MB = 1024 * 1024
+
+
+def browser(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def url(world, name, *args) -> str:
+    return reverse(name, args=[world.cluster.slug, *args])
+
+
+@pytest.fixture
+def challenge(world):
+    """An open challenge of the seeker whose terms the solver has accepted."""
+    assert (
+        browser(world.seeker_owner).post(url(world, "challenge-create-page"), challenge_form(world)).status_code == 302
+    )
+    challenge = Challenge.objects.get(cluster=world.cluster)
+    browser(world.solver_owner).post(url(world, "challenge-accept-terms-page", challenge.pk))
+    return challenge
+
+
+def submit(world, challenge, data: bytes, name: str):
+    form = {"kind": "enterprise", "enterprise": world.solver.pk, "title": "Carrier-free dyeing", "body": "At 95 °C"}
+    document = SimpleUploadedFile(name, data, content_type="application/pdf")  # what the browser claims
+    return browser(world.solver_owner).post(
+        url(world, "solution-create-page", challenge.pk), {**form, "document": document}
+    )
+
+
+def open_link(world, challenge, document, user):
+    """The challenge page's link to the document, followed by ``user``: the signed download URL or the answer."""
+    answer = browser(user).get(url(world, "solution-document-open", challenge.pk, document.solution_id, document.pk))
+    return answer["Location"] if answer.status_code == 302 else answer
+
+
+@pytest.fixture
+def kept(world, challenge):
+    assert submit(world, challenge, PDF, "method.pdf").status_code == 302
+    return SolutionDocument.objects.get()
+
+
+def test_the_document_is_stored_with_its_checksum_and_read_by_its_authors_and_the_seeker(world, challenge, kept):
+    assert (kept.name, kept.content_type, kept.size) == ("method.pdf", "application/pdf", len(PDF))
+    assert kept.sha256 == hashlib.sha256(PDF).hexdigest()
+    assert kept.storage_key.startswith(f"innovation/{world.cluster.pk}/{challenge.pk}/")
+    assert "method" not in kept.storage_key  # the uploader's name never reaches the storage
+    assert stored_files() == [kept.storage_key]
+    page = browser(world.seeker_owner).get(url(world, "challenge-page", challenge.pk)).content.decode()
+    assert f'data-testid="solution-document-{kept.pk}"' in page
+    for reader in (world.seeker_owner, world.solver_owner):
+        link = open_link(world, challenge, kept, reader)
+        response = browser(reader).get(link)
+        assert response.status_code == 200, reader
+        assert b"".join(response.streaming_content) == PDF
+        assert response["Content-Type"] == "application/pdf"
+        assert "attachment" in response["Content-Disposition"] and "no-store" in response["Cache-Control"]
+        assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (b"MZ\x90\x00 an executable", "method.pdf"),  # claimed a PDF by its name and its browser: it is not
+        (b"plain text notes", "notes.txt"),
+        (PDF, "method.docx"),  # a PDF under another type's name
+    ],
+)
+def test_a_content_not_accepted_is_refused_on_the_field_and_nothing_is_kept(world, challenge, data, name):
+    answer = submit(world, challenge, data, name)
+    assert answer.status_code == 200 and answer.context["form"].errors.get("document"), answer.context["form"].errors
+    assert not Solution.objects.exists() and not SolutionDocument.objects.exists()
+    assert stored_files() == []
+
+
+def test_a_document_over_the_rulebooks_size_is_refused_and_the_rule_decides(world, challenge):
+    RuleVersionFactory(cluster=world.cluster, changes={"innovation.max_document_mb": 1})
+    big = PDF + b"0" * MB
+    answer = submit(world, challenge, big, "method.pdf")
+    assert answer.status_code == 200 and "1 MB" in str(answer.context["form"].errors["document"])
+    assert not Solution.objects.exists() and stored_files() == []
+    RuleVersionFactory(cluster=world.cluster, changes={"innovation.max_document_mb": 2})
+    assert submit(world, challenge, big, "method.pdf").status_code == 302
+    assert SolutionDocument.objects.get().size == len(big)
+
+
+def test_an_upload_over_the_ceiling_is_refused_on_the_field(world, challenge):
+    with mock.patch("apps.dealroom.rules.UPLOAD_CEILING_BYTES", 1024):
+        answer = submit(world, challenge, PDF + b"0" * 4096, "method.pdf")
+    assert answer.status_code == 200 and answer.context["form"].errors.get("document")
+    assert not Solution.objects.exists()
+
+
+def test_a_reader_who_may_not_read_the_solution_gets_404_for_the_link(world, challenge, kept):
+    link = open_link(world, challenge, kept, world.solver_owner)
+    # another solver, a member who took no part, the park's administrator (not the seeker here), another cluster's
+    for outsider in (world.rival_owner, world.partner_owner, world.admin, world.foreign_owner):
+        assert browser(outsider).get(link).status_code == 404  # the link is signed for the solver alone
+        refused = open_link(world, challenge, kept, outsider)
+        assert getattr(refused, "status_code", None) == 404  # nor may they have a link of their own
+    # a member of another cluster with a link signed for them still finds nothing
+    token = storage.link_token(
+        document_id=kept.pk, user_id=world.foreign_owner.pk, salt="innovation.solution-document-link"
+    )
+    own = url(world, "solution-document-download", challenge.pk, kept.solution_id, kept.pk, token)
+    assert browser(world.foreign_owner).get(own).status_code == 404
+    # the document's link under another solution, or a deal room's token, opens nothing
+    other = url(world, "solution-document-download", challenge.pk, kept.solution_id + 1, kept.pk, link.split("/")[-2])
+    assert browser(world.solver_owner).get(other).status_code == 404
+    room = storage.link_token(document_id=kept.pk, user_id=world.solver_owner.pk)
+    forged = url(world, "solution-document-download", challenge.pk, kept.solution_id, kept.pk, room)
+    assert browser(world.solver_owner).get(forged).status_code == 404
+
+
+def test_a_link_expires(world, challenge, kept):
+    link = open_link(world, challenge, kept, world.seeker_owner)
+    seeker = browser(world.seeker_owner)
+    signed_at = signing.b62_decode(link.rstrip("/").rsplit("/", 1)[1].split(":")[1])
+    with mock.patch("django.core.signing.time.time", return_value=signed_at + storage.LINK_SECONDS - 1):
+        assert seeker.get(link).status_code == 200
+    with mock.patch("django.core.signing.time.time", return_value=signed_at + storage.LINK_SECONDS + 1):
+        assert seeker.get(link).status_code == 404
+    assert seeker.get(link.replace("/download/", "/download/x")).status_code == 404  # forged
+
+
+def test_a_revision_adds_a_document_and_a_storage_that_fails_keeps_nothing(world, challenge, kept):
+    revise = url(world, "solution-revise-page", challenge.pk, kept.solution_id)
+    solver = browser(world.solver_owner)
+    second = SimpleUploadedFile("results.pdf", PDF)
+    assert solver.post(revise, {"title": "v2", "body": "At 92 °C", "document": second}).status_code == 302
+    assert [d.name for d in SolutionDocument.objects.order_by("pk")] == ["method.pdf", "results.pdf"]
+    with mock.patch.object(storage, "store", side_effect=OSError("disk full")):
+        answer = solver.post(revise, {"title": "v3", "body": "…", "document": SimpleUploadedFile("x.pdf", PDF)})
+    assert answer.status_code == 200 and answer.context["form"].errors.get("document")
+    solution = Solution.objects.get()
+    assert (solution.title, solution.revision, solution.files.count()) == ("v2", 2, 2)
+    assert len(stored_files()) == 2
