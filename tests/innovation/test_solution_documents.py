@@ -160,3 +160,27 @@ def test_a_revision_adds_a_document_and_a_storage_that_fails_keeps_nothing(world
     solution = Solution.objects.get()
     assert (solution.title, solution.revision, solution.files.count()) == ("v2", 2, 2)
     assert len(stored_files()) == 2
+
+
+def test_the_question_thread_refuses_on_the_page_what_the_service_refuses(world, challenge, kept):
+    """The seeker's question and an author's answer share one page step: a bad form is a message and
+    nothing written, a question of another solution is a 404, a refusal of the service is said."""
+    solution = kept.solution
+    ask = url(world, "solution-question-page", challenge.pk, solution.pk)
+    answer = url(world, "solution-answer-page", challenge.pk, solution.pk)
+    seeker, solver = browser(world.seeker_owner), browser(world.solver_owner)
+    asked = seeker.post(ask, {"question": "Wash fastness?"}, follow=True)
+    assert "Your question is sent" in asked.content.decode()
+    question = solution.questions.get()
+    too_long = solver.post(answer, {"question_id": question.pk, "answer": "x" * 4001}, follow=True)
+    assert "at most 4000 characters" in too_long.content.decode()
+    question.refresh_from_db()
+    assert question.answer == ""
+    assert solver.post(answer, {"question_id": question.pk + 1, "answer": "4"}).status_code == 404
+    # the solver is no seeker: asking is an access refusal, and nothing is asked
+    assert solver.post(ask, {"question": "Mine?"}).status_code == 403
+    assert solution.questions.count() == 1
+    assert browser(world.rival_owner).post(answer, {"question_id": question.pk, "answer": "4"}).status_code == 404
+    assert solver.post(answer, {"question_id": question.pk, "answer": "4/5"}).status_code == 302
+    question.refresh_from_db()
+    assert question.answer == "4/5"

@@ -10,14 +10,8 @@ from ..models import Challenge, ExpertProfile, Solution, SolutionQuestion
 
 # --- challenges and solutions ---
 
-PUBLIC_FIELDS = (
-    "id",
-    "title",
-    "summary",
-    "seeker",
-    "status",
-    "capabilities",
-    "tags",
+#: what a challenge offers and by when: its seeker writes them, everyone who may see it reads them
+OFFER_FIELDS = (
     "deadline",
     "award_amount",
     "award_currency",
@@ -26,6 +20,16 @@ PUBLIC_FIELDS = (
     "production_unit",
     "production_unit_price",
     "rights",
+)
+PUBLIC_FIELDS = (
+    "id",
+    "title",
+    "summary",
+    "seeker",
+    "status",
+    "capabilities",
+    "tags",
+    *OFFER_FIELDS,
     "confidential",
     "shared_with_partners",
     "terms",
@@ -73,14 +77,7 @@ class ChallengeCreateSerializer(ModelSerializer):
             "confidential",
             "capabilities",
             "tags",
-            "deadline",
-            "award_amount",
-            "award_currency",
-            "production_capability",
-            "production_quantity",
-            "production_unit",
-            "production_unit_price",
-            "rights",
+            *OFFER_FIELDS,
             "shared_with_partners",
             "publish",
         )

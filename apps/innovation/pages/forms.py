@@ -3,8 +3,10 @@ document and a consortium's shares), the seeker's question and award, an expert'
 The rules are the services'; a refusal naming a field is shown beside that field."""
 
 from django import forms
+from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from apps.core.forms import model_formfield
 from apps.marketplace.models import UNITS
 from apps.reference.currencies import CURRENCIES
@@ -22,6 +24,23 @@ def _capabilities():
 
 def _tags(value: str) -> list[str]:
     return [tag.strip() for tag in (value or "").replace("，", ",").split(",") if tag.strip()][:30]
+
+
+def form_written(request, form, write, *, done: str, renamed: dict | None = None):
+    """Run ``write()`` (one service call) for a valid ``form``: what it returns once written, with ``done``
+    said; None when refused, the refusal put beside the field it names (``renamed`` maps a service's field
+    to the form's) or above the form. An access refusal keeps its 403 / 404."""
+    try:
+        written = write()
+    except (PermissionDeniedError, NotFoundError):
+        raise
+    except DomainError as error:
+        error.field = (renamed or {}).get(error.field, error.field)
+        if not show_refusal(form, error):
+            form.add_error(None, str(error.message))
+        return None
+    messages.success(request, done)
+    return written
 
 
 def show_refusal(form, error) -> bool:

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from apps.core.errors import DomainError, NotFoundError
 from apps.membership.models import Enterprise, Membership
 from apps.tenancy.pages import GET_POST, POST, cluster_page, refused
 
@@ -16,7 +16,7 @@ from ..models import Solution
 from ..services import documents as document_services
 from ..services import solutions as services
 from .challenges import PARTICIPANTS, _viewer
-from .forms import AnswerForm, AwardForm, QuestionForm, SolutionForm, show_refusal
+from .forms import AnswerForm, AwardForm, QuestionForm, SolutionForm, form_written
 
 
 def _challenge(request, pk):
@@ -77,17 +77,14 @@ def solution_create(request, slug, pk):
     enterprises, members = _choices(access, viewer)
     form = SolutionForm(request.POST or None, request.FILES or None, enterprises=enterprises, members=members)
     if request.method == "POST" and not _upload_refused(request, form) and form.is_valid():
-        try:
-            _submit(request, form, viewer=viewer, challenge=challenge)
-        except (PermissionDeniedError, NotFoundError):
-            raise
-        except DomainError as error:
-            if error.field == "shares":
-                error.field = "share_enterprise_0"
-            if not show_refusal(form, error):
-                form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("Your solution is submitted: only you and the seeker can read it."))
+        submitted = form_written(
+            request,
+            form,
+            lambda: _submit(request, form, viewer=viewer, challenge=challenge),
+            done=_("Your solution is submitted: only you and the seeker can read it."),
+            renamed={"shares": "share_enterprise_0"},
+        )
+        if submitted is not None:
             return redirect("challenge-page", slug, pk)
     return render(
         request, "innovation/solution_form.html", access.context(challenge=challenge, form=form, revising=None)
@@ -106,22 +103,20 @@ def solution_revise(request, slug, pk, solution_id):
     )
     if request.method == "POST" and not _upload_refused(request, form) and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.solution_revise(
+        revised = form_written(
+            request,
+            form,
+            lambda: services.solution_revise(
                 actor=request.user,
                 viewer=viewer,
                 solution=solution,
                 title=data["title"],
                 body=data["body"],
                 document=data.get("document"),
-            )
-        except (PermissionDeniedError, NotFoundError):
-            raise
-        except DomainError as error:
-            if not show_refusal(form, error):
-                form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("Your solution is revised."))
+            ),
+            done=_("Your solution is revised."),
+        )
+        if revised is not None:
             return redirect("challenge-page", slug, pk)
     return render(
         request, "innovation/solution_form.html", access.context(challenge=challenge, form=form, revising=solution)
@@ -143,42 +138,49 @@ def solution_shortlist(request, slug, pk, solution_id):
 
 @cluster_page(*PARTICIPANTS, methods=POST)
 def solution_question(request, slug, pk, solution_id):
-    _access, viewer, challenge = _challenge(request, pk)
-    solution = _solution(viewer, challenge, solution_id)
-    form = QuestionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Write a question of at most 4000 characters."))
-        return redirect("challenge-page", slug, pk)
-    try:
-        services.question_ask(
-            actor=request.user, viewer=viewer, solution=solution, question=form.cleaned_data["question"]
-        )
-        messages.success(request, _("Your question is sent to the solution's authors."))
-    except DomainError as error:
-        refused(request, error)
-    return redirect("challenge-page", slug, pk)
+    return _thread_post(
+        request,
+        slug,
+        pk,
+        solution_id,
+        form_class=QuestionForm,
+        write=services.question_ask,
+        invalid=_("Write a question of at most 4000 characters."),
+        sent=_("Your question is sent to the solution's authors."),
+    )
 
 
 @cluster_page(*PARTICIPANTS, methods=POST)
 def solution_answer(request, slug, pk, solution_id):
+    return _thread_post(
+        request,
+        slug,
+        pk,
+        solution_id,
+        form_class=AnswerForm,
+        write=services.question_answer,
+        invalid=_("Write an answer of at most 4000 characters."),
+    )
+
+
+def _thread_post(request, slug, pk, solution_id, *, form_class, write, invalid: str, sent: str = ""):
+    """A post to a solution's question thread (the seeker's question, an author's answer): the form's
+    fields are the service's arguments; back to the challenge page, saying what was refused or sent."""
     _access, viewer, challenge = _challenge(request, pk)
     solution = _solution(viewer, challenge, solution_id)
-    form = AnswerForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Write an answer of at most 4000 characters."))
+        messages.error(request, invalid)
         return redirect("challenge-page", slug, pk)
     try:
-        services.question_answer(
-            actor=request.user,
-            viewer=viewer,
-            solution=solution,
-            question_id=form.cleaned_data["question_id"],
-            answer=form.cleaned_data["answer"],
-        )
-    except NotFoundError:
+        write(actor=request.user, viewer=viewer, solution=solution, **form.cleaned_data)
+    except NotFoundError:  # a question that is not this solution's
         raise Http404 from None
     except DomainError as error:
         refused(request, error)
+    else:
+        if sent:
+            messages.success(request, sent)
     return redirect("challenge-page", slug, pk)
 
 
