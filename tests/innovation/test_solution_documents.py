@@ -3,10 +3,14 @@ size capped by the rulebook, its checksum recorded, stored in the documents stor
 it is handed out only by a short-lived link signed for one reader who may read the solution."""
 
 import hashlib
+import importlib
 from unittest import mock
 
 import pytest
+from django.apps import apps as global_apps
 from django.core import signing
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -184,3 +188,40 @@ def test_the_question_thread_refuses_on_the_page_what_the_service_refuses(world,
     assert solver.post(answer, {"question_id": question.pk, "answer": "4/5"}).status_code == 302
     question.refresh_from_db()
     assert question.answer == "4/5"
+
+
+def test_the_migration_moves_the_files_the_page_stored_itself_behind_signed_links(world, challenge):
+    migration = importlib.import_module("apps.innovation.migrations.0006_solution_documents_out_of_the_media_storage")
+    folder = f"innovation/{world.cluster.pk}/{challenge.pk}/"
+    old = default_storage.save(f"{folder}method.pdf", ContentFile(PDF))
+    notes = default_storage.save(f"{folder}notes.txt", ContentFile(b"plain notes"))
+    recorded_by_the_api = {"name": "spec.pdf", "content_type": "application/pdf", "reference": "demo"}
+    elsewhere = default_storage.save("innovation/0/0/theirs.pdf", ContentFile(PDF))  # not this challenge's folder
+    solution = Solution.objects.create(
+        cluster=world.cluster,
+        challenge=challenge,
+        kind="enterprise",
+        submitted_by=world.solver_owner,
+        title="Legacy",
+        body="…",
+        documents=[
+            {"name": "method.pdf", "size": len(PDF), "content_type": "application/pdf", "reference": old},
+            {"name": "notes.txt", "size": 11, "content_type": "text/plain", "reference": notes},
+            recorded_by_the_api,
+            {"name": "theirs.pdf", "content_type": "application/pdf", "reference": elsewhere},
+        ],
+    )
+    migration.forwards(global_apps, None)
+    solution.refresh_from_db()
+    assert [entry["name"] for entry in solution.documents] == ["spec.pdf", "theirs.pdf"]
+    moved = {d.name: d for d in solution.files.all()}
+    assert set(moved) == {"method.pdf", "notes.txt"}
+    assert moved["method.pdf"].content_type == "application/pdf"
+    assert moved["method.pdf"].sha256 == hashlib.sha256(PDF).hexdigest()
+    assert moved["notes.txt"].content_type == "application/octet-stream"  # served as an attachment, never sniffed
+    assert not default_storage.exists(old) and not default_storage.exists(notes) and default_storage.exists(elsewhere)
+    assert sorted(stored_files()) == sorted(d.storage_key for d in moved.values())
+    link = open_link(world, challenge, moved["method.pdf"], world.seeker_owner)
+    assert b"".join(browser(world.seeker_owner).get(link).streaming_content) == PDF
+    migration.forwards(global_apps, None)  # a rerun moves nothing twice
+    assert solution.files.count() == 2
