@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from apps.dealroom import storage
 from apps.innovation.models import Challenge, Solution, SolutionDocument
@@ -225,3 +226,39 @@ def test_the_migration_moves_the_files_the_page_stored_itself_behind_signed_link
     assert b"".join(browser(world.seeker_owner).get(link).streaming_content) == PDF
     migration.forwards(global_apps, None)  # a rerun moves nothing twice
     assert solution.files.count() == 2
+
+
+def api(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_through_the_api_an_author_adds_a_document_and_a_reader_gets_a_signed_link(world, challenge, kept):
+    solution = kept.solution
+    base = world.url(f"challenges/{challenge.pk}/solutions/{solution.pk}/")
+    solver = api(world.solver_owner)
+    added = solver.post(base + "files/", {"document": SimpleUploadedFile("results.pdf", PDF)}, format="multipart")
+    assert added.status_code == 201, added.content
+    files = {f["name"]: f for f in added.json()["files"]}
+    assert set(files) == {"method.pdf", "results.pdf"} and files["results.pdf"]["sha256"] == kept.sha256
+    assert added.json()["revision"] == 2
+    refused = solver.post(
+        base + "files/", {"document": SimpleUploadedFile("x.pdf", b"MZ not a pdf")}, format="multipart"
+    )
+    assert refused.status_code == 400 and "document" in refused.json()["errors"], refused.content
+    RuleVersionFactory(cluster=world.cluster, changes={"innovation.max_document_mb": 1})
+    big = SimpleUploadedFile("big.pdf", PDF + b"0" * MB)
+    too_big = solver.post(base + "files/", {"document": big}, format="multipart")
+    assert too_big.status_code == 400 and "document" in too_big.json()["errors"], too_big.content
+    assert SolutionDocument.objects.count() == 2
+    # the seeker gets a link of its own, that serves the file to the seeker alone
+    answer = api(world.seeker_owner).get(base + f"files/{kept.pk}/link/")
+    assert answer.status_code == 200 and answer.json()["expires_in"] == storage.LINK_SECONDS
+    assert b"".join(browser(world.seeker_owner).get(answer.json()["url"]).streaming_content) == PDF
+    assert browser(world.solver_owner).get(answer.json()["url"]).status_code == 404
+    for outsider in (world.rival_owner, world.foreign_owner):
+        assert api(outsider).get(base + f"files/{kept.pk}/link/").status_code == 404
+        sent = api(outsider).post(base + "files/", {"document": SimpleUploadedFile("y.pdf", PDF)}, format="multipart")
+        assert sent.status_code == 404
+    assert SolutionDocument.objects.count() == 2

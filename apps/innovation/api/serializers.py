@@ -6,7 +6,7 @@ from apps.core.api.serializers import ModelSerializer
 from apps.membership.models import Enterprise
 from apps.reference.models import Capability
 
-from ..models import Challenge, ExpertProfile, Solution, SolutionQuestion
+from ..models import Challenge, ExpertProfile, Solution, SolutionDocument, SolutionQuestion
 
 # --- challenges and solutions ---
 
@@ -127,8 +127,22 @@ class AnswerSerializer(serializers.Serializer):
     answer = serializers.CharField(max_length=4000)
 
 
+class SolutionDocumentSerializer(ModelSerializer):
+    """A stored document of a solution (its file through ``…/files/{id}/link/``, a link signed for the reader)."""
+
+    class Meta:
+        model = SolutionDocument
+        fields = ("id", "name", "content_type", "size", "sha256", "created_at")
+        read_only_fields = fields
+
+
+class SolutionDocumentUploadSerializer(serializers.Serializer):
+    document = serializers.FileField(allow_empty_file=False, max_length=200)
+
+
 class SolutionSerializer(ModelSerializer):
     shares = serializers.SerializerMethodField()
+    files = SolutionDocumentSerializer(many=True, read_only=True)
     questions = QuestionSerializer(many=True, read_only=True)
     award = serializers.SerializerMethodField()
 
@@ -142,6 +156,7 @@ class SolutionSerializer(ModelSerializer):
             "title",
             "body",
             "documents",
+            "files",
             "revision",
             "shortlisted",
             "awarded",
