@@ -89,13 +89,18 @@ def extension_of(name: str) -> str:
 
 def check_content(*, file, name: str, kind: str) -> str:
     """The content type of an acceptable file, or a ``DomainError`` naming ``file``."""
+    return check_types(file=file, name=name, allowed=ALLOWED[kind], what=K(kind).label.lower())
+
+
+def check_types(*, file, name: str, allowed: set[str], what: str) -> str:
+    """The content type of a file whose sniffed type is one of ``allowed`` and agrees with its name's
+    extension, or a ``DomainError`` naming ``file``; ``what`` names the document in the refusal."""
     sniffed = sniff(file)
     file.seek(0)
-    allowed = ALLOWED[kind]
     if sniffed is None or sniffed not in allowed:
         raise DomainError(
             _("This file's content is not one a %(kind)s may be (%(allowed)s).")
-            % {"kind": K(kind).label.lower(), "allowed": ", ".join(sorted(allowed)).upper()},
+            % {"kind": what, "allowed": ", ".join(sorted(allowed)).upper()},
             field="file",
             code="content_type",
         )

@@ -32,7 +32,12 @@ def documents_storage():
 def new_key(*, cluster_id: int, room: str, extension: str) -> str:
     """A fresh, unguessable name (the uploader's file name never reaches the storage), under the
     room's folder (``<match id>`` or ``rfq-<id>``)."""
-    return f"{cluster_id}/{room}/{uuid.uuid4().hex}{extension}"
+    return key_under(cluster_id, room, extension=extension)
+
+
+def key_under(*folders, extension: str) -> str:
+    """A fresh, unguessable name under ``folders`` (another app's documents: its own first folder)."""
+    return "/".join([*(str(folder) for folder in folders), f"{uuid.uuid4().hex}{extension}"])
 
 
 def store(*, key: str, file) -> None:
@@ -49,14 +54,15 @@ def discard(key: str) -> None:
         documents_storage().delete(key)
 
 
-def link_token(*, document_id: int, user_id: int) -> str:
-    return signing.dumps({"d": document_id, "u": user_id}, salt=SALT, compress=False)
+def link_token(*, document_id: int, user_id: int, salt: str = SALT) -> str:
+    """``salt`` names the kind of document (another app's own), so a link to one never opens another."""
+    return signing.dumps({"d": document_id, "u": user_id}, salt=salt, compress=False)
 
 
-def read_token(token: str, *, document_id: int, user_id: int) -> bool:
+def read_token(token: str, *, document_id: int, user_id: int, salt: str = SALT) -> bool:
     """The token was signed for this document and this person, less than LINK_SECONDS ago."""
     try:
-        data = signing.loads(token, salt=SALT, max_age=LINK_SECONDS)
+        data = signing.loads(token, salt=salt, max_age=LINK_SECONDS)
     except signing.BadSignature:  # SignatureExpired included
         return False
     return isinstance(data, dict) and data.get("d") == document_id and data.get("u") == user_id
@@ -65,6 +71,21 @@ def read_token(token: str, *, document_id: int, user_id: int) -> bool:
 def is_remote() -> bool:
     """The documents storage is a bucket (presigned URLs) rather than the local filesystem."""
     return hasattr(documents_storage(), "bucket_name")
+
+
+def download(*, key: str, name: str, content_type: str):
+    """The answer that hands a stored file to a reader already checked: a redirect to a presigned URL of
+    the bucket, or the file streamed as an attachment that no cache keeps and no browser sniffs."""
+    from django.http import FileResponse, HttpResponseRedirect
+
+    if is_remote():
+        return HttpResponseRedirect(presigned_url(key=key, name=name, content_type=content_type))
+    response = FileResponse(
+        documents_storage().open(key, "rb"), as_attachment=True, filename=name, content_type=content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def presigned_url(*, key: str, name: str, content_type: str) -> str:

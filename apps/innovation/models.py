@@ -13,8 +13,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
-from apps.marketplace.models import CURRENCIES, UNITS, Deal, Order
+from apps.marketplace.models import UNITS, Deal, Order
 from apps.membership.models import Enterprise
+from apps.reference.currencies import CURRENCIES
 from apps.reference.models import Capability
 from apps.tenancy.models import Cluster
 from apps.tenancy.scoping import tenant_manager
@@ -149,6 +150,35 @@ class Solution(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+
+class SolutionDocument(models.Model):
+    """A file of a solution, uploaded by its authors: stored through the "documents" storage (the deal
+    room's) under ``storage_key``, never a name a client chose; served by a short-lived link signed for
+    one reader, to whoever may read the solution (its authors and the seeker).
+
+    ``name`` is the uploader's file name, for display; the type was sniffed from the content
+    (``apps.dealroom.files``), never taken from the name or the browser."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="+")
+    solution = models.ForeignKey(Solution, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(_("file name"), max_length=200)
+    storage_key = models.CharField(_("storage key"), max_length=300, unique=True)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = tenant_manager()
+
+    class Meta:
+        verbose_name = _("solution document")
+        verbose_name_plural = _("solution documents")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.name
 
 
 class SolutionShare(models.Model):

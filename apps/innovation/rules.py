@@ -58,6 +58,15 @@ CHALLENGE_RULES = (
         description=_("Which rights a challenge's award may transfer to the seeker."),
     ),
     RuleDefinition(
+        key="innovation.max_document_mb",
+        default=10,
+        minimum=1,
+        maximum=100,
+        unit="MB",
+        name=_("Largest solution document"),
+        description=_("Largest file, in megabytes, that may be uploaded with a solution."),
+    ),
+    RuleDefinition(
         key="innovation.confidential_by_default",
         default=True,
         minimum=None,

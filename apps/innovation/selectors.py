@@ -24,6 +24,7 @@ from .models import (
     KnowledgeUse,
     SearchEntry,
     Solution,
+    SolutionDocument,
     SolutionQuestion,
     SolutionShare,
     TermsAcceptance,
@@ -162,7 +163,21 @@ def solutions_for(viewer: Viewer, challenge):
     return qs.select_related("submitted_by", "award").prefetch_related(
         Prefetch("shares", queryset=SolutionShare.objects.select_related("enterprise").order_by("-percent", "pk")),
         Prefetch("questions", queryset=SolutionQuestion.objects.order_by("asked_at", "pk")),
+        Prefetch("files", queryset=SolutionDocument.objects.order_by("created_at", "pk")),
     )
+
+
+def solution_document_get(viewer: Viewer, cluster, *, challenge_id: int, solution_id: int, document_id: int):
+    """A document of a solution ``viewer`` may read now (its authors', the seeker's), else ``NotFoundError``:
+    the same answer whether the document, the solution or the challenge is out of reach or missing."""
+    challenge = challenge_get(viewer, cluster, challenge_id)
+    solution = solutions_for(viewer, challenge).filter(pk=solution_id).first()
+    document = None
+    if solution is not None:
+        document = SolutionDocument.objects.filter(cluster=cluster, solution=solution, pk=document_id).first()
+    if document is None:
+        raise NotFoundError()
+    return document
 
 
 def awards_of(cluster):

@@ -41,6 +41,17 @@ urlpatterns += [
         solutions.solution_answer,
         name="solution-answer-page",
     ),
+    path(
+        "clusters/<slug:slug>/challenges/<int:pk>/solutions/<int:solution_id>/documents/<int:document_id>/",
+        solutions.solution_document_open,
+        name="solution-document-open",
+    ),
+    path(
+        "clusters/<slug:slug>/challenges/<int:pk>/solutions/<int:solution_id>/documents/<int:document_id>/"
+        "download/<str:token>/",
+        solutions.solution_document_download,
+        name="solution-document-download",
+    ),
     path("clusters/<slug:slug>/challenges/<int:pk>/award/", solutions.challenge_award, name="challenge-award-page"),
     path("clusters/<slug:slug>/experts/", experts.expert_list, name="expert-list-page"),
     path("clusters/<slug:slug>/experts/me/", experts.expert_profile, name="expert-profile-page"),

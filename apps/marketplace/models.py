@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.models import TimeStampedModel
 from apps.membership.models import Enterprise
 from apps.reference import coordinates
+from apps.reference.currencies import CURRENCIES
 from apps.reference.models import Capability, CertificationScheme
 from apps.tenancy.models import Cluster
 from apps.tenancy.scoping import tenant_manager
@@ -24,7 +25,6 @@ from .partner_sides import PARTNER_KINDS, PartnerSides
 
 #: the two sides of a deal, as its timeline and its disputes name them
 DEAL_SIDES = [("buyer", _("Buyer")), ("supplier", _("Supplier"))]
-CURRENCIES = [("CNY", "CNY"), ("USD", "USD"), ("EUR", "EUR"), ("HKD", "HKD"), ("JPY", "JPY")]
 
 
 class Unit(models.TextChoices):

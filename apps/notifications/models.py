@@ -62,6 +62,8 @@ class NotificationPreference(models.Model):
         REPORT = "report", _("Reports and warnings")
         MARKETPLACE = "marketplace", _("Matches and deals")
         DEALROOM = "dealroom", _("Deal room: messages, offers, quotes and disputes")
+        PARKS = "parks", _("Park bookings: requests, confirmations and cancellations")
+        INNOVATION = "innovation", _("Innovation challenges: proposals, solutions, questions and awards")
         GOVERNANCE = "governance", _("Council and rules")
         ALERT = "alert", _("Monitoring alerts")
 
@@ -82,6 +84,10 @@ class NotificationPreference(models.Model):
 
 
 def category_of(kind: str) -> str:
-    """'membership.approve' -> 'membership'; unknown prefixes fall back to 'alert'."""
+    """'membership.approve' -> 'membership'; unknown prefixes fall back to 'alert'.
+
+    Every kind an app registers has a category of its own prefix (``tests/notifications/test_categories.py``):
+    a kind that fell back to 'alert' could only be switched off with the monitoring alerts.
+    """
     prefix = kind.split(".", 1)[0]
     return prefix if prefix in NotificationPreference.Category.values else "alert"

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.dates import PLAN
 from apps.core.forms import DateTimeField
 from apps.reference import coordinates
+from apps.reference.currencies import CURRENCIES, DEFAULT_CURRENCY
 
 from .lifecycle import CHECKLIST
 from .models import WEEKDAYS, Level, Resource
@@ -44,11 +45,13 @@ class ResourceForm(forms.Form):
     latitude = coordinates.form_field("latitude", _("Latitude"))
     longitude = coordinates.form_field("longitude", _("Longitude"))
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=1_000_000, initial=1)
-    capacity_unit = forms.CharField(label=_("Capacity unit"), max_length=20, initial=_("units"))
+    capacity_unit = forms.ChoiceField(
+        label=_("Capacity unit"), choices=Resource.CapacityUnit.choices, initial=Resource.CapacityUnit.UNITS
+    )
     bookable_by = forms.ChoiceField(label=_("Who may book"), choices=Resource.BookableBy.choices)
     price = forms.DecimalField(label=_("Price"), min_value=0, max_digits=12, decimal_places=2, initial=0)
     price_unit = forms.ChoiceField(label=_("Price unit"), choices=Resource.PriceUnit.choices)
-    currency = forms.CharField(label=_("Currency"), max_length=3, initial="CNY")
+    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES, initial=DEFAULT_CURRENCY)
     requires_confirmation = forms.BooleanField(label=_("Bookings need an administrator's confirmation"), required=False)
     active = forms.BooleanField(label=_("Open for booking"), required=False, initial=True)
 

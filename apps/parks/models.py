@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.generations import WatchedQuerySet
 from apps.membership.models import Enterprise
 from apps.reference import coordinates
+from apps.reference.currencies import CURRENCIES, DEFAULT_CURRENCY
 from apps.tenancy.models import Cluster
 from apps.tenancy.scoping import tenant_manager
 
@@ -45,6 +46,19 @@ class Resource(models.Model):
         HOUR = "hour", _("per hour")
         DAY = "day", _("per day")
 
+    class CapacityUnit(models.TextChoices):
+        """What the capacity counts: stored as a code, shown in the reader's language."""
+
+        UNITS = "units", _("units")
+        SEATS = "seats", _("seats")
+        DESKS = "desks", _("desks")
+        ROOMS = "rooms", _("rooms")
+        BOOTHS = "booths", _("booths")
+        PALLETS = "pallets", _("pallets")
+        TRUCKLOADS = "truckloads", _("truckloads")
+        SQUARE_METRES = "m2", _("m²")
+        SAMPLES = "samples", _("samples")
+
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="resources")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name_zh = models.CharField(_("name (Chinese)"), max_length=120)
@@ -54,13 +68,15 @@ class Resource(models.Model):
     latitude = coordinates.model_field("latitude", _("latitude"), null=True, blank=True)
     longitude = coordinates.model_field("longitude", _("longitude"), null=True, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), default=1, validators=[MinValueValidator(1)])
-    capacity_unit = models.CharField(_("capacity unit"), max_length=20, default="units")
+    capacity_unit = models.CharField(
+        _("capacity unit"), max_length=20, choices=CapacityUnit.choices, default=CapacityUnit.UNITS
+    )
     #: ``{"mon": ["08:00", "18:00"], …}``; a weekday absent is closed
     opening_hours = models.JSONField(_("opening hours"), default=default_opening_hours)
     bookable_by = models.CharField(_("who may book"), max_length=24, choices=BookableBy.choices, default="members")
     price = models.DecimalField(_("price"), max_digits=12, decimal_places=2, default=0)
     price_unit = models.CharField(_("price unit"), max_length=8, choices=PriceUnit.choices, default="hour")
-    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default=DEFAULT_CURRENCY)
     requires_confirmation = models.BooleanField(_("needs an administrator's confirmation"), default=False)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

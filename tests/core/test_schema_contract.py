@@ -35,9 +35,10 @@ def test_every_request_body_is_json_only(schema):
         if "requestBody" in operation
     }
     assert len(bodies) > 40
-    # a file is uploaded as multipart/form-data, and only there: the deal room's documents, and the
-    # messages, offers and quotes sent with one, and a request for quotation's documents
+    # a file is uploaded as multipart/form-data, and only there: the deal room's documents, the
+    # messages, offers and quotes sent with one, a request for quotation's and a solution's documents
     uploads = {
+        ("post", "/api/v1/clusters/{cluster_slug}/challenges/{challenge_pk}/solutions/{id}/files/"),
         ("post", "/api/v1/clusters/{cluster_slug}/deals/{deal_pk}/documents/"),
         ("post", "/api/v1/clusters/{cluster_slug}/matches/{match_pk}/documents/"),
         ("post", "/api/v1/clusters/{cluster_slug}/matches/{match_pk}/messages/with-document/"),
@@ -69,7 +70,7 @@ def test_every_path_id_is_an_integer(schema):
         <= NAMES
         | {"id", "pk", "user_id", "enterprise_id"}
         | {"enterprise_pk", "proposal_pk"}
-        | {"match_pk", "deal_pk", "challenge_pk"}
+        | {"match_pk", "deal_pk", "challenge_pk", "file_id"}
         for path in schema["paths"]
     )
 

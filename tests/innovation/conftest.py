@@ -91,3 +91,27 @@ def challenge_body(world, **overrides) -> dict:
     }
     body.update(overrides)
     return body
+
+
+@pytest.fixture(autouse=True)
+def _empty_documents_storage():
+    """Each test starts with an empty documents storage (the in-memory one of the test settings)."""
+    from django.core.files.storage import storages
+
+    storages._storages.pop("documents", None)
+    yield
+    storages._storages.pop("documents", None)
+
+
+def stored_files(path: str = "") -> list[str]:
+    """Every key kept in the documents storage under ``path``."""
+    from apps.dealroom.storage import documents_storage
+
+    try:
+        folders, names = documents_storage().listdir(path)
+    except FileNotFoundError:
+        return []
+    keys = [f"{path}/{name}".lstrip("/") for name in names]
+    for folder in folders:
+        keys += stored_files(f"{path}/{folder}".lstrip("/"))
+    return sorted(keys)

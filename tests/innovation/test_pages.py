@@ -4,10 +4,8 @@ terms, submitting and revising a consortium's solution with a document, the seek
 field error on the form (never a 500) and another cluster's people get 404."""
 
 import datetime
-from unittest import mock
 
 import pytest
-from django.core.files.storage import InMemoryStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -15,6 +13,8 @@ from django.utils import timezone
 
 from apps.innovation.models import Challenge, ExpertProfile, Solution, TermsAcceptance
 from apps.marketplace.models import Order
+
+from .conftest import stored_files
 
 pytestmark = pytest.mark.django_db
 
@@ -98,13 +98,10 @@ def test_terms_then_a_consortium_solution_with_a_document_then_the_seekers_revie
     create = _url(world, "solution-create-page", challenge.pk)
     uneven = solver.post(create, form)
     assert uneven.status_code == 200 and uneven.context["form"].errors.get("share_enterprise_0")
-    store = InMemoryStorage()
-    saved = mock.patch.object(store, "save", wraps=store.save)
-    with mock.patch("apps.innovation.pages.solutions.default_storage", store), saved as save:
-        pdf = SimpleUploadedFile("method.pdf", b"%PDF-1.4 test", content_type="application/pdf")
-        refused = solver.post(create, {**form, "document": pdf})  # shares refused by the service: no file kept
+    pdf = SimpleUploadedFile("method.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    refused = solver.post(create, {**form, "document": pdf})  # shares refused by the service: no file kept
     assert refused.context["form"].errors.get("share_enterprise_0")
-    assert save.call_count == 1 and not store.exists(save.call_args.args[0])
+    assert stored_files() == []
     exe = SimpleUploadedFile("x.exe", b"MZ", content_type="application/x-msdownload")
     refused = solver.post(create, {**form, "share_percent_1": "40", "document": exe})
     assert refused.status_code == 200 and "document" in refused.context["form"].errors
@@ -113,7 +110,8 @@ def test_terms_then_a_consortium_solution_with_a_document_then_the_seekers_revie
     assert solver.post(create, {**form, "share_percent_1": "40", "document": pdf}).status_code == 302
     solution = Solution.objects.get()
     assert sorted(s.percent for s in solution.shares.all()) == [40, 60]
-    assert solution.documents[0]["name"] == "method.pdf" and solution.documents[0]["size"] == 13
+    stored = solution.files.get()
+    assert (stored.name, stored.size, stored.content_type) == ("method.pdf", 13, "application/pdf")
 
     revise = _url(world, "solution-revise-page", challenge.pk, solution.pk)
     assert solver.post(revise, {"title": "Carrier-free dyeing v2", "body": "At 92 °C"}).status_code == 302

@@ -227,7 +227,7 @@ def build_world(partnership: str = "proposed"):
 def add_innovation(w):
     """A's open challenge (its details secret), B's submission to it (secret), an expert's profile.
     The plain member (D) has not accepted the challenge's terms and is not among B's authors."""
-    from apps.innovation.models import Solution, SolutionShare, TermsAcceptance
+    from apps.innovation.models import Solution, SolutionDocument, SolutionShare, TermsAcceptance
     from tests.factories.innovation import ChallengeFactory, ExpertProfileFactory
 
     w.challenge = ChallengeFactory(
@@ -244,6 +244,15 @@ def add_innovation(w):
     )
     SolutionShare.objects.create(solution=w.solution, enterprise=w.b, percent=100)
     w.question = w.solution.questions.create(asked_by=w.a_owner, question=f"{SECRET} question")
+    w.solution_file = SolutionDocument.objects.create(
+        cluster=w.target,
+        solution=w.solution,
+        name=f"{SECRET}.pdf",
+        storage_key=f"innovation/{w.target.pk}/{w.challenge.pk}/secret.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+    )
     w.expert = ExpertProfileFactory(cluster=w.target, name="Prof. Wang", capabilities=["weaving"])
 
 
@@ -790,6 +799,12 @@ INNOVATION_CASES = {
     ("POST", SOL + "{id}/shortlist/"): (_solution, lambda w: {}, frozenset()),
     ("POST", SOL + "{id}/questions/"): (_solution, lambda w: {"question": "x"}, frozenset()),
     ("POST", SOL + "{id}/answer/"): (_solution, lambda w: {"question": w.question.pk, "answer": "x"}, frozenset()),
+    ("POST", SOL + "{id}/files/"): (_solution, lambda w: {}, frozenset()),
+    ("GET", SOL + "{id}/files/{file_id}/link/"): (
+        lambda w: {**_solution(w), "file_id": w.solution_file.pk},
+        None,
+        frozenset(),
+    ),
     ("GET", T + "experts/"): (lambda w: {}, None, MEMBER_ONLY),
     ("GET", T + "experts/{id}/"): (lambda w: {"id": w.expert.pk}, None, MEMBER_ONLY),
     ("POST", T + "experts/"): (lambda w: {}, lambda w: {"kind": "person", "name": "me"}, MEMBER_ONLY),  # their own

@@ -61,15 +61,15 @@ LinkSerializer = inline_serializer(
 )
 
 
-def refuse_oversized(request, cluster) -> None:
-    """Before the body is read: a declared length past the rulebook's limit is refused; after:
-    an upload the capped handler stopped reading is refused, naming ``file``."""
+def refuse_oversized(request, cluster, rule: str = "dealroom.max_document_mb") -> None:
+    """Before the body is read: a declared length past the rulebook's limit (``rule``, in megabytes) is
+    refused; after: an upload the capped handler stopped reading is refused, naming ``file``."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
-    if length > document_services.max_bytes(cluster) + FRAMING_BYTES:
-        document_services.check_size(cluster=cluster, size=None)
+    if length > document_services.max_bytes(cluster, rule) + FRAMING_BYTES:
+        document_services.check_size(cluster=cluster, size=None, rule=rule)
 
 
 class RoomDocumentsViewSet(mixins.ListModelMixin, ClusterScopedViewSet):

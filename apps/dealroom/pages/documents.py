@@ -2,7 +2,7 @@
 (optionally as a milestone's evidence), and the download behind a signed link."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -114,16 +114,4 @@ def document_download(request, slug, pk, token):
         document = selectors.document_get(cluster=access.cluster, user=request.user, roles=access.roles, document_id=pk)
     except NotFoundError:
         raise Http404 from None
-    if storage.is_remote():
-        return HttpResponseRedirect(
-            storage.presigned_url(key=document.storage_key, name=document.name, content_type=document.content_type)
-        )
-    response = FileResponse(
-        storage.documents_storage().open(document.storage_key, "rb"),
-        as_attachment=True,
-        filename=document.name,
-        content_type=document.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return storage.download(key=document.storage_key, name=document.name, content_type=document.content_type)

@@ -26,13 +26,14 @@ class StorageUnavailable(DomainError):
     code = "storage_unavailable"
 
 
-def max_bytes(cluster) -> int:
-    return rule_value(cluster=cluster, key="dealroom.max_document_mb") * MB
+def max_bytes(cluster, rule: str = "dealroom.max_document_mb") -> int:
+    return rule_value(cluster=cluster, key=rule) * MB
 
 
-def check_size(*, cluster, size: int | None) -> None:
-    """Refuses a file over the rulebook's limit (before it is read further, let alone stored)."""
-    limit = max_bytes(cluster)
+def check_size(*, cluster, size: int | None, rule: str = "dealroom.max_document_mb") -> None:
+    """Refuses a file over the rulebook's limit, the rule ``rule`` in megabytes (before it is read
+    further, let alone stored)."""
+    limit = max_bytes(cluster, rule)
     if size is None or size > limit:
         raise DomainError(
             _("The file is larger than the %(mb)d MB this cluster allows.") % {"mb": limit // MB},
@@ -115,20 +116,27 @@ def document_keep(
         enterprise_id=enterprise_id if enterprise_id is not None else side_of_actor(actor, match),
         uploaded_by=actor,
     )
+    keep_with_row(row=document, key=key, file=checked.file)
+    return document
+
+
+def keep_with_row(*, row, key: str, file) -> None:
+    """Save ``row`` and store ``file`` under ``key``, all or nothing: the row first, so a store that
+    fails leaves none (a ``StorageUnavailable``, a 503 naming ``file``), and a row that fails after
+    the file was kept leaves no file behind."""
     stored = False
     try:
         with transaction.atomic():
-            document.save()
+            row.save()
             try:
-                storage.store(key=key, file=checked.file)
+                storage.store(key=key, file=file)
             except Exception as exc:  # a disk or bucket failure, whichever the storage raises
                 raise StorageUnavailable(_("The documents storage is not answering: try again."), field="file") from exc
             stored = True
     except Exception:
-        if stored:  # the row failed after the file was kept: no file left behind
+        if stored:
             storage.discard(key)
         raise
-    return document
 
 
 def document_upload(

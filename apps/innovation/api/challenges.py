@@ -3,13 +3,18 @@
 service call. Non-participants of the cluster (another cluster's members, people with no role)
 get 404, as does a solver asking for a solution that is not theirs."""
 
-from drf_spectacular.utils import extend_schema
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.core.api.schema import ErrorSerializer
-from apps.core.errors import NotFoundError
+from apps.core.errors import DomainError, NotFoundError
+from apps.dealroom.api.documents import LinkSerializer, refuse_oversized
+from apps.dealroom.services.documents import check_size
+from apps.dealroom.storage import LINK_SECONDS
 from apps.tenancy.api.base import ClusterScopedViewSet
 from apps.tenancy.selectors import ADMINISTRATOR, AUTHENTICATED, COUNCIL, MEMBER
 
@@ -17,6 +22,7 @@ from .. import lifecycle, selectors
 from ..filters import ChallengeFilter
 from ..models import Challenge, Solution
 from ..services import challenges as challenge_services
+from ..services import documents as solution_documents
 from ..services import solutions as solution_services
 from . import serializers as s
 
@@ -270,3 +276,48 @@ class SolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovati
             answer=serializer.validated_data["answer"],
         )
         return self._answer(solution)
+
+    @extend_schema(
+        summary="Add a document to your solution (multipart: document), as a revision",
+        description=(
+            "The file is checked by its content, not its name: PDF, PNG, JPEG, DOCX, XLSX or ZIP, agreeing with the "
+            "file name's extension, within the rulebook's `innovation.max_document_mb`. Answers the solution, the "
+            "document among its `files` with its SHA-256."
+        ),
+        request={"multipart/form-data": s.SolutionDocumentUploadSerializer},
+        responses={201: s.SolutionSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def files(self, request, *args, **kwargs):
+        solution = self.get_object()  # not a reader of it: 404 before the body is read
+        try:
+            refuse_oversized(request, self.cluster, rule=solution_documents.MAX_RULE)
+            if getattr(request._request, "upload_refused", False):
+                check_size(cluster=self.cluster, size=None, rule=solution_documents.MAX_RULE)
+        except DomainError as error:
+            error.field = solution_documents.FIELD
+            raise
+        serializer = s.SolutionDocumentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        solution_services.solution_revise(
+            actor=request.user, viewer=self.viewer, solution=solution, document=serializer.validated_data["document"]
+        )
+        return self._answer(solution, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="A short-lived link to download a document of the solution (yours alone, five minutes)",
+        parameters=[OpenApiParameter("file_id", int, OpenApiParameter.PATH, description="The document's id.")],
+        responses={200: LinkSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["get"], url_path=r"files/(?P<file_id>[0-9]+)/link")
+    def file_link(self, request, *args, file_id, **kwargs):
+        document = selectors.solution_document_get(
+            self.viewer,
+            self.cluster,
+            challenge_id=self.challenge.pk,
+            solution_id=int(kwargs["pk"]),
+            document_id=int(file_id),
+        )
+        token = solution_documents.link_token(document_id=document.pk, user_id=request.user.pk)
+        args = [self.cluster.slug, self.challenge.pk, document.solution_id, document.pk, token]
+        return Response({"url": reverse("solution-document-download", args=args), "expires_in": LINK_SECONDS})

@@ -6,18 +6,12 @@ from apps.core.api.serializers import ModelSerializer
 from apps.membership.models import Enterprise
 from apps.reference.models import Capability
 
-from ..models import Challenge, ExpertProfile, Solution, SolutionQuestion
+from ..models import Challenge, ExpertProfile, Solution, SolutionDocument, SolutionQuestion
 
 # --- challenges and solutions ---
 
-PUBLIC_FIELDS = (
-    "id",
-    "title",
-    "summary",
-    "seeker",
-    "status",
-    "capabilities",
-    "tags",
+#: what a challenge offers and by when: its seeker writes them, everyone who may see it reads them
+OFFER_FIELDS = (
     "deadline",
     "award_amount",
     "award_currency",
@@ -26,6 +20,16 @@ PUBLIC_FIELDS = (
     "production_unit",
     "production_unit_price",
     "rights",
+)
+PUBLIC_FIELDS = (
+    "id",
+    "title",
+    "summary",
+    "seeker",
+    "status",
+    "capabilities",
+    "tags",
+    *OFFER_FIELDS,
     "confidential",
     "shared_with_partners",
     "terms",
@@ -73,14 +77,7 @@ class ChallengeCreateSerializer(ModelSerializer):
             "confidential",
             "capabilities",
             "tags",
-            "deadline",
-            "award_amount",
-            "award_currency",
-            "production_capability",
-            "production_quantity",
-            "production_unit",
-            "production_unit_price",
-            "rights",
+            *OFFER_FIELDS,
             "shared_with_partners",
             "publish",
         )
@@ -130,8 +127,22 @@ class AnswerSerializer(serializers.Serializer):
     answer = serializers.CharField(max_length=4000)
 
 
+class SolutionDocumentSerializer(ModelSerializer):
+    """A stored document of a solution (its file through ``…/files/{id}/link/``, a link signed for the reader)."""
+
+    class Meta:
+        model = SolutionDocument
+        fields = ("id", "name", "content_type", "size", "sha256", "created_at")
+        read_only_fields = fields
+
+
+class SolutionDocumentUploadSerializer(serializers.Serializer):
+    document = serializers.FileField(allow_empty_file=False, max_length=200)
+
+
 class SolutionSerializer(ModelSerializer):
     shares = serializers.SerializerMethodField()
+    files = SolutionDocumentSerializer(many=True, read_only=True)
     questions = QuestionSerializer(many=True, read_only=True)
     award = serializers.SerializerMethodField()
 
@@ -145,6 +156,7 @@ class SolutionSerializer(ModelSerializer):
             "title",
             "body",
             "documents",
+            "files",
             "revision",
             "shortlisted",
             "awarded",

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from apps.core.errors import DomainError, PermissionDeniedError
 from apps.core.forms import PageQuery
 from apps.membership.models import Enterprise
 from apps.tenancy.pages import ADMINISTRATOR, AUTHENTICATED, COUNCIL, GET_POST, MEMBER, POST, cluster_page, refused
@@ -15,7 +15,7 @@ from apps.tenancy.pages import ADMINISTRATOR, AUTHENTICATED, COUNCIL, GET_POST, 
 from .. import selectors
 from ..filters import ChallengeFilter
 from ..services import challenges as challenge_services
-from .forms import AnswerForm, AwardForm, ChallengeForm, QuestionForm, show_refusal
+from .forms import AnswerForm, AwardForm, ChallengeForm, QuestionForm, form_written
 
 PAGE_SIZE = 25
 PARTICIPANTS = (ADMINISTRATOR, MEMBER, COUNCIL, AUTHENTICATED)
@@ -60,17 +60,15 @@ def challenge_create(request, slug):
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["seeker"]
         seeker = None if chosen == PARK else Enterprise.objects.get(pk=int(chosen))
-        try:
-            challenge = challenge_services.challenge_create(
+        challenge = form_written(
+            request,
+            form,
+            lambda: challenge_services.challenge_create(
                 actor=request.user, viewer=viewer, cluster=access.cluster, seeker=seeker, **form.service_fields()
-            )
-        except (PermissionDeniedError, NotFoundError):
-            raise
-        except DomainError as error:
-            if not show_refusal(form, error):
-                form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("Your challenge is posted."))
+            ),
+            done=_("Your challenge is posted."),
+        )
+        if challenge is not None:
             return redirect("challenge-page", slug, challenge.pk)
     return render(request, "innovation/challenge_form.html", access.context(form=form))
 

@@ -3,19 +3,19 @@ document and a consortium's shares), the seeker's question and award, an expert'
 The rules are the services'; a refusal naming a field is shown beside that field."""
 
 from django import forms
+from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from apps.core.forms import model_formfield
-from apps.marketplace.models import CURRENCIES, UNITS
+from apps.marketplace.models import UNITS
+from apps.reference.currencies import CURRENCIES
 from apps.reference.models import Capability
 
 from ..models import Challenge, ExpertProfile, Rights, Solution
-from ..services.solutions import DOCUMENT_TYPES
 
 #: consortium partners a page form offers (the API takes any number)
 SHARE_ROWS = 4
-#: the largest document a page accepts (bytes)
-DOCUMENT_MAX = 10 * 1024 * 1024
 
 
 def _capabilities():
@@ -24,6 +24,23 @@ def _capabilities():
 
 def _tags(value: str) -> list[str]:
     return [tag.strip() for tag in (value or "").replace("，", ",").split(",") if tag.strip()][:30]
+
+
+def form_written(request, form, write, *, done: str, renamed: dict | None = None):
+    """Run ``write()`` (one service call) for a valid ``form``: what it returns once written, with ``done``
+    said; None when refused, the refusal put beside the field it names (``renamed`` maps a service's field
+    to the form's) or above the form. An access refusal keeps its 403 / 404."""
+    try:
+        written = write()
+    except (PermissionDeniedError, NotFoundError):
+        raise
+    except DomainError as error:
+        error.field = (renamed or {}).get(error.field, error.field)
+        if not show_refusal(form, error):
+            form.add_error(None, str(error.message))
+        return None
+    messages.success(request, done)
+    return written
 
 
 def show_refusal(form, error) -> bool:
@@ -81,7 +98,9 @@ class SolutionForm(forms.Form):
     enterprise = forms.TypedChoiceField(label=_("Enterprise"), coerce=int, required=False, empty_value=None)
     title = model_formfield(Solution, "title")
     body = model_formfield(Solution, "body", widget=forms.Textarea(attrs={"rows": 8}))
-    document = forms.FileField(label=_("Document (PDF, image or text)"), required=False, allow_empty_file=False)
+    document = forms.FileField(
+        label=_("Document (PDF, image, Word, Excel or ZIP)"), required=False, allow_empty_file=False
+    )
 
     def __init__(self, *args, enterprises, members, revising=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,16 +123,6 @@ class SolutionForm(forms.Form):
                 decimal_places=2,
                 required=False,
             )
-
-    def clean_document(self):
-        document = self.cleaned_data.get("document")
-        if document is None:
-            return None
-        if document.size > DOCUMENT_MAX:
-            raise forms.ValidationError(_("The file is too large."))
-        if document.content_type not in DOCUMENT_TYPES:
-            raise forms.ValidationError(_("This type of document is not accepted."))
-        return document
 
     def share_rows(self) -> list[tuple[int, object]]:
         rows = []

@@ -3,21 +3,20 @@ seeker shortlists, asks a question in the thread, and awards; the authors answer
 service call; a refusal naming a field is shown beside it, an access refusal keeps its 403 / 404."""
 
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
+from apps.core.errors import DomainError, NotFoundError
 from apps.membership.models import Enterprise, Membership
 from apps.tenancy.pages import GET_POST, POST, cluster_page, refused
 
 from .. import lifecycle, selectors
 from ..models import Solution
+from ..services import documents as document_services
 from ..services import solutions as services
 from .challenges import PARTICIPANTS, _viewer
-from .forms import AnswerForm, AwardForm, QuestionForm, SolutionForm, show_refusal
+from .forms import AnswerForm, AwardForm, QuestionForm, SolutionForm, form_written
 
 
 def _challenge(request, pk):
@@ -43,21 +42,6 @@ def _choices(access, viewer):
     return [(e.pk, e.name) for e in mine], [(e.pk, e.name) for e in members]
 
 
-def _stored(document, challenge) -> list[dict]:
-    """The uploaded document kept in the storage; the solution records its metadata."""
-    if document is None:
-        return []
-    name = get_valid_filename(document.name)[:120] or "document"
-    reference = default_storage.save(f"innovation/{challenge.cluster_id}/{challenge.pk}/{name}", document)
-    return [{"name": name, "size": document.size, "content_type": document.content_type, "reference": reference}]
-
-
-def _discarded(documents: list[dict]) -> None:
-    """A refused submission or revision leaves no file behind."""
-    for document in documents:
-        default_storage.delete(document["reference"])
-
-
 def _submit(request, form, *, viewer, challenge):
     data = form.cleaned_data
     chosen = data.get("enterprise")
@@ -66,22 +50,25 @@ def _submit(request, form, *, viewer, challenge):
     ]
     if any(share["enterprise"] is None for share in shares):
         raise DomainError(_("Name each partner and its share."), field="share_enterprise_0")
-    documents = _stored(data.get("document"), challenge)
-    try:
-        return services.solution_submit(
-            actor=request.user,
-            viewer=viewer,
-            challenge=challenge,
-            kind=data["kind"],
-            title=data["title"],
-            body=data["body"],
-            documents=documents,
-            enterprise=Enterprise.objects.filter(pk=chosen).first() if chosen else None,
-            shares=shares,
-        )
-    except Exception:
-        _discarded(documents)
-        raise
+    return services.solution_submit(
+        actor=request.user,
+        viewer=viewer,
+        challenge=challenge,
+        kind=data["kind"],
+        title=data["title"],
+        body=data["body"],
+        document=data.get("document"),
+        enterprise=Enterprise.objects.filter(pk=chosen).first() if chosen else None,
+        shares=shares,
+    )
+
+
+def _upload_refused(request, form) -> bool:
+    """The upload handler stopped reading a file over the largest any rulebook allows: say so on the field."""
+    if getattr(request, "upload_refused", False):
+        form.add_error("document", str(_("The file is too large.")))
+        return True
+    return False
 
 
 @cluster_page(*PARTICIPANTS, methods=GET_POST)
@@ -89,18 +76,15 @@ def solution_create(request, slug, pk):
     access, viewer, challenge = _challenge(request, pk)
     enterprises, members = _choices(access, viewer)
     form = SolutionForm(request.POST or None, request.FILES or None, enterprises=enterprises, members=members)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _submit(request, form, viewer=viewer, challenge=challenge)
-        except (PermissionDeniedError, NotFoundError):
-            raise
-        except DomainError as error:
-            if error.field == "shares":
-                error.field = "share_enterprise_0"
-            if not show_refusal(form, error):
-                form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("Your solution is submitted: only you and the seeker can read it."))
+    if request.method == "POST" and not _upload_refused(request, form) and form.is_valid():
+        submitted = form_written(
+            request,
+            form,
+            lambda: _submit(request, form, viewer=viewer, challenge=challenge),
+            done=_("Your solution is submitted: only you and the seeker can read it."),
+            renamed={"shares": "share_enterprise_0"},
+        )
+        if submitted is not None:
             return redirect("challenge-page", slug, pk)
     return render(
         request, "innovation/solution_form.html", access.context(challenge=challenge, form=form, revising=None)
@@ -117,23 +101,22 @@ def solution_revise(request, slug, pk, solution_id):
     form = SolutionForm(
         request.POST or None, request.FILES or None, initial=initial, enterprises=[], members=[], revising=True
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not _upload_refused(request, form) and form.is_valid():
         data = form.cleaned_data
-        fields = {"title": data["title"], "body": data["body"]}
-        added = _stored(data.get("document"), challenge)
-        if added:
-            fields["documents"] = [*solution.documents, *added]
-        try:
-            services.solution_revise(actor=request.user, viewer=viewer, solution=solution, **fields)
-        except (PermissionDeniedError, NotFoundError):
-            _discarded(added)
-            raise
-        except DomainError as error:
-            _discarded(added)
-            if not show_refusal(form, error):
-                form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("Your solution is revised."))
+        revised = form_written(
+            request,
+            form,
+            lambda: services.solution_revise(
+                actor=request.user,
+                viewer=viewer,
+                solution=solution,
+                title=data["title"],
+                body=data["body"],
+                document=data.get("document"),
+            ),
+            done=_("Your solution is revised."),
+        )
+        if revised is not None:
             return redirect("challenge-page", slug, pk)
     return render(
         request, "innovation/solution_form.html", access.context(challenge=challenge, form=form, revising=solution)
@@ -155,42 +138,49 @@ def solution_shortlist(request, slug, pk, solution_id):
 
 @cluster_page(*PARTICIPANTS, methods=POST)
 def solution_question(request, slug, pk, solution_id):
-    _access, viewer, challenge = _challenge(request, pk)
-    solution = _solution(viewer, challenge, solution_id)
-    form = QuestionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Write a question of at most 4000 characters."))
-        return redirect("challenge-page", slug, pk)
-    try:
-        services.question_ask(
-            actor=request.user, viewer=viewer, solution=solution, question=form.cleaned_data["question"]
-        )
-        messages.success(request, _("Your question is sent to the solution's authors."))
-    except DomainError as error:
-        refused(request, error)
-    return redirect("challenge-page", slug, pk)
+    return _thread_post(
+        request,
+        slug,
+        pk,
+        solution_id,
+        form_class=QuestionForm,
+        write=services.question_ask,
+        invalid=_("Write a question of at most 4000 characters."),
+        sent=_("Your question is sent to the solution's authors."),
+    )
 
 
 @cluster_page(*PARTICIPANTS, methods=POST)
 def solution_answer(request, slug, pk, solution_id):
+    return _thread_post(
+        request,
+        slug,
+        pk,
+        solution_id,
+        form_class=AnswerForm,
+        write=services.question_answer,
+        invalid=_("Write an answer of at most 4000 characters."),
+    )
+
+
+def _thread_post(request, slug, pk, solution_id, *, form_class, write, invalid: str, sent: str = ""):
+    """A post to a solution's question thread (the seeker's question, an author's answer): the form's
+    fields are the service's arguments; back to the challenge page, saying what was refused or sent."""
     _access, viewer, challenge = _challenge(request, pk)
     solution = _solution(viewer, challenge, solution_id)
-    form = AnswerForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Write an answer of at most 4000 characters."))
+        messages.error(request, invalid)
         return redirect("challenge-page", slug, pk)
     try:
-        services.question_answer(
-            actor=request.user,
-            viewer=viewer,
-            solution=solution,
-            question_id=form.cleaned_data["question_id"],
-            answer=form.cleaned_data["answer"],
-        )
-    except NotFoundError:
+        write(actor=request.user, viewer=viewer, solution=solution, **form.cleaned_data)
+    except NotFoundError:  # a question that is not this solution's
         raise Http404 from None
     except DomainError as error:
         refused(request, error)
+    else:
+        if sent:
+            messages.success(request, sent)
     return redirect("challenge-page", slug, pk)
 
 
@@ -212,3 +202,36 @@ def challenge_award(request, slug, pk):
         orders = sum(1 for award in awards if award.order_id)
         messages.success(request, _("Awarded. Production orders posted in the marketplace: %(n)s.") % {"n": orders})
     return redirect("challenge-page", slug, pk)
+
+
+@cluster_page(*PARTICIPANTS)
+def solution_document_open(request, slug, pk, solution_id, document_id):
+    """A solution's document opened from the challenge page: a link signed now for this reader, if
+    they may read the solution (its authors, the seeker), else 404."""
+    access, viewer, _challenge_row = _challenge(request, pk)
+    document = _document(access, viewer, pk, solution_id, document_id)
+    token = document_services.link_token(document_id=document.pk, user_id=request.user.pk)
+    return redirect("solution-document-download", slug, pk, solution_id, document.pk, token)
+
+
+@cluster_page(*PARTICIPANTS)
+def solution_document_download(request, slug, pk, solution_id, document_id, token):
+    """The file behind a link signed for this document and this reader, while they may still read the
+    solution; anyone else (another reader of the link, a member of another cluster) gets the same 404."""
+    access, viewer, _challenge_row = _challenge(request, pk)
+    if not document_services.read_token(token, document_id=document_id, user_id=request.user.pk):
+        raise Http404
+    return document_services.document_download(_document(access, viewer, pk, solution_id, document_id))
+
+
+def _document(access, viewer, challenge_id, solution_id, document_id):
+    try:
+        return selectors.solution_document_get(
+            viewer,
+            access.cluster,
+            challenge_id=challenge_id,
+            solution_id=solution_id,
+            document_id=document_id,
+        )
+    except NotFoundError:
+        raise Http404 from None

@@ -62,18 +62,10 @@ def _placeholders(values) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def _postgresql(cursor, query, *, cluster_id, enterprise_ids, kinds, limit, offset, partner_ids=()):
+def _postgresql(cursor, query, *, where: str, params: list, limit: int, offset: int):
     text = tsquery(query)
     if not text:
         return []
-    where, params = _filters(
-        cluster_id=cluster_id,
-        enterprise_ids=enterprise_ids,
-        kinds=kinds,
-        partner_ids=partner_ids,
-        alias="e",
-        placeholder_list=_placeholders,
-    )
     sql = f"""
         SELECT c.id, c.kind, c.object_id, c.title, c.summary, ts_rank(c.vector, c.query) AS rank, c.cluster_id
         FROM (
@@ -89,18 +81,10 @@ def _postgresql(cursor, query, *, cluster_id, enterprise_ids, kinds, limit, offs
     return cursor.fetchall()
 
 
-def _sqlite(cursor, query, *, cluster_id, enterprise_ids, kinds, limit, offset, partner_ids=()):
+def _sqlite(cursor, query, *, where: str, params: list, limit: int, offset: int):
     text = fts5_query(query)
     if not text:
         return []
-    where, params = _filters(
-        cluster_id=cluster_id,
-        enterprise_ids=enterprise_ids,
-        kinds=kinds,
-        partner_ids=partner_ids,
-        alias="e",
-        placeholder_list=_placeholders,
-    )
     sql = f"""
         SELECT e.id, e.kind, e.object_id, e.title, e.summary, -bm25(innovation_searchentry_fts) AS rank, e.cluster_id
         FROM innovation_searchentry_fts JOIN innovation_searchentry e ON e.id = innovation_searchentry_fts.rowid
@@ -134,15 +118,15 @@ def search(
     cluster_id = getattr(cluster, "pk", cluster)
     vendor = getattr(connection, "vendor", None) or "sqlite"
     backend = BACKENDS[vendor]
+    # the same scope for either backend: the entries of ``e`` (the index) the viewer may find
+    where, params = _filters(
+        cluster_id=cluster_id,
+        enterprise_ids=enterprise_ids,
+        kinds=list(kinds),
+        partner_ids=list(partner_ids),
+        alias="e",
+        placeholder_list=_placeholders,
+    )
     with connection.cursor() as cursor:
-        rows = backend(
-            cursor,
-            query,
-            cluster_id=cluster_id,
-            enterprise_ids=enterprise_ids,
-            kinds=list(kinds),
-            partner_ids=list(partner_ids),
-            limit=int(limit),
-            offset=int(offset),
-        )
+        rows = backend(cursor, query, where=where, params=params, limit=int(limit), offset=int(offset))
     return [Hit(*row[:5], rank=float(row[5] or 0), cluster_id=row[6]) for row in rows]

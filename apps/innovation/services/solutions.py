@@ -15,6 +15,7 @@ from apps.reference.selectors import region_centre
 
 from .. import lifecycle, notices, selectors
 from ..models import Award, Challenge, ChallengeStatus, Solution, SolutionQuestion, SolutionShare
+from . import documents as solution_documents
 from .challenges import production_need_by
 
 S = ChallengeStatus
@@ -87,8 +88,10 @@ def _shares(*, viewer, cluster, kind, enterprise, shares) -> list[tuple[int, Dec
 
 @transaction.atomic
 def solution_submit(
-    *, actor, viewer, challenge, kind, title, body, documents=(), enterprise=None, shares=()
+    *, actor, viewer, challenge, kind, title, body, documents=(), enterprise=None, shares=(), document=None
 ) -> Solution:
+    """Submit a solution; ``document`` is an uploaded file, checked before anything is written and
+    stored with it (``documents`` is metadata only, as the API takes it)."""
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if selectors.is_seeker(challenge, viewer):
         raise PermissionDeniedError(_("The seeker cannot solve its own challenge."))
@@ -97,6 +100,7 @@ def solution_submit(
     )
     _check_before_deadline(challenge)
     parts = _shares(viewer=viewer, cluster=challenge.cluster, kind=kind, enterprise=enterprise, shares=shares)
+    checked = solution_documents.document_check(cluster=challenge.cluster, file=document) if document else None
     solution = Solution.objects.create(
         cluster=challenge.cluster,
         challenge=challenge,
@@ -115,6 +119,8 @@ def solution_submit(
         else [r.user for r in challenge.cluster.roles.filter(role="administrator").select_related("user")]
     )
     notices.solution_submitted(challenge=challenge, solution=solution, seeker_users=seekers)
+    if checked is not None:  # last: nothing after the store may fail and leave the file behind
+        solution_documents.document_keep(checked=checked, actor=actor, solution=solution)
     return solution
 
 
@@ -124,15 +130,19 @@ def _authors(solution) -> list:
 
 
 @transaction.atomic
-def solution_revise(*, actor, viewer, solution, **fields) -> Solution:
+def solution_revise(*, actor, viewer, solution, document=None, **fields) -> Solution:
+    """Revise a solution; ``document``, an uploaded file, is added to its documents (checked first)."""
     lifecycle.check_author(selectors.is_author(solution, viewer))
     _check_before_deadline(Challenge.objects.select_for_update().get(pk=solution.challenge_id))
+    checked = solution_documents.document_check(cluster=solution.cluster, file=document) if document else None
     if "documents" in fields:
         fields["documents"] = _documents(fields["documents"])
     for name, value in fields.items():
         setattr(solution, name, value)
     solution.revision += 1
     solution.save(update_fields=[*fields, "revision", "updated_at"])
+    if checked is not None:
+        solution_documents.document_keep(checked=checked, actor=actor, solution=solution)
     return solution
 
 

@@ -61,6 +61,11 @@ def _clean(fields: dict) -> dict:
         fields["opening_hours"] = validate_opening_hours(fields["opening_hours"])
     if "capacity" in fields and (fields["capacity"] is None or fields["capacity"] < 1):
         raise DomainError(_("The capacity is at least 1."), field="capacity")
+    for name, value in fields.items():
+        choices = Resource._meta.get_field(name).choices
+        codes = [code for code, _label in choices or ()]
+        if codes and value not in codes:
+            raise DomainError(_("Choose one of: %(codes)s.") % {"codes": ", ".join(codes)}, field=name)
     return fields
 
 
