@@ -6,6 +6,7 @@ is valid for the whole instance and as good as the single-process plan where tha
 exact (the optimum of independent parts is the sum of their optima)."""
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -150,3 +151,28 @@ def test_the_benchmarks_check_finds_what_a_plan_breaks():
     first = plan.allocations[0]
     doubled = [*plan.allocations, engine.Allocation(first.demand_id, first.supply_id, 10**6, 0.5, {})]
     assert any("over its quantity" in p for p in dc.check(doubled, demands, supplies))
+
+
+@quick
+@given(instances, st.integers(1, 400))
+def test_the_flows_solved_component_by_component_are_the_flow_of_the_whole(instance, most):
+    """The solver packs whole components into parts (``solver.parts``) and solves a flow per part:
+    every pair is in exactly one part, no component is cut, and the parts' optimum is the
+    optimum of the one flow over all the pairs (so is the plan's bound)."""
+    demands, supplies, rules = instance
+    c = stage.generate(demands, supplies, rules)
+    assume(len(c) > 0)
+    labels = dc.components(c)
+    arcs = np.arange(len(c))
+    found = solver.parts(arcs, labels, most=most)
+    assert sorted(np.concatenate(found).tolist()) == arcs.tolist()
+    owner = {}
+    for k, part in enumerate(found):
+        assert len(part) <= most or len(np.unique(labels[part])) == 1  # only a lone component exceeds it
+        for label in np.unique(labels[part]).tolist():
+            assert owner.setdefault(label, k) == k  # a component lies in one part
+    whole, whole_value = solver._flow(c, arcs, c.demand_quantity, c.supply_quantity)
+    split, split_value = solver._flow(c, arcs, c.demand_quantity, c.supply_quantity, labels)
+    assert abs(whole_value - split_value) <= 1e-6 * max(1.0, whole_value)
+    assert solver.objective(c, split) == pytest.approx(solver.objective(c, whole), rel=1e-6, abs=1e-6)
+    assert np.all(np.bincount(c.supply, weights=split, minlength=len(c.supply_quantity)) <= c.supply_quantity)

@@ -83,13 +83,65 @@ def greedy(c: Candidates) -> np.ndarray:
     return x
 
 
-def _flow(c: Candidates, arcs: np.ndarray, demand_cap: np.ndarray, supply_cap: np.ndarray) -> tuple[np.ndarray, float]:
-    """Max-score transportation flow over the given pair indices (min-cost flow, OR-Tools)."""
+#: components of the candidate graph are packed into parts of about this many pairs, each solved
+#: on its own: a flow's time grows faster than its size, so many small flows beat one large one
+PART_PAIRS = 20_000
+
+
+def components(c: Candidates) -> np.ndarray:
+    """The connected component of each pair in the demand–supply candidate graph."""
+    from scipy.sparse import coo_array
+    from scipy.sparse.csgraph import connected_components
+
+    n_d, n_s = len(c.demand_quantity), len(c.supply_quantity)
+    graph = coo_array((np.ones(len(c)), (c.demand, n_d + c.supply)), shape=(n_d + n_s, n_d + n_s))
+    _count, labels = connected_components(graph, directed=False)
+    return labels[c.demand]
+
+
+def parts(arcs: np.ndarray, labels: np.ndarray, most: int = PART_PAIRS) -> list[np.ndarray]:
+    """``arcs`` grouped by the component of each (``labels``, per pair), whole components packed
+    together up to ``most`` pairs a part (a larger component is a part of its own). No constraint
+    spans two components, so the flows of the parts together are the flow of all the arcs."""
+    if not len(arcs):
+        return []
+    mine = labels[arcs]
+    order = np.argsort(mine, kind="stable")
+    _ids, starts, sizes = np.unique(mine[order], return_index=True, return_counts=True)
+    found, current, size = [], [], 0
+    for k in np.argsort(-sizes, kind="stable").tolist():
+        if size and size + sizes[k] > most:
+            found.append(np.sort(np.concatenate(current)))
+            current, size = [], 0
+        current.append(order[starts[k] : starts[k] + sizes[k]])
+        size += int(sizes[k])
+    if current:
+        found.append(np.sort(np.concatenate(current)))
+    return [arcs[part] for part in found]
+
+
+def _flow(
+    c: Candidates, arcs: np.ndarray, demand_cap: np.ndarray, supply_cap: np.ndarray, labels: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
+    """Max-score transportation flow over the given pair indices (min-cost flow, OR-Tools), solved
+    part by part when the pairs' components (``labels``) are given: the same optimum, sooner."""
+    x = np.zeros(len(c), np.int64)
+    total = 0.0
+    for part in parts(arcs, labels) if labels is not None else [arcs]:
+        flows, value = _flow_one(c, part, demand_cap, supply_cap)
+        x[part] = flows
+        total += value
+    return x, total
+
+
+def _flow_one(
+    c: Candidates, arcs: np.ndarray, demand_cap: np.ndarray, supply_cap: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """One min-cost flow over ``arcs``: the flow of each arc and the score it carries."""
     from ortools.graph.python import min_cost_flow
 
-    x = np.zeros(len(c), np.int64)
     if not len(arcs):
-        return x, 0.0
+        return np.zeros(0, np.int64), 0.0
     n_d, n_s = len(c.demand_quantity), len(c.supply_quantity)
     source, sink = n_d + n_s, n_d + n_s + 1
     used_d = np.unique(c.demand[arcs])
@@ -110,8 +162,7 @@ def _flow(c: Candidates, arcs: np.ndarray, demand_cap: np.ndarray, supply_cap: n
     if status != solver.OPTIMAL:
         raise RuntimeError(f"min cost flow failed with status {status}")
     flows = solver.flows(arc_ids)
-    x[arcs] = flows[len(used_d) : len(used_d) + len(arcs)]
-    return x, -solver.optimal_cost() / SCALE
+    return flows[len(used_d) : len(used_d) + len(arcs)], -solver.optimal_cost() / SCALE
 
 
 def _fill_greedily(c: Candidates, x: np.ndarray, arcs: np.ndarray) -> None:
@@ -136,7 +187,8 @@ def _fill_greedily(c: Candidates, x: np.ndarray, arcs: np.ndarray) -> None:
 def flow_and_repair(c: Candidates) -> Solution:
     t0 = time.perf_counter()
     all_arcs = np.arange(len(c))
-    relaxed, bound = _flow(c, all_arcs, c.demand_quantity, c.supply_quantity)
+    labels = components(c)  # independent parts: each flow is solved component by component
+    relaxed, bound = _flow(c, all_arcs, c.demand_quantity, c.supply_quantity, labels)
     t1 = time.perf_counter()
 
     # Unsplittable orders: whole, to one supplier, most valuable first.
@@ -168,7 +220,7 @@ def flow_and_repair(c: Candidates) -> Solution:
     arcs = np.flatnonzero(~whole)
     demand_cap = np.where(c.demand_splittable, c.demand_quantity, 0)
     for _ in range(2):
-        flow, _ = _flow(c, arcs, demand_cap, supply_left)
+        flow, _ = _flow(c, arcs, demand_cap, supply_left, labels)
         short = (flow[arcs] > 0) & (flow[arcs] < c.lower[arcs])
         if not short.any():
             break
