@@ -17,7 +17,7 @@ The quantities an index holds are net of every open proposal, and those change w
 run without any generation bump. They are kept exact by a delta instead: each run reads the
 quantity held per offer of the capabilities its demands need (one grouped query over those offers' ids) and the
 offers whose holding changed since the index was built get their new free quantity
-(``requantified``); offers of other capabilities cannot meet these demands, so they wait
+(``SupplyIndex.with_quantities``); offers of other capabilities cannot meet these demands, so they wait
 for the run that needs them. A warm plan therefore proposes exactly what a cold one would
 (tests/matching/test_warm.py).
 
@@ -25,13 +25,11 @@ A generation that cannot be read (the cache is away) disables the warm path: the
 its index cold and keeps nothing.
 """
 
-import copy
 import dataclasses
 import threading
 import time
 from collections import OrderedDict
 
-import numpy as np
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
@@ -106,31 +104,6 @@ def _positions(supplies) -> tuple[dict[int, int], dict[str, list[int]]]:
     return position, by_capability
 
 
-def requantified(index: engine.SupplyIndex, quantities: dict[int, int]) -> engine.SupplyIndex:
-    """A copy of ``index`` whose supplies at these positions have these free quantities (the rest
-    shared with ``index``): what ``build_index`` would give for the supplies so changed."""
-    if hasattr(index, "with_quantities"):  # an engine that offers it knows its own columns best
-        return index.with_quantities(quantities)
-    new = copy.copy(index)
-    new.supplies = list(index.supplies)
-    new.quantity = index.quantity.copy()
-    for i, q in quantities.items():
-        new.supplies[i] = dataclasses.replace(new.supplies[i], quantity=q)
-        new.quantity[i] = q
-    new.usable = (new.quantity > 0) & (new.start <= new.until)
-    new.by_capability = dict(index.by_capability)
-    changed = np.fromiter(quantities, np.int64, len(quantities))
-    for capability in {new.supplies[i].capability for i in quantities}:
-        mine = changed[[new.supplies[i].capability == capability for i in changed]]
-        cols = np.union1d(index.by_capability.get(capability, np.zeros(0, np.int64)), mine)
-        cols = cols[new.usable[cols]]
-        if len(cols):
-            new.by_capability[capability] = cols
-        else:
-            new.by_capability.pop(capability, None)
-    return new
-
-
 def _build(cluster, today, rules, key) -> Entry:
     supply_held = held(PRODUCTION, cluster, PRODUCTION.supply_field, proposed_only_answered=False)
     supplies = load_supplies(PRODUCTION, cluster, today, supply_held)
@@ -162,7 +135,7 @@ def _refresh(entry: Entry, cluster, capabilities) -> None:
                 changes[i] = supplies[i].quantity + before - after
                 entry.held[sid] = after
     if changes:
-        entry.index = requantified(entry.index, changes)
+        entry.index = entry.index.with_quantities(changes)
         stats["requantified"] += len(changes)
 
 
