@@ -121,6 +121,26 @@ def test_no_candidate_pair_joins_two_components(instance):
             assert len(np.unique(labels[side == node])) == 1  # a demand's (a supply's) pairs: one component
 
 
+@quick
+@given(instances, st.integers(0, 10_000))
+def test_the_exact_programme_per_component_is_the_undecomposed_optimum(instance, seed):
+    """``solver.exact_by_component`` (what ``solve`` runs where it solves exactly) gives the
+    optimum of the one programme over every pair: the same objective, a valid plan, a bound
+    no lower; on a batch of few demands (an incremental pass) as on a whole instance."""
+    demands, supplies, rules = instance
+    rng = np.random.default_rng(seed)
+    for some in (demands, [demands[i] for i in rng.choice(len(demands), min(8, len(demands)), replace=False)]):
+        c = stage.generate(some, supplies, rules)
+        assume(0 < len(c) <= solver.EXACT_PAIR_LIMIT)
+        whole, parts = solver.exact(c), solver.exact_by_component(c)
+        assert whole.method == parts.method == "exact"
+        assert solver.is_valid(c, parts.quantity)
+        assert abs(parts.objective - whole.objective) <= 1e-6 * max(1.0, whole.objective)
+        assert parts.bound >= parts.objective - 1e-9
+        plan = engine.plan(some, supplies, rules, explain=False)  # the engine's entry point solves it so
+        assert abs(plan.objective - whole.objective) <= 1e-6 * max(1.0, whole.objective)
+
+
 def test_bins_balance_loads_largest_first():
     loads = [10, 1, 1, 8, 2]
     found = dc.bins(loads, 2)

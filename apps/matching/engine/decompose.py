@@ -21,9 +21,8 @@ Why the parts are independent — exact, not a heuristic:
   demand, so the candidate generation of a block is cut into chunks of demands and the
   chunks' pairs concatenated are the block's pairs (the tests check it). The *solve* of a
   block needs all its pairs: it is one part.
-* **Connected components** of a block's candidate graph are independent too (``components``);
-  a block can be solved per component when that helps the solver (small components get the
-  exact programme), at the price of no longer matching the single-process solver step by step.
+* **Connected components** of a block's candidate graph are independent too (``components``):
+  the solver itself solves its exact programme per component (``solver.exact_by_component``).
 
 What is not exact: the engine's solver picks its method by size (an exact programme up to
 ``solver.EXACT_PAIR_LIMIT`` pairs, else flow + repair, and keeps greedy if better). A part is
@@ -43,7 +42,7 @@ import numpy as np
 
 from . import candidates as stage
 from .scoring import production_score
-from .solver import EXACT_PAIR_LIMIT, solve
+from .solver import EXACT_PAIR_LIMIT, components, solve  # noqa: F401 (components: read here by callers)
 from .types import Allocation, Demand, Rules, Supply
 
 _SEP = "\x1f"
@@ -172,17 +171,6 @@ def bins(loads: list[int], parts: int) -> list[list[int]]:
         out[target].append(item)
         totals[target] += loads[item]
     return [b for b in out if b]
-
-
-def components(c: stage.Candidates) -> np.ndarray:
-    """The connected component of each pair in the demand–supply candidate graph."""
-    from scipy.sparse import coo_array
-    from scipy.sparse.csgraph import connected_components
-
-    n_d, n_s = len(c.demand_quantity), len(c.supply_quantity)
-    graph = coo_array((np.ones(len(c)), (c.demand, n_d + c.supply)), shape=(n_d + n_s, n_d + n_s))
-    _count, labels = connected_components(graph, directed=False)
-    return labels[c.demand]
 
 
 # -- the steps a part runs ----------------------------------------------------------------------

@@ -1,7 +1,10 @@
 """Stage 3: the allocation that maximises the total of score x quantity.
 
 * Small problems: an exact mixed-integer programme (HiGHS through scipy), with binaries
-  for unsplittable orders (whole or nothing) and for minimum lots / order quantities.
+  for unsplittable orders (whole or nothing) and for minimum lots / order quantities, one
+  programme per connected component of the candidate graph (``exact_by_component``): no
+  constraint spans two components, so the sum of their optima is the optimum, and a batch
+  of orders of many capabilities is many small programmes instead of one hard one.
 * Large problems: the min-cost-flow relaxation (OR-Tools), which is the LP relaxation of
   that programme and so an upper bound; then a repair — unsplittable orders placed whole,
   the splittable rest re-solved as a flow on the remaining capacity, pairs below their
@@ -249,11 +252,65 @@ def exact(c: Candidates, time_limit: float = 10.0) -> Solution | None:
     return Solution(x, objective(c, x), max(bound, objective(c, x)), method, {"mip": time.perf_counter() - t0})
 
 
+def components(c: Candidates) -> np.ndarray:
+    """The connected component of each pair in the demand–supply candidate graph."""
+    from scipy.sparse import coo_array
+    from scipy.sparse.csgraph import connected_components
+
+    n_d, n_s = len(c.demand_quantity), len(c.supply_quantity)
+    graph = coo_array((np.ones(len(c)), (c.demand, n_d + c.supply)), shape=(n_d + n_s, n_d + n_s))
+    _count, labels = connected_components(graph, directed=False)
+    return labels[c.demand]
+
+
+def part(c: Candidates, pairs: np.ndarray) -> Candidates:
+    """The candidates ``pairs`` alone, their demands and supplies numbered afresh."""
+    demands, demand = np.unique(c.demand[pairs], return_inverse=True)
+    supplies, supply = np.unique(c.supply[pairs], return_inverse=True)
+    return Candidates(
+        demand=demand,
+        supply=supply,
+        score=c.score[pairs],
+        upper=c.upper[pairs],
+        lower=c.lower[pairs],
+        demand_quantity=c.demand_quantity[demands],
+        demand_splittable=c.demand_splittable[demands],
+        supply_quantity=c.supply_quantity[supplies],
+    )
+
+
+def exact_by_component(c: Candidates, time_limit: float = 10.0) -> Solution | None:
+    """``exact`` on each connected component of the candidate graph, within ``time_limit`` in
+    all; None if a component's programme found no plan in the time left. A component of one
+    pair needs no programme: its largest allocation (``upper``, never below ``lower``: the
+    generator keeps only pairs that can take a minimum lot) is its optimum."""
+    t0 = time.perf_counter()
+    labels = components(c) if len(c) else np.zeros(0, np.int64)
+    groups = np.split(np.argsort(labels, kind="stable"), np.flatnonzero(np.diff(np.sort(labels))) + 1)
+    if len(groups) <= 1:
+        return exact(c, time_limit)
+    x, bound, method = np.zeros(len(c), np.int64), 0.0, "exact"
+    for pairs in groups:
+        if len(pairs) == 1:
+            x[pairs] = np.where(c.score[pairs] > 0, c.upper[pairs], 0)
+            bound += float(np.dot(c.score[pairs], x[pairs]))
+            continue
+        found = exact(part(c, pairs), max(0.05, time_limit - (time.perf_counter() - t0)))
+        if found is None:
+            return None
+        x[pairs] = found.quantity
+        bound += found.bound
+        if found.method != "exact":
+            method = found.method
+    value = objective(c, x)
+    return Solution(x, value, max(bound, value), method, {"mip": time.perf_counter() - t0})
+
+
 def solve(c: Candidates, *, exact_pair_limit: int = EXACT_PAIR_LIMIT) -> Solution:
     t0 = time.perf_counter()
     baseline = greedy(c)
     t_greedy = time.perf_counter() - t0
-    best = exact(c) if len(c) <= exact_pair_limit else None
+    best = exact_by_component(c) if len(c) <= exact_pair_limit else None
     if best is None or not is_valid(c, best.quantity):
         best = flow_and_repair(c)
     if objective(c, baseline) > best.objective + 1e-9:
