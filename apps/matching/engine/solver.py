@@ -281,9 +281,12 @@ def part(c: Candidates, pairs: np.ndarray) -> Candidates:
 
 def exact_by_component(c: Candidates, time_limit: float = 10.0) -> Solution | None:
     """``exact`` on each connected component of the candidate graph, within ``time_limit`` in
-    all; None if a component's programme found no plan in the time left. A component of one
-    pair needs no programme: its largest allocation (``upper``, never below ``lower``: the
-    generator keeps only pairs that can take a minimum lot) is its optimum."""
+    all; None if a component's programme found no plan in the time left. Most components need
+    no programme: one of one pair takes its largest allocation (``upper``, never below
+    ``lower``: the generator keeps only pairs that can take a minimum lot), and where the flow
+    relaxation's optimum (integral: a transportation problem) keeps every minimum and gives
+    every unsplittable order whole to one supply, it is the programme's optimum too (the
+    relaxation's value bounds the programme's)."""
     t0 = time.perf_counter()
     labels = components(c) if len(c) else np.zeros(0, np.int64)
     groups = np.split(np.argsort(labels, kind="stable"), np.flatnonzero(np.diff(np.sort(labels))) + 1)
@@ -295,7 +298,13 @@ def exact_by_component(c: Candidates, time_limit: float = 10.0) -> Solution | No
             x[pairs] = np.where(c.score[pairs] > 0, c.upper[pairs], 0)
             bound += float(np.dot(c.score[pairs], x[pairs]))
             continue
-        found = exact(part(c, pairs), max(0.05, time_limit - (time.perf_counter() - t0)))
+        sub = part(c, pairs)
+        relaxed, relaxed_bound = _flow(sub, np.arange(len(sub)), sub.demand_quantity, sub.supply_quantity)
+        if is_valid(sub, relaxed):  # the relaxation's optimum keeps every rule: it is the optimum
+            x[pairs] = relaxed
+            bound += relaxed_bound
+            continue
+        found = exact(sub, max(0.05, time_limit - (time.perf_counter() - t0)))
         if found is None:
             return None
         x[pairs] = found.quantity
