@@ -141,6 +141,32 @@ def test_the_exact_programme_per_component_is_the_undecomposed_optimum(instance,
         assert abs(plan.objective - whole.objective) <= 1e-6 * max(1.0, whole.objective)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_one_splittable_demand_is_solved_to_the_programmes_optimum(data):
+    """``solver.one_demand`` (the branch and bound for a component of one demand) finds the
+    optimum the mixed-integer programme finds, with minimum lots that make the relaxation break."""
+    n = data.draw(st.integers(1, 12))
+    quantity = data.draw(st.integers(1, 400))
+    upper = np.array([data.draw(st.integers(1, quantity)) for _ in range(n)], np.int64)
+    lower = np.array([data.draw(st.integers(1, int(u))) for u in upper], np.int64)
+    c = stage.Candidates(
+        demand=np.zeros(n, np.int64),
+        supply=np.arange(n),
+        score=np.round(np.array([data.draw(st.floats(0, 1)) for _ in range(n)]), 6),
+        upper=upper,
+        lower=lower,
+        demand_quantity=np.array([quantity], np.int64),
+        demand_splittable=np.array([True]),
+        supply_quantity=upper + np.array([data.draw(st.integers(0, 50)) for _ in range(n)], np.int64),
+    )
+    x = solver.one_demand(c)
+    assert x is not None and solver.is_valid(c, x)
+    optimum = solver.exact(c)
+    assert optimum.method == "exact"
+    assert abs(solver.objective(c, x) - optimum.objective) <= 1e-6 * max(1.0, optimum.objective)
+
+
 def test_bins_balance_loads_largest_first():
     loads = [10, 1, 1, 8, 2]
     found = dc.bins(loads, 2)

@@ -279,6 +279,63 @@ def part(c: Candidates, pairs: np.ndarray) -> Candidates:
     )
 
 
+ONE_DEMAND_NODES = 20_000  # branch-and-bound nodes of ``one_demand`` before it gives the programme the problem
+
+
+def one_demand(c: Candidates, node_limit: int = ONE_DEMAND_NODES) -> np.ndarray | None:
+    """The optimum of one splittable demand's pairs (each a different supply), by branch and bound;
+    None past ``node_limit`` nodes.
+
+    With one demand the only coupling is its quantity Q, so a plan is a set S of pairs used: each
+    takes its minimum ``lower``, and what Q leaves goes to the pairs of S by descending score up
+    to their ``upper`` (moving a unit to a better pair never loses). The search decides the pairs
+    best first, used or not, and drops a branch whose bound (the fixed minimums, then the rest of
+    Q filled by descending score from the used pairs' room and every undecided pair's whole range,
+    their minimums relaxed) cannot beat the best plan found."""
+    order = np.argsort(-c.score, kind="stable")
+    score, lower, upper = (c.score[order].tolist(), c.lower[order].tolist(), c.upper[order].tolist())
+    n, q = len(order), int(c.demand_quantity[0])
+
+    def fill(room: int, offers) -> float:
+        value = 0.0
+        for sc, amount in sorted(offers, reverse=True):
+            take = min(room, amount)
+            value += sc * take
+            room -= take
+            if room <= 0:
+                break
+        return value
+
+    def value_of(used: list[int]) -> float:
+        base = sum(score[p] * lower[p] for p in used)
+        return base + fill(q - sum(lower[p] for p in used), [(score[p], upper[p] - lower[p]) for p in used])
+
+    best, best_set, nodes = 0.0, [], 0
+    stack = [(0, [], 0)]  # (next pair to decide, pairs used, their minimums' sum)
+    while stack:
+        k, used, floor = stack.pop()
+        nodes += 1
+        if nodes > node_limit:
+            return None
+        spare = [(score[p], upper[p] - lower[p]) for p in used] + [(score[p], upper[p]) for p in range(k, n)]
+        bound = sum(score[p] * lower[p] for p in used) + fill(q - floor, spare)
+        if bound <= best + 1e-12:
+            continue
+        if k == n:
+            best, best_set = value_of(used), used
+            continue
+        stack.append((k + 1, used, floor))  # without pair k (searched second)
+        if floor + lower[k] <= q:
+            stack.append((k + 1, [*used, k], floor + lower[k]))  # with it (searched first)
+    x = np.zeros(len(c), np.int64)
+    room = q - sum(lower[p] for p in best_set)
+    for p in sorted(best_set, key=lambda p: -score[p]):  # the stable order: ties as ``fill`` broke them
+        extra = min(room, upper[p] - lower[p])
+        x[order[p]] = lower[p] + extra
+        room -= extra
+    return x
+
+
 def exact_by_component(c: Candidates, time_limit: float = 10.0) -> Solution | None:
     """``exact`` on each connected component of the candidate graph, within ``time_limit`` in
     all; None if a component's programme found no plan in the time left. Most components need
@@ -288,10 +345,11 @@ def exact_by_component(c: Candidates, time_limit: float = 10.0) -> Solution | No
     every unsplittable order whole to one supply, it is the programme's optimum too (the
     relaxation's value bounds the programme's)."""
     t0 = time.perf_counter()
-    labels = components(c) if len(c) else np.zeros(0, np.int64)
-    groups = np.split(np.argsort(labels, kind="stable"), np.flatnonzero(np.diff(np.sort(labels))) + 1)
-    if len(groups) <= 1:
+    if not len(c):
         return exact(c, time_limit)
+    one = bool((c.demand == c.demand[0]).all())  # one demand (one order's pass): one component
+    labels = np.zeros(len(c), np.int64) if one else components(c)
+    groups = np.split(np.argsort(labels, kind="stable"), np.flatnonzero(np.diff(np.sort(labels))) + 1)
     x, bound, method = np.zeros(len(c), np.int64), 0.0, "exact"
     for pairs in groups:
         if len(pairs) == 1:
@@ -304,6 +362,12 @@ def exact_by_component(c: Candidates, time_limit: float = 10.0) -> Solution | No
             x[pairs] = relaxed
             bound += relaxed_bound
             continue
+        if len(sub.demand_quantity) == 1 and sub.demand_splittable[0]:
+            alone = one_demand(sub)
+            if alone is not None:
+                x[pairs] = alone
+                bound += objective(sub, alone)
+                continue
         found = exact(sub, max(0.05, time_limit - (time.perf_counter() - t0)))
         if found is None:
             return None
