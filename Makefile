@@ -72,10 +72,11 @@ messages: install ## Refresh the zh-hans catalogue and compile it (needs gettext
 	@$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=tests
 	@$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
-bench: install ## Benchmarks with printed figures (BENCH_ARGS=--skip-large skips 100k x 100k; DIST_BENCH_ARGS="--size 100000" a smaller distributed plan)
+bench: install ## Benchmarks with printed figures (BENCH_ARGS=--skip-large skips 100k x 100k; DIST_BENCH_ARGS="--size 100000" a smaller distributed plan; BURST_BENCH_ARGS="--orders 3000" a longer burst)
 	@$(PY) benchmarks/matching.py $(BENCH_ARGS)
 	@$(PY) benchmarks/replan.py
 	@$(PY) benchmarks/warm.py
+	@$(PY) benchmarks/burst.py $(BURST_BENCH_ARGS)
 	@$(PY) benchmarks/kpis.py
 	@$(PY) benchmarks/dealroom.py
 	@$(PY) benchmarks/documents.py

@@ -3,7 +3,7 @@
 Used by benchmarks/replan.py and by the worker-fault test; needs Django set up.
 """
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.marketplace.models import CapacityOffer, Order
@@ -130,4 +130,8 @@ def build(n: int, *, seed: int = 2026) -> Cluster:
             ],
             batch_size=2000,
         )
+    if connection.vendor == "postgresql":  # the planner's statistics see the new rows (as autovacuum would, later)
+        with connection.cursor() as cursor:
+            for model in (Order, CapacityOffer, Membership, EnterpriseCertification):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
     return cluster

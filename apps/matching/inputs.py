@@ -76,6 +76,23 @@ def held(
     return dict(qs.order_by().values(side_field).annotate(q=Sum("quantity")).values_list(side_field, "q"))
 
 
+def held_by_capability(cluster, capabilities) -> dict[int, int]:
+    """Quantity held by open production proposals (the cross-cluster ones included) per capacity
+    offer of ``cluster`` in ``capabilities``: ``held`` over those offers, without naming them.
+
+    A capacity offer's proposals are in its own cluster or name that cluster as the partner (the
+    supply side of a cross-cluster match), so the offer's cluster and capability say which they
+    are: one join, whose plan PostgreSQL picks by which side is smaller (the cluster's open
+    proposals, or the capability's offers), instead of a list of tens of thousands of ids."""
+    qs = Match.objects.filter(
+        kind=PRODUCTION.kind,
+        status=Match.Status.PROPOSED,
+        capacity__cluster=cluster,
+        capacity__capability_id__in=list(capabilities),
+    )
+    return dict(qs.order_by().values("capacity").annotate(q=Sum("quantity")).values_list("capacity", "q"))
+
+
 def excluded_pairs(spec: Spec, cluster, *, demand_ids=None) -> frozenset[tuple[int, int]]:
     """Pairs never to propose by a re-plan: declined ones, and answered (or negotiated) proposals
     still open; ``demand_ids``: only those of these demands (the only ones the engine will meet)."""

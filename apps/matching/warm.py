@@ -15,9 +15,9 @@ clusters (LRU) and reuses it while nothing it was built from changed:
 
 The quantities an index holds are net of every open proposal, and those change with every
 run without any generation bump. They are kept exact by a delta instead: each run reads the
-quantity held per offer of the capabilities its demands need (one grouped query over those offers' ids) and the
+quantity held per offer of the capabilities its demands need (``held_by_capability``: one grouped join) and the
 offers whose holding changed since the index was built get their new free quantity
-(``requantified``); offers of other capabilities cannot meet these demands, so they wait
+(``SupplyIndex.with_quantities``); offers of other capabilities cannot meet these demands, so they wait
 for the run that needs them. A warm plan therefore proposes exactly what a cold one would
 (tests/matching/test_warm.py).
 
@@ -25,13 +25,11 @@ A generation that cannot be read (the cache is away) disables the warm path: the
 its index cold and keeps nothing.
 """
 
-import copy
 import dataclasses
 import threading
 import time
 from collections import OrderedDict
 
-import numpy as np
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
@@ -43,7 +41,7 @@ from apps.parks.lifecycle import VisitStatus
 from apps.parks.models import Level, Visit
 
 from . import engine
-from .inputs import PRODUCTION, held, load_supplies
+from .inputs import PRODUCTION, held, held_by_capability, load_supplies
 
 #: clusters whose index one worker process keeps (each ~100 bytes per capacity offer)
 MAX_CLUSTERS = 8
@@ -55,7 +53,7 @@ MAX_AGE = 600.0
 class Entry:
     key: tuple
     index: engine.SupplyIndex
-    held: dict[int, int]  # supply id -> quantity held by open proposals, as the index has it
+    held: dict[str, dict[int, int]]  # capability -> {supply id: quantity held by open proposals} (held ones only)
     position: dict[int, int]  # supply id -> its position in the index
     by_capability: dict[str, list[int]]  # every offer's position per capability (usable or not)
     built_at: float
@@ -106,40 +104,19 @@ def _positions(supplies) -> tuple[dict[int, int], dict[str, list[int]]]:
     return position, by_capability
 
 
-def requantified(index: engine.SupplyIndex, quantities: dict[int, int]) -> engine.SupplyIndex:
-    """A copy of ``index`` whose supplies at these positions have these free quantities (the rest
-    shared with ``index``): what ``build_index`` would give for the supplies so changed."""
-    if hasattr(index, "with_quantities"):  # an engine that offers it knows its own columns best
-        return index.with_quantities(quantities)
-    new = copy.copy(index)
-    new.supplies = list(index.supplies)
-    new.quantity = index.quantity.copy()
-    for i, q in quantities.items():
-        new.supplies[i] = dataclasses.replace(new.supplies[i], quantity=q)
-        new.quantity[i] = q
-    new.usable = (new.quantity > 0) & (new.start <= new.until)
-    new.by_capability = dict(index.by_capability)
-    changed = np.fromiter(quantities, np.int64, len(quantities))
-    for capability in {new.supplies[i].capability for i in quantities}:
-        mine = changed[[new.supplies[i].capability == capability for i in changed]]
-        cols = np.union1d(index.by_capability.get(capability, np.zeros(0, np.int64)), mine)
-        cols = cols[new.usable[cols]]
-        if len(cols):
-            new.by_capability[capability] = cols
-        else:
-            new.by_capability.pop(capability, None)
-    return new
-
-
 def _build(cluster, today, rules, key) -> Entry:
     supply_held = held(PRODUCTION, cluster, PRODUCTION.supply_field, proposed_only_answered=False)
     supplies = load_supplies(PRODUCTION, cluster, today, supply_held)
     position, by_capability = _positions(supplies)
     stats["builds"] += 1
+    holding: dict[str, dict[int, int]] = {}
+    for s in supplies:
+        if supply_held.get(s.id):
+            holding.setdefault(s.capability, {})[s.id] = supply_held[s.id]
     return Entry(
         key=key,
         index=engine.build_index(supplies, rules),
-        held={s.id: supply_held.get(s.id, 0) for s in supplies},
+        held=holding,
         position=position,
         by_capability=by_capability,
         built_at=time.monotonic(),
@@ -152,17 +129,23 @@ def _refresh(entry: Entry, cluster, capabilities) -> None:
     if not capabilities:
         return
     supplies, changes = entry.index.supplies, {}
-    ids = [supplies[i].id for capability in capabilities for i in entry.by_capability[capability]]
-    now_held = held(PRODUCTION, cluster, PRODUCTION.supply_field, proposed_only_answered=False, ids=ids)
+    now_held = held_by_capability(cluster, capabilities)
     for capability in capabilities:
-        for i in entry.by_capability[capability]:
-            sid = supplies[i].id
-            before, after = entry.held[sid], now_held.get(sid, 0)
+        was = entry.held.setdefault(capability, {})
+        # an offer's holding changed only if it is held now or was held before
+        for sid in [*was, *(sid for sid in now_held if sid not in was)]:
+            i = entry.position.get(sid)
+            if i is None or supplies[i].capability != capability:
+                continue  # an offer the index does not hold (closed, expired), or of another capability
+            before, after = was.get(sid, 0), now_held.get(sid, 0)
             if before != after:
                 changes[i] = supplies[i].quantity + before - after
-                entry.held[sid] = after
+                if after:
+                    was[sid] = after
+                else:
+                    del was[sid]
     if changes:
-        entry.index = requantified(entry.index, changes)
+        entry.index = entry.index.with_quantities(changes)
         stats["requantified"] += len(changes)
 
 

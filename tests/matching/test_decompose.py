@@ -122,6 +122,52 @@ def test_no_candidate_pair_joins_two_components(instance):
             assert len(np.unique(labels[side == node])) == 1  # a demand's (a supply's) pairs: one component
 
 
+@quick
+@given(instances, st.integers(0, 10_000))
+def test_the_exact_programme_per_component_is_the_undecomposed_optimum(instance, seed):
+    """``solver.exact_by_component`` (what ``solve`` runs where it solves exactly) gives the
+    optimum of the one programme over every pair: the same objective, a valid plan, a bound
+    no lower; on a batch of few demands (an incremental pass) as on a whole instance."""
+    demands, supplies, rules = instance
+    rng = np.random.default_rng(seed)
+    for some in (demands, [demands[i] for i in rng.choice(len(demands), min(8, len(demands)), replace=False)]):
+        c = stage.generate(some, supplies, rules)
+        assume(0 < len(c) <= solver.EXACT_PAIR_LIMIT)
+        whole, parts = solver.exact(c), solver.exact_by_component(c)
+        assert whole.method == parts.method == "exact"
+        assert solver.is_valid(c, parts.quantity)
+        assert abs(parts.objective - whole.objective) <= 1e-6 * max(1.0, whole.objective)
+        assert parts.bound >= parts.objective - 1e-9
+        plan = engine.plan(some, supplies, rules, explain=False)  # the engine's entry point solves it so
+        assert abs(plan.objective - whole.objective) <= 1e-6 * max(1.0, whole.objective)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_one_splittable_demand_is_solved_to_the_programmes_optimum(data):
+    """``solver.one_demand`` (the branch and bound for a component of one demand) finds the
+    optimum the mixed-integer programme finds, with minimum lots that make the relaxation break."""
+    n = data.draw(st.integers(1, 12))
+    quantity = data.draw(st.integers(1, 400))
+    upper = np.array([data.draw(st.integers(1, quantity)) for _ in range(n)], np.int64)
+    lower = np.array([data.draw(st.integers(1, int(u))) for u in upper], np.int64)
+    c = stage.Candidates(
+        demand=np.zeros(n, np.int64),
+        supply=np.arange(n),
+        score=np.round(np.array([data.draw(st.floats(0, 1)) for _ in range(n)]), 6),
+        upper=upper,
+        lower=lower,
+        demand_quantity=np.array([quantity], np.int64),
+        demand_splittable=np.array([True]),
+        supply_quantity=upper + np.array([data.draw(st.integers(0, 50)) for _ in range(n)], np.int64),
+    )
+    x = solver.one_demand(c)
+    assert x is not None and solver.is_valid(c, x)
+    optimum = solver.exact(c)
+    assert optimum.method == "exact"
+    assert abs(solver.objective(c, x) - optimum.objective) <= 1e-6 * max(1.0, optimum.objective)
+
+
 def test_bins_balance_loads_largest_first():
     loads = [10, 1, 1, 8, 2]
     found = dc.bins(loads, 2)
@@ -156,7 +202,7 @@ def test_the_benchmarks_check_finds_what_a_plan_breaks():
 @quick
 @given(instances, st.integers(1, 400))
 def test_the_flows_solved_component_by_component_are_the_flow_of_the_whole(instance, most):
-    """The solver packs whole components into parts (``solver.parts``) and solves a flow per part:
+    """The solver packs whole components into parts (``solver.flow_parts``) and solves a flow per part:
     every pair is in exactly one part, no component is cut, and the parts' optimum is the
     optimum of the one flow over all the pairs (so is the plan's bound)."""
     demands, supplies, rules = instance
@@ -164,7 +210,7 @@ def test_the_flows_solved_component_by_component_are_the_flow_of_the_whole(insta
     assume(len(c) > 0)
     labels = dc.components(c)
     arcs = np.arange(len(c))
-    found = solver.parts(arcs, labels, most=most)
+    found = solver.flow_parts(arcs, labels, most=most)
     assert sorted(np.concatenate(found).tolist()) == arcs.tolist()
     owner = {}
     for k, part in enumerate(found):

@@ -1,10 +1,12 @@
 """The pure engine: never an infeasible proposal, never over capacity, unsplittable orders whole."""
 
 import ast
+import dataclasses
 import datetime
 import pathlib
 from collections import defaultdict
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -118,6 +120,41 @@ def test_a_warm_supply_index_plans_exactly_as_a_fresh_one(data):
         assert [(a.demand_id, a.supply_id, a.quantity) for a in warm.allocations] == [
             (a.demand_id, a.supply_id, a.quantity) for a in fresh.allocations
         ]
+
+
+INDEX_COLUMNS = ("ids", "owner", "quantity", "price", "currency", "start", "until", "ready", "moq", "lat", "lng")
+INDEX_COLUMNS += ("region", "certs", "reputation", "verification", "cos_lat", "index", "usable")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_an_index_with_new_quantities_is_the_index_built_over_the_changed_supplies(data):
+    """``SupplyIndex.with_quantities`` (the warm path's delta) gives what ``build_index`` gives for
+    the supplies with those quantities, column for column, and plans alike: the pruning chunks
+    the old index had built for a changed capability are not reused (their quantities are old)."""
+    ss = data.draw(supplies(data.draw(st.integers(1, 30))))
+    rules = engine.Rules(today=TODAY, max_candidates_per_demand=data.draw(st.integers(1, 4)))
+    index = engine.build_index(ss, rules)
+    ds = data.draw(demands(data.draw(st.integers(1, 10))))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pruning, "FINISH_PAIRS", 0)
+        patch.setattr(pruning, "CHUNK", 2)
+        candidates.generate(ds, (), rules, index=index)  # the old index builds (and keeps) its chunks
+        changes = data.draw(st.dictionaries(st.integers(0, len(ss) - 1), st.integers(0, 800), max_size=len(ss)))
+        changed = index.with_quantities(changes)
+        fresh_supplies = [dataclasses.replace(s, quantity=changes[i]) if i in changes else s for i, s in enumerate(ss)]
+        fresh = engine.build_index(fresh_supplies, rules)
+        assert changed.supplies == fresh.supplies
+        for name in INDEX_COLUMNS:
+            assert np.array_equal(getattr(changed, name), getattr(fresh, name)), name
+        assert changed.by_capability.keys() == fresh.by_capability.keys()
+        for capability, cols in fresh.by_capability.items():
+            assert np.array_equal(changed.by_capability[capability], cols), capability
+        assert [s.quantity for s in index.supplies] == [s.quantity for s in ss]  # the old index is untouched
+        ds2 = data.draw(demands(data.draw(st.integers(1, 10))))
+        assert _pairs(candidates.generate(ds2, (), rules, index=changed)) == _pairs(
+            candidates.generate(ds2, fresh_supplies, rules, exhaustive=True)
+        )
 
 
 def _pairs(c):

@@ -22,8 +22,9 @@ Why the parts are independent — exact, not a heuristic:
   chunks' pairs concatenated are the block's pairs (the tests check it). The *solve* of a
   block needs all its pairs: it is one part.
 * **Connected components** of a block's candidate graph are independent too (``components``):
-  the solver's flows (relaxation and repair) are solved component by component, packed into
-  parts of ``solver.PART_PAIRS`` pairs, in one process or in a part of a distributed plan alike.
+  the solver itself solves its exact programme per component (``solver.exact_by_component``),
+  and its flows (relaxation and repair) component by component, packed into parts of
+  ``solver.PART_PAIRS`` pairs, in one process or in a part of a distributed plan alike.
 
 What is not exact: the engine's solver picks its method by size (an exact programme up to
 ``solver.EXACT_PAIR_LIMIT`` pairs, else flow + repair, and keeps greedy if better). A part is

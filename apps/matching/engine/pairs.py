@@ -5,6 +5,8 @@ index), so "a demand's best K" is one well-defined set. The factor formulas are 
 ``scoring.production_factors`` (a test keeps them equal).
 """
 
+import copy
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,6 +84,38 @@ class SupplyIndex:
             self.by_capability[capability] = np.flatnonzero(self.usable & (capabilities == capability))
         self.chunks: dict = {}  # capability -> pruning.Chunks, built on first use and kept while the index is
         self._positions: dict[int, list[int]] | None = None
+
+    def with_quantities(self, quantities: dict[int, int]) -> "SupplyIndex":
+        """A copy whose supplies at these positions have these free quantities: what
+        ``build_index`` gives for the supplies so changed, at the cost of the changed ones.
+
+        Every column but the quantity is shared with this index (neither is changed in place
+        afterwards); a changed capability's supply list is rebuilt and its pruning chunks, whose
+        columns and bounds hold quantities, are dropped (rebuilt on first use); the others' are kept."""
+        if not quantities:
+            return self
+        new = copy.copy(self)
+        new.supplies = list(self.supplies)
+        new.quantity = self.quantity.copy()
+        changed = np.fromiter(quantities, np.int64, len(quantities))
+        for i, q in quantities.items():
+            new.supplies[i] = dataclasses.replace(new.supplies[i], quantity=q)
+            new.quantity[i] = q
+        new.usable = (new.quantity > 0) & (new.start <= new.until)
+        new.by_capability = dict(self.by_capability)
+        new.chunks = dict(self.chunks)
+        of = {}
+        for i in changed.tolist():
+            of.setdefault(new.supplies[i].capability, []).append(i)
+        for capability, mine in of.items():
+            cols = np.union1d(self.by_capability.get(capability, np.zeros(0, np.int64)), mine)
+            cols = cols[new.usable[cols]]
+            if len(cols):
+                new.by_capability[capability] = cols
+            else:
+                new.by_capability.pop(capability, None)
+            new.chunks.pop(capability, None)
+        return new
 
     def positions(self, supply_id: int) -> list[int]:
         """The indices of the supplies with this id (for excluded pairs)."""

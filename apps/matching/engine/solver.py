@@ -1,7 +1,10 @@
 """Stage 3: the allocation that maximises the total of score x quantity.
 
 * Small problems: an exact mixed-integer programme (HiGHS through scipy), with binaries
-  for unsplittable orders (whole or nothing) and for minimum lots / order quantities.
+  for unsplittable orders (whole or nothing) and for minimum lots / order quantities, one
+  programme per connected component of the candidate graph (``exact_by_component``): no
+  constraint spans two components, so the sum of their optima is the optimum, and a batch
+  of orders of many capabilities is many small programmes instead of one hard one.
 * Large problems: the min-cost-flow relaxation (OR-Tools), which is the LP relaxation of
   that programme and so an upper bound; then a repair — unsplittable orders placed whole,
   the splittable rest re-solved as a flow on the remaining capacity, pairs below their
@@ -99,7 +102,7 @@ def components(c: Candidates) -> np.ndarray:
     return labels[c.demand]
 
 
-def parts(arcs: np.ndarray, labels: np.ndarray, most: int = PART_PAIRS) -> list[np.ndarray]:
+def flow_parts(arcs: np.ndarray, labels: np.ndarray, most: int = PART_PAIRS) -> list[np.ndarray]:
     """``arcs`` grouped by the component of each (``labels``, per pair), whole components packed
     together up to ``most`` pairs a part (a larger component is a part of its own). No constraint
     spans two components, so the flows of the parts together are the flow of all the arcs."""
@@ -127,7 +130,7 @@ def _flow(
     part by part when the pairs' components (``labels``) are given: the same optimum, sooner."""
     x = np.zeros(len(c), np.int64)
     total = 0.0
-    for part in parts(arcs, labels) if labels is not None else [arcs]:
+    for part in flow_parts(arcs, labels) if labels is not None else [arcs]:
         flows, value = _flow_one(c, part, demand_cap, supply_cap)
         x[part] = flows
         total += value
@@ -301,11 +304,127 @@ def exact(c: Candidates, time_limit: float = 10.0) -> Solution | None:
     return Solution(x, objective(c, x), max(bound, objective(c, x)), method, {"mip": time.perf_counter() - t0})
 
 
+def part(c: Candidates, pairs: np.ndarray) -> Candidates:
+    """The candidates ``pairs`` alone, their demands and supplies numbered afresh."""
+    demands, demand = np.unique(c.demand[pairs], return_inverse=True)
+    supplies, supply = np.unique(c.supply[pairs], return_inverse=True)
+    return Candidates(
+        demand=demand,
+        supply=supply,
+        score=c.score[pairs],
+        upper=c.upper[pairs],
+        lower=c.lower[pairs],
+        demand_quantity=c.demand_quantity[demands],
+        demand_splittable=c.demand_splittable[demands],
+        supply_quantity=c.supply_quantity[supplies],
+    )
+
+
+ONE_DEMAND_NODES = 20_000  # branch-and-bound nodes of ``one_demand`` before it gives the programme the problem
+
+
+def one_demand(c: Candidates, node_limit: int = ONE_DEMAND_NODES) -> np.ndarray | None:
+    """The optimum of one splittable demand's pairs (each a different supply), by branch and bound;
+    None past ``node_limit`` nodes.
+
+    With one demand the only coupling is its quantity Q, so a plan is a set S of pairs used: each
+    takes its minimum ``lower``, and what Q leaves goes to the pairs of S by descending score up
+    to their ``upper`` (moving a unit to a better pair never loses). The search decides the pairs
+    best first, used or not, and drops a branch whose bound (the fixed minimums, then the rest of
+    Q filled by descending score from the used pairs' room and every undecided pair's whole range,
+    their minimums relaxed) cannot beat the best plan found."""
+    order = np.argsort(-c.score, kind="stable")
+    score, lower, upper = (c.score[order].tolist(), c.lower[order].tolist(), c.upper[order].tolist())
+    n, q = len(order), int(c.demand_quantity[0])
+
+    def fill(room: int, offers) -> float:
+        value = 0.0
+        for sc, amount in sorted(offers, reverse=True):
+            take = min(room, amount)
+            value += sc * take
+            room -= take
+            if room <= 0:
+                break
+        return value
+
+    def value_of(used: list[int]) -> float:
+        base = sum(score[p] * lower[p] for p in used)
+        return base + fill(q - sum(lower[p] for p in used), [(score[p], upper[p] - lower[p]) for p in used])
+
+    best, best_set, nodes = 0.0, [], 0
+    stack = [(0, [], 0)]  # (next pair to decide, pairs used, their minimums' sum)
+    while stack:
+        k, used, floor = stack.pop()
+        nodes += 1
+        if nodes > node_limit:
+            return None
+        spare = [(score[p], upper[p] - lower[p]) for p in used] + [(score[p], upper[p]) for p in range(k, n)]
+        bound = sum(score[p] * lower[p] for p in used) + fill(q - floor, spare)
+        if bound <= best + 1e-12:
+            continue
+        if k == n:
+            best, best_set = value_of(used), used
+            continue
+        stack.append((k + 1, used, floor))  # without pair k (searched second)
+        if floor + lower[k] <= q:
+            stack.append((k + 1, [*used, k], floor + lower[k]))  # with it (searched first)
+    x = np.zeros(len(c), np.int64)
+    room = q - sum(lower[p] for p in best_set)
+    for p in sorted(best_set, key=lambda p: -score[p]):  # the stable order: ties as ``fill`` broke them
+        extra = min(room, upper[p] - lower[p])
+        x[order[p]] = lower[p] + extra
+        room -= extra
+    return x
+
+
+def exact_by_component(c: Candidates, time_limit: float = 10.0) -> Solution | None:
+    """``exact`` on each connected component of the candidate graph, within ``time_limit`` in
+    all; None if a component's programme found no plan in the time left. Most components need
+    no programme: one of one pair takes its largest allocation (``upper``, never below
+    ``lower``: the generator keeps only pairs that can take a minimum lot), and where the flow
+    relaxation's optimum (integral: a transportation problem) keeps every minimum and gives
+    every unsplittable order whole to one supply, it is the programme's optimum too (the
+    relaxation's value bounds the programme's)."""
+    t0 = time.perf_counter()
+    if not len(c):
+        return exact(c, time_limit)
+    one = bool((c.demand == c.demand[0]).all())  # one demand (one order's pass): one component
+    labels = np.zeros(len(c), np.int64) if one else components(c)
+    groups = np.split(np.argsort(labels, kind="stable"), np.flatnonzero(np.diff(np.sort(labels))) + 1)
+    x, bound, method = np.zeros(len(c), np.int64), 0.0, "exact"
+    for pairs in groups:
+        if len(pairs) == 1:
+            x[pairs] = np.where(c.score[pairs] > 0, c.upper[pairs], 0)
+            bound += float(np.dot(c.score[pairs], x[pairs]))
+            continue
+        sub = part(c, pairs)
+        relaxed, relaxed_bound = _flow(sub, np.arange(len(sub)), sub.demand_quantity, sub.supply_quantity)
+        if is_valid(sub, relaxed):  # the relaxation's optimum keeps every rule: it is the optimum
+            x[pairs] = relaxed
+            bound += relaxed_bound
+            continue
+        if len(sub.demand_quantity) == 1 and sub.demand_splittable[0]:
+            alone = one_demand(sub)
+            if alone is not None:
+                x[pairs] = alone
+                bound += objective(sub, alone)
+                continue
+        found = exact(sub, max(0.05, time_limit - (time.perf_counter() - t0)))
+        if found is None:
+            return None
+        x[pairs] = found.quantity
+        bound += found.bound
+        if found.method != "exact":
+            method = found.method
+    value = objective(c, x)
+    return Solution(x, value, max(bound, value), method, {"mip": time.perf_counter() - t0})
+
+
 def solve(c: Candidates, *, exact_pair_limit: int = EXACT_PAIR_LIMIT) -> Solution:
     t0 = time.perf_counter()
     baseline = greedy(c)
     t_greedy = time.perf_counter() - t0
-    best = exact(c) if len(c) <= exact_pair_limit else None
+    best = exact_by_component(c) if len(c) <= exact_pair_limit else None
     if best is None or not is_valid(c, best.quantity):
         best = flow_and_repair(c)
     if objective(c, baseline) > best.objective + 1e-9:
