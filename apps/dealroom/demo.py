@@ -23,7 +23,7 @@ from .services.conversation import message_post
 from .services.disputes import dispute_open
 from .services.documents import document_upload
 from .services.offers import match_terms, offer_make
-from .services.rfq import ranked_suppliers, rfq_create
+from .services.rfq import ranked_suppliers, rfq_create, rfq_document_upload
 
 # --- conversation ---------------------------------------------------------------------------
 
@@ -100,9 +100,17 @@ def _rfq(cluster) -> None:
         feasible = any(entry["feasible"] for entry in ranked)
         choice = {"best": 3} if feasible else {"suppliers": owners}
         try:
-            rfq_create(actor=buyer, cluster=cluster, order_id=order.pk, deadline=deadline, **choice)
+            rfq = rfq_create(actor=buyer, cluster=cluster, order_id=order.pk, deadline=deadline, **choice)
         except DomainError:  # not open for quotes after all: try the next order
             continue
+        # the buyer's drawing, for every supplier asked
+        rfq_document_upload(
+            actor=buyer,
+            cluster=cluster,
+            rfq_id=rfq.pk,
+            kind=DocumentKind.DRAWING,
+            file=SimpleUploadedFile("drawing.pdf", REPORT),
+        )
         return
 
 
@@ -139,7 +147,7 @@ def _owner(enterprise_id):
 def _load_documents(stdout=None) -> list[tuple[str, str, str]]:
     wrote = False
     for cluster in Cluster.objects.filter(slug__in=DEMO_CLUSTERS):
-        if Document.objects.filter(cluster=cluster).exists():
+        if Document.objects.filter(cluster=cluster, deal__isnull=False).exists():
             continue
         wrote = True
         checked = Deal.objects.filter(cluster=cluster, status__in=PASSED_QUALITY).order_by("pk").first()
