@@ -17,6 +17,10 @@ from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 RELAY_BATCH = 200
+#: task name -> ``step(*args) -> bool``: what the task would do, done by the process that sends it
+#: (True), or declined (False: the task is sent as usual). For a task whose work is one Redis write,
+#: a worker's round trip per message costs more than the work: apps/matching registers one.
+LOCAL: dict = {}
 #: sent messages are kept this long (to look into a problem), then deleted
 KEEP_SENT_DAYS = 7
 
@@ -38,7 +42,8 @@ def _send(message_id: int, task_name: str, args: list) -> bool:
         return True
     else:
         try:
-            app.send_task(task_name, args=args, retry=False)
+            if not _done_locally(task_name, args):
+                app.send_task(task_name, args=args, retry=False)
         except Exception as exc:  # any broker failure: keep the message for the relay
             OutboxMessage.objects.filter(pk=message_id).update(
                 attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:300]
@@ -47,6 +52,17 @@ def _send(message_id: int, task_name: str, args: list) -> bool:
             return False
     OutboxMessage.objects.filter(pk=message_id).update(sent_at=timezone.now(), attempts=F("attempts") + 1)
     return True
+
+
+def _done_locally(task_name: str, args: list) -> bool:
+    step = LOCAL.get(task_name)
+    if step is None:
+        return False
+    try:
+        return bool(step(*args))
+    except Exception:  # the step failed: the task is sent, and a worker does it
+        logger.exception("the local step of %s failed; the task is sent instead", task_name)
+        return False
 
 
 def enqueue(task: str, *args) -> OutboxMessage:

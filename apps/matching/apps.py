@@ -25,3 +25,10 @@ class MatchingConfig(AppConfig):
         from .services import rules_enacted
 
         rulebook_enacted.connect(rules_enacted, dispatch_uid="matching.rules_enacted")
+
+        # a posted listing joins its cluster's next pass from the posting process (no task per listing)
+        from apps.core import outbox
+
+        from .tasks import match_listing, pend_listing
+
+        outbox.LOCAL[match_listing.name] = pend_listing

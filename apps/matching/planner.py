@@ -34,9 +34,18 @@ _verification = verification  # the name tests/parks reads
 _excluded_pairs = excluded_pairs
 
 
-def solve(spec: Spec, demands, supplies, rules, exclude, *, index=None) -> engine.Plan:
-    """``index``: a warm supply index (``warm``) that stands for ``supplies``."""
+#: an incremental pass's exact programmes, in all: a burst's pass gathers many orders, whose
+#: programmes can take seconds to prove their optimum; past this the pass takes the best plan
+#: they found (never below greedy; the run records its method and gap), so it ends in seconds
+INCREMENTAL_MIP_SECONDS = 2.0
+
+
+def solve(spec: Spec, demands, supplies, rules, exclude, *, index=None, mip_seconds=None) -> engine.Plan:
+    """``index``: a warm supply index (``warm``) that stands for ``supplies``; ``mip_seconds``:
+    the exact programmes' time (the engine's default if None)."""
     if spec is PRODUCTION:
+        if mip_seconds is not None:
+            return engine.plan(demands, supplies, rules, exclude, index=index, mip_seconds=mip_seconds)
         return engine.plan(demands, supplies, rules, exclude, index=index)
     return engine.plan_channels(demands, supplies, rules, exclude)
 
@@ -377,7 +386,7 @@ def run_incremental(
     demands, supplies, index = _incremental_inputs(spec, cluster, today, rules, version, listing_kind, listing_ids)
     is_demand = listing_kind in ("order", "channel_request")
     exclude = excluded_pairs(spec, cluster, demand_ids=[d.id for d in demands] if is_demand else None)
-    result = solve(spec, demands, supplies, rules, exclude, index=index)
+    result = solve(spec, demands, supplies, rules, exclude, index=index, mip_seconds=INCREMENTAL_MIP_SECONDS)
     written = write_incremental(spec, cluster, run, result.allocations, lease=lease, version=version)
     for extend in INCREMENTAL_EXTENSIONS:  # after the cluster's own: across partners (apps/matching/partners.py)
         written |= extend(run, listing_kind, listing_ids, lease=lease, today=today)

@@ -50,22 +50,39 @@ def _arm(cluster_id: int, kind: str, countdown: float) -> None:
     match_pending.apply_async((cluster_id, kind), countdown=countdown)
 
 
+def _cluster_of(kind: str, listing_id: int) -> int | None:
+    spec = planner.SPECS[kind]
+    model = spec.demand_model if kind in ("order", "channel_request") else spec.supply_model
+    return model.objects.filter(pk=listing_id).values_list("cluster_id", flat=True).first()
+
+
+def _pend(cluster_id: int, kind: str, listing_id: int, event: str) -> bool:
+    """The listing into its cluster's next pass, the pass armed if none is; False without Redis."""
+    arm = batching.add(cluster_id, kind, listing_id, event)
+    if arm is None:
+        return False
+    if arm:
+        _arm(cluster_id, kind, batching.WINDOW)
+    return True
+
+
+def pend_listing(kind: str, listing_id: int, event: str = "new") -> bool:
+    """``match_listing``'s work done by the process that posted the listing (the outbox's local
+    step, ``apps.core.outbox.LOCAL``): the listing joins its cluster's next pass at commit, and no
+    worker runs a task per listing (in a burst, the worker's share of each order was mostly that
+    task's round trip). False without Redis: the task is sent, and the worker matches it at once."""
+    cluster_id = _cluster_of(kind, listing_id)
+    return cluster_id is None or _pend(cluster_id, kind, listing_id, event)
+
+
 @shared_task(name="matching.match_listing", acks_late=True)
 def match_listing(kind: str, listing_id: int, event: str = "new") -> int | None:
     """A new, changed or published listing: into its cluster's next pass (``batching``), or, with
     no Redis to gather a burst in, matched at once; the run's trigger records which (``describe``)."""
-    model = (
-        planner.SPECS[kind].demand_model if kind in ("order", "channel_request") else planner.SPECS[kind].supply_model
-    )
-    cluster_id = model.objects.filter(pk=listing_id).values_list("cluster_id", flat=True).first()
-    if cluster_id is None:
+    cluster_id = _cluster_of(kind, listing_id)
+    if cluster_id is None or _pend(cluster_id, kind, listing_id, event):
         return None
-    arm = batching.add(cluster_id, kind, listing_id, event)
-    if arm is None:
-        return _incremental(cluster_id, kind, [listing_id], f"{kind}:{listing_id}:{event}")
-    if arm:
-        _arm(cluster_id, kind, batching.WINDOW)
-    return None
+    return _incremental(cluster_id, kind, [listing_id], f"{kind}:{listing_id}:{event}")
 
 
 @shared_task(name="matching.match_pending", acks_late=True)

@@ -103,3 +103,33 @@ def test_a_pass_whose_worker_died_leaves_its_orders_to_the_next(
     run = MatchingRun.objects.get(pk=tasks.match_pending(market.cluster.pk, "order"))
     assert run.status == "succeeded" and _matched(ids) == set(ids)
     assert batching.waiting() == []
+
+
+@pytest.fixture
+def broker(monkeypatch):
+    """A worker's broker, not the tests' in-process run: the task names sent, recorded."""
+    from cluster_platform.celery import app
+
+    sent = []
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setattr(app, "send_task", lambda name, args=None, **options: sent.append((name, args)))
+    return sent
+
+
+def test_a_posted_order_joins_its_pass_from_the_posting_process_with_no_task_per_order(
+    on_redis,
+    armed,
+    broker,
+    as_user,
+    market,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    from apps.core.models import OutboxMessage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ids = _post_orders(as_user, market, 3)
+    assert not [name for name, _args in broker if name == "matching.match_listing"]  # no worker round trip
+    assert armed == [(market.cluster.pk, "order")]  # one pass armed for the three
+    assert not OutboxMessage.objects.filter(task="matching.match_listing", sent_at__isnull=True).exists()
+    _token, taken = batching.take(market.cluster.pk, "order")
+    assert sorted(listing_id for listing_id, _event in taken) == sorted(ids)

@@ -105,3 +105,19 @@ def test_without_generations_nothing_is_kept(market, monkeypatch):  # noqa: F811
     for _ in range(2):
         warm.supply_index(market.cluster, today, rules, rulebook_version(cluster=market.cluster), {"weaving"})
     assert warm.stats["builds"] == 2 and not warm._entries
+
+
+def test_an_orders_pass_gives_the_exact_programmes_a_bounded_time(market, post_listing, monkeypatch):  # noqa: F811
+    """A pass of a burst's orders proves its optimum for at most ``INCREMENTAL_MIP_SECONDS`` in all
+    (then takes the best plan found), so it ends in seconds; it still proposes the optimum here."""
+    from apps.matching.engine import solver
+
+    budgets, real = [], solver.exact_by_component
+    monkeypatch.setattr(solver, "exact_by_component", lambda c, t: budgets.append(t) or real(c, t))
+    capacity = post_listing(
+        "capacity", actor=market.supplier_owner, owner=market.supplier, cluster=market.cluster, **capacity_fields()
+    )
+    order = _post_order(market, post_listing, 1500)
+    assert budgets and set(budgets) == {planner.INCREMENTAL_MIP_SECONDS}  # the capacity's pass, then the order's
+    assert planner.INCREMENTAL_MIP_SECONDS < solver.MIP_SECONDS
+    assert _proposed(order) == [(capacity.pk, 1500)]

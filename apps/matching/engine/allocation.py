@@ -17,7 +17,7 @@ import numpy as np
 from . import candidates as stage
 from .feasibility import channel_feasible
 from .scoring import channel_score, production_score
-from .solver import solve
+from .solver import MIP_SECONDS, solve
 from .types import Allocation, ChannelOffer, ChannelRequest, Demand, Rules, Supply
 
 
@@ -44,14 +44,16 @@ def plan(
     *,
     explain: bool = True,
     index: stage.SupplyIndex | None = None,
+    mip_seconds: float = MIP_SECONDS,
 ) -> Plan:
-    """``index`` (from ``build_index``) reuses a warm supply index; ``supplies`` is then its own."""
+    """``index`` (from ``build_index``) reuses a warm supply index; ``supplies`` is then its own.
+    ``mip_seconds``: the exact programmes' time in all; past it, the best plan they found."""
     demands = list(demands)
     supplies = index.supplies if index is not None else list(supplies)
     t0 = time.perf_counter()
     c = stage.generate(demands, supplies, rules, exclude, index=index)
     t1 = time.perf_counter()
-    solution = solve(c)
+    solution = solve(c, time_limit=mip_seconds)
     t2 = time.perf_counter()
     allocations = []
     for p in np.flatnonzero(solution.quantity > 0).tolist():

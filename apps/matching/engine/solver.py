@@ -22,6 +22,7 @@ from .candidates import Candidates
 
 SCALE = 1_000_000  # scores become integer unit costs for the flow solver
 EXACT_PAIR_LIMIT = 4000
+MIP_SECONDS = 10.0  # the exact programmes' time in all, by default
 
 
 @dataclass
@@ -377,7 +378,7 @@ def one_demand(c: Candidates, node_limit: int = ONE_DEMAND_NODES) -> np.ndarray 
     return x
 
 
-def exact_by_component(c: Candidates, time_limit: float = 10.0) -> Solution | None:
+def exact_by_component(c: Candidates, time_limit: float = MIP_SECONDS) -> Solution | None:
     """``exact`` on each connected component of the candidate graph, within ``time_limit`` in
     all; None if a component's programme found no plan in the time left. Most components need
     no programme: one of one pair takes its largest allocation (``upper``, never below
@@ -420,11 +421,11 @@ def exact_by_component(c: Candidates, time_limit: float = 10.0) -> Solution | No
     return Solution(x, value, max(bound, value), method, {"mip": time.perf_counter() - t0})
 
 
-def solve(c: Candidates, *, exact_pair_limit: int = EXACT_PAIR_LIMIT) -> Solution:
+def solve(c: Candidates, *, exact_pair_limit: int = EXACT_PAIR_LIMIT, time_limit: float = MIP_SECONDS) -> Solution:
     t0 = time.perf_counter()
     baseline = greedy(c)
     t_greedy = time.perf_counter() - t0
-    best = exact_by_component(c) if len(c) <= exact_pair_limit else None
+    best = exact_by_component(c, time_limit) if len(c) <= exact_pair_limit else None
     if best is None or not is_valid(c, best.quantity):
         best = flow_and_repair(c)
     if objective(c, baseline) > best.objective + 1e-9:
