@@ -23,7 +23,7 @@ def test_posts_succeed_while_the_broker_is_away_and_matching_catches_up(
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     monkeypatch.setitem(app.conf, "task_always_eager", False)
-    monkeypatch.setattr(app, "send_task", broker_down)
+    monkeypatch.setattr(type(app), "send_task", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         capacity = as_user(market.supplier_owner).post(
             market.url("capacities/"), capacity_body(market.supplier), format="json"

@@ -112,7 +112,7 @@ def broker(monkeypatch):
 
     sent = []
     monkeypatch.setitem(app.conf, "task_always_eager", False)
-    monkeypatch.setattr(app, "send_task", lambda name, args=None, **options: sent.append((name, args)))
+    monkeypatch.setattr(type(app), "send_task", lambda self, name, args=None, **options: sent.append((name, args)))
     return sent
 
 

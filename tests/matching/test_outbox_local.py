@@ -22,7 +22,7 @@ def test_without_redis_the_posted_orders_matching_task_is_sent_to_a_worker(
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     sent = []
     monkeypatch.setitem(app.conf, "task_always_eager", False)
-    monkeypatch.setattr(app, "send_task", lambda name, args=None, **options: sent.append((name, args)))
+    monkeypatch.setattr(type(app), "send_task", lambda self, name, args=None, **options: sent.append((name, args)))
     monkeypatch.setattr(tasks, "_arm", lambda *args: pytest.fail("no pass is armed without Redis"))
     with django_capture_on_commit_callbacks(execute=True):
         response = as_user(market.buyer_owner).post(
