@@ -20,7 +20,11 @@ def redis_worker(transactional_db):
     app.conf.broker_url = os.environ["REDIS_URL"]
     app.conf.task_always_eager = False
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        # the broker's database outlives a run: what an earlier run left queued (or unacknowledged)
+        # is purged first, and the worker consumes the queue the task is sent to, named outright
+        app.control.purge()
+        queue = app.conf.task_default_queue
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=[queue]) as worker:
             yield worker
     finally:
         app.conf.update(saved)
