@@ -124,6 +124,15 @@ def sha256_of(file) -> str:
     return digest.hexdigest()
 
 
+def upload_cut_short(request, form, field: str = "file") -> bool:
+    """Whether ``CappedUploadHandler`` stopped reading the request's file: then the form says so
+    on ``field`` (or above the form, where the field is not offered), and the view goes no further."""
+    if not getattr(request, "upload_refused", False):
+        return False
+    form.add_error(field if field in form.fields else None, str(_("The file is too large.")))
+    return True
+
+
 class CappedUploadHandler(FileUploadHandler):
     """Stops reading an upload once a file passes the ceiling (the largest the rulebook allows),
     and marks the request (``request.upload_refused``) so the view names the field."""

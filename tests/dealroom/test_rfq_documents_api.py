@@ -221,3 +221,20 @@ def test_on_the_rfq_page_the_buyer_adds_a_drawing_and_a_supplier_quotes_with_its
     other = rival.get(url, **EN).content.decode()
     assert f"rfq-document-{drawing.pk}" in other and f"attachment-{certificate.pk}" not in other
     assert rival.get(reverse("document-open", args=[market.cluster.slug, certificate.pk])).status_code == 404
+
+
+def test_after_the_deadline_a_supplier_adds_no_document_and_the_buyer_still_does(as_user, market, rfq):
+    """A supplier's documents go with its quoting, so they stop at the deadline; the buyer's go
+    with the request, so they go on while it is open."""
+    import datetime
+
+    from django.utils import timezone
+
+    from apps.dealroom.models import RequestForQuotation
+
+    RequestForQuotation.objects.filter(pk=rfq).update(deadline=timezone.now() - datetime.timedelta(seconds=1))
+    url = market.url(f"rfqs/{rfq}/documents/")
+    late = multipart(as_user(market.supplier_owner), url, {})
+    assert late.status_code == 409 and "deadline" in late.json()["errors"]
+    assert multipart(as_user(market.buyer_owner), url, {}, PDF, "drawing.pdf", "drawing").status_code == 201
+    assert list(Document.objects.values_list("enterprise_id", flat=True)) == [market.buyer.pk]

@@ -21,7 +21,7 @@ from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from apps.notifications.services import language_of
 from apps.tenancy.pages import AUTHENTICATED, GET_POST, READ, cluster_page
 
-from .. import lifecycle, live, selectors
+from .. import files, lifecycle, live, selectors
 from ..filters import MessageFilter
 from ..forms import MessageForm
 from ..services import conversation as services
@@ -45,9 +45,7 @@ def room(request, slug, pk):
         form = MessageForm(request.POST, request.FILES)
         if not party.is_side:
             form.without_attachment()
-        if getattr(request, "upload_refused", False):  # the capped upload handler stopped reading
-            form.add_error("file" if "file" in form.fields else None, str(_("The file is too large.")))
-        elif form.is_valid():
+        if not files.upload_cut_short(request, form) and form.is_valid():
             try:
                 message = services.message_post(
                     actor=request.user,

@@ -11,7 +11,7 @@ from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from apps.marketplace import selectors as market
 from apps.tenancy.pages import ADMINISTRATOR, AUTHENTICATED, GET_POST, MEMBER, cluster_page, refused
 
-from .. import lifecycle, selectors, storage
+from .. import files, lifecycle, selectors, storage
 from ..forms import DisputeOpenForm, DocumentUploadForm
 from ..services import documents as document_services
 
@@ -62,9 +62,7 @@ def deal_documents(request, slug, pk):
     if request.method != "POST":
         return _render(request, deal)
     form = DocumentUploadForm(request.POST, request.FILES)
-    if getattr(request, "upload_refused", False):
-        form.add_error("file", str(_("The file is too large.")))
-    elif form.is_valid():
+    if not files.upload_cut_short(request, form) and form.is_valid():
         try:
             document = document_services.document_upload(
                 actor=request.user,

@@ -11,7 +11,7 @@ from apps.core.errors import DomainError
 from apps.core.forms import DateField
 from apps.tenancy.pages import GET_POST, MEMBER, cluster_page, refused
 
-from .. import lifecycle, selectors
+from .. import files, lifecycle, selectors
 from ..forms import AttachmentFields
 from ..rules import PAYMENT_TERMS
 from ..services import offers as services
@@ -81,9 +81,7 @@ def match_offers(request, slug, pk):
         kwargs = {"actor": request.user, "cluster": access.cluster, "match_id": match.pk}
         if verb in ("make", "counter"):
             form = OfferForm(request.POST, request.FILES, cluster=access.cluster)
-            if getattr(request, "upload_refused", False):  # the capped upload handler stopped reading
-                form.add_error("file", str(_("The file is too large.")))
-            elif form.is_valid():
+            if not files.upload_cut_short(request, form) and form.is_valid():
                 terms, note = form.terms()
                 try:
                     if verb == "make":

@@ -14,7 +14,7 @@ from apps.marketplace.models import Order
 from apps.membership.models import Enterprise
 from apps.tenancy.pages import GET_POST, MEMBER, cluster_page, refused
 
-from .. import lifecycle, selectors
+from .. import files, lifecycle, selectors
 from ..forms import FileUploadForm
 from ..rules import PAYMENT_TERMS
 from ..services import rfq as services
@@ -112,10 +112,7 @@ def _award_form(rows, data=None):
 
 def _post_document(request, rfq, form) -> bool:
     """The buyer's or an invited supplier's document added to the request (False: refused, the form says why)."""
-    if getattr(request, "upload_refused", False):  # the capped upload handler stopped reading
-        form.add_error("file", str(_("The file is too large.")))
-        return False
-    if not form.is_valid():
+    if files.upload_cut_short(request, form) or not form.is_valid():
         return False
     try:
         document = services.rfq_document_upload(
@@ -132,10 +129,7 @@ def _post_document(request, rfq, form) -> bool:
 
 def _post_quote(request, rfq, form, *, revise: bool) -> bool:
     """An invited supplier's quote or revision, with the document it may carry (False: refused)."""
-    if getattr(request, "upload_refused", False):
-        form.add_error("file", str(_("The file is too large.")))
-        return False
-    if not form.is_valid():
+    if files.upload_cut_short(request, form) or not form.is_valid():
         return False
     terms, note = form.terms()
     submit = services.quote_revise if revise else services.quote_submit
