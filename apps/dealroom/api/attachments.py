@@ -8,8 +8,7 @@ JSON endpoints beside them stay JSON); the size is refused before the body is re
 from rest_framework import serializers
 
 from ..models import DocumentKind
-from ..services import documents as document_services
-from .documents import refuse_oversized
+from .documents import read_upload
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -31,12 +30,5 @@ class AttachedFileSerializer(serializers.Serializer):
 
 
 def attached_file(request, cluster) -> dict:
-    """The request's ``file`` and ``kind``, validated (a 400 naming the field; an upload over the
-    rulebook's limit is refused before its body is read)."""
-    refuse_oversized(request, cluster)
-    data = request.data
-    if getattr(request._request, "upload_refused", False):
-        document_services.check_size(cluster=cluster, size=None)
-    serializer = AttachedFileSerializer(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
+    """The request's ``file`` and ``kind`` (the document sent with a message, an offer or a quote)."""
+    return read_upload(request, cluster, AttachedFileSerializer)

@@ -72,6 +72,20 @@ def refuse_oversized(request, cluster, rule: str = "dealroom.max_document_mb") -
         document_services.check_size(cluster=cluster, size=None, rule=rule)
 
 
+def read_upload(request, cluster, serializer_class, *, rule: str = "dealroom.max_document_mb") -> dict:
+    """A multipart body with a file, validated by ``serializer_class`` (a 400 naming the field). An
+    upload over the rulebook's ``rule`` (megabytes) is refused before its body is read, or, where
+    the length was not declared, as soon as the capped handler stopped reading it: the flag is
+    set while the body is parsed, so it is read after ``request.data``, never before."""
+    refuse_oversized(request, cluster, rule)
+    data = request.data
+    if getattr(request._request, "upload_refused", False):
+        document_services.check_size(cluster=cluster, size=None, rule=rule)
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
 class RoomDocumentsViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
     """Shared by the match's and the deal's room: ``room_kwarg`` names the URL's id."""
 
@@ -89,13 +103,7 @@ class RoomDocumentsViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
 
     def create(self, request, *args, **kwargs):
         room = self.room()  # not a party: 404 before the body is read
-        refuse_oversized(request, self.cluster)
-        data = request.data
-        if getattr(request._request, "upload_refused", False):
-            document_services.check_size(cluster=self.cluster, size=None)
-        serializer = DocumentUploadSerializer(data=data)
-        serializer.is_valid(raise_exception=True)
-        values = serializer.validated_data
+        values = read_upload(request, self.cluster, DocumentUploadSerializer)
         document = document_services.document_upload(
             actor=request.user,
             cluster=self.cluster,
