@@ -49,7 +49,7 @@ from apps.marketplace.models import Match, Order  # noqa: E402
 from apps.marketplace.services.listings import listing_create  # noqa: E402
 from apps.matching import batching  # noqa: E402
 from apps.membership.models import EnterpriseMember  # noqa: E402
-from benchmarks.cluster_builder import build  # noqa: E402
+from benchmarks.cluster_builder import build, order_like  # noqa: E402
 
 TARGET_RATE = 150.0  # orders posted per second
 TARGET_LATENCY = 10.0  # seconds from post to matched, every order
@@ -143,18 +143,7 @@ def post(user, cluster, template: Order, certs: list[str], n: int) -> Order:
         owner=template.owner,
         m2m={"required_certifications": certs} if certs else None,
         title=f"{TITLE} {n}",
-        capability_id=template.capability_id,
-        product_category="bench",
-        quantity=template.quantity,
-        unit="pcs",
-        target_unit_price=template.target_unit_price,
-        currency=template.currency,
-        need_by=template.need_by,
-        delivery_region_code=template.delivery_region_code,
-        delivery_latitude=template.delivery_latitude,
-        delivery_longitude=template.delivery_longitude,
-        splittable=template.splittable,
-        min_lot=template.min_lot,
+        **order_like(template),
     )
 
 

@@ -135,3 +135,22 @@ def build(n: int, *, seed: int = 2026) -> Cluster:
             for model in (Order, CapacityOffer, Membership, EnterpriseCertification):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
     return cluster
+
+
+def order_like(template) -> dict:
+    """The fields of a new order of the benchmark cluster shaped as ``template`` (an Order): what the
+    warm-path and burst benchmarks post, so that each new order meets the same capacity."""
+    return {
+        "capability_id": template.capability_id,
+        "product_category": "bench",
+        "quantity": template.quantity,
+        "unit": "pcs",
+        "target_unit_price": template.target_unit_price,
+        "currency": template.currency,
+        "need_by": template.need_by,
+        "delivery_region_code": template.delivery_region_code,
+        "delivery_latitude": template.delivery_latitude,
+        "delivery_longitude": template.delivery_longitude,
+        "splittable": template.splittable,
+        "min_lot": template.min_lot,
+    }

@@ -30,7 +30,7 @@ from django.db import connection  # noqa: E402
 from apps.marketplace.models import Order  # noqa: E402
 from apps.marketplace.services.listings import market_changed  # noqa: E402
 from apps.matching import tasks, warm  # noqa: E402
-from benchmarks.cluster_builder import build  # noqa: E402
+from benchmarks.cluster_builder import build, order_like  # noqa: E402
 
 TARGET_MS = 50.0
 
@@ -41,18 +41,7 @@ def new_order(cluster, template: Order, rng: random.Random) -> Order:
         owner_id=template.owner_id,
         title=f"warm bench {rng.random():.6f}",
         status="open",
-        capability_id=template.capability_id,
-        product_category="bench",
-        quantity=template.quantity,
-        unit="pcs",
-        target_unit_price=template.target_unit_price,
-        currency=template.currency,
-        need_by=template.need_by,
-        delivery_region_code=template.delivery_region_code,
-        delivery_latitude=template.delivery_latitude,
-        delivery_longitude=template.delivery_longitude,
-        splittable=template.splittable,
-        min_lot=template.min_lot,
+        **order_like(template),
     )
     market_changed(cluster.pk, Order)  # as a post does: the order lists change, the capacity's do not
     return order
