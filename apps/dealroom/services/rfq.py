@@ -24,7 +24,7 @@ from apps.matching.rules import matching_rules, rulebook_version
 from apps.membership.models import Enterprise
 from apps.tenancy.rules import rules_in_force
 
-from .. import notices, selectors
+from .. import notices
 from ..lifecycle import check_award, check_cancel, check_quote, check_rfq_documents
 from ..models import Document, Offer, RequestForQuotation, RfqInvitation
 from . import documents
@@ -393,11 +393,11 @@ def rfq_document_upload(*, actor, cluster, rfq_id: int, kind: str, file, name: s
     invited supplier (a drawing, a specification); an invited supplier's (while quotes are taken)
     only to the buyer, attached to its current quote if it has quoted."""
     rfq = _locked_rfq(cluster, rfq_id)
-    selectors.rfq_get(cluster=cluster, user=actor, rfq_id=rfq.pk)  # neither buyer nor invited: 404
     mine = viewer_enterprise_ids(actor)
-    invitation = None
-    if rfq.buyer_id not in mine:
-        invitation = RfqInvitation.objects.filter(rfq=rfq, supplier_id__in=mine).first()
+    buyer = rfq.buyer_id in mine
+    invitation = None if buyer else RfqInvitation.objects.filter(rfq=rfq, supplier_id__in=mine).first()
+    if not buyer and invitation is None:
+        raise NotFoundError()  # neither the buyer nor invited: as if there were no such request
     check_rfq_documents(rfq, buyer=invitation is None)
     checked = documents.check_file(cluster=cluster, kind=kind, file=file, name=name)
     quote = None
