@@ -262,3 +262,14 @@ def test_through_the_api_an_author_adds_a_document_and_a_reader_gets_a_signed_li
         sent = api(outsider).post(base + "files/", {"document": SimpleUploadedFile("y.pdf", PDF)}, format="multipart")
         assert sent.status_code == 404
     assert SolutionDocument.objects.count() == 2
+
+
+def test_through_the_api_an_upload_over_the_ceiling_is_refused_as_too_large_on_the_field(world, challenge, kept):
+    base = world.url(f"challenges/{challenge.pk}/solutions/{kept.solution_id}/")
+    with mock.patch("apps.dealroom.rules.UPLOAD_CEILING_BYTES", 1024):
+        answer = api(world.solver_owner).post(
+            base + "files/", {"document": SimpleUploadedFile("big.pdf", PDF + b"0" * 4096)}, format="multipart"
+        )
+    assert answer.status_code == 400 and "document" in answer.json()["errors"], answer.content
+    assert "MB" in str(answer.json()["errors"]["document"]), answer.content  # said too large, not "no file"
+    assert SolutionDocument.objects.count() == 1

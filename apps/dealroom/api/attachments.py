@@ -3,13 +3,12 @@ one (``…/messages/with-document/``, ``…/offers/with-document/``, ``…/offer
 
 Files travel as ``multipart/form-data`` and only on these and the documents' own uploads (the
 JSON endpoints beside them stay JSON); the size is refused before the body is read
-(``documents.refuse_oversized``), then the content, as any upload of the room."""
+(``documents.upload_data``), then the content, as any upload of the room."""
 
 from rest_framework import serializers
 
 from ..models import DocumentKind
-from ..services import documents as document_services
-from .documents import refuse_oversized
+from .documents import upload_data
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -33,10 +32,6 @@ class AttachedFileSerializer(serializers.Serializer):
 def attached_file(request, cluster) -> dict:
     """The request's ``file`` and ``kind``, validated (a 400 naming the field; an upload over the
     rulebook's limit is refused before its body is read)."""
-    refuse_oversized(request, cluster)
-    data = request.data
-    if getattr(request._request, "upload_refused", False):
-        document_services.check_size(cluster=cluster, size=None)
-    serializer = AttachedFileSerializer(data=data)
+    serializer = AttachedFileSerializer(data=upload_data(request, cluster))
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)

@@ -72,6 +72,17 @@ def refuse_oversized(request, cluster, rule: str = "dealroom.max_document_mb") -
         document_services.check_size(cluster=cluster, size=None, rule=rule)
 
 
+def upload_data(request, cluster, rule: str = "dealroom.max_document_mb"):
+    """The request's multipart data, read within the rulebook's limit (``rule``): refused on its declared
+    length before the body is read, then if the capped upload handler stopped reading a file (which
+    it can only have done once the body is parsed, hence ``request.data`` first)."""
+    refuse_oversized(request, cluster, rule=rule)
+    data = request.data
+    if getattr(request._request, "upload_refused", False):
+        document_services.check_size(cluster=cluster, size=None, rule=rule)
+    return data
+
+
 class RoomDocumentsViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
     """Shared by the match's and the deal's room: ``room_kwarg`` names the URL's id."""
 
@@ -89,11 +100,7 @@ class RoomDocumentsViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
 
     def create(self, request, *args, **kwargs):
         room = self.room()  # not a party: 404 before the body is read
-        refuse_oversized(request, self.cluster)
-        data = request.data
-        if getattr(request._request, "upload_refused", False):
-            document_services.check_size(cluster=self.cluster, size=None)
-        serializer = DocumentUploadSerializer(data=data)
+        serializer = DocumentUploadSerializer(data=upload_data(request, self.cluster))
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
         document = document_services.document_upload(

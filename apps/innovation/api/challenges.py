@@ -12,8 +12,7 @@ from rest_framework.response import Response
 
 from apps.core.api.schema import ErrorSerializer
 from apps.core.errors import DomainError, NotFoundError
-from apps.dealroom.api.documents import LinkSerializer, refuse_oversized
-from apps.dealroom.services.documents import check_size
+from apps.dealroom.api.documents import LinkSerializer, upload_data
 from apps.dealroom.storage import LINK_SECONDS
 from apps.tenancy.api.base import ClusterScopedViewSet
 from apps.tenancy.selectors import ADMINISTRATOR, AUTHENTICATED, COUNCIL, MEMBER
@@ -291,13 +290,11 @@ class SolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovati
     def files(self, request, *args, **kwargs):
         solution = self.get_object()  # not a reader of it: 404 before the body is read
         try:
-            refuse_oversized(request, self.cluster, rule=solution_documents.MAX_RULE)
-            if getattr(request._request, "upload_refused", False):
-                check_size(cluster=self.cluster, size=None, rule=solution_documents.MAX_RULE)
+            data = upload_data(request, self.cluster, rule=solution_documents.MAX_RULE)
         except DomainError as error:
             error.field = solution_documents.FIELD
             raise
-        serializer = s.SolutionDocumentUploadSerializer(data=request.data)
+        serializer = s.SolutionDocumentUploadSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         solution_services.solution_revise(
             actor=request.user, viewer=self.viewer, solution=solution, document=serializer.validated_data["document"]
