@@ -200,6 +200,15 @@ class SolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovati
     def _answer(self, solution, code=status.HTTP_200_OK):
         return Response(self.get_serializer(self.get_queryset().get(pk=solution.pk)).data, status=code)
 
+    def _written(self, solution, serializer_class, service, *, data, code=status.HTTP_200_OK, renamed=None):
+        """``data`` validated by ``serializer_class`` (a 400 naming the field), handed to ``service`` for
+        ``solution`` (``renamed`` maps a serializer field to the service's argument): the solution as it reads now."""
+        serializer = serializer_class(data=data)
+        serializer.is_valid(raise_exception=True)
+        fields = {(renamed or {}).get(name, name): value for name, value in serializer.validated_data.items()}
+        service(actor=self.request.user, viewer=self.viewer, solution=solution, **fields)
+        return self._answer(solution, code)
+
     @extend_schema(
         summary="Submit a solution (after accepting the terms, before the deadline)",
         request=s.SolutionCreateSerializer,
@@ -219,13 +228,9 @@ class SolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovati
         responses={200: s.SolutionSerializer, **ERRORS},
     )
     def partial_update(self, request, *args, **kwargs):
-        solution = self.get_object()
-        serializer = s.SolutionReviseSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        solution_services.solution_revise(
-            actor=request.user, viewer=self.viewer, solution=solution, **serializer.validated_data
+        return self._written(
+            self.get_object(), s.SolutionReviseSerializer, solution_services.solution_revise, data=request.data
         )
-        return self._answer(solution)
 
     @extend_schema(
         summary="The seeker shortlists a solution (or takes it off)",
@@ -234,13 +239,9 @@ class SolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovati
     )
     @action(detail=True, methods=["post"])
     def shortlist(self, request, *args, **kwargs):
-        solution = self.get_object()
-        serializer = s.ShortlistSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        solution_services.solution_shortlist(
-            actor=request.user, viewer=self.viewer, solution=solution, **serializer.validated_data
+        return self._written(
+            self.get_object(), s.ShortlistSerializer, solution_services.solution_shortlist, data=request.data
         )
-        return self._answer(solution)
 
     @extend_schema(
         summary="The seeker asks the authors a question",
@@ -249,13 +250,13 @@ class SolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovati
     )
     @action(detail=True, methods=["post"])
     def questions(self, request, *args, **kwargs):
-        solution = self.get_object()
-        serializer = s.QuestionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        solution_services.question_ask(
-            actor=request.user, viewer=self.viewer, solution=solution, question=serializer.validated_data["question"]
+        return self._written(
+            self.get_object(),
+            s.QuestionSerializer,
+            solution_services.question_ask,
+            data=request.data,
+            code=status.HTTP_201_CREATED,
         )
-        return self._answer(solution, status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="The authors answer a question",
@@ -264,17 +265,13 @@ class SolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovati
     )
     @action(detail=True, methods=["post"])
     def answer(self, request, *args, **kwargs):
-        solution = self.get_object()
-        serializer = s.AnswerSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        solution_services.question_answer(
-            actor=request.user,
-            viewer=self.viewer,
-            solution=solution,
-            question_id=serializer.validated_data["question"],
-            answer=serializer.validated_data["answer"],
+        return self._written(
+            self.get_object(),
+            s.AnswerSerializer,
+            solution_services.question_answer,
+            data=request.data,
+            renamed={"question": "question_id"},
         )
-        return self._answer(solution)
 
     @extend_schema(
         summary="Add a document to your solution (multipart: document), as a revision",
@@ -294,12 +291,13 @@ class SolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovati
         except DomainError as error:
             error.field = solution_documents.FIELD
             raise
-        serializer = s.SolutionDocumentUploadSerializer(data=data)
-        serializer.is_valid(raise_exception=True)
-        solution_services.solution_revise(
-            actor=request.user, viewer=self.viewer, solution=solution, document=serializer.validated_data["document"]
+        return self._written(
+            solution,
+            s.SolutionDocumentUploadSerializer,
+            solution_services.solution_revise,
+            data=data,
+            code=status.HTTP_201_CREATED,
         )
-        return self._answer(solution, status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="A short-lived link to download a document of the solution (yours alone, five minutes)",
