@@ -307,11 +307,7 @@ class SolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovati
     @action(detail=True, methods=["get"], url_path=r"files/(?P<file_id>[0-9]+)/link")
     def file_link(self, request, *args, file_id, **kwargs):
         document = selectors.solution_document_get(
-            self.viewer,
-            self.cluster,
-            challenge_id=self.challenge.pk,
-            solution_id=int(kwargs["pk"]),
-            document_id=int(file_id),
+            self.viewer, self.challenge, solution_id=int(kwargs["pk"]), document_id=int(file_id)
         )
         token = solution_documents.link_token(document_id=document.pk, user_id=request.user.pk)
         args = [self.cluster.slug, self.challenge.pk, document.solution_id, document.pk, token]

@@ -208,8 +208,8 @@ def challenge_award(request, slug, pk):
 def solution_document_open(request, slug, pk, solution_id, document_id):
     """A solution's document opened from the challenge page: a link signed now for this reader, if
     they may read the solution (its authors, the seeker), else 404."""
-    access, viewer, _challenge_row = _challenge(request, pk)
-    document = _document(access, viewer, pk, solution_id, document_id)
+    _access, viewer, challenge = _challenge(request, pk)
+    document = _document(viewer, challenge, solution_id, document_id)
     token = document_services.link_token(document_id=document.pk, user_id=request.user.pk)
     return redirect("solution-document-download", slug, pk, solution_id, document.pk, token)
 
@@ -218,20 +218,14 @@ def solution_document_open(request, slug, pk, solution_id, document_id):
 def solution_document_download(request, slug, pk, solution_id, document_id, token):
     """The file behind a link signed for this document and this reader, while they may still read the
     solution; anyone else (another reader of the link, a member of another cluster) gets the same 404."""
-    access, viewer, _challenge_row = _challenge(request, pk)
+    _access, viewer, challenge = _challenge(request, pk)
     if not document_services.read_token(token, document_id=document_id, user_id=request.user.pk):
         raise Http404
-    return document_services.document_download(_document(access, viewer, pk, solution_id, document_id))
+    return document_services.document_download(_document(viewer, challenge, solution_id, document_id))
 
 
-def _document(access, viewer, challenge_id, solution_id, document_id):
+def _document(viewer, challenge, solution_id, document_id):
     try:
-        return selectors.solution_document_get(
-            viewer,
-            access.cluster,
-            challenge_id=challenge_id,
-            solution_id=solution_id,
-            document_id=document_id,
-        )
+        return selectors.solution_document_get(viewer, challenge, solution_id=solution_id, document_id=document_id)
     except NotFoundError:
         raise Http404 from None
