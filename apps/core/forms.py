@@ -3,12 +3,14 @@
 from urllib.parse import urlencode
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.dates import Bounded, span_of
+from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
 
 
 class DateField(Bounded, forms.DateField):
@@ -107,3 +109,30 @@ def query_string(*bound_forms: forms.Form) -> str:
             if name != "page" and name not in form.errors:
                 pairs += [(name, value) for value in form.data.getlist(name) if value != ""]
     return urlencode(pairs)
+
+
+def add_refusal(form: forms.Form, error: Exception, aliases: dict[str, str] | None = None) -> None:
+    """A service refused: put its message on the field it names when the form shows it (``aliases``
+    maps a service's field to the form's), else on top.
+
+    Refusals of access (``PermissionDeniedError``, ``NotFoundError``) are not input errors: they propagate.
+    """
+    if isinstance(error, PermissionDeniedError | NotFoundError):
+        raise error
+
+    def on(name):
+        name = (aliases or {}).get(name, name)
+        return name if name in form.fields else None
+
+    if isinstance(error, DomainError):
+        form.add_error(on(error.field), str(error.message))
+        return
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                form.add_error(on(name), message)
+        return
+    if isinstance(error, ValidationError):
+        form.add_error(None, error)
+        return
+    raise error

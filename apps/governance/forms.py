@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.dates import PLAN, TERM
 from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
-from apps.core.forms import DateField, DateTimeField
+from apps.core.forms import DateField, DateTimeField, add_refusal
 from apps.tenancy.rules import REGISTRY
 
 from .models import SEAT_FIELDS, Proposal, Seat, Vote
@@ -55,27 +55,6 @@ def drafted_kinds() -> list[tuple[str, str]]:
     """The types drafted from this form: not those an app provides with terms of its own (a
     partnership is drafted from the partnerships' page)."""
     return [(value, label) for value, label in Proposal.Kind.choices if provided(value) is None]
-
-
-def add_refusal(form: forms.Form, error: Exception) -> None:
-    """A service refused: put its message on the field it names when the form shows it, else on top.
-
-    Refusals of access (``PermissionDeniedError``, ``NotFoundError``) are not input errors: they propagate.
-    """
-    if isinstance(error, PermissionDeniedError | NotFoundError):
-        raise error
-    if isinstance(error, DomainError):
-        form.add_error(error.field if error.field in form.fields else None, str(error.message))
-        return
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            for message in messages:
-                form.add_error(field if field in form.fields else None, message)
-        return
-    if isinstance(error, ValidationError):
-        form.add_error(None, error)
-        return
-    raise error
 
 
 # --- Seats ----------------------------------------------------------------------------------

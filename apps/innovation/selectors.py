@@ -167,14 +167,15 @@ def solutions_for(viewer: Viewer, challenge):
     )
 
 
-def solution_document_get(viewer: Viewer, cluster, *, challenge_id: int, solution_id: int, document_id: int):
-    """A document of a solution ``viewer`` may read now (its authors', the seeker's), else ``NotFoundError``:
-    the same answer whether the document, the solution or the challenge is out of reach or missing."""
-    challenge = challenge_get(viewer, cluster, challenge_id)
-    solution = solutions_for(viewer, challenge).filter(pk=solution_id).first()
-    document = None
-    if solution is not None:
-        document = SolutionDocument.objects.filter(cluster=cluster, solution=solution, pk=document_id).first()
+def solution_document_get(viewer: Viewer, challenge, *, solution_id: int, document_id: int):
+    """A document of a solution of ``challenge`` (one ``challenge_get`` gave ``viewer``) that ``viewer`` may
+    read now (its authors', the seeker's), else ``NotFoundError``: the same answer whether the document or
+    the solution is out of reach or missing."""
+    readable = solutions_for(viewer, challenge).filter(pk=solution_id)
+    # one query: the solutions the viewer may read as a subquery (their prefetches are not run)
+    document = SolutionDocument.objects.filter(
+        cluster_id=challenge.cluster_id, solution__in=readable, pk=document_id
+    ).first()
     if document is None:
         raise NotFoundError()
     return document

@@ -8,13 +8,11 @@ from a service comes back onto the form with ``add_service_error``.
 from collections import defaultdict
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.dates import VALIDITY
-from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
-from apps.core.forms import DateField
+from apps.core.forms import DateField, add_refusal
 from apps.reference import coordinates
 from apps.reference.models import Capability, CertificationScheme, IndustryCode, Region
 
@@ -54,26 +52,8 @@ FIELD_ALIASES = {"region_code": "region", "region_name": "region", "scheme_id": 
 
 
 def add_service_error(form: forms.Form, error: Exception) -> None:
-    """Put a service's refusal on the form: on the field it names when the form has it, else on top.
-
-    Refusals of access (``PermissionDeniedError``, ``NotFoundError``) are not input errors: they propagate.
-    """
-    if isinstance(error, PermissionDeniedError | NotFoundError):
-        raise error
-    if isinstance(error, DomainError):
-        field = FIELD_ALIASES.get(error.field, error.field)
-        form.add_error(field if field in form.fields else None, str(error.message))
-        return
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            field = FIELD_ALIASES.get(name, name)
-            for message in messages:
-                form.add_error(field if field in form.fields else None, message)
-        return
-    if isinstance(error, ValidationError):
-        form.add_error(None, error)
-        return
-    raise error
+    """Put a service's refusal on the form, a service field under the name the form shows it by."""
+    add_refusal(form, error, FIELD_ALIASES)
 
 
 def capability_choices() -> list[tuple[str, list[tuple[str, str]]]]:

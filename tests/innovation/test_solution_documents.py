@@ -262,3 +262,27 @@ def test_through_the_api_an_author_adds_a_document_and_a_reader_gets_a_signed_li
         sent = api(outsider).post(base + "files/", {"document": SimpleUploadedFile("y.pdf", PDF)}, format="multipart")
         assert sent.status_code == 404
     assert SolutionDocument.objects.count() == 2
+
+
+def test_through_the_api_an_upload_over_the_ceiling_is_refused_as_too_large_on_the_field(world, challenge, kept):
+    base = world.url(f"challenges/{challenge.pk}/solutions/{kept.solution_id}/")
+    with mock.patch("apps.dealroom.rules.UPLOAD_CEILING_BYTES", 1024):
+        answer = api(world.solver_owner).post(
+            base + "files/", {"document": SimpleUploadedFile("big.pdf", PDF + b"0" * 4096)}, format="multipart"
+        )
+    assert answer.status_code == 400 and "document" in answer.json()["errors"], answer.content
+    assert "MB" in str(answer.json()["errors"]["document"]), answer.content  # said too large, not "no file"
+    assert SolutionDocument.objects.count() == 1
+
+
+def test_a_solution_holds_at_most_twenty_documents_files_and_metadata_together(world, challenge, kept):
+    Solution.objects.filter(pk=kept.solution_id).update(
+        documents=[{"name": f"note-{i}.pdf", "content_type": "application/pdf"} for i in range(19)]
+    )
+    base = world.url(f"challenges/{challenge.pk}/solutions/{kept.solution_id}/")
+    answer = api(world.solver_owner).post(
+        base + "files/", {"document": SimpleUploadedFile("one-more.pdf", PDF)}, format="multipart"
+    )
+    assert answer.status_code == 400 and "20" in str(answer.json()["errors"]["document"]), answer.content
+    assert SolutionDocument.objects.count() == 1 and len(stored_files()) == 1
+    assert Solution.objects.get(pk=kept.solution_id).revision == 1  # the refused revision wrote nothing

@@ -3,12 +3,12 @@ one (``…/messages/with-document/``, ``…/offers/with-document/``, ``…/offer
 
 Files travel as ``multipart/form-data`` and only on these and the documents' own uploads (the
 JSON endpoints beside them stay JSON); the size is refused before the body is read
-(``documents.refuse_oversized``), then the content, as any upload of the room."""
+(``documents.upload_data``), then the content, as any upload of the room."""
 
 from rest_framework import serializers
 
 from ..models import DocumentKind
-from .documents import read_upload
+from .documents import upload_data
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -30,5 +30,8 @@ class AttachedFileSerializer(serializers.Serializer):
 
 
 def attached_file(request, cluster) -> dict:
-    """The request's ``file`` and ``kind`` (the document sent with a message, an offer or a quote)."""
-    return read_upload(request, cluster, AttachedFileSerializer)
+    """The request's ``file`` and ``kind``, validated (a 400 naming the field; an upload over the
+    rulebook's limit is refused before its body is read)."""
+    serializer = AttachedFileSerializer(data=upload_data(request, cluster))
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)

@@ -72,18 +72,15 @@ def refuse_oversized(request, cluster, rule: str = "dealroom.max_document_mb") -
         document_services.check_size(cluster=cluster, size=None, rule=rule)
 
 
-def read_upload(request, cluster, serializer_class, *, rule: str = "dealroom.max_document_mb") -> dict:
-    """A multipart body with a file, validated by ``serializer_class`` (a 400 naming the field). An
-    upload over the rulebook's ``rule`` (megabytes) is refused before its body is read, or, where
-    the length was not declared, as soon as the capped handler stopped reading it: the flag is
-    set while the body is parsed, so it is read after ``request.data``, never before."""
-    refuse_oversized(request, cluster, rule)
+def upload_data(request, cluster, rule: str = "dealroom.max_document_mb"):
+    """The request's multipart data, read within the rulebook's limit (``rule``): refused on its declared
+    length before the body is read, then if the capped upload handler stopped reading a file (which
+    it can only have done once the body is parsed, hence ``request.data`` first)."""
+    refuse_oversized(request, cluster, rule=rule)
     data = request.data
     if getattr(request._request, "upload_refused", False):
         document_services.check_size(cluster=cluster, size=None, rule=rule)
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
+    return data
 
 
 class RoomDocumentsViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
@@ -103,7 +100,9 @@ class RoomDocumentsViewSet(mixins.ListModelMixin, ClusterScopedViewSet):
 
     def create(self, request, *args, **kwargs):
         room = self.room()  # not a party: 404 before the body is read
-        values = read_upload(request, self.cluster, DocumentUploadSerializer)
+        serializer = DocumentUploadSerializer(data=upload_data(request, self.cluster))
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
         document = document_services.document_upload(
             actor=request.user,
             cluster=self.cluster,

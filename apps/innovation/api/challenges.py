@@ -12,8 +12,7 @@ from rest_framework.response import Response
 
 from apps.core.api.schema import ErrorSerializer
 from apps.core.errors import DomainError, NotFoundError
-from apps.dealroom.api.documents import LinkSerializer, refuse_oversized
-from apps.dealroom.services.documents import check_size
+from apps.dealroom.api.documents import LinkSerializer, upload_data
 from apps.dealroom.storage import LINK_SECONDS
 from apps.tenancy.api.base import ClusterScopedViewSet
 from apps.tenancy.selectors import ADMINISTRATOR, AUTHENTICATED, COUNCIL, MEMBER
@@ -201,6 +200,15 @@ class SolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovati
     def _answer(self, solution, code=status.HTTP_200_OK):
         return Response(self.get_serializer(self.get_queryset().get(pk=solution.pk)).data, status=code)
 
+    def _written(self, solution, serializer_class, service, *, data, code=status.HTTP_200_OK, renamed=None):
+        """``data`` validated by ``serializer_class`` (a 400 naming the field), handed to ``service`` for
+        ``solution`` (``renamed`` maps a serializer field to the service's argument): the solution as it reads now."""
+        serializer = serializer_class(data=data)
+        serializer.is_valid(raise_exception=True)
+        fields = {(renamed or {}).get(name, name): value for name, value in serializer.validated_data.items()}
+        service(actor=self.request.user, viewer=self.viewer, solution=solution, **fields)
+        return self._answer(solution, code)
+
     @extend_schema(
         summary="Submit a solution (after accepting the terms, before the deadline)",
         request=s.SolutionCreateSerializer,
@@ -220,13 +228,9 @@ class SolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovati
         responses={200: s.SolutionSerializer, **ERRORS},
     )
     def partial_update(self, request, *args, **kwargs):
-        solution = self.get_object()
-        serializer = s.SolutionReviseSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        solution_services.solution_revise(
-            actor=request.user, viewer=self.viewer, solution=solution, **serializer.validated_data
+        return self._written(
+            self.get_object(), s.SolutionReviseSerializer, solution_services.solution_revise, data=request.data
         )
-        return self._answer(solution)
 
     @extend_schema(
         summary="The seeker shortlists a solution (or takes it off)",
@@ -235,13 +239,9 @@ class SolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovati
     )
     @action(detail=True, methods=["post"])
     def shortlist(self, request, *args, **kwargs):
-        solution = self.get_object()
-        serializer = s.ShortlistSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        solution_services.solution_shortlist(
-            actor=request.user, viewer=self.viewer, solution=solution, **serializer.validated_data
+        return self._written(
+            self.get_object(), s.ShortlistSerializer, solution_services.solution_shortlist, data=request.data
         )
-        return self._answer(solution)
 
     @extend_schema(
         summary="The seeker asks the authors a question",
@@ -250,13 +250,13 @@ class SolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovati
     )
     @action(detail=True, methods=["post"])
     def questions(self, request, *args, **kwargs):
-        solution = self.get_object()
-        serializer = s.QuestionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        solution_services.question_ask(
-            actor=request.user, viewer=self.viewer, solution=solution, question=serializer.validated_data["question"]
+        return self._written(
+            self.get_object(),
+            s.QuestionSerializer,
+            solution_services.question_ask,
+            data=request.data,
+            code=status.HTTP_201_CREATED,
         )
-        return self._answer(solution, status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="The authors answer a question",
@@ -265,17 +265,13 @@ class SolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovati
     )
     @action(detail=True, methods=["post"])
     def answer(self, request, *args, **kwargs):
-        solution = self.get_object()
-        serializer = s.AnswerSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        solution_services.question_answer(
-            actor=request.user,
-            viewer=self.viewer,
-            solution=solution,
-            question_id=serializer.validated_data["question"],
-            answer=serializer.validated_data["answer"],
+        return self._written(
+            self.get_object(),
+            s.AnswerSerializer,
+            solution_services.question_answer,
+            data=request.data,
+            renamed={"question": "question_id"},
         )
-        return self._answer(solution)
 
     @extend_schema(
         summary="Add a document to your solution (multipart: document), as a revision",
@@ -291,18 +287,17 @@ class SolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovati
     def files(self, request, *args, **kwargs):
         solution = self.get_object()  # not a reader of it: 404 before the body is read
         try:
-            refuse_oversized(request, self.cluster, rule=solution_documents.MAX_RULE)
-            if getattr(request._request, "upload_refused", False):
-                check_size(cluster=self.cluster, size=None, rule=solution_documents.MAX_RULE)
+            data = upload_data(request, self.cluster, rule=solution_documents.MAX_RULE)
         except DomainError as error:
             error.field = solution_documents.FIELD
             raise
-        serializer = s.SolutionDocumentUploadSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        solution_services.solution_revise(
-            actor=request.user, viewer=self.viewer, solution=solution, document=serializer.validated_data["document"]
+        return self._written(
+            solution,
+            s.SolutionDocumentUploadSerializer,
+            solution_services.solution_revise,
+            data=data,
+            code=status.HTTP_201_CREATED,
         )
-        return self._answer(solution, status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="A short-lived link to download a document of the solution (yours alone, five minutes)",
@@ -312,11 +307,7 @@ class SolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Innovati
     @action(detail=True, methods=["get"], url_path=r"files/(?P<file_id>[0-9]+)/link")
     def file_link(self, request, *args, file_id, **kwargs):
         document = selectors.solution_document_get(
-            self.viewer,
-            self.cluster,
-            challenge_id=self.challenge.pk,
-            solution_id=int(kwargs["pk"]),
-            document_id=int(file_id),
+            self.viewer, self.challenge, solution_id=int(kwargs["pk"]), document_id=int(file_id)
         )
         token = solution_documents.link_token(document_id=document.pk, user_id=request.user.pk)
         args = [self.cluster.slug, self.challenge.pk, document.solution_id, document.pk, token]

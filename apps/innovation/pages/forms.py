@@ -6,8 +6,8 @@ from django import forms
 from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.errors import DomainError, NotFoundError, PermissionDeniedError
-from apps.core.forms import model_formfield
+from apps.core.errors import DomainError
+from apps.core.forms import add_refusal, model_formfield
 from apps.marketplace.models import UNITS
 from apps.reference.currencies import CURRENCIES
 from apps.reference.models import Capability
@@ -32,12 +32,8 @@ def form_written(request, form, write, *, done: str, renamed: dict | None = None
     to the form's) or above the form. An access refusal keeps its 403 / 404."""
     try:
         written = write()
-    except (PermissionDeniedError, NotFoundError):
-        raise
     except DomainError as error:
-        error.field = (renamed or {}).get(error.field, error.field)
-        if not show_refusal(form, error):
-            form.add_error(None, str(error.message))
+        add_refusal(form, error, renamed)  # an access refusal is raised again
         return None
     messages.success(request, done)
     return written

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from apps.core.errors import DomainError, NotFoundError
+from apps.dealroom.files import upload_cut_short
 from apps.membership.models import Enterprise, Membership
 from apps.tenancy.pages import GET_POST, POST, cluster_page, refused
 
@@ -63,20 +64,12 @@ def _submit(request, form, *, viewer, challenge):
     )
 
 
-def _upload_refused(request, form) -> bool:
-    """The upload handler stopped reading a file over the largest any rulebook allows: say so on the field."""
-    if getattr(request, "upload_refused", False):
-        form.add_error("document", str(_("The file is too large.")))
-        return True
-    return False
-
-
 @cluster_page(*PARTICIPANTS, methods=GET_POST)
 def solution_create(request, slug, pk):
     access, viewer, challenge = _challenge(request, pk)
     enterprises, members = _choices(access, viewer)
     form = SolutionForm(request.POST or None, request.FILES or None, enterprises=enterprises, members=members)
-    if request.method == "POST" and not _upload_refused(request, form) and form.is_valid():
+    if request.method == "POST" and not upload_cut_short(request, form, field="document") and form.is_valid():
         submitted = form_written(
             request,
             form,
@@ -101,7 +94,7 @@ def solution_revise(request, slug, pk, solution_id):
     form = SolutionForm(
         request.POST or None, request.FILES or None, initial=initial, enterprises=[], members=[], revising=True
     )
-    if request.method == "POST" and not _upload_refused(request, form) and form.is_valid():
+    if request.method == "POST" and not upload_cut_short(request, form, field="document") and form.is_valid():
         data = form.cleaned_data
         revised = form_written(
             request,
@@ -208,8 +201,8 @@ def challenge_award(request, slug, pk):
 def solution_document_open(request, slug, pk, solution_id, document_id):
     """A solution's document opened from the challenge page: a link signed now for this reader, if
     they may read the solution (its authors, the seeker), else 404."""
-    access, viewer, _challenge_row = _challenge(request, pk)
-    document = _document(access, viewer, pk, solution_id, document_id)
+    _access, viewer, challenge = _challenge(request, pk)
+    document = _document(viewer, challenge, solution_id, document_id)
     token = document_services.link_token(document_id=document.pk, user_id=request.user.pk)
     return redirect("solution-document-download", slug, pk, solution_id, document.pk, token)
 
@@ -218,20 +211,14 @@ def solution_document_open(request, slug, pk, solution_id, document_id):
 def solution_document_download(request, slug, pk, solution_id, document_id, token):
     """The file behind a link signed for this document and this reader, while they may still read the
     solution; anyone else (another reader of the link, a member of another cluster) gets the same 404."""
-    access, viewer, _challenge_row = _challenge(request, pk)
+    _access, viewer, challenge = _challenge(request, pk)
     if not document_services.read_token(token, document_id=document_id, user_id=request.user.pk):
         raise Http404
-    return document_services.document_download(_document(access, viewer, pk, solution_id, document_id))
+    return document_services.document_download(_document(viewer, challenge, solution_id, document_id))
 
 
-def _document(access, viewer, challenge_id, solution_id, document_id):
+def _document(viewer, challenge, solution_id, document_id):
     try:
-        return selectors.solution_document_get(
-            viewer,
-            access.cluster,
-            challenge_id=challenge_id,
-            solution_id=solution_id,
-            document_id=document_id,
-        )
+        return selectors.solution_document_get(viewer, challenge, solution_id=solution_id, document_id=document_id)
     except NotFoundError:
         raise Http404 from None

@@ -42,7 +42,7 @@ def _documents(documents) -> list[dict]:
         if document["content_type"] not in DOCUMENT_TYPES:
             raise DomainError(_("This type of document is not accepted."), field="documents")
         clean.append({key: document[key] for key in sorted(document)})
-    if len(clean) > 20:
+    if len(clean) > solution_documents.MAX_DOCUMENTS:
         raise DomainError(_("At most 20 documents."), field="documents")
     return clean
 
