@@ -66,20 +66,21 @@ def _pend(cluster_id: int, kind: str, listing_id: int, event: str) -> bool:
     return True
 
 
-def pend_listing(kind: str, listing_id: int, event: str = "new") -> bool:
+def pend_listing(kind: str, listing_id: int, event: str = "new", cluster_id: int | None = None) -> bool:
     """``match_listing``'s work done by the process that posted the listing (the outbox's local
     step, ``apps.core.outbox.LOCAL``): the listing joins its cluster's next pass at commit, and no
     worker runs a task per listing (in a burst, the worker's share of each order was mostly that
-    task's round trip). False without Redis: the task is sent, and the worker matches it at once."""
-    cluster_id = _cluster_of(kind, listing_id)
+    task's round trip). False without Redis: the task is sent, and the worker matches it at once.
+    ``cluster_id``: the listing's, as the poster knew it (a message of old without it is looked up)."""
+    cluster_id = cluster_id or _cluster_of(kind, listing_id)
     return cluster_id is None or _pend(cluster_id, kind, listing_id, event)
 
 
 @shared_task(name="matching.match_listing", acks_late=True)
-def match_listing(kind: str, listing_id: int, event: str = "new") -> int | None:
+def match_listing(kind: str, listing_id: int, event: str = "new", cluster_id: int | None = None) -> int | None:
     """A new, changed or published listing: into its cluster's next pass (``batching``), or, with
     no Redis to gather a burst in, matched at once; the run's trigger records which (``describe``)."""
-    cluster_id = _cluster_of(kind, listing_id)
+    cluster_id = cluster_id or _cluster_of(kind, listing_id)
     if cluster_id is None or _pend(cluster_id, kind, listing_id, event):
         return None
     return _incremental(cluster_id, kind, [listing_id], f"{kind}:{listing_id}:{event}")

@@ -60,3 +60,39 @@ def test_the_relay_forgets_messages_sent_a_week_ago_and_keeps_the_rest():
     assert OutboxMessage.objects.filter(pk=recent.pk).exists()
     pending.refresh_from_db()
     assert pending.sent_at is not None
+
+
+def test_a_process_that_failed_a_send_relays_its_backlog_at_its_next_success_and_only_then(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+    from kombu.exceptions import OperationalError
+
+    from apps.core import outbox
+
+    sent, down = [], [True]
+
+    def send_task(self, name, args=None, **options):
+        if down[0]:
+            raise OperationalError("Connection refused.")
+        sent.append(args)
+
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setattr(type(app), "send_task", send_task)
+    monkeypatch.setattr(outbox, "_behind", False)
+
+    def post(n):
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            outbox.enqueue("core.record_heartbeat", n)
+
+    post(1)  # the broker is away: kept
+    assert outbox._behind and OutboxMessage.objects.filter(sent_at__isnull=True).count() == 1
+    down[0] = False
+    post(2)  # back: this one, then the backlog
+    assert sent == [[2], [1]] and not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
+    assert not outbox._behind
+    with CaptureQueriesContext(connection) as queries:
+        post(3)  # nothing failed since: no look for a backlog
+    assert sent[-1] == [3]
+    assert not [q for q in queries if "SELECT" in q["sql"] and "core_outboxmessage" in q["sql"]]

@@ -29,5 +29,17 @@ def test_without_redis_the_posted_orders_matching_task_is_sent_to_a_worker(
             market.url("orders/"), order_body(market, quantity=300, min_lot=100), format="json"
         )
     assert response.status_code == 201, response.content
-    assert ("matching.match_listing", ["order", response.json()["id"], "new"]) in sent
+    assert ("matching.match_listing", ["order", response.json()["id"], "new", market.cluster.pk]) in sent
     assert not OutboxMessage.objects.filter(task="matching.match_listing", sent_at__isnull=True).exists()
+
+
+def test_a_message_of_old_without_the_cluster_finds_it(market, monkeypatch):  # noqa: F811
+    """Messages left in the outbox by a release before the cluster rode along still pend their listing."""
+    from tests.factories.marketplace import OrderFactory
+
+    order = OrderFactory(cluster=market.cluster, owner=market.buyer, status="open")
+    pended = []
+    monkeypatch.setattr(tasks, "_pend", lambda *args: pended.append(args) or True)
+    assert tasks.pend_listing("order", order.pk, "new")
+    assert tasks.pend_listing("order", order.pk, "changed", market.cluster.pk)
+    assert pended == [(market.cluster.pk, "order", order.pk, "new"), (market.cluster.pk, "order", order.pk, "changed")]

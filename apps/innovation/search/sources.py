@@ -90,15 +90,26 @@ def _row(document: Document) -> dict:
     }
 
 
+#: what identifies an entry, and what a write of it replaces
+ENTRY_KEY = ("cluster", "kind", "object_id")
+ENTRY_FIELDS = ("owner", "visibility", "title", "summary", "tokens", "shared_with_partners", "updated_at")
+
+
 def upsert(documents: Iterable[Document]) -> int:
-    """Write these documents' entries (one per object), in the caller's transaction."""
-    count = 0
-    for document in documents:
-        SearchEntry.objects.update_or_create(
-            cluster_id=document.cluster_id, kind=document.kind, object_id=document.object_id, defaults=_row(document)
+    """Write these documents' entries (one per object), in the caller's transaction: one
+    ``INSERT … ON CONFLICT DO UPDATE`` for them all (on both backends), where a read and a
+    write each, in savepoints, cost every posted listing six round trips."""
+    rows = {
+        (d.cluster_id, d.kind, d.object_id): SearchEntry(
+            cluster_id=d.cluster_id, kind=d.kind, object_id=d.object_id, **_row(d)
         )
-        count += 1
-    return count
+        for d in documents
+    }
+    if rows:
+        SearchEntry.objects.bulk_create(
+            list(rows.values()), update_conflicts=True, unique_fields=ENTRY_KEY, update_fields=ENTRY_FIELDS
+        )
+    return len(rows)
 
 
 def remove(*, kind: str, object_ids: Iterable[int], cluster_id: int | None = None) -> None:

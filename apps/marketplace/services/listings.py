@@ -1,10 +1,11 @@
 """Posting and managing listings; every change that matters to matching enqueues it on commit."""
 
 import datetime
+import functools
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import Exists, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,10 +47,18 @@ def market_changed(cluster_id: int, *models) -> None:
 
 
 def require_poster(*, actor, cluster, owner) -> None:
-    """The actor is a person of ``owner``, and ``owner`` is an active member of ``cluster``."""
-    if not EnterpriseMember.objects.filter(enterprise=owner, user=actor).exists():
+    """The actor is a person of ``owner``, and ``owner`` is an active member of ``cluster`` (one query)."""
+    active = (
+        EnterpriseMember.objects.filter(enterprise=owner, user=actor)
+        .annotate(
+            active=Exists(Membership.objects.filter(cluster=cluster, enterprise=owner, status=Membership.Status.ACTIVE))
+        )
+        .values_list("active", flat=True)
+        .first()
+    )
+    if active is None:
         raise PermissionDeniedError(_("You can only post for an enterprise you belong to."))
-    if not Membership.objects.filter(cluster=cluster, enterprise=owner, status=Membership.Status.ACTIVE).exists():
+    if not active:
         raise DomainError(_("This enterprise is not an active member of the cluster."), field="owner")
 
 
@@ -82,14 +91,34 @@ def _place_at_region_centre(fields: dict) -> None:
     fields["latitude"], fields["longitude"] = centre
 
 
+@functools.cache
+def _open_count_sql() -> str:
+    """One round trip for the four kinds: the sum of a count per listing table (each read from
+    its (cluster, owner, status) index), written once; the ORM's union of four querysets cost
+    more to build on every post than the query took to run."""
+    quote = connection.ops.quote_name
+    statuses = ", ".join(["%s"] * len(MATCHABLE))
+    counts = [
+        f"(SELECT COUNT(*) FROM {quote(m._meta.db_table)} WHERE {quote(m._meta.get_field('cluster').column)} = %s"
+        f" AND {quote(m._meta.get_field('owner').column)} = %s AND {quote(m._meta.get_field('status').column)}"
+        f" IN ({statuses}))"
+        for m in LISTING_MODELS.values()
+    ]
+    return "SELECT " + " + ".join(counts)
+
+
+def open_listings(cluster, owner) -> int:
+    """How many listings ``owner`` has open (or partly filled) in ``cluster``, every kind together."""
+    params = [cluster.pk, owner.pk, *MATCHABLE] * len(LISTING_MODELS)
+    with connection.cursor() as cursor:
+        cursor.execute(_open_count_sql(), params)
+        return cursor.fetchone()[0]
+
+
 def _check_open_limit(cluster, owner) -> None:
     """The rulebook caps how many listings one member has open in the cluster."""
     limit = rule_value(cluster=cluster, key="marketplace.open_listings_per_member")
-    first, *rest = (
-        m.objects.filter(cluster=cluster, owner=owner, status__in=MATCHABLE).order_by().values("pk")
-        for m in LISTING_MODELS.values()
-    )
-    open_now = first.union(*rest, all=True).count()  # one round trip for the four kinds
+    open_now = open_listings(cluster, owner)
     if open_now >= limit:
         raise ConflictError(
             _("This enterprise already has %(count)d open listings, the cluster's limit.") % {"count": open_now}
@@ -128,9 +157,30 @@ def _validate(listing, *, creating: bool) -> None:
             errors["monthly_volume"] = [_("The volume cannot go below what is already placed.")]
     elif isinstance(listing, ChannelOffer) and listing.monthly_volume < listing.reserved_volume:
         errors["monthly_volume"] = [_("The volume cannot go below what is already reserved.")]
+    try:
+        listing.full_clean(exclude=_not_revalidated(listing), validate_constraints=False)
+    except ValidationError as refused:  # every field's refusal at once, the service's beside the fields'
+        for name, found in refused.error_dict.items():
+            errors.setdefault(name, []).extend(found)
     if errors:
         raise ValidationError(errors)
-    listing.full_clean(exclude=["cluster", "owner", "created_by"])
+
+
+def _not_revalidated(listing) -> list[str]:
+    """What ``full_clean`` leaves to others: the cluster, owner and author (the caller checked
+    them), and a foreign key whose row the caller handed over (already read: asking the
+    database whether it exists is a round trip for nothing).
+
+    Its check constraints are not asked of the database either (a query each, per write): every
+    one has its check here or in a field's validators, which name the field the database could
+    not (``tests/marketplace/test_listing_constraints.py`` holds each constraint to its check).
+    The database keeps them all as the last word."""
+    handed = [
+        field.name
+        for field in type(listing)._meta.concrete_fields
+        if field.many_to_one and field.is_cached(listing) and getattr(listing, field.attname) is not None
+    ]
+    return ["cluster", "owner", "created_by", *handed]
 
 
 def _check_shared(listing, *, was_shared: bool) -> None:
@@ -147,7 +197,7 @@ def _check_shared(listing, *, was_shared: bool) -> None:
 def _enqueue_matching(listing, event: str) -> None:
     """Match the listing at once; ``event`` (new, changed, published) is what the run says started it."""
     if listing.status in MATCHABLE:
-        outbox.enqueue("matching.match_listing", KIND_OF[type(listing)], listing.pk, event)
+        outbox.enqueue("matching.match_listing", KIND_OF[type(listing)], listing.pk, event, listing.cluster_id)
 
 
 @transaction.atomic
