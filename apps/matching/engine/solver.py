@@ -237,18 +237,43 @@ def flow_and_repair(c: Candidates) -> Solution:
 
 
 def exact(c: Candidates, time_limit: float = 10.0) -> Solution | None:
-    """The optimum by mixed-integer programming (HiGHS); None if it did not finish."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import coo_array
+    """The optimum by mixed-integer programming (HiGHS); None if it did not finish.
 
+    Only the choice of pairs (z) is declared integral, not the quantities: once z is fixed,
+    what is left is a transportation problem (each quantity in one demand's row and one
+    supply's) with integral bounds, whose matrix is totally unimodular, so its optimum is
+    reached at an integral vertex and the programme's optimum is the integral plan's. Declared
+    integers, the quantities made HiGHS branch on them: a 220-pair component of an incremental
+    pass took 880 ms instead of 14. A solution with a fractional quantity all the same (a point
+    a heuristic found, not a vertex) is solved again with integral quantities in the time left.
+    """
     t0 = time.perf_counter()
     n = len(c)
     if n == 0:
         return Solution(np.zeros(0, np.int64), 0.0, 0.0, "exact")
+    programme = _programme(c)
+    result = programme(time_limit, integral_quantities=False)
+    if result.x is not None and np.abs(result.x[:n] - np.round(result.x[:n])).max() > 1e-6:
+        result = programme(max(0.05, time_limit - (time.perf_counter() - t0)), integral_quantities=True)
+    if result.x is None:
+        return None
+    x = np.round(result.x[:n]).astype(np.int64)
+    dual = getattr(result, "mip_dual_bound", None)
+    bound = -float(dual) if dual is not None and np.isfinite(dual) else -float(result.fun)
+    method = "exact" if result.status == 0 else "mip-time-limit"
+    return Solution(x, objective(c, x), max(bound, objective(c, x)), method, {"mip": time.perf_counter() - t0})
+
+
+def _programme(c: Candidates):
+    """``exact``'s programme over ``c``, as a function of the time limit and whether the
+    quantities are declared integral."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_array
+
+    n = len(c)
     whole = ~c.demand_splittable[c.demand]
-    # variables: x_p (quantity, integer) for every pair, then z_p (binary: pair used) for every pair
+    # variables: x_p (quantity) for every pair, then z_p (binary: pair used) for every pair
     score = np.concatenate([c.score, np.zeros(n)])
-    integrality = np.ones(2 * n)
     bounds = Bounds(np.zeros(2 * n), np.concatenate([c.upper, np.ones(n)]).astype(float))
     rows, cols, vals, lo, hi = [], [], [], [], []
     r = 0
@@ -289,20 +314,18 @@ def exact(c: Candidates, time_limit: float = 10.0) -> Solution | None:
     hi.append(c.supply_quantity.astype(float))
     r += n_s
     matrix = coo_array((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(r, 2 * n)).tocsr()
-    result = milp(
-        -score,
-        integrality=integrality,
-        bounds=bounds,
-        constraints=LinearConstraint(matrix, np.concatenate(lo), np.concatenate(hi)),
-        options={"time_limit": time_limit, "mip_rel_gap": 1e-9, "disp": False},
-    )
-    if result.x is None:
-        return None
-    x = np.round(result.x[:n]).astype(np.int64)
-    dual = getattr(result, "mip_dual_bound", None)
-    bound = -float(dual) if dual is not None and np.isfinite(dual) else -float(result.fun)
-    method = "exact" if result.status == 0 else "mip-time-limit"
-    return Solution(x, objective(c, x), max(bound, objective(c, x)), method, {"mip": time.perf_counter() - t0})
+    constraints = LinearConstraint(matrix, np.concatenate(lo), np.concatenate(hi))
+
+    def solve(time_limit: float, *, integral_quantities: bool):
+        return milp(
+            -score,
+            integrality=np.concatenate([np.full(n, int(integral_quantities)), np.ones(n)]),
+            bounds=bounds,
+            constraints=constraints,
+            options={"time_limit": time_limit, "mip_rel_gap": 1e-9, "disp": False},
+        )
+
+    return solve
 
 
 def part(c: Candidates, pairs: np.ndarray) -> Candidates:
