@@ -133,3 +133,38 @@ def test_a_posted_order_joins_its_pass_from_the_posting_process_with_no_task_per
     assert not OutboxMessage.objects.filter(task="matching.match_listing", sent_at__isnull=True).exists()
     _token, taken = batching.take(market.cluster.pk, "order")
     assert sorted(listing_id for listing_id, _event in taken) == sorted(ids)
+
+
+def test_orders_that_arrive_during_a_pass_get_the_next_a_window_after_it_started(
+    on_redis,
+    monkeypatch,
+    as_user,
+    market,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    """Under a steady flow, passes gather a window's orders each instead of running back to
+    back with a handful each; a pass that took the most it may take arms the next at once."""
+    armed = []
+    monkeypatch.setattr(tasks, "_arm", lambda cluster_id, kind, countdown: armed.append(countdown))
+    with django_capture_on_commit_callbacks(execute=True):
+        _post_orders(as_user, market, 2)
+    planned = tasks.planner.run_incremental
+
+    def run_while_more_arrive(run, kind, ids, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            _post_orders(as_user, market, 1)  # arrives while the pass plans
+        return planned(run, kind, ids, **kwargs)
+
+    monkeypatch.setattr(tasks.planner, "run_incremental", run_while_more_arrive)
+    armed.clear()
+    tasks.match_pending(market.cluster.pk, "order")
+    # the arrival armed a pass a window on (the pass had taken the armed flag), and the pass's end one
+    # a window after the pass started, not at once
+    assert armed[0] == batching.WINDOW and len(armed) == 2 and 0 < armed[1] < batching.WINDOW
+
+    monkeypatch.setattr(batching, "LIMIT", 2)  # a full pass: the rest at once
+    with django_capture_on_commit_callbacks(execute=True):
+        _post_orders(as_user, market, 2)
+    armed.clear()
+    tasks.match_pending(market.cluster.pk, "order")
+    assert armed[-1] == 0.0

@@ -5,7 +5,7 @@ import functools
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, F
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,18 +47,10 @@ def market_changed(cluster_id: int, *models) -> None:
 
 
 def require_poster(*, actor, cluster, owner) -> None:
-    """The actor is a person of ``owner``, and ``owner`` is an active member of ``cluster`` (one query)."""
-    active = (
-        EnterpriseMember.objects.filter(enterprise=owner, user=actor)
-        .annotate(
-            active=Exists(Membership.objects.filter(cluster=cluster, enterprise=owner, status=Membership.Status.ACTIVE))
-        )
-        .values_list("active", flat=True)
-        .first()
-    )
-    if active is None:
+    """The actor is a person of ``owner``, and ``owner`` is an active member of ``cluster``."""
+    if not EnterpriseMember.objects.filter(enterprise=owner, user=actor).exists():
         raise PermissionDeniedError(_("You can only post for an enterprise you belong to."))
-    if not active:
+    if not Membership.objects.filter(cluster=cluster, enterprise=owner, status=Membership.Status.ACTIVE).exists():
         raise DomainError(_("This enterprise is not an active member of the cluster."), field="owner")
 
 
