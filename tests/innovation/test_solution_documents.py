@@ -286,3 +286,16 @@ def test_a_solution_holds_at_most_twenty_documents_files_and_metadata_together(w
     assert answer.status_code == 400 and "20" in str(answer.json()["errors"]["document"]), answer.content
     assert SolutionDocument.objects.count() == 1 and len(stored_files()) == 1
     assert Solution.objects.get(pk=kept.solution_id).revision == 1  # the refused revision wrote nothing
+
+
+def test_a_revision_of_the_descriptions_counts_the_stored_files_too(world, challenge, kept):
+    """The cap holds on both roads: a PATCH of ``documents`` beside one stored file."""
+    base = world.url(f"challenges/{challenge.pk}/solutions/{kept.solution_id}/")
+    notes = [{"name": f"note-{i}.pdf", "content_type": "application/pdf"} for i in range(20)]
+    answer = api(world.solver_owner).patch(base, {"documents": notes}, format="json")
+    assert answer.status_code == 400 and "documents" in answer.json()["errors"], answer.content
+    solution = Solution.objects.get(pk=kept.solution_id)
+    assert (solution.revision, solution.documents) == (1, [])  # the refused revision wrote nothing
+    answer = api(world.solver_owner).patch(base, {"documents": notes[:19]}, format="json")
+    assert answer.status_code == 200, answer.content
+    assert len(Solution.objects.get(pk=kept.solution_id).documents) == 19

@@ -31,8 +31,9 @@ DOCUMENT_TYPES = {
 }
 
 
-def _documents(documents) -> list[dict]:
-    """Metadata only: a name, a size in bytes, a content type from the allowed ones, a reference."""
+def _documents(documents, *, stored: int = 0) -> list[dict]:
+    """Metadata only: a name, a size in bytes, a content type from the allowed ones, a reference.
+    ``stored``: the solution's stored files, which count towards the same cap."""
     clean = []
     for document in documents or []:
         if not isinstance(document, dict) or not {"name", "content_type"} <= set(document) <= DOCUMENT_KEYS:
@@ -42,7 +43,7 @@ def _documents(documents) -> list[dict]:
         if document["content_type"] not in DOCUMENT_TYPES:
             raise DomainError(_("This type of document is not accepted."), field="documents")
         clean.append({key: document[key] for key in sorted(document)})
-    if len(clean) > solution_documents.MAX_DOCUMENTS:
+    if len(clean) + stored > solution_documents.MAX_DOCUMENTS:
         raise DomainError(_("At most 20 documents."), field="documents")
     return clean
 
@@ -136,7 +137,7 @@ def solution_revise(*, actor, viewer, solution, document=None, **fields) -> Solu
     _check_before_deadline(Challenge.objects.select_for_update().get(pk=solution.challenge_id))
     checked = solution_documents.document_check(cluster=solution.cluster, file=document) if document else None
     if "documents" in fields:
-        fields["documents"] = _documents(fields["documents"])
+        fields["documents"] = _documents(fields["documents"], stored=solution.files.count())
     for name, value in fields.items():
         setattr(solution, name, value)
     solution.revision += 1
