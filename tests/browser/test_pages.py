@@ -5,6 +5,7 @@ language switch, sign-up with the e-mail verification code, logout and login.
 """
 
 import re
+import threading
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -56,9 +57,22 @@ def browser(allow_async_unsafe) -> Iterator[Browser]:
         browser.close()
 
 
+#: a request the live server still serves after its page closed (a deal room's event stream
+#: polls the database until its next heartbeat finds the client gone) would hold SQLite's
+#: in-memory tables while the next test flushes them ("database table is locked"): the streams
+#: beat often here, and a test ends only once its requests have
+STREAM_SECONDS, HEARTBEAT_SECONDS = 5.0, 0.25
+
+
+def _requests_in_flight() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if "process_request_thread" in t.name and t.is_alive()]
+
+
 @pytest.fixture
-def new_context(browser: Browser, live_server) -> Iterator[Callable[..., BrowserContext]]:
-    """``new_context(locale=..., viewport=...)``: a fresh browser context, closed after the test."""
+def new_context(browser: Browser, live_server, settings) -> Iterator[Callable[..., BrowserContext]]:
+    """``new_context(locale=..., viewport=...)``: a fresh browser context, closed after the test,
+    which ends when the live server has answered its last request."""
+    settings.DEALROOM_STREAM_SECONDS, settings.DEALROOM_HEARTBEAT_SECONDS = STREAM_SECONDS, HEARTBEAT_SECONDS
     contexts: list[BrowserContext] = []
 
     def _new(locale: str = "en-US", viewport: dict | None = None) -> BrowserContext:
@@ -70,6 +84,8 @@ def new_context(browser: Browser, live_server) -> Iterator[Callable[..., Browser
     yield _new
     for context in contexts:
         context.close()
+    for request in _requests_in_flight():
+        request.join(timeout=STREAM_SECONDS + 1)
 
 
 @pytest.fixture
