@@ -60,8 +60,8 @@ def browser(allow_async_unsafe) -> Iterator[Browser]:
 #: a request the live server still serves after its page closed (a deal room's event stream
 #: polls the database until its next heartbeat finds the client gone) would hold SQLite's
 #: in-memory tables while the next test flushes them ("database table is locked"): the streams
-#: beat often here, and a test ends only once its requests have
-STREAM_SECONDS, HEARTBEAT_SECONDS = 5.0, 0.25
+#: beat often here, so a closed page is seen at once, and a test ends only once its requests have
+HEARTBEAT_SECONDS, REQUEST_WAIT_SECONDS = 0.25, 10
 
 
 def _requests_in_flight() -> list[threading.Thread]:
@@ -72,7 +72,7 @@ def _requests_in_flight() -> list[threading.Thread]:
 def new_context(browser: Browser, live_server, settings) -> Iterator[Callable[..., BrowserContext]]:
     """``new_context(locale=..., viewport=...)``: a fresh browser context, closed after the test,
     which ends when the live server has answered its last request."""
-    settings.DEALROOM_STREAM_SECONDS, settings.DEALROOM_HEARTBEAT_SECONDS = STREAM_SECONDS, HEARTBEAT_SECONDS
+    settings.DEALROOM_HEARTBEAT_SECONDS = HEARTBEAT_SECONDS
     contexts: list[BrowserContext] = []
 
     def _new(locale: str = "en-US", viewport: dict | None = None) -> BrowserContext:
@@ -85,7 +85,7 @@ def new_context(browser: Browser, live_server, settings) -> Iterator[Callable[..
     for context in contexts:
         context.close()
     for request in _requests_in_flight():
-        request.join(timeout=STREAM_SECONDS + 1)
+        request.join(timeout=REQUEST_WAIT_SECONDS)
 
 
 @pytest.fixture
