@@ -18,6 +18,7 @@ Without Redis (the file cache of a single machine) or while it is away, ``add`` 
 caller matches the listing at once, as before.
 """
 
+import time
 import uuid
 
 from django.conf import settings
@@ -119,3 +120,18 @@ def waiting() -> list[tuple[int, str]]:
             if not client.exists(_keys(int(cluster_id), kind)["lock"]) and client.scard(key):
                 found.add((int(cluster_id), kind))
     return sorted(found)
+
+
+#: the clock a pass is timed by
+clock = time.monotonic
+
+
+def next_pass_in(started: float, taken: int) -> float:
+    """When the next pass of listings that arrived during this one starts: a window after this
+    one started (at once if this one took more time, or as many as it may take), so that
+    passes under a steady flow gather a window's listings each. Back to back, a pass of 90 ms
+    took 14 orders of a burst of 125 a second, and its fixed cost (the run, its lease, 28
+    queries) was most of the worker's CPU per order."""
+    if taken >= LIMIT:
+        return 0.0
+    return max(0.0, WINDOW - (clock() - started))

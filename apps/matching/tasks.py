@@ -1,7 +1,5 @@
 """Thin matching tasks: ids in, a planner call, idempotent reruns."""
 
-import time
-
 from celery import shared_task
 from django.conf import settings
 
@@ -93,7 +91,7 @@ def match_pending(cluster_id: int, kind: str) -> int | None:
     """One pass over the listings of ``kind`` waiting in the cluster (``batching``): one run for
     all of them. Idempotent: a pass that finds nothing, or the lock held, does nothing; ids stay
     taken until their run succeeded, so a retry, or the next pass, plans them again."""
-    started = time.monotonic()
+    started = batching.clock()
     taken = batching.take(cluster_id, kind)
     if taken is None:
         return None
@@ -111,19 +109,8 @@ def match_pending(cluster_id: int, kind: str) -> int | None:
         raise
     finally:
         if batching.done(cluster_id, kind, token, listings, planned=planned):
-            _arm(cluster_id, kind, _next_pass_in(started, len(listings)))  # arrived during this pass
+            _arm(cluster_id, kind, batching.next_pass_in(started, len(listings)))  # arrived during this pass
     return run_id
-
-
-def _next_pass_in(started: float, taken: int) -> float:
-    """When the next pass of listings that arrived during this one starts: a window after this
-    one started (at once if this one took more time, or as many as it may take), so that
-    passes under a steady flow gather a window's listings each. Back to back, a pass of 90 ms
-    took 14 orders of a burst of 125 a second, and its fixed cost (the run, its lease, 28
-    queries) was most of the worker's CPU per order."""
-    if taken >= batching.LIMIT:
-        return 0.0
-    return max(0.0, batching.WINDOW - (time.monotonic() - started))
 
 
 def _incremental(cluster_id: int, kind: str, ids: list[int], trigger: str) -> int:
